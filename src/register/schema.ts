@@ -1,0 +1,519 @@
+/**
+ * The register format: one zod schema per file kind, the single source of truth.
+ * Types are inferred from it, the JSON Schema in `schema/` is generated from it
+ * (`npm run schema`), and `docs/register-format.md` documents it field by field.
+ *
+ * A register is a folder:
+ *   organisation.yaml        the controller (Art. 30(1)(a), Art. 13(1)(a)-(b))
+ *   recipients.yaml          recipients referred to by id (Art. 30(1)(d))
+ *   systems.yaml             systems holding the data, referred to by id
+ *   activities/<id>.yaml     one processing activity per file (Art. 30(1)(b)-(g))
+ *
+ * Objects are strict: an unknown key is an error (with a "did you mean").
+ * Completeness is NOT enforced here: a register with gaps must still load so
+ * that the linter can name every gap with its GDPR article. The schema only
+ * rejects what cannot be understood.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------
+// Vocabulary (codes of the format; labels, articles and sources live in
+// src/reference/data/*.json, which a test keeps in step with these lists)
+// ---------------------------------------------------------------------------
+
+export const LANGUAGES = ['en', 'fr'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** Art. 4(2): the operations that make up "processing". */
+export const OPERATIONS = [
+  'collection',
+  'recording',
+  'organisation',
+  'structuring',
+  'storage',
+  'adaptation',
+  'alteration',
+  'retrieval',
+  'consultation',
+  'use',
+  'disclosure_by_transmission',
+  'dissemination',
+  'making_available',
+  'alignment',
+  'combination',
+  'restriction',
+  'erasure',
+  'destruction',
+] as const;
+
+/** Art. 6(1)(a)-(f). */
+export const LEGAL_BASES = [
+  'consent', // 6(1)(a)
+  'contract', // 6(1)(b)
+  'legal_obligation', // 6(1)(c)
+  'vital_interests', // 6(1)(d)
+  'public_task', // 6(1)(e)
+  'legitimate_interests', // 6(1)(f)
+] as const;
+export type LegalBasisCode = (typeof LEGAL_BASES)[number];
+
+/** Art. 9(2)(a)-(j). */
+export const SPECIAL_CATEGORY_CONDITIONS = [
+  'explicit_consent', // 9(2)(a)
+  'employment_social_security', // 9(2)(b)
+  'vital_interests', // 9(2)(c)
+  'not_for_profit_body', // 9(2)(d)
+  'made_public_by_data_subject', // 9(2)(e)
+  'legal_claims', // 9(2)(f)
+  'substantial_public_interest', // 9(2)(g)
+  'health_or_social_care', // 9(2)(h)
+  'public_health', // 9(2)(i)
+  'archiving_research_statistics', // 9(2)(j)
+] as const;
+
+/** Art. 9(1) special categories, and Art. 10 criminal data. */
+export const SPECIAL_CATEGORIES = [
+  'racial_or_ethnic_origin',
+  'political_opinions',
+  'religious_or_philosophical_beliefs',
+  'trade_union_membership',
+  'genetic_data',
+  'biometric_data',
+  'health',
+  'sex_life_or_sexual_orientation',
+] as const;
+
+/** Where the data comes from: Art. 13 (from the person) or Art. 14 (not from the person). */
+export const SOURCE_KINDS = ['data_subject', 'third_party', 'public'] as const;
+
+/** Art. 30(1) vs 30(2): the organisation's role in this activity. */
+export const ROLES = ['controller', 'joint_controller', 'processor'] as const;
+
+export const RECIPIENT_KINDS = ['internal', 'processor', 'third_party', 'public_authority', 'joint_controller'] as const;
+
+/** Art. 45-49 transfer tools. */
+export const TRANSFER_MECHANISMS = [
+  'adequacy', // Art. 45
+  'scc', // Art. 46(2)(c), Decision (EU) 2021/914, with its module
+  'authority_clauses', // Art. 46(2)(d), clauses adopted by a supervisory authority
+  'bcr', // Art. 46(2)(b), Art. 47
+  'code_of_conduct', // Art. 46(2)(e)
+  'certification', // Art. 46(2)(f)
+  'ad_hoc_clauses', // Art. 46(3)(a)
+  'derogation', // Art. 49
+] as const;
+
+/** Art. 49(1)(a)-(g), and the second subparagraph (compelling legitimate interests). */
+export const DEROGATIONS = [
+  'explicit_consent', // 49(1)(a)
+  'contract_with_data_subject', // 49(1)(b)
+  'contract_in_interest_of_data_subject', // 49(1)(c)
+  'public_interest', // 49(1)(d)
+  'legal_claims', // 49(1)(e)
+  'vital_interests', // 49(1)(f)
+  'public_register', // 49(1)(g)
+  'compelling_legitimate_interests', // 49(1) second subparagraph
+] as const;
+
+export const END_ACTIONS = ['delete', 'anonymise', 'archive'] as const;
+
+export const DPIA_STATUSES = ['not_required', 'required', 'in_progress', 'completed'] as const;
+
+/** EDPB WP248 rev.01 criteria: two or more usually mean a DPIA is required (Art. 35). */
+export const DPIA_CRITERIA = [
+  'evaluation_or_scoring',
+  'automated_decision_with_legal_effect',
+  'systematic_monitoring',
+  'sensitive_data',
+  'large_scale',
+  'matching_or_combining_datasets',
+  'vulnerable_data_subjects',
+  'innovative_technology',
+  'prevents_exercise_of_right',
+] as const;
+
+/** Art. 13(2)(e): whether providing the data is required, and why. */
+export const PROVISION_REQUIREMENTS = ['statutory', 'contractual', 'contract_prerequisite', 'voluntary'] as const;
+
+export const RIGHTS_CHANNEL_KINDS = ['email', 'post', 'web', 'phone'] as const;
+
+export const SECURITY_MEASURE_KINDS = [
+  'access_control',
+  'authentication',
+  'encryption',
+  'pseudonymisation',
+  'backup',
+  'logging',
+  'network',
+  'physical',
+  'training',
+  'confidentiality_agreement',
+  'vendor_management',
+  'incident_response',
+  'other',
+] as const;
+
+// ---------------------------------------------------------------------------
+// Building blocks
+// ---------------------------------------------------------------------------
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+
+/** A text in the register's default language, or a map of language to text. */
+export const LocalisedText = z.union([
+  nonEmpty,
+  z.partialRecord(z.enum(LANGUAGES), nonEmpty).refine((t) => Object.keys(t).length > 0, {
+    message: 'give the text in at least one language (en, fr)',
+  }),
+]);
+export type LocalisedText = z.infer<typeof LocalisedText>;
+
+/** Ids are referred to from other files: lowercase letters, digits and dashes. */
+export const Id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'must be lowercase letters, digits and dashes (e.g. "crm-hosting")');
+
+/** ISO 3166-1 alpha-2, upper case (e.g. FR, US). */
+export const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR or US');
+
+/** ISO 8601 duration (P3Y, P6M, P13M, P30D). */
+export const IsoDuration = z
+  .string()
+  .regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'must be an ISO 8601 duration such as P3Y, P13M or P30D');
+
+/** A calendar date (YAML dates are accepted as text: write them quoted or unquoted). */
+export const IsoDate = z.preprocess(
+  (v) => (v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString().slice(0, 10) : v),
+  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD'),
+);
+
+export const Url = z.url({ message: 'must be a URL such as https://example.com/privacy' });
+export const Email = z.email({ message: 'must be an email address' });
+
+export const PostalAddress = z.strictObject({
+  /** Lines before the postal code and city: name of the department, street. */
+  lines: z.array(nonEmpty).min(1),
+  postal_code: nonEmpty.optional(),
+  city: nonEmpty,
+  country: CountryCode,
+});
+export type PostalAddress = z.infer<typeof PostalAddress>;
+
+export const Contact = z.strictObject({
+  name: nonEmpty.optional(),
+  email: Email.optional(),
+  phone: nonEmpty.optional(),
+  url: Url.optional(),
+  address: PostalAddress.optional(),
+});
+export type Contact = z.infer<typeof Contact>;
+
+/** A party named in the register: a controller we process for, a joint controller, a representative. */
+export const Party = z.strictObject({
+  name: nonEmpty,
+  contact: Contact.optional(),
+  /** Art. 26(2): the essence of the joint-controller arrangement. */
+  arrangement: LocalisedText.optional(),
+});
+export type Party = z.infer<typeof Party>;
+
+// ---------------------------------------------------------------------------
+// organisation.yaml
+// ---------------------------------------------------------------------------
+
+export const RightsChannel = z.strictObject({
+  kind: z.enum(RIGHTS_CHANNEL_KINDS),
+  /** The email address, postal address, URL or phone number. */
+  value: nonEmpty.optional(),
+  address: PostalAddress.optional(),
+  label: LocalisedText.optional(),
+});
+export type RightsChannel = z.infer<typeof RightsChannel>;
+
+export const Organisation = z.strictObject({
+  id: Id,
+  name: nonEmpty,
+  legal_form: nonEmpty.optional(),
+  registration: z
+    .strictObject({
+      /** e.g. "RCS Nanterre" */
+      register: nonEmpty,
+      number: nonEmpty,
+    })
+    .optional(),
+  address: PostalAddress.optional(),
+  contact: Contact.optional(),
+  /** Art. 37-39: the data protection officer. */
+  dpo: Contact.optional(),
+  /** Art. 27: representative in the Union for a controller established outside it. */
+  representative: Party.optional(),
+  /** Art. 13(2)(d), Art. 77. */
+  supervisory_authority: z
+    .strictObject({
+      name: nonEmpty,
+      country: CountryCode,
+      address: PostalAddress.optional(),
+      url: Url.optional(),
+    })
+    .optional(),
+  /** Art. 12(2): how people exercise their rights. */
+  rights_channels: z.array(RightsChannel).optional(),
+  cookie_policy_url: Url.optional(),
+  /** Language of plain-string texts in this register. */
+  default_language: z.enum(LANGUAGES).default('en'),
+  /** Languages the notice is published in. */
+  languages: z.array(z.enum(LANGUAGES)).min(1).optional(),
+  /** Art. 30(5): the exemption below 250 employees (rarely applies). */
+  employees: z.number().int().nonnegative().optional(),
+  /** The date the published notice takes effect. */
+  effective_date: IsoDate.optional(),
+  /** Statements that apply to every activity, as the notice gives them. */
+  statements: z
+    .strictObject({
+      introduction: LocalisedText.optional(),
+      /** Art. 13(2)(a) where no period per activity is given: the criteria. */
+      retention: LocalisedText.optional(),
+      /** Art. 32 / Art. 13: how data is secured, in general terms. */
+      security: LocalisedText.optional(),
+      /** Art. 13(1)(f): transfers outside the EEA in general terms. */
+      transfers: LocalisedText.optional(),
+      /** Art. 13(2)(e): consequences of not providing the data, in general terms. */
+      provision: LocalisedText.optional(),
+      /** Disclosure to public authorities on legal request. */
+      authorities: LocalisedText.optional(),
+    })
+    .optional(),
+});
+export type Organisation = z.infer<typeof Organisation>;
+
+// ---------------------------------------------------------------------------
+// recipients.yaml and systems.yaml
+// ---------------------------------------------------------------------------
+
+export const Recipient = z.strictObject({
+  id: Id,
+  name: LocalisedText,
+  kind: z.enum(RECIPIENT_KINDS),
+  description: LocalisedText.optional(),
+  /** Where the recipient processes the data (ISO 3166-1 alpha-2). */
+  country: CountryCode.optional(),
+  /** Art. 28(3): reference of the data processing agreement with a processor. */
+  dpa_reference: nonEmpty.optional(),
+  /** Certified under the EU-US Data Privacy Framework (adequacy for the US applies only then). */
+  dpf_certified: z.boolean().optional(),
+  /** Art. 28(2),(4): the processor that engaged this sub-processor (a recipient id). */
+  sub_processor_of: Id.optional(),
+  url: Url.optional(),
+});
+export type Recipient = z.infer<typeof Recipient>;
+
+export const RecipientsFile = z.strictObject({
+  recipients: z.array(Recipient),
+});
+
+export const System = z.strictObject({
+  id: Id,
+  name: nonEmpty,
+  description: LocalisedText.optional(),
+  /** Where the system is hosted. */
+  hosting_country: CountryCode.optional(),
+  /** The processor operating the system, if any (a recipient id). */
+  operated_by: Id.optional(),
+  /** Dataset files describing its tables and fields (relative to the register folder). */
+  datasets: z.array(nonEmpty).optional(),
+});
+export type System = z.infer<typeof System>;
+
+export const SystemsFile = z.strictObject({
+  systems: z.array(System),
+});
+
+// ---------------------------------------------------------------------------
+// activities/<id>.yaml
+// ---------------------------------------------------------------------------
+
+export const Source = z.strictObject({
+  kind: z.enum(SOURCE_KINDS),
+  /** Art. 14(2)(f): where the data comes from, in words. */
+  explanation: LocalisedText.optional(),
+});
+export type Source = z.infer<typeof Source>;
+
+export const LegalBasis = z.strictObject({
+  basis: z.enum(LEGAL_BASES),
+  /** Art. 13(1)(d): the legitimate interest pursued (legitimate_interests). */
+  interest: LocalisedText.optional(),
+  /** Art. 7(3), Art. 13(2)(c): how consent is withdrawn (consent). */
+  withdrawal_method: LocalisedText.optional(),
+  /** The law that imposes the obligation (legal_obligation) or the task (public_task). */
+  law: LocalisedText.optional(),
+});
+export type LegalBasis = z.infer<typeof LegalBasis>;
+
+export const Purpose = z.strictObject({
+  id: Id.optional(),
+  description: LocalisedText,
+  /** fideslang data use, e.g. essential.service, marketing.communications.email. */
+  data_use: nonEmpty.optional(),
+  /** Art. 13(1)(c): the legal basis of this purpose (one of the activity's legal_bases). */
+  legal_basis: z.enum(LEGAL_BASES).optional(),
+});
+export type Purpose = z.infer<typeof Purpose>;
+
+export const DataCategory = z.strictObject({
+  /** fideslang data category, e.g. user.contact.email. */
+  category: nonEmpty,
+  label: LocalisedText.optional(),
+  /** Art. 9(1): the special category this data is or may reveal. */
+  special_category: z.enum(SPECIAL_CATEGORIES).optional(),
+  /** Art. 10: data relating to criminal convictions and offences. */
+  criminal: z.boolean().optional(),
+  /** True when the special category may appear only incidentally (e.g. opinions in a video). */
+  incidental: z.boolean().optional(),
+});
+export type DataCategory = z.infer<typeof DataCategory>;
+
+export const DataSubjectCategory = z.strictObject({
+  /** fideslang data subject, e.g. customer, prospect, job_applicant. */
+  category: nonEmpty.optional(),
+  label: LocalisedText,
+  /** Children and other vulnerable people (EDPB DPIA criterion). */
+  vulnerable: z.boolean().optional(),
+});
+export type DataSubjectCategory = z.infer<typeof DataSubjectCategory>;
+
+export const SpecialCategoryCondition = z.strictObject({
+  condition: z.enum(SPECIAL_CATEGORY_CONDITIONS),
+  explanation: LocalisedText.optional(),
+});
+
+export const Transfer = z.strictObject({
+  /** The recipient outside the EEA (a recipient id). */
+  recipient: Id.optional(),
+  /** The third country (ISO 3166-1 alpha-2), or the international organisation's name. */
+  country: CountryCode.optional(),
+  international_organisation: nonEmpty.optional(),
+  mechanism: z.enum(TRANSFER_MECHANISMS).optional(),
+  /** SCC module of Decision (EU) 2021/914: 1 C2C, 2 C2P, 3 P2P, 4 P2C. */
+  scc_module: z.int().min(1, 'SCC modules are numbered 1 to 4').max(4, 'SCC modules are numbered 1 to 4').optional(),
+  derogation: z.enum(DEROGATIONS).optional(),
+  /** Art. 30(1)(e), 49(6): the safeguards for compelling-interest transfers, and where to read them. */
+  safeguards: LocalisedText.optional(),
+  documentation_url: Url.optional(),
+});
+export type Transfer = z.infer<typeof Transfer>;
+
+export const Retention = z.strictObject({
+  /** Data categories this rule covers (fideslang codes); absent means all the activity's categories. */
+  categories: z.array(nonEmpty).optional(),
+  /** ISO 8601 duration. */
+  duration: IsoDuration.optional(),
+  /** The event the period starts from (e.g. "end of the contract", "last contact"). */
+  starts_from: LocalisedText.optional(),
+  /** Art. 13(2)(a): the criteria, where no fixed duration can be given. */
+  criteria: LocalisedText.optional(),
+  end_action: z.enum(END_ACTIONS).optional(),
+  /** For archive: the statutory period and the law that imposes it. */
+  archive: z
+    .strictObject({
+      duration: IsoDuration,
+      statute: LocalisedText,
+    })
+    .optional(),
+});
+export type Retention = z.infer<typeof Retention>;
+
+export const SecurityMeasure = z.strictObject({
+  kind: z.enum(SECURITY_MEASURE_KINDS),
+  description: LocalisedText.optional(),
+});
+
+export const AutomatedDecision = z.strictObject({
+  description: LocalisedText,
+  /** Art. 13(2)(f): meaningful information about the logic involved. */
+  logic: LocalisedText.optional(),
+  /** Art. 13(2)(f): significance and envisaged consequences. */
+  consequences: LocalisedText.optional(),
+  /** Art. 22(1): a decision with legal or similarly significant effect. */
+  legal_or_similar_effect: z.boolean(),
+  profiling: z.boolean().optional(),
+  /** Art. 22(3): human intervention, expressing one's view, contesting. */
+  safeguards: LocalisedText.optional(),
+});
+
+export const Dpia = z.strictObject({
+  status: z.enum(DPIA_STATUSES),
+  reference: nonEmpty.optional(),
+  date: IsoDate.optional(),
+  /** Why no DPIA is needed, or what it concluded. */
+  summary: LocalisedText.optional(),
+});
+
+export const Provision = z.strictObject({
+  requirement: z.enum(PROVISION_REQUIREMENTS),
+  /** Art. 13(2)(e): the consequences of not providing the data. */
+  consequences: LocalisedText.optional(),
+});
+
+export const Activity = z.strictObject({
+  id: Id,
+  name: LocalisedText,
+  description: LocalisedText.optional(),
+  role: z.enum(ROLES).default('controller'),
+  /** Art. 30(2)(a): the controllers we process for (role: processor). */
+  controllers: z.array(Party).optional(),
+  /** Art. 26: the joint controllers (role: joint_controller). */
+  joint_controllers: z.array(Party).optional(),
+  /** Art. 13 (from the person) or Art. 14 (from elsewhere, with the source). */
+  sources: z.array(Source).optional(),
+  /** Art. 4(2). */
+  operations: z.array(z.enum(OPERATIONS)).optional(),
+  /** Art. 30(1)(b), Art. 13(1)(c). */
+  purposes: z.array(Purpose).optional(),
+  /** Art. 6(1): the legal bases relied on; each purpose names its own. */
+  legal_bases: z.array(LegalBasis).optional(),
+  /** Art. 30(1)(c). */
+  data_categories: z.array(DataCategory).optional(),
+  /** Art. 9(2): the conditions for processing special categories. */
+  special_category_conditions: z.array(SpecialCategoryCondition).optional(),
+  /** Art. 30(1)(c). */
+  data_subjects: z.array(DataSubjectCategory).optional(),
+  /** Art. 30(1)(d): recipient ids from recipients.yaml. */
+  recipients: z.array(Id).optional(),
+  /** Art. 30(1)(e), Art. 13(1)(f). */
+  transfers: z.array(Transfer).optional(),
+  /** Art. 30(1)(f), Art. 5(1)(e). */
+  retention: z.array(Retention).optional(),
+  /** Art. 30(1)(g), Art. 32. */
+  security_measures: z.array(SecurityMeasure).optional(),
+  /** Art. 13(2)(f), Art. 22. */
+  automated_decisions: z.array(AutomatedDecision).optional(),
+  /** Art. 13(2)(e). */
+  provision: Provision.optional(),
+  /** Art. 35. */
+  dpia: Dpia.optional(),
+  /** EDPB criteria that apply beyond what the linter infers from the rest of the activity. */
+  dpia_criteria: z.array(z.enum(DPIA_CRITERIA)).optional(),
+  /** System ids from systems.yaml. */
+  systems: z.array(Id).optional(),
+  created: IsoDate.optional(),
+  updated: IsoDate.optional(),
+});
+export type Activity = z.infer<typeof Activity>;
+
+/** The whole register as the rest of the product sees it. */
+export interface Register {
+  organisation: Organisation;
+  activities: Activity[];
+  recipients: Recipient[];
+  systems: System[];
+}
+
+/** The schema of each file kind, by the name it is published under in `schema/`. */
+export const FILE_SCHEMAS = {
+  organisation: Organisation,
+  activity: Activity,
+  recipients: RecipientsFile,
+  systems: SystemsFile,
+} as const;
+export type FileKind = keyof typeof FILE_SCHEMAS;

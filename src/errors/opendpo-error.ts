@@ -1,0 +1,41 @@
+/**
+ * The error catalogue: every error a user can see has a stable code, a message safe to show
+ * (no personal data, no SQL, no stack), and one mapping to an HTTP status and a CLI exit code.
+ * Anything else is a bug: it becomes a generic internal error with a correlation id.
+ */
+export const ERROR_CODES = {
+  /** The register has errors (lint or schema); details carry the findings. */
+  REGISTER_INVALID: { status: 422, exit: 1 },
+  /** A command-line argument, query parameter or body is wrong. */
+  INVALID_INPUT: { status: 400, exit: 2 },
+  /** An environment variable is missing or wrong. */
+  CONFIG_INVALID: { status: 500, exit: 2 },
+  /** The thing asked for does not exist (a register version, a file, a git revision). */
+  NOT_FOUND: { status: 404, exit: 2 },
+  /** The store (SQLite file, PostgreSQL) cannot be reached or written. */
+  STORE_UNAVAILABLE: { status: 503, exit: 3 },
+  /** A bug: never shown with details. */
+  INTERNAL: { status: 500, exit: 70 },
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class OpendpoError extends Error {
+  override readonly name = 'OpendpoError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra data safe to show (e.g. findings). */
+    readonly details?: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+  get exitCode(): number {
+    return ERROR_CODES[this.code].exit;
+  }
+}
+
+export const isOpendpoError = (e: unknown): e is OpendpoError => e instanceof OpendpoError;

@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+
+// Scaffolding: replaced by the helper that owns this command.
+export function addNoticeRenderCommand(parent: Command): void {
+  void parent;
+}

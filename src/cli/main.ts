@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * The `opendpo` command. Each subcommand lives in its own file under ./commands and only
+ * parses arguments, calls one domain or store function, and presents the result.
+ */
+import { Command } from 'commander';
+import { addNoticeRenderCommand } from './commands/notice-render.js';
+import { addRegisterDiffCommand } from './commands/register-diff.js';
+import { addRegisterExportCommand } from './commands/register-export.js';
+import { addRegisterLintCommand } from './commands/register-lint.js';
+import { addRegisterPublishCommand } from './commands/register-publish.js';
+import { addServeCommand } from './commands/serve.js';
+import { reportError } from './action.js';
+import { VERSION } from '../version.js';
+
+const program = new Command('opendpo')
+  .description('Privacy operations as code: the GDPR register, the privacy notice, and the requests of data subjects.')
+  .version(VERSION)
+  .showHelpAfterError()
+  .configureOutput({ outputError: (str, write) => write(`opendpo: ${str.replace(/^error: /, '')}`) });
+program.exitOverride((err) => {
+  // Usage errors (unknown option, missing argument) exit 2; --help and --version exit 0.
+  process.exit(err.exitCode === 0 ? 0 : 2);
+});
+
+const register = program.command('register').description('Lint, compare, export and publish the register of processing activities (Art. 30)');
+addRegisterLintCommand(register);
+addRegisterDiffCommand(register);
+addRegisterExportCommand(register);
+addRegisterPublishCommand(register);
+
+const notice = program.command('notice').description('The privacy notice generated from the register (Art. 13-14)');
+addNoticeRenderCommand(notice);
+
+addServeCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.exitCode = reportError(err);
+}

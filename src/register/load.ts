@@ -431,20 +431,18 @@ function isCyclic(value: unknown, ancestors = new Set<object>()): boolean {
 }
 
 function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } {
-  // Binary search for the longest valid prefix; register files are small.
-  let lo = 0;
-  let hi = bytes.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
-      lo = mid;
-    } catch {
-      hi = mid - 1;
-    }
+  // Walk the UTF-8 sequences to the first byte that does not start or continue one properly.
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (len === 0) break;
+    let ok = i + len <= bytes.length;
+    for (let k = 1; ok && k < len; k++) ok = (bytes[i + k]! & 0xc0) === 0x80;
+    if (!ok) break;
+    i += len;
   }
-  const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, lo));
-  const lines = prefix.split('\n');
+  const lines = new TextDecoder('utf-8').decode(bytes.subarray(0, i)).split('\n');
   return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
 }
 

@@ -191,7 +191,6 @@ export const Url = z.url({ message: 'must be a URL such as https://example.com/p
 export const Email = z.email({ message: 'must be an email address' });
 
 export const PostalAddress = z.strictObject({
-  /** Lines before the postal code and city: name of the department, street. */
   lines: z.array(nonEmpty).min(1).describe('Lines before the postal code and city: name of the department, street.'),
   postal_code: nonEmpty.optional(),
   city: nonEmpty,
@@ -212,7 +211,6 @@ export type Contact = z.infer<typeof Contact>;
 export const Party = z.strictObject({
   name: nonEmpty,
   contact: Contact.optional(),
-  /** Art. 26(2): the essence of the joint-controller arrangement. */
   arrangement: LocalisedText.optional().describe('Art. 26(2): the essence of the joint-controller arrangement.'),
 });
 export type Party = z.infer<typeof Party>;
@@ -223,7 +221,6 @@ export type Party = z.infer<typeof Party>;
 
 export const RightsChannel = z.strictObject({
   kind: z.enum(RIGHTS_CHANNEL_KINDS),
-  /** The email address, postal address, URL or phone number. */
   value: nonEmpty.optional().describe('The email address, postal address, URL or phone number.'),
   address: PostalAddress.optional(),
   label: LocalisedText.optional(),
@@ -236,16 +233,13 @@ export const Organisation = z.strictObject({
   legal_form: nonEmpty.optional(),
   registration: z
     .strictObject({
-      /** e.g. "RCS Nanterre" */
       register: nonEmpty.describe('e.g. "RCS Nanterre"'),
       number: nonEmpty,
     })
     .optional(),
   address: PostalAddress.optional(),
   contact: Contact.optional(),
-  /** Art. 37-39: the data protection officer. */
   dpo: Contact.optional().describe('Art. 37-39: the data protection officer.'),
-  /** Art. 27: representative in the Union for a controller established outside it. */
   representative: Party.optional().describe('Art. 27: representative in the Union for a controller established outside it.'),
   /** Art. 13(2)(d), Art. 77. */
   supervisory_authority: z
@@ -256,30 +250,20 @@ export const Organisation = z.strictObject({
       url: Url.optional(),
     })
     .optional(),
-  /** Art. 12(2): how people exercise their rights. */
   rights_channels: z.array(RightsChannel).optional().describe('Art. 12(2): how people exercise their rights.'),
   cookie_policy_url: Url.optional(),
-  /** Language of plain-string texts in this register. */
   default_language: z.enum(LANGUAGES).default('en').describe('Language of plain-string texts in this register.'),
-  /** Languages the notice is published in. */
   languages: z.array(z.enum(LANGUAGES)).min(1).optional().describe('Languages the notice is published in.'),
-  /** Art. 30(5): the exemption below 250 employees (rarely applies). */
   employees: z.number().int().nonnegative().optional().describe('Art. 30(5): the exemption below 250 employees (rarely applies).'),
-  /** The date the published notice takes effect. */
   effective_date: IsoDate.optional().describe('The date the published notice takes effect.'),
   /** Statements that apply to every activity, as the notice gives them. */
   statements: z
     .strictObject({
       introduction: LocalisedText.optional(),
-      /** Art. 13(2)(a) where no period per activity is given: the criteria. */
       retention: LocalisedText.optional().describe('Art. 13(2)(a) where no period per activity is given: the criteria.'),
-      /** Art. 32 / Art. 13: how data is secured, in general terms. */
       security: LocalisedText.optional().describe('Art. 32 / Art. 13: how data is secured, in general terms.'),
-      /** Art. 13(1)(f): transfers outside the EEA in general terms. */
       transfers: LocalisedText.optional().describe('Art. 13(1)(f): transfers outside the EEA in general terms.'),
-      /** Art. 13(2)(e): consequences of not providing the data, in general terms. */
       provision: LocalisedText.optional().describe('Art. 13(2)(e): consequences of not providing the data, in general terms.'),
-      /** Disclosure to public authorities on legal request. */
       authorities: LocalisedText.optional().describe('Disclosure to public authorities on legal request.'),
     })
     .optional(),
@@ -295,13 +279,9 @@ export const Recipient = z.strictObject({
   name: LocalisedText,
   kind: z.enum(RECIPIENT_KINDS),
   description: LocalisedText.optional(),
-  /** Where the recipient processes the data (ISO 3166-1 alpha-2). */
   country: CountryCode.optional().describe('Where the recipient processes the data (ISO 3166-1 alpha-2).'),
-  /** Art. 28(3): reference of the data processing agreement with a processor. */
   dpa_reference: nonEmpty.optional().describe('Art. 28(3): reference of the data processing agreement with a processor.'),
-  /** Certified under the EU-US Data Privacy Framework (adequacy for the US applies only then). */
   dpf_certified: z.boolean().optional().describe('Certified under the EU-US Data Privacy Framework (adequacy for the US applies only then).'),
-  /** Art. 28(2),(4): the processor that engaged this sub-processor (a recipient id). */
   sub_processor_of: Id.optional().describe('Art. 28(2),(4): the processor that engaged this sub-processor (a recipient id).'),
   url: Url.optional(),
 });
@@ -315,11 +295,8 @@ export const System = z.strictObject({
   id: Id,
   name: nonEmpty,
   description: LocalisedText.optional(),
-  /** Where the system is hosted. */
   hosting_country: CountryCode.optional().describe('Where the system is hosted.'),
-  /** The processor operating the system, if any (a recipient id). */
   operated_by: Id.optional().describe('The processor operating the system, if any (a recipient id).'),
-  /** Dataset files describing its tables and fields (relative to the register folder). */
   datasets: z.array(nonEmpty).optional().describe('Dataset files describing its tables and fields (relative to the register folder).'),
 });
 export type System = z.infer<typeof System>;
@@ -334,18 +311,14 @@ export const SystemsFile = z.strictObject({
 
 export const Source = z.strictObject({
   kind: z.enum(SOURCE_KINDS),
-  /** Art. 14(2)(f): where the data comes from, in words. */
   explanation: LocalisedText.optional().describe('Art. 14(2)(f): where the data comes from, in words.'),
 });
 export type Source = z.infer<typeof Source>;
 
 export const LegalBasis = z.strictObject({
   basis: z.enum(LEGAL_BASES),
-  /** Art. 13(1)(d): the legitimate interest pursued (legitimate_interests). */
   interest: LocalisedText.optional().describe('Art. 13(1)(d): the legitimate interest pursued (legitimate_interests).'),
-  /** Art. 7(3), Art. 13(2)(c): how consent is withdrawn (consent). */
   withdrawal_method: LocalisedText.optional().describe('Art. 7(3), Art. 13(2)(c): how consent is withdrawn (consent).'),
-  /** The law that imposes the obligation (legal_obligation) or the task (public_task). */
   law: LocalisedText.optional().describe('The law that imposes the obligation (legal_obligation) or the task (public_task).'),
 });
 export type LegalBasis = z.infer<typeof LegalBasis>;
@@ -353,31 +326,23 @@ export type LegalBasis = z.infer<typeof LegalBasis>;
 export const Purpose = z.strictObject({
   id: Id.optional(),
   description: LocalisedText,
-  /** fideslang data use, e.g. essential.service, marketing.communications.email. */
   data_use: nonEmpty.optional().describe('fideslang data use, e.g. essential.service, marketing.communications.email.'),
-  /** Art. 13(1)(c): the legal basis of this purpose (one of the activity's legal_bases). */
   legal_basis: z.enum(LEGAL_BASES).optional().describe('Art. 13(1)(c): the legal basis of this purpose (one of the activity\'s legal_bases).'),
 });
 export type Purpose = z.infer<typeof Purpose>;
 
 export const DataCategory = z.strictObject({
-  /** fideslang data category, e.g. user.contact.email. */
   category: nonEmpty.describe('fideslang data category, e.g. user.contact.email.'),
   label: LocalisedText.optional(),
-  /** Art. 9(1): the special category this data is or may reveal. */
   special_category: z.enum(SPECIAL_CATEGORIES).optional().describe('Art. 9(1): the special category this data is or may reveal.'),
-  /** Art. 10: data relating to criminal convictions and offences. */
   criminal: z.boolean().optional().describe('Art. 10: data relating to criminal convictions and offences.'),
-  /** True when the special category may appear only incidentally (e.g. opinions in a video). */
   incidental: z.boolean().optional().describe('True when the special category may appear only incidentally (e.g. opinions in a video).'),
 });
 export type DataCategory = z.infer<typeof DataCategory>;
 
 export const DataSubjectCategory = z.strictObject({
-  /** fideslang data subject, e.g. customer, prospect, job_applicant. */
   category: nonEmpty.optional().describe('fideslang data subject, e.g. customer, prospect, job_applicant.'),
   label: LocalisedText,
-  /** Children and other vulnerable people (EDPB DPIA criterion). */
   vulnerable: z.boolean().optional().describe('Children and other vulnerable people (EDPB DPIA criterion).'),
 });
 export type DataSubjectCategory = z.infer<typeof DataSubjectCategory>;
@@ -388,29 +353,21 @@ export const SpecialCategoryCondition = z.strictObject({
 });
 
 export const Transfer = z.strictObject({
-  /** The recipient outside the EEA (a recipient id). */
   recipient: Id.optional().describe('The recipient outside the EEA (a recipient id).'),
-  /** The third country (ISO 3166-1 alpha-2), or the international organisation's name. */
   country: CountryCode.optional().describe('The third country (ISO 3166-1 alpha-2), or the international organisation\'s name.'),
   international_organisation: nonEmpty.optional(),
   mechanism: z.enum(TRANSFER_MECHANISMS).optional(),
-  /** SCC module of Decision (EU) 2021/914: 1 C2C, 2 C2P, 3 P2P, 4 P2C. */
   scc_module: z.int().min(1, 'SCC modules are numbered 1 to 4').max(4, 'SCC modules are numbered 1 to 4').optional().describe('SCC module of Decision (EU) 2021/914: 1 C2C, 2 C2P, 3 P2P, 4 P2C.'),
   derogation: z.enum(DEROGATIONS).optional(),
-  /** Art. 30(1)(e), 49(6): the safeguards for compelling-interest transfers, and where to read them. */
   safeguards: LocalisedText.optional().describe('Art. 30(1)(e), 49(6): the safeguards for compelling-interest transfers, and where to read them.'),
   documentation_url: Url.optional(),
 });
 export type Transfer = z.infer<typeof Transfer>;
 
 export const Retention = z.strictObject({
-  /** Data categories this rule covers (fideslang codes); absent means all the activity's categories. */
   categories: z.array(nonEmpty).optional().describe('Data categories this rule covers (fideslang codes); absent means all the activity\'s categories.'),
-  /** ISO 8601 duration. */
   duration: IsoDuration.optional().describe('ISO 8601 duration.'),
-  /** The event the period starts from (e.g. "end of the contract", "last contact"). */
   starts_from: LocalisedText.optional().describe('The event the period starts from (e.g. "end of the contract", "last contact").'),
-  /** Art. 13(2)(a): the criteria, where no fixed duration can be given. */
   criteria: LocalisedText.optional().describe('Art. 13(2)(a): the criteria, where no fixed duration can be given.'),
   end_action: z.enum(END_ACTIONS).optional(),
   /** For archive: the statutory period and the law that imposes it. */
@@ -430,14 +387,10 @@ export const SecurityMeasure = z.strictObject({
 
 export const AutomatedDecision = z.strictObject({
   description: LocalisedText,
-  /** Art. 13(2)(f): meaningful information about the logic involved. */
   logic: LocalisedText.optional().describe('Art. 13(2)(f): meaningful information about the logic involved.'),
-  /** Art. 13(2)(f): significance and envisaged consequences. */
   consequences: LocalisedText.optional().describe('Art. 13(2)(f): significance and envisaged consequences.'),
-  /** Art. 22(1): a decision with legal or similarly significant effect. */
   legal_or_similar_effect: z.boolean().describe('Art. 22(1): a decision with legal or similarly significant effect.'),
   profiling: z.boolean().optional(),
-  /** Art. 22(3): human intervention, expressing one's view, contesting. */
   safeguards: LocalisedText.optional().describe('Art. 22(3): human intervention, expressing one\'s view, contesting.'),
 });
 
@@ -445,13 +398,11 @@ export const Dpia = z.strictObject({
   status: z.enum(DPIA_STATUSES),
   reference: nonEmpty.optional(),
   date: IsoDate.optional(),
-  /** Why no DPIA is needed, or what it concluded. */
   summary: LocalisedText.optional().describe('Why no DPIA is needed, or what it concluded.'),
 });
 
 export const Provision = z.strictObject({
   requirement: z.enum(PROVISION_REQUIREMENTS),
-  /** Art. 13(2)(e): the consequences of not providing the data. */
   consequences: LocalisedText.optional().describe('Art. 13(2)(e): the consequences of not providing the data.'),
 });
 
@@ -460,41 +411,23 @@ export const Activity = z.strictObject({
   name: LocalisedText,
   description: LocalisedText.optional(),
   role: z.enum(ROLES).default('controller'),
-  /** Art. 30(2)(a): the controllers we process for (role: processor). */
   controllers: z.array(Party).optional().describe('Art. 30(2)(a): the controllers we process for (role: processor).'),
-  /** Art. 26: the joint controllers (role: joint_controller). */
   joint_controllers: z.array(Party).optional().describe('Art. 26: the joint controllers (role: joint_controller).'),
-  /** Art. 13 (from the person) or Art. 14 (from elsewhere, with the source). */
   sources: z.array(Source).optional().describe('Art. 13 (from the person) or Art. 14 (from elsewhere, with the source).'),
-  /** Art. 4(2). */
   operations: z.array(z.enum(OPERATIONS)).optional().describe('Art. 4(2).'),
-  /** Art. 30(1)(b), Art. 13(1)(c). */
   purposes: z.array(Purpose).optional().describe('Art. 30(1)(b), Art. 13(1)(c).'),
-  /** Art. 6(1): the legal bases relied on; each purpose names its own. */
   legal_bases: z.array(LegalBasis).optional().describe('Art. 6(1): the legal bases relied on; each purpose names its own.'),
-  /** Art. 30(1)(c). */
   data_categories: z.array(DataCategory).optional().describe('Art. 30(1)(c).'),
-  /** Art. 9(2): the conditions for processing special categories. */
   special_category_conditions: z.array(SpecialCategoryCondition).optional().describe('Art. 9(2): the conditions for processing special categories.'),
-  /** Art. 30(1)(c). */
   data_subjects: z.array(DataSubjectCategory).optional().describe('Art. 30(1)(c).'),
-  /** Art. 30(1)(d): recipient ids from recipients.yaml. */
   recipients: z.array(Id).optional().describe('Art. 30(1)(d): recipient ids from recipients.yaml.'),
-  /** Art. 30(1)(e), Art. 13(1)(f). */
   transfers: z.array(Transfer).optional().describe('Art. 30(1)(e), Art. 13(1)(f).'),
-  /** Art. 30(1)(f), Art. 5(1)(e). */
   retention: z.array(Retention).optional().describe('Art. 30(1)(f), Art. 5(1)(e).'),
-  /** Art. 30(1)(g), Art. 32. */
   security_measures: z.array(SecurityMeasure).optional().describe('Art. 30(1)(g), Art. 32.'),
-  /** Art. 13(2)(f), Art. 22. */
   automated_decisions: z.array(AutomatedDecision).optional().describe('Art. 13(2)(f), Art. 22.'),
-  /** Art. 13(2)(e). */
   provision: Provision.optional().describe('Art. 13(2)(e).'),
-  /** Art. 35. */
   dpia: Dpia.optional().describe('Art. 35.'),
-  /** EDPB criteria that apply beyond what the linter infers from the rest of the activity. */
   dpia_criteria: z.array(z.enum(DPIA_CRITERIA)).optional().describe('EDPB criteria that apply beyond what the linter infers from the rest of the activity.'),
-  /** System ids from systems.yaml. */
   systems: z.array(Id).optional().describe('System ids from systems.yaml.'),
   created: IsoDate.optional(),
   updated: IsoDate.optional(),

@@ -1,0 +1,191 @@
+/**
+ * The server's and the CLI's configuration: one zod schema over the environment, validated once
+ * at start, so a wrong value stops the program with a message naming the variable instead of
+ * failing later. The README's configuration table is generated from the same list
+ * (`describeConfig()`), so documentation and validation cannot drift apart.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { OpendpoError } from '../errors/opendpo-error.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The examples shipped with the package: the first is the default organisation. */
+const DEFAULT_REGISTERS = 'examples/acme-shop,examples/softathome';
+const DEFAULT_SQLITE_FILE = '.opendpo/opendpo.db';
+
+/** Where the store lives, as parsed from DATABASE_URL. */
+export type StoreLocation =
+  | { kind: 'sqlite'; file: string /* absolute path, or ':memory:' */; display: string }
+  | { kind: 'postgres'; url: string; display: string /* the URL without its password */ };
+
+interface VariableDoc {
+  name: string;
+  default: string;
+  meaning: string;
+}
+
+/** One entry per variable: what the README documents, in the order it documents them. */
+const VARIABLES = {
+  OPENDPO_PORT: {
+    default: '4750',
+    meaning: 'TCP port the server listens on (`opendpo serve --port` overrides it; 0 picks a free port).',
+    schema: z
+      .string()
+      .trim()
+      .default('4750')
+      .transform((v, ctx) => {
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || !Number.isInteger(n) || n < 0 || n > 65535) {
+          ctx.addIssue({ code: 'custom', message: `must be a port number (1-65535), got '${v}'` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+  },
+  OPENDPO_HOST: {
+    default: '127.0.0.1',
+    meaning: 'Interface the server listens on. Use 0.0.0.0 in a container so the port can be published.',
+    schema: z
+      .string()
+      .trim()
+      .default('127.0.0.1')
+      .refine((v) => v.length > 0 && !/\s|\/|:\/\//.test(v), { message: 'must be a host name or IP address such as 127.0.0.1 or 0.0.0.0' }),
+  },
+  DATABASE_URL: {
+    default: `sqlite:${DEFAULT_SQLITE_FILE}`,
+    meaning:
+      'Where published register versions are stored: `postgres://user:password@host:5432/db` (or `postgresql://`), `sqlite:PATH` (relative to the working directory), or `:memory:` (lost at exit).',
+    schema: z
+      .string()
+      .trim()
+      .optional()
+      .refine((v) => v === undefined || v === '' || v === ':memory:' || /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v), {
+        message: "must be postgres://..., postgresql://..., sqlite:PATH or :memory:",
+      }),
+  },
+  OPENDPO_REGISTERS: {
+    default: DEFAULT_REGISTERS,
+    meaning:
+      'Comma-separated register folders published when the server starts on a store with no organisation yet (relative paths resolve against the opendpo package, not the working directory). The first one is the default organisation of `/privacy-notice`.',
+    schema: z
+      .string()
+      .default(DEFAULT_REGISTERS)
+      .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0)),
+  },
+  OPENDPO_LOG_LEVEL: {
+    default: 'info',
+    meaning: `Server log level: ${LOG_LEVELS.join(', ')}. Logs are JSON lines on stderr: request id, method, route, status and duration, never query strings or bodies.`,
+    schema: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  },
+} as const;
+
+/** The schema over the environment: the single source of truth for configuration. */
+export const ConfigSchema = z.object({
+  OPENDPO_PORT: VARIABLES.OPENDPO_PORT.schema,
+  OPENDPO_HOST: VARIABLES.OPENDPO_HOST.schema,
+  DATABASE_URL: VARIABLES.DATABASE_URL.schema,
+  OPENDPO_REGISTERS: VARIABLES.OPENDPO_REGISTERS.schema,
+  OPENDPO_LOG_LEVEL: VARIABLES.OPENDPO_LOG_LEVEL.schema,
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly store: Readonly<StoreLocation>;
+  /** Absolute paths of the register folders to publish into an empty store. */
+  readonly registers: readonly string[];
+  readonly logLevel: LogLevel;
+}
+
+/** The variables, their defaults and meanings, for the README and `--help`. */
+export function describeConfig(): VariableDoc[] {
+  return Object.entries(VARIABLES).map(([name, v]) => ({ name, default: v.default, meaning: v.meaning }));
+}
+
+/** The README's configuration table, in Markdown. */
+export function describeConfigMarkdown(): string {
+  const rows = describeConfig().map((v) => `| \`${v.name}\` | \`${v.default}\` | ${v.meaning} |`);
+  return ['| Variable | Default | Meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+export interface LoadConfigOptions {
+  /** Relative SQLite paths resolve against it (default: process.cwd()). */
+  cwd?: string;
+  /** Relative register folders resolve against it (default: the opendpo package root). */
+  packageRoot?: string;
+}
+
+/**
+ * Validates the environment; throws CONFIG_INVALID naming every wrong variable.
+ * Creates the folder of the SQLite file, so a fresh clone starts without set-up.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, options: LoadConfigOptions = {}): Config {
+  const input: Record<string, string | undefined> = {};
+  for (const name of Object.keys(VARIABLES)) {
+    // An empty variable means "not set": `OPENDPO_PORT= npm start` should not be an error.
+    const value = env[name];
+    input[name] = value === undefined || value.trim() === '' ? undefined : value;
+  }
+  const parsed = ConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${String(i.path[0] ?? 'environment')} ${i.message}`);
+    throw new OpendpoError('CONFIG_INVALID', `invalid configuration: ${lines.join('; ')}`, { issues: lines });
+  }
+  const cwd = options.cwd ?? process.cwd();
+  const packageRoot = options.packageRoot ?? findPackageRoot();
+  const value = parsed.data;
+  return Object.freeze({
+    port: value.OPENDPO_PORT,
+    host: value.OPENDPO_HOST,
+    store: Object.freeze(parseDatabaseUrl(value.DATABASE_URL, cwd)),
+    registers: Object.freeze(value.OPENDPO_REGISTERS.map((r) => path.resolve(packageRoot, r))),
+    logLevel: value.OPENDPO_LOG_LEVEL,
+  });
+}
+
+/** Parses DATABASE_URL (already validated) into a store location. */
+export function parseDatabaseUrl(url: string | undefined, cwd: string): StoreLocation {
+  if (url === undefined || url === '') {
+    const file = path.resolve(cwd, DEFAULT_SQLITE_FILE);
+    return { kind: 'sqlite', file, display: `sqlite ${path.relative(cwd, file) || file}` };
+  }
+  if (url === ':memory:' || url === 'sqlite::memory:') return { kind: 'sqlite', file: ':memory:', display: 'sqlite :memory:' };
+  if (url.startsWith('sqlite:')) {
+    const given = url.slice('sqlite:'.length);
+    const file = path.resolve(cwd, given);
+    return { kind: 'sqlite', file, display: `sqlite ${given}` };
+  }
+  return { kind: 'postgres', url, display: `postgres ${redactUrl(url)}` };
+}
+
+/** The URL without its password, safe to print and log. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  }
+}
+
+/** Makes sure the folder of a SQLite file exists. */
+export function ensureStoreFolder(location: StoreLocation): void {
+  if (location.kind === 'sqlite' && location.file !== ':memory:') mkdirSync(path.dirname(location.file), { recursive: true });
+}
+
+/** The folder holding opendpo's package.json, from src/ (tsx) or dist/src/ (built). */
+export function findPackageRoot(from = path.dirname(fileURLToPath(import.meta.url))): string {
+  let dir = from;
+  for (;;) {
+    // tsc copies package.json into dist/ (src/version.ts imports it): that copy is not the root.
+    if (path.basename(dir) !== 'dist' && existsSync(path.join(dir, 'package.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return from;
+    dir = parent;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Publishing a register: the step that turns the files a DPO edits into the version the privacy
+ * notice is served from. It lints first and refuses a register with errors (unless told to
+ * publish anyway, recording the findings), computes the material changes from the previous
+ * version (what people must be told about, Art. 13(3) and 14(4)), and writes it all in one
+ * transaction, so the store never holds a version without its findings and diff.
+ */
+import path from 'node:path';
+import { OpendpoError } from '../errors/opendpo-error.js';
+import type { PublishOutcome, RegisterVersionsRepository } from '../store/register-versions-repository.js';
+import { hasErrors, sortFindings, type Finding } from './finding.js';
+import type { LoadResult } from './load.js';
+// TEMPORARY until src/register/lint/lint-register.ts and src/register/diff.ts land (see the end of this file).
+import type { LoadedRegister } from './load.js';
+import type { Register } from './schema.js';
+
+export interface PublishOptions {
+  author: string;
+  message?: string | undefined;
+  /** Publish even with errors (the seed's register has real gaps): the findings are recorded. */
+  allowErrors?: boolean;
+  publishedAt?: Date;
+}
+
+export interface PublishResult {
+  outcome: PublishOutcome;
+  /** Every finding, with file paths as given to the loader (for the CLI to print). */
+  findings: Finding[];
+}
+
+export async function publishRegister(
+  store: { registerVersions: RegisterVersionsRepository },
+  loadResult: LoadResult,
+  options: PublishOptions,
+): Promise<PublishResult> {
+  const { loaded, problems } = loadResult;
+  const findings = sortFindings([...problems, ...(loaded ? lintRegister(loaded) : [])]);
+  if (!loaded || (hasErrors(findings) && !options.allowErrors)) {
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    throw new OpendpoError(
+      'REGISTER_INVALID',
+      loaded
+        ? `the register has ${errors} error${errors === 1 ? '' : 's'}: nothing was published (fix them, or publish anyway with --allow-errors)`
+        : 'nothing usable was found in the register folder: nothing was published',
+      { findings },
+    );
+  }
+  const { register } = loaded;
+  const outcome = await store.registerVersions.publish(register.organisation.id, {
+    organisationName: register.organisation.name,
+    register,
+    // Stored findings name files relative to the register folder: the server's own paths are not
+    // the public's business, and the same register published from two checkouts reads the same.
+    findings: findings.map((f) => ({ ...f, file: relativeTo(loaded.dir, f.file) })),
+    author: options.author,
+    message: options.message,
+    publishedAt: options.publishedAt,
+    diffFrom: (previous) => (previous ? diffRegisters(previous, register) : null),
+  });
+  return { outcome, findings };
+}
+
+function relativeTo(dir: string, file: string): string {
+  const rel = path.relative(dir, file);
+  return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? path.basename(file) : rel.split(path.sep).join('/');
+}
+
+// TEMPORARY stand-ins, replaced by the imports of lintRegister and diffRegisters when they land.
+function lintRegister(loaded: LoadedRegister): Finding[] {
+  void loaded;
+  return [];
+}
+function diffRegisters(before: Register, after: Register): unknown {
+  return { before: before.activities.length, after: after.activities.length };
+}

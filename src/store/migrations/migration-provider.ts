@@ -1,0 +1,14 @@
+/**
+ * Migrations live in code (not read from a folder at run time), so the built package and the
+ * tests run exactly the same list. Names sort in the order they must run.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import { registerVersionsMigration } from './0001-register-versions.js';
+
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-register-versions': registerVersionsMigration,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(MIGRATIONS),
+};

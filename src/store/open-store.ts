@@ -1,0 +1,82 @@
+/**
+ * Opens the store named by the configuration, brings its schema up to date, and hands out the
+ * repositories. A store that cannot be opened or reached is STORE_UNAVAILABLE, with a message
+ * naming where it looked (never the password).
+ */
+import { Kysely, Migrator, sql } from 'kysely';
+import type { StoreLocation } from '../config/config.js';
+import { OpendpoError } from '../errors/opendpo-error.js';
+import type { Database } from './database.js';
+import { createDialect as createPostgresDialect } from './dialects/postgres/create-dialect.js';
+import { createDialect as createSqliteDialect } from './dialects/sqlite/create-dialect.js';
+import type { StoreDialect } from './dialects/store-dialect.js';
+import { migrationProvider } from './migrations/migration-provider.js';
+import { RegisterVersionsRepository } from './register-versions-repository.js';
+
+export interface Store {
+  readonly kind: StoreDialect['kind'];
+  /** e.g. "sqlite .opendpo/opendpo.db" or "postgres postgres://app:***@db:5432/opendpo". */
+  readonly description: string;
+  readonly registerVersions: RegisterVersionsRepository;
+  /** Resolves when the database answers a trivial query; rejects with STORE_UNAVAILABLE. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openStore(location: StoreLocation): Promise<Store> {
+  let storeDialect: StoreDialect;
+  try {
+    storeDialect = location.kind === 'sqlite' ? createSqliteDialect(location) : createPostgresDialect(location);
+  } catch (err) {
+    throw unavailable(location, err);
+  }
+  const db = new Kysely<Database>({ dialect: storeDialect.dialect });
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.destroy().catch(() => {});
+    throw unavailable(location, err);
+  }
+  let closed = false;
+  return {
+    kind: storeDialect.kind,
+    description: location.display,
+    registerVersions: new RegisterVersionsRepository(db, storeDialect.isConflict),
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+      } catch (err) {
+        throw unavailable(location, err);
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}
+
+async function migrate(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+}
+
+function unavailable(location: StoreLocation, err: unknown): OpendpoError {
+  const reason = describeCause(err);
+  return new OpendpoError('STORE_UNAVAILABLE', `cannot open the store (${location.display}): ${reason}`, undefined, { cause: err });
+}
+
+/** A short, safe reason: the driver's error code or first line, never SQL or a stack. */
+function describeCause(err: unknown): string {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  const first = typeof e?.message === 'string' ? e.message.split('\n')[0]! : '';
+  const safe = first.replace(/postgres(ql)?:\/\/[^\s]+/g, '(url)').slice(0, 200);
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ENOTFOUND') return 'host not found';
+  if (code === '3D000') return 'the database does not exist';
+  if (code === '28P01' || code === '28000') return 'authentication failed';
+  return code && !safe.includes(code) ? `${safe} (${code})` : safe || 'unknown error';
+}

@@ -9,9 +9,8 @@ import path from 'node:path';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { PublishOutcome, RegisterVersionsRepository } from '../store/register-versions-repository.js';
 import { hasErrors, sortFindings, type Finding } from './finding.js';
-import type { LoadResult } from './load.js';
+import type { LoadedRegister, LoadResult } from './load.js';
 // TEMPORARY until src/register/lint/lint-register.ts and src/register/diff.ts land (see the end of this file).
-import type { LoadedRegister } from './load.js';
 import type { Register } from './schema.js';
 
 export interface PublishOptions {
@@ -28,11 +27,18 @@ export interface PublishResult {
   findings: Finding[];
 }
 
-export async function publishRegister(
-  store: { registerVersions: RegisterVersionsRepository },
-  loadResult: LoadResult,
-  options: PublishOptions,
-): Promise<PublishResult> {
+/** A register that may be published: loaded, linted, and not refused. */
+export interface PreparedRegister {
+  loaded: LoadedRegister;
+  /** Loader problems and lint findings, sorted, with file paths as given to the loader. */
+  findings: Finding[];
+}
+
+/**
+ * Lints the register and refuses it (REGISTER_INVALID, with the findings) when it has errors,
+ * unless `allowErrors`. Touches no store: a refused register leaves the store as it was.
+ */
+export function prepareRegisterPublication(loadResult: LoadResult, options: { allowErrors?: boolean }): PreparedRegister {
   const { loaded, problems } = loadResult;
   const findings = sortFindings([...problems, ...(loaded ? lintRegister(loaded) : [])]);
   if (!loaded || (hasErrors(findings) && !options.allowErrors)) {
@@ -45,6 +51,16 @@ export async function publishRegister(
       { findings },
     );
   }
+  return { loaded, findings };
+}
+
+/** Stores a prepared register as the organisation's next version (one transaction). */
+export async function publishPreparedRegister(
+  store: { registerVersions: RegisterVersionsRepository },
+  prepared: PreparedRegister,
+  options: PublishOptions,
+): Promise<PublishResult> {
+  const { loaded, findings } = prepared;
   const { register } = loaded;
   const outcome = await store.registerVersions.publish(register.organisation.id, {
     organisationName: register.organisation.name,
@@ -58,6 +74,15 @@ export async function publishRegister(
     diffFrom: (previous) => (previous ? diffRegisters(previous, register) : null),
   });
   return { outcome, findings };
+}
+
+/** Lints, refuses or publishes: prepareRegisterPublication then publishPreparedRegister. */
+export async function publishRegister(
+  store: { registerVersions: RegisterVersionsRepository },
+  loadResult: LoadResult,
+  options: PublishOptions,
+): Promise<PublishResult> {
+  return publishPreparedRegister(store, prepareRegisterPublication(loadResult, options), options);
 }
 
 function relativeTo(dir: string, file: string): string {

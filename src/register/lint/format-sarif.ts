@@ -1,0 +1,88 @@
+/**
+ * Findings as SARIF 2.1.0, so code-review tools (GitHub code scanning, GitLab, VS Code SARIF viewer)
+ * show them inline. Paths are relative to the base folder (the repository root in CI), with forward
+ * slashes, under the %SRCROOT% base id.
+ */
+import path from 'node:path';
+import { VERSION } from '../../version.js';
+import type { Finding, Severity } from '../finding.js';
+import type { Rule } from './rule.js';
+import { RULES } from './rules.js';
+
+export const INFORMATION_URI = 'https://github.com/opendpo/opendpo';
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+
+export interface SarifOptions {
+  /** An absolute folder: artifact URIs are made relative to it (the repository root in CI). */
+  baseDir: string;
+}
+
+/** The docs anchor GitHub generates for a heading that is the rule id. */
+export const ruleHelpUri = (id: string) => `${INFORMATION_URI}/blob/main/docs/lint-rules.md#${id.replace(/[^a-z0-9-]/g, '')}`;
+
+function sarifRule(rule: Rule) {
+  return {
+    id: rule.id,
+    shortDescription: { text: rule.title },
+    fullDescription: { text: rule.help },
+    help: { text: rule.help },
+    helpUri: ruleHelpUri(rule.id),
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: { tags: ['gdpr', rule.id.split('/')[0]!, ...(rule.article ? [rule.article] : [])] },
+  };
+}
+
+function artifactUri(file: string, baseDir: string): string {
+  const relative = path.relative(baseDir, path.resolve(baseDir, file)) || '.';
+  return relative.split(path.sep).map(encodeURIComponent).join('/');
+}
+
+export function toSarif(findings: readonly Finding[], { baseDir }: SarifOptions) {
+  const index = new Map(RULES.map((r, i) => [r.id, i]));
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0' as const,
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'opendpo',
+            informationUri: INFORMATION_URI,
+            version: VERSION,
+            rules: RULES.map(sarifRule),
+          },
+        },
+        // yaml's columns count UTF-16 code units, as JavaScript strings do.
+        columnKind: 'utf16CodeUnits' as const,
+        results: findings.map((f) => {
+          const ruleIndex = index.get(f.rule);
+          return {
+            ruleId: f.rule,
+            ...(ruleIndex !== undefined ? { ruleIndex } : {}),
+            level: LEVEL[f.severity],
+            message: { text: f.article ? `${f.message} (${f.article})` : f.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: artifactUri(f.file, baseDir), uriBaseId: '%SRCROOT%' },
+                  region: {
+                    startLine: f.line,
+                    startColumn: f.column,
+                    ...(f.endLine !== undefined && f.endColumn !== undefined ? { endLine: f.endLine, endColumn: f.endColumn } : {}),
+                  },
+                },
+              },
+            ],
+            ...(f.suggestion ? { properties: { suggestion: f.suggestion } } : {}),
+          };
+        }),
+      },
+    ],
+  };
+}
+
+export function formatSarif(findings: readonly Finding[], options: SarifOptions): string {
+  return `${JSON.stringify(toSarif(findings, options), null, 2)}\n`;
+}

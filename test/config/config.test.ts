@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigSchema, describeConfig, describeConfigMarkdown, findPackageRoot, loadConfig, redactUrl } from '../../src/config/config.js';
+import { OpendpoError } from '../../src/errors/opendpo-error.js';
+import { ROOT } from '../helpers/cli.js';
+
+const cwd = '/srv/app';
+const load = (env: Record<string, string | undefined>) => loadConfig(env, { cwd, packageRoot: '/opt/opendpo' });
+
+function configError(env: Record<string, string | undefined>): OpendpoError {
+  try {
+    load(env);
+  } catch (err) {
+    if (err instanceof OpendpoError) return err;
+    throw err;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('loadConfig', () => {
+  it('has defaults that start a server on a fresh clone', () => {
+    const config = load({});
+    expect(config).toEqual({
+      port: 4750,
+      host: '127.0.0.1',
+      store: { kind: 'sqlite', file: '/srv/app/.opendpo/opendpo.db', display: 'sqlite .opendpo/opendpo.db' },
+      registers: ['/opt/opendpo/examples/acme-shop', '/opt/opendpo/examples/softathome'],
+      logLevel: 'info',
+    });
+  });
+
+  it('is immutable', () => {
+    const config = load({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.store)).toBe(true);
+    expect(Object.isFrozen(config.registers)).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const config = load({
+      OPENDPO_PORT: '8080',
+      OPENDPO_HOST: '0.0.0.0',
+      DATABASE_URL: 'postgresql://app:pw@db:5432/opendpo',
+      OPENDPO_REGISTERS: ' registers/a , /abs/b ,',
+      OPENDPO_LOG_LEVEL: 'warn',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.store).toEqual({ kind: 'postgres', url: 'postgresql://app:pw@db:5432/opendpo', display: 'postgres postgresql://app:***@db:5432/opendpo' });
+    expect(config.registers).toEqual(['/opt/opendpo/registers/a', '/abs/b']);
+    expect(config.logLevel).toBe('warn');
+  });
+
+  it.each([
+    ['sqlite:data/my.db', { kind: 'sqlite', file: '/srv/app/data/my.db', display: 'sqlite data/my.db' }],
+    ['sqlite:/var/lib/opendpo.db', { kind: 'sqlite', file: '/var/lib/opendpo.db', display: 'sqlite /var/lib/opendpo.db' }],
+    [':memory:', { kind: 'sqlite', file: ':memory:', display: 'sqlite :memory:' }],
+    ['postgres://postgres@127.0.0.1:5432/x', { kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/x', display: 'postgres postgres://postgres@127.0.0.1:5432/x' }],
+  ])('understands DATABASE_URL=%s', (url, expected) => {
+    expect(load({ DATABASE_URL: url }).store).toEqual(expected);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(load({ OPENDPO_PORT: '', DATABASE_URL: ' ' }).port).toBe(4750);
+  });
+
+  it.each([
+    [{ OPENDPO_PORT: 'abc' }, "OPENDPO_PORT must be a port number (1-65535), got 'abc'"],
+    [{ OPENDPO_PORT: '70000' }, "OPENDPO_PORT must be a port number (1-65535), got '70000'"],
+    [{ OPENDPO_PORT: '-1' }, "OPENDPO_PORT must be a port number (1-65535), got '-1'"],
+    [{ DATABASE_URL: 'mysql://root@db/x' }, 'DATABASE_URL must be postgres://..., postgresql://..., sqlite:PATH or :memory:'],
+    [{ OPENDPO_LOG_LEVEL: 'verbose' }, 'OPENDPO_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+    [{ OPENDPO_HOST: 'http://x' }, 'OPENDPO_HOST must be a host name or IP address'],
+  ])('refuses %j naming the variable', (env, message) => {
+    const err = configError(env);
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.message).toContain(message);
+  });
+
+  it('reports every wrong variable at once', () => {
+    const err = configError({ OPENDPO_PORT: 'x', OPENDPO_LOG_LEVEL: 'loud' });
+    expect(err.message).toContain('OPENDPO_PORT');
+    expect(err.message).toContain('OPENDPO_LOG_LEVEL');
+  });
+});
+
+describe('describeConfig', () => {
+  it('documents exactly the variables the schema validates', () => {
+    expect(describeConfig().map((v) => v.name)).toEqual(Object.keys(ConfigSchema.shape));
+    for (const v of describeConfig()) expect(v.meaning.length).toBeGreaterThan(20);
+    expect(describeConfigMarkdown()).toContain('| `OPENDPO_PORT` | `4750` |');
+    expect(describeConfigMarkdown()).toContain('0.0.0.0');
+  });
+});
+
+describe('redactUrl', () => {
+  it('hides the password and nothing else', () => {
+    expect(redactUrl('postgres://app:secret@db:5432/opendpo?sslmode=require')).toBe('postgres://app:***@db:5432/opendpo?sslmode=require');
+    expect(redactUrl('postgres://db/opendpo')).toBe('postgres://db/opendpo');
+  });
+});
+
+describe('findPackageRoot', () => {
+  it('finds the package from the source tree and from the built tree', () => {
+    expect(findPackageRoot(path.join(ROOT, 'src/config'))).toBe(ROOT);
+    expect(findPackageRoot(path.join(ROOT, 'dist/src/config'))).toBe(ROOT);
+  });
+});

@@ -9,9 +9,9 @@ import path from 'node:path';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { PublishOutcome, RegisterVersionsRepository } from '../store/register-versions-repository.js';
 import { hasErrors, sortFindings, type Finding } from './finding.js';
+import { diffRegisters } from './diff.js';
+import { lintRegister } from './lint/lint-register.js';
 import type { LoadedRegister, LoadResult } from './load.js';
-// TEMPORARY until src/register/lint/lint-register.ts and src/register/diff.ts land (see the end of this file).
-import type { Register } from './schema.js';
 
 export interface PublishOptions {
   author: string;
@@ -88,13 +88,4 @@ export async function publishRegister(
 function relativeTo(dir: string, file: string): string {
   const rel = path.relative(dir, file);
   return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? path.basename(file) : rel.split(path.sep).join('/');
-}
-
-// TEMPORARY stand-ins, replaced by the imports of lintRegister and diffRegisters when they land.
-function lintRegister(loaded: LoadedRegister): Finding[] {
-  void loaded;
-  return [];
-}
-function diffRegisters(before: Register, after: Register): unknown {
-  return { before: before.activities.length, after: after.activities.length };
 }

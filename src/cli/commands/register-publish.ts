@@ -7,7 +7,9 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
 import { isOpendpoError } from '../../errors/opendpo-error.js';
+import type { RegisterDiff } from '../../register/diff.js';
 import type { Finding } from '../../register/finding.js';
+import { formatText } from '../../register/lint/format-text.js';
 import { loadRegister } from '../../register/load.js';
 import { prepareRegisterPublication, publishPreparedRegister } from '../../register/publish-register.js';
 import { openStore } from '../../store/open-store.js';
@@ -65,27 +67,28 @@ export function addRegisterPublishCommand(parent: Command): void {
 }
 
 function printFindings(findings: readonly Finding[]): void {
-  const lines = findings
-    .filter((f) => f.severity === 'error')
-    .map((f) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.message} [${f.rule}${f.article ? `, ${f.article}` : ''}]`);
-  if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
+  if (findings.length === 0) return;
+  const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
+  process.stderr.write(formatText(findings, { color }));
 }
 
 /** The material changes people must be told about (Art. 13(3), 14(4)), one line each. */
 function describeChanges(version: number, diff: unknown): string[] {
   if (version === 1 || diff === null || diff === undefined) return ['first published version: no previous version to compare with'];
   const changes = materialChanges(diff);
-  if (changes.length === 0) return ['no material changes from the previous version'];
-  return ['material changes from the previous version:', ...changes.map((c) => `  - ${c}`)];
+  const others = (diff as RegisterDiff).changes.length - changes.length;
+  const tail = others > 0 ? [`and ${others} other change${others === 1 ? '' : 's'} (wording, removals, shorter retention): see opendpo register diff`] : [];
+  if (changes.length === 0) return ['no material changes from the previous version', ...tail];
+  return [
+    'material changes from the previous version (tell the people concerned before they apply, Art. 13(3), 14(4)):',
+    ...changes.map((c) => `  - ${c}`),
+    ...tail,
+  ];
 }
 
 function materialChanges(diff: unknown): string[] {
-  const list = (diff as { changes?: unknown })?.changes;
-  if (!Array.isArray(list)) return [];
-  return list.map((c: unknown) => {
-    const change = c as { summary?: unknown; message?: unknown; kind?: unknown };
-    return String(change.summary ?? change.message ?? change.kind ?? JSON.stringify(c));
-  });
+  const { changes } = diff as RegisterDiff;
+  return changes.filter((c) => c.material).map((c) => `${c.activity ? `${c.activity}: ` : ''}${c.summary} (${c.article})`);
 }
 
 function defaultAuthor(): string {

@@ -18,10 +18,13 @@ export function isCriminalData(c: DataCategory): boolean {
 /** EDPB WP248: employees, job applicants, patients and trainees are vulnerable through an imbalance of power. */
 const VULNERABLE_SUBJECTS = new Set(['employee', 'job_applicant', 'patient', 'trainee']);
 
+/** fideslang children's data (user.childrens is the key deprecated in fideslang 3.2.0). */
+const CHILDREN = ['user.children', 'user.childrens'];
+
 export function hasVulnerableDataSubjects(a: Activity): boolean {
   return (
     (a.data_subjects ?? []).some((s) => s.vulnerable === true || (s.category !== undefined && VULNERABLE_SUBJECTS.has(s.category))) ||
-    (a.data_categories ?? []).some((c) => c.category === 'user.childrens' || c.category.startsWith('user.childrens.'))
+    (a.data_categories ?? []).some((c) => CHILDREN.some((k) => c.category === k || c.category.startsWith(`${k}.`)))
   );
 }
 

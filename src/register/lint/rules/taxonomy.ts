@@ -2,12 +2,20 @@
  * Codes from the fideslang taxonomy: a code outside it cannot be labelled in the notice, mapped to a
  * special category, or compared with the CNIL recommendations, so a typo silently weakens every check.
  */
-import { isDataCategory, isDataSubject, isDataUse, suggestTaxonomyKey } from '../../../reference/taxonomy.js';
-import type { Rule } from '../rule.js';
+import { deprecatedTaxonomyKey, isDataCategory, isDataSubject, isDataUse, suggestTaxonomyKey } from '../../../reference/taxonomy.js';
+import type { ReportExtra, Rule } from '../rule.js';
 
 type Kind = 'data_category' | 'data_use' | 'data_subject';
 
-function unknownCode(kind: Kind, code: string) {
+function unknownCode(kind: Kind, code: string): { message: string; extra: ReportExtra | undefined } {
+  // A deprecated key still means something: a warning to move on, not an error.
+  const deprecated = deprecatedTaxonomyKey(kind, code);
+  if (deprecated) {
+    return {
+      message: `"${code}" was deprecated in fideslang ${deprecated.version_deprecated}: use "${deprecated.replaced_by}"`,
+      extra: { suggestion: deprecated.replaced_by, severity: 'warning' },
+    };
+  }
   const guess = suggestTaxonomyKey(kind, code);
   const label = kind.replace('_', ' ');
   return {
@@ -21,7 +29,7 @@ export const unknownDataCategory: Rule = {
   severity: 'error',
   article: 'Art. 30(1)(c)',
   title: 'A data category is not in the fideslang taxonomy',
-  help: 'Data categories are fideslang codes (e.g. user.contact.email): they give the notice its labels and let the linter recognise special categories. Use the closest code, and keep the wording in label.',
+  help: 'Data categories are fideslang codes (e.g. user.contact.email): they give the notice its labels and let the linter recognise special categories. Use the closest code, and keep the wording in label. A key fideslang has deprecated is a warning naming its replacement.',
   check(ctx, report) {
     ctx.register.activities.forEach((a, i) => {
       (a.data_categories ?? []).forEach((c, j) => {

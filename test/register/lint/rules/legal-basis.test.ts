@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { ACTIVITY, expectOne, lintWith, ofRule, salesWith } from '../register-fixture.js';
+
+const BASES = `legal_bases:
+  - basis: contract
+  - basis: consent
+    withdrawal_method: The unsubscribe link in every email
+`;
+
+describe('basis/missing', () => {
+  it('reports an activity with no basis at all, at the activity', () => {
+    const activity = salesWith(BASES, '').replace('    legal_basis: contract\n', '').replace('    legal_basis: consent\n', '');
+    const { findings } = lintWith({ [ACTIVITY]: activity });
+    const f = expectOne(findings, 'basis/missing', { file: ACTIVITY, line: 1, column: 1, severity: 'error' });
+    expect(f.article).toBe('Art. 6(1)');
+  });
+
+  it('accepts legal_bases, and leaves processor activities to their controller', () => {
+    expect(ofRule(lintWith().findings, 'basis/missing')).toEqual([]);
+    const processor = lintWith({
+      [ACTIVITY]: 'id: sales\nname: Hosting\nrole: processor\npurposes:\n  - description: Host\ncontrollers:\n  - name: Client\n    contact:\n      email: c@client.example\nsecurity_measures:\n  - kind: backup\n',
+    });
+    expect(processor.findings).toEqual([]);
+  });
+});
+
+describe('basis/purpose-without-basis', () => {
+  it('reports, at the purpose, a purpose that does not say which of several bases it relies on', () => {
+    const { findings } = lintWith({ [ACTIVITY]: salesWith('    legal_basis: consent\n', '') });
+    const f = expectOne(findings, 'basis/purpose-without-basis', { file: ACTIVITY, line: 10, column: 5, severity: 'error' });
+    expect(f.article).toBe('Art. 13(1)(c)');
+  });
+
+  it('lets purposes inherit the only basis', () => {
+    const activity = salesWith(BASES, 'legal_bases:\n  - basis: contract\n').replace('    legal_basis: contract\n', '').replace('    legal_basis: consent\n', '');
+    expect(lintWith({ [ACTIVITY]: activity }).findings).toEqual([]);
+  });
+});
+
+describe('basis/consent-without-withdrawal', () => {
+  it('reports consent without a withdrawal method, at the basis', () => {
+    const { findings } = lintWith({ [ACTIVITY]: salesWith('    withdrawal_method: The unsubscribe link in every email\n', '') });
+    const f = expectOne(findings, 'basis/consent-without-withdrawal', { file: ACTIVITY, line: 16, column: 5, severity: 'error' });
+    expect(f.article).toBe('Art. 7(3)');
+  });
+
+  it('accepts consent with its withdrawal method', () => {
+    expect(ofRule(lintWith().findings, 'basis/consent-without-withdrawal')).toEqual([]);
+  });
+});
+
+describe('basis/legitimate-interest-unstated', () => {
+  const li = (extra: string) =>
+    salesWith('    legal_basis: consent\n', '    legal_basis: legitimate_interests\n').replace(
+      '  - basis: consent\n    withdrawal_method: The unsubscribe link in every email\n',
+      `  - basis: legitimate_interests\n${extra}`,
+    );
+
+  it('reports legitimate interests without the interest', () => {
+    const { findings } = lintWith({ [ACTIVITY]: li('') });
+    expectOne(findings, 'basis/legitimate-interest-unstated', { file: ACTIVITY, line: 16, column: 5, severity: 'error' });
+  });
+
+  it('accepts the interest stated', () => {
+    expect(lintWith({ [ACTIVITY]: li('    interest: Keeping customers informed of similar products\n') }).findings).toEqual([]);
+  });
+});
+
+describe('basis/special-category-without-condition', () => {
+  it('reports a fideslang code that maps to a special category, at the category', () => {
+    const { findings } = lintWith({ [ACTIVITY]: salesWith('category: user.name', 'category: user.health.medications') });
+    const f = expectOne(findings, 'basis/special-category-without-condition', { file: ACTIVITY, line: 21, column: 5, severity: 'error' });
+    expect(f.message).toContain('(health)');
+  });
+
+  it('reports data flagged special_category, even when only incidental', () => {
+    const { findings } = lintWith({
+      [ACTIVITY]: salesWith('    label: Name\n', '    label: Opinions in event videos\n    special_category: political_opinions\n    incidental: true\n'),
+    });
+    const f = expectOne(findings, 'basis/special-category-without-condition', { file: ACTIVITY, line: 21, column: 5, severity: 'error' });
+    expect(f.message).toContain('may incidentally reveal');
+  });
+
+  it('accepts special categories with an Art. 9(2) condition', () => {
+    const activity = `${salesWith('category: user.name', 'category: user.health.medications')}special_category_conditions:\n  - condition: explicit_consent\n`;
+    expect(ofRule(lintWith({ [ACTIVITY]: activity }).findings, 'basis/special-category-without-condition')).toEqual([]);
+  });
+});
+
+describe('basis/criminal-data', () => {
+  it('reports criminal-offence data without a legal obligation naming the law', () => {
+    const { findings } = lintWith({ [ACTIVITY]: salesWith('category: user.name', 'category: user.criminal_history') });
+    expectOne(findings, 'basis/criminal-data', { file: ACTIVITY, line: 21, column: 5, severity: 'error' });
+  });
+
+  it('reports data flagged criminal', () => {
+    const { findings } = lintWith({ [ACTIVITY]: salesWith('    label: Name\n', '    label: Fraud record\n    criminal: true\n') });
+    expect(ofRule(findings, 'basis/criminal-data')).toHaveLength(1);
+  });
+
+  it('accepts a legal obligation that names the law', () => {
+    const activity = salesWith('category: user.name', 'category: user.criminal_history').replace(
+      '  - basis: contract\n',
+      '  - basis: contract\n  - basis: legal_obligation\n    law: Code du travail L1234-5\n',
+    );
+    expect(ofRule(lintWith({ [ACTIVITY]: activity }).findings, 'basis/criminal-data')).toEqual([]);
+  });
+});

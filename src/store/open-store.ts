@@ -7,8 +7,6 @@ import { Kysely, Migrator, sql } from 'kysely';
 import type { StoreLocation } from '../config/config.js';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { Database } from './database.js';
-import { createDialect as createPostgresDialect } from './dialects/postgres/create-dialect.js';
-import { createDialect as createSqliteDialect } from './dialects/sqlite/create-dialect.js';
 import type { StoreDialect } from './dialects/store-dialect.js';
 import { migrationProvider } from './migrations/migration-provider.js';
 import { RegisterVersionsRepository } from './register-versions-repository.js';
@@ -26,7 +24,11 @@ export interface Store {
 export async function openStore(location: StoreLocation): Promise<Store> {
   let storeDialect: StoreDialect;
   try {
-    storeDialect = location.kind === 'sqlite' ? createSqliteDialect(location) : createPostgresDialect(location);
+    // Loaded on demand: a SQLite user never pays for loading pg, nor the reverse (start-up time).
+    storeDialect =
+      location.kind === 'sqlite'
+        ? (await import('./dialects/sqlite/create-dialect.js')).createDialect(location)
+        : (await import('./dialects/postgres/create-dialect.js')).createDialect(location);
   } catch (err) {
     throw unavailable(location, err);
   }

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** Every error response: a stable code and a message safe to show. */
+export const ErrorView = z
+  .object({
+    error: z.object({
+      code: z.string().describe('stable id: INVALID_INPUT, NOT_FOUND, STORE_UNAVAILABLE, INTERNAL, ...'),
+      message: z.string(),
+      correlation_id: z.string().optional().describe('for INTERNAL errors: quote it to the operator, who finds it in the logs'),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export function presentError(code: string, message: string, correlationId?: string): z.infer<typeof ErrorView> {
+  return { error: { code, message, ...(correlationId ? { correlation_id: correlationId } : {}) } };
+}

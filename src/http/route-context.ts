@@ -1,0 +1,14 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Store } from '../store/open-store.js';
+
+/** The Fastify instance routes are added to: request and response types come from zod schemas. */
+export type ZodApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+/** What route handlers may use: the store, and which organisation a request means by default. */
+export interface RouteContext {
+  readonly store: Store;
+  /** The organisation of the first register in OPENDPO_REGISTERS, when known. */
+  readonly defaultOrganisation: string | undefined;
+}

@@ -1,0 +1,48 @@
+/**
+ * GET /privacy-notice: the notice generated from the latest published register, so what people
+ * read is always what the register says (Art. 12(1), 13, 14).
+ */
+import { z } from 'zod';
+import { NOTICE_FORMATS, renderNotice } from '../../notice/render-notice.js';
+import { Id, LANGUAGES } from '../../register/schema.js';
+import { ErrorView } from '../presenters/error-presenter.js';
+import { latestVersionOf, resolveOrganisation } from '../published-registers.js';
+import { negotiateLanguage } from '../negotiate-language.js';
+import type { RouteContext, ZodApp } from '../route-context.js';
+
+const CONTENT_TYPES = { html: 'text/html; charset=utf-8', md: 'text/markdown; charset=utf-8' } as const;
+
+const PrivacyNoticeSchema = {
+  summary: 'The privacy notice (Art. 13-14) of an organisation, from its latest published register',
+  description:
+    'Language: `lang`, else the best match of the Accept-Language header (q-values honoured) among the languages the notice is published in, else the organisation\'s default language.',
+  tags: ['notice'],
+  querystring: z.object({
+    org: Id.optional().describe('organisation id (default: the first register configured)'),
+    lang: z.enum(LANGUAGES, { message: `must be one of ${LANGUAGES.join(', ')}` }).optional(),
+    format: z.enum(NOTICE_FORMATS as ['html', 'md'], { message: 'must be html or md' }).default('html'),
+  }),
+  headers: z.object({ 'accept-language': z.string().optional() }),
+  response: {
+    200: z.string().describe('the notice, as HTML (text/html) or Markdown (text/markdown)'),
+    400: ErrorView,
+    404: ErrorView,
+  },
+};
+
+export function addPrivacyNoticeRoutes(app: ZodApp, { store, defaultOrganisation }: RouteContext): void {
+  app.get('/privacy-notice', { schema: PrivacyNoticeSchema }, async (request, reply) => {
+    const { org, lang, format } = request.query;
+    const organisationId = await resolveOrganisation(store, org, defaultOrganisation);
+    const { register } = await latestVersionOf(store, organisationId);
+    const organisation = register.organisation;
+    const language =
+      lang ?? negotiateLanguage(request.headers['accept-language'], organisation.languages ?? LANGUAGES, organisation.default_language);
+    const body = renderNotice(register, { lang: language, format });
+    return reply
+      .header('content-type', CONTENT_TYPES[format])
+      .header('content-language', language)
+      .header('vary', 'Accept-Language')
+      .send(body);
+  });
+}

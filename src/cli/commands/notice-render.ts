@@ -1,6 +1,66 @@
+/**
+ * `opendpo notice render DIR [--lang en|fr] [--format html|md] [--output FILE]`: the privacy notice
+ * (Art. 13-14) generated from the register. A register the loader cannot read is refused (exit 1,
+ * each problem at file:line:column); gaps that only lint would report do not stop the notice: the
+ * notice of an incomplete register is still the notice the organisation publishes.
+ */
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { OpendpoError } from '../../errors/opendpo-error.js';
+import { hasErrors, sortFindings } from '../../register/finding.js';
+import { formatText } from '../../register/lint/format-text.js';
+import { loadRegister } from '../../register/load.js';
+import { LANGUAGES, type Language } from '../../register/schema.js';
+import { NOTICE_FORMATS, renderNotice, type NoticeFormat } from '../../notice/render-notice.js';
+import { action } from '../action.js';
 
-// Scaffolding: replaced by the helper that owns this command.
+interface RenderOptions {
+  lang?: string;
+  format: string;
+  output?: string;
+}
+
 export function addNoticeRenderCommand(parent: Command): void {
-  void parent;
+  parent
+    .command('render')
+    .description('Render the privacy notice of a register folder, in English or French, as HTML or Markdown')
+    .argument('<dir>', 'the register folder (organisation.yaml, recipients.yaml, activities/*.yaml)')
+    .option('--lang <lang>', `language of the notice: ${LANGUAGES.join(', ')} (default: the register's default_language)`)
+    .option('--format <format>', `output format: ${NOTICE_FORMATS.join(', ')}`, 'html')
+    .option('--output <file>', 'write the notice to this file instead of standard output')
+    .action(
+      action(async (dir: string, opts: RenderOptions) => {
+        // Arguments are checked before reading anything: a usage error is exit 2 whatever the register.
+        const lang = opts.lang === undefined ? undefined : LANGUAGES.find((l) => l === opts.lang);
+        if (opts.lang !== undefined && !lang) {
+          throw new OpendpoError('INVALID_INPUT', `--lang must be one of ${LANGUAGES.join(', ')}, not "${opts.lang}"`);
+        }
+        const format = NOTICE_FORMATS.find((f) => f === opts.format);
+        if (!format) throw new OpendpoError('INVALID_INPUT', `--format must be one of ${NOTICE_FORMATS.join(', ')}, not "${opts.format}"`);
+
+        const { loaded, problems } = await loadRegister(dir);
+        if (!loaded || hasErrors(problems)) {
+          process.stderr.write(formatText(sortFindings(problems), { color: false }));
+          process.stderr.write(`opendpo: the register in ${dir} cannot be read; fix the errors above to render its notice\n`);
+          return 1;
+        }
+        const notice = renderNotice(loaded.register, {
+          lang: lang ?? (loaded.register.organisation.default_language as Language),
+          format: format as NoticeFormat,
+        });
+        if (opts.output === undefined) {
+          process.stdout.write(notice);
+          return 0;
+        }
+        try {
+          await writeFile(opts.output, notice);
+        } catch (err) {
+          throw new OpendpoError('INVALID_INPUT', `cannot write --output ${opts.output} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, undefined, {
+            cause: err,
+          });
+        }
+        process.stderr.write(`opendpo: wrote ${opts.output}\n`);
+        return 0;
+      }),
+    );
 }

@@ -177,6 +177,20 @@ class NoticeContext {
     return out;
   }
 
+  /** Joins clauses with a semicolon, or a space after one that already ends a sentence. */
+  joinClauses(parts: Inline[][]): Inline[] {
+    const out: Inline[] = [];
+    parts.forEach((p, i) => {
+      if (i > 0) {
+        const last = out[out.length - 1];
+        const ended = last !== undefined && last.t !== 'strong' && /[.!?…]$/.test(last.text);
+        out.push(text(ended ? ' ' : this.s.semicolon));
+      }
+      out.push(...p);
+    });
+    return out;
+  }
+
   term(vocabulary: Vocabulary, code: string): Term {
     return term(vocabulary, code);
   }
@@ -504,7 +518,7 @@ function roleBlocks(ctx: NoticeContext, a: Activity): Block[] {
     const blocks: Block[] = [para(...ctx.fill(ctx.s.role_processor, { controllers: partyNames(ctx, controllers) }))];
     const contacts = controllers.flatMap((c) => {
       const items = contactItems(ctx, c.contact);
-      return items.length > 0 ? [[text(`${c.name}${ctx.s.colon}`), ...ctx.join(items, ctx.s.semicolon)]] : [];
+      return items.length > 0 ? [[text(`${c.name}${ctx.s.colon}`), ...ctx.joinClauses(items)]] : [];
     });
     if (contacts.length > 0) blocks.push({ t: 'ul', items: contacts });
     return blocks;
@@ -581,7 +595,7 @@ function retentionLine(ctx: NoticeContext, a: Activity, r: Retention): Inline[] 
   } else if (r.end_action) {
     parts.push(ctx.fill(s.retention_end, { action: lowerFirst(ctx.label('end_action', r.end_action)) }));
   }
-  const rule = ctx.join(parts, ctx.s.semicolon);
+  const rule = ctx.joinClauses(parts);
   if (!r.categories || r.categories.length === 0) return rule;
   const labelled = new Map((a.data_categories ?? []).map((dc) => [dc.category, dc]));
   const categories = r.categories.map((code) => {
@@ -647,7 +661,7 @@ function retentionSection(ctx: NoticeContext, org: Organisation, activities: rea
   const items = activities
     .filter((a) => (a.retention?.length ?? 0) > 0)
     .map((a) =>
-      ctx.fill(ctx.s.activity_item, { activity: ctx.activityLink(a), text: ctx.join((a.retention ?? []).map((r) => retentionLine(ctx, a, r)), ctx.s.semicolon) }),
+      ctx.fill(ctx.s.activity_item, { activity: ctx.activityLink(a), text: ctx.joinClauses((a.retention ?? []).map((r) => retentionLine(ctx, a, r))) }),
     );
   if (items.length > 0) blocks.push({ t: 'ul', items });
   else if (!org.statements?.retention) blocks.push(para(text(ctx.s.retention_none)));
@@ -758,7 +772,7 @@ function securitySection(ctx: NoticeContext, org: Organisation, activities: read
   const items = SECURITY_MEASURE_KINDS.filter((k) => byKind.has(k)).map((k) => {
     const { descriptions } = byKind.get(k)!;
     const label = ctx.label('security_measure_kind', k);
-    return descriptions.length > 0 ? [text(`${label}${ctx.s.colon}`), ...ctx.join(descriptions, ctx.s.semicolon)] : [text(label)];
+    return descriptions.length > 0 ? [text(`${label}${ctx.s.colon}`), ...ctx.joinClauses(descriptions)] : [text(label)];
   });
   if (items.length > 0) blocks.push(para(text(ctx.s.security_measures_intro)), { t: 'ul', items });
   if (blocks.length === 0) blocks.push(para(text(ctx.s.security_none)));
@@ -773,10 +787,18 @@ function cookiesSection(ctx: NoticeContext, url: string): Section {
 function transfersSection(ctx: NoticeContext, org: Organisation, activities: readonly Activity[]): Section {
   const s = ctx.s;
   const blocks: Block[] = [...ctx.paragraphs(org.statements?.transfers)];
-  const rows: Block[][][] = [];
+  // The same transfer is often recorded on many activities: one row per transfer, naming them all.
+  const byTransfer = new Map<string, { transfer: Transfer; activities: Activity[] }>();
   for (const a of activities) {
-    for (const t of a.transfers ?? []) rows.push(transferRow(ctx, a, t));
+    for (const t of a.transfers ?? []) {
+      const key = JSON.stringify([t.recipient, t.country, t.international_organisation, t.mechanism, t.scc_module, t.derogation, t.safeguards, t.documentation_url]);
+      const entry = byTransfer.get(key);
+      if (entry) {
+        if (!entry.activities.includes(a)) entry.activities.push(a);
+      } else byTransfer.set(key, { transfer: t, activities: [a] });
+    }
   }
+  const rows = [...byTransfer.values()].map((e) => transferRow(ctx, e.activities, e.transfer));
   if (rows.length > 0) {
     blocks.push(para(text(s.transfers_intro)), {
       t: 'table',
@@ -791,7 +813,7 @@ function transfersSection(ctx: NoticeContext, org: Organisation, activities: rea
   return section('transfers', s.h_transfers, blocks);
 }
 
-function transferRow(ctx: NoticeContext, a: Activity, t: Transfer): Block[][] {
+function transferRow(ctx: NoticeContext, concerned: readonly Activity[], t: Transfer): Block[][] {
   const s = ctx.s;
   const recipient = t.recipient ? ctx.recipients.get(t.recipient) : undefined;
   const where = t.country ? ctx.country(t.country) : t.international_organisation;
@@ -805,7 +827,7 @@ function transferRow(ctx: NoticeContext, a: Activity, t: Transfer): Block[][] {
   if (t.safeguards) safeguard.push(ctx.loc(t.safeguards));
   if (t.documentation_url) safeguard.push(ctx.fill(s.documentation, { url: [{ t: 'link', href: t.documentation_url, text: t.documentation_url }] }));
   return [
-    [para(...ctx.activityLink(a))],
+    [para(...ctx.join(concerned.map((a) => ctx.activityLink(a))))],
     [para(...(recipient ? ctx.recipientName(recipient) : [text(s.not_stated)]))],
     [para(text(where ?? s.not_stated))],
     safeguard.length > 0 ? listOrPara(safeguard) : [para(text(s.not_stated))],

@@ -115,7 +115,10 @@ describe('renderNotice: the information Art. 13 and 14 require (English)', () =>
 
   it('lists each transfer with recipient, country name and safeguard with its article (Art. 13(1)(f))', () => {
     const table = html.slice(html.indexOf('<caption>Transfers outside the EEA and their safeguards</caption>'));
-    expect(table).toContain('<td>ShopCloud Inc.</td><td>United States</td><td><ul><li>Adequacy decision (Art. 45 GDPR)</li>');
+    // The same transfer recorded on two activities is one row naming both.
+    expect(table).toContain(
+      '<th scope="row"><a href="#data-collected-from-you-customer-orders">Orders and deliveries</a>, <a href="#data-collected-from-you-fraud-screening">Payment fraud screening</a></th><td>ShopCloud Inc.</td><td>United States</td><td><ul><li>Adequacy decision (Art. 45 GDPR)</li>',
+    );
     expect(table).toContain('<td>Backup Vault Pty</td><td>Australia</td><td>Standard contractual clauses adopted by the Commission (Art. 46(2)(c) GDPR) — Module 3: processor to processor</td>');
     expect(text).toContain('each transfer is covered by a safeguard listed below');
   });
@@ -164,6 +167,8 @@ describe('renderNotice: the information Art. 13 and 14 require (English)', () =>
     expect(text).toContain('We protect your data against loss, alteration and unauthorised access.');
     expect(text.match(/Role-based access to order data/g)).toHaveLength(1);
     expect(text).toContain('Encryption: TLS in transit, encrypted database at rest');
+    // Clauses that already end a sentence are not followed by a semicolon.
+    expect(text).toContain('Logging: Every score is logged. Access to applications is logged');
     expect(html).toContain('<a href="https://lumen-books.example/cookies">https://lumen-books.example/cookies</a>');
     expect(text).toContain('you have the right to lodge a complaint with a supervisory authority');
     expect(text).toContain('The competent supervisory authority is CNIL.');

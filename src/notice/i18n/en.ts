@@ -179,7 +179,7 @@ export const en = {
   transfers_intro: 'Your data may be transferred outside the European Economic Area (EEA), with the following safeguards (Art. 44-49 GDPR).',
   transfers_none: 'The register records no transfer of your personal data outside the European Economic Area (EEA).',
   transfers_caption: 'Transfers outside the EEA and their safeguards',
-  col_activity: 'Activity',
+  col_activity: 'Activities',
   col_recipient: 'Recipient',
   col_country: 'Country',
   col_safeguard: 'Safeguard',

@@ -175,7 +175,7 @@ export const fr: NoticeStrings = {
     "Vos données peuvent être transférées hors de l'Espace économique européen (EEE), avec les garanties suivantes (art. 44 à 49 du RGPD).",
   transfers_none: "Le registre ne mentionne aucun transfert de vos données personnelles hors de l'Espace économique européen (EEE).",
   transfers_caption: "Transferts hors de l'EEE et garanties appropriées",
-  col_activity: 'Activité',
+  col_activity: 'Activités',
   col_recipient: 'Destinataire',
   col_country: 'Pays',
   col_safeguard: 'Garantie',

@@ -12,7 +12,6 @@ import type { Finding } from '../../register/finding.js';
 import { formatText } from '../../register/lint/format-text.js';
 import { loadRegister } from '../../register/load.js';
 import { prepareRegisterPublication, publishPreparedRegister } from '../../register/publish-register.js';
-import { openStore } from '../../store/open-store.js';
 import { action } from '../action.js';
 
 interface PublishFlags {
@@ -41,6 +40,8 @@ export function addRegisterPublishCommand(parent: Command): void {
           if (isOpendpoError(err) && err.code === 'REGISTER_INVALID') printFindings((err.details as { findings?: Finding[] })?.findings ?? []);
           throw err;
         }
+        // Loaded on demand, so that the other commands do not pay for the store's modules.
+        const { openStore } = await import('../../store/open-store.js');
         const store = await openStore(config.store);
         try {
           const { outcome, findings } = await publishPreparedRegister(store, prepared, {

@@ -5,10 +5,7 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config/config.js';
 import { OpendpoError } from '../../errors/opendpo-error.js';
-import { buildApp } from '../../http/app.js';
-import { loadRegister } from '../../register/load.js';
-import { publishRegister } from '../../register/publish-register.js';
-import { openStore, type Store } from '../../store/open-store.js';
+import type { Store } from '../../store/open-store.js';
 import { action } from '../action.js';
 
 interface ServeFlags {
@@ -26,6 +23,8 @@ export function addServeCommand(parent: Command): void {
 }
 
 async function serve(flags: ServeFlags): Promise<number> {
+  // Loaded here, not at the top: every other command starts faster without the server and the store.
+  const [{ buildApp }, { openStore }] = await Promise.all([import('../../http/app.js'), import('../../store/open-store.js')]);
   // Flags override the environment, and go through the same validation.
   const config = loadConfig({
     ...process.env,
@@ -66,6 +65,7 @@ async function serve(flags: ServeFlags): Promise<number> {
  * Returns the default organisation: the one in the first configured register.
  */
 async function seedIfEmpty(store: Store, config: Config): Promise<string | undefined> {
+  const [{ loadRegister }, { publishRegister }] = await Promise.all([import('../../register/load.js'), import('../../register/publish-register.js')]);
   const empty = (await store.registerVersions.organisations()).length === 0;
   let defaultOrganisation: string | undefined;
   for (const [index, dir] of config.registers.entries()) {

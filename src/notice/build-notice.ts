@@ -84,7 +84,7 @@ export function buildNotice(register: Register, opts: BuildOptions): NoticeDocum
 
   return {
     lang: opts.lang,
-    title: ctx.s.title_with_org.replace('{organisation}', org.name),
+    title: ctx.s.title_with_org.replace('{organisation}', () => org.name),
     preamble,
     sections,
     skipLink: ctx.s.skip_link,

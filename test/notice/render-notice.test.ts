@@ -226,7 +226,7 @@ describe('renderNotice: French', () => {
 });
 
 describe('renderNotice: escaping', () => {
-  const hostile = '<script>alert("x")</script> & \'quoted\' | pipe\nnew line # [link](javascript:alert(1))';
+  const hostile = '<script>alert("x")</script> & \'quoted\' | pipe\nnew line # [link](javascript:alert(1)) $& $1';
   let r: Register;
   beforeAll(() => {
     r = clone(register);
@@ -245,6 +245,8 @@ describe('renderNotice: escaping', () => {
     expect(html).not.toContain('href="javascript:');
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quoted&#39; | pipe');
     expect(html).toContain('<title>Privacy notice of &lt;script&gt;');
+    // Replacement patterns in register text are text, not instructions.
+    expect(html).toContain('javascript:alert(1)) $&amp; $1</title>');
     expect(htmlStructureProblems(html)).toEqual([]);
   });
 

@@ -10,8 +10,8 @@ import { OpendpoError } from '../../errors/opendpo-error.js';
 import { hasErrors, sortFindings } from '../../register/finding.js';
 import { formatText } from '../../register/lint/format-text.js';
 import { loadRegister } from '../../register/load.js';
-import { LANGUAGES, type Language } from '../../register/schema.js';
-import { NOTICE_FORMATS, renderNotice, type NoticeFormat } from '../../notice/render-notice.js';
+import { LANGUAGES } from '../../register/schema.js';
+import { NOTICE_FORMATS, renderNotice } from '../../notice/render-notice.js';
 import { action } from '../action.js';
 
 interface RenderOptions {
@@ -45,8 +45,8 @@ export function addNoticeRenderCommand(parent: Command): void {
           return 1;
         }
         const notice = renderNotice(loaded.register, {
-          lang: lang ?? (loaded.register.organisation.default_language as Language),
-          format: format as NoticeFormat,
+          lang: lang ?? loaded.register.organisation.default_language,
+          format,
         });
         if (opts.output === undefined) {
           process.stdout.write(notice);

@@ -16,6 +16,7 @@
  * - transfers by recipient + country (a known recipient moving country is a changed transfer);
  * - data categories by fideslang code, data subjects by code or label, sources by kind.
  */
+import { durationInDays } from '../reference/cnil.js';
 import type {
   Activity,
   DataCategory,
@@ -475,8 +476,8 @@ function diffRetention(b: Activity, a: Activity, add: Add): void {
       continue;
     }
     if (!before || !after) continue;
-    const db = before.duration ? durationDays(before.duration) : undefined;
-    const da = after.duration ? durationDays(after.duration) : undefined;
+    const db = before.duration ? durationInDays(before.duration) : undefined;
+    const da = after.duration ? durationInDays(after.duration) : undefined;
     if (db !== undefined && da !== undefined && da > db) {
       add({ kind: 'retention_longer', material: true, summary: `${capitalise(data)} is kept longer: ${after.duration} instead of ${before.duration}.`, before: essence(before), after: essence(after), article: 'Art. 13(2)(a)' });
     } else if (db !== undefined && da !== undefined && da < db) {
@@ -653,11 +654,3 @@ const MECHANISM_WORDS: Record<NonNullable<Transfer['mechanism']>, string> = {
 
 const words = (code: string) => code.replace(/_/g, ' ');
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
-/** Approximate length in days (Y=365, M=30, W=7), enough to tell longer from shorter. */
-function durationDays(iso: string): number {
-  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(iso);
-  if (!m) return Number.NaN;
-  const [, y, mo, w, d] = m;
-  return Number(y ?? 0) * 365 + Number(mo ?? 0) * 30 + Number(w ?? 0) * 7 + Number(d ?? 0);
-}

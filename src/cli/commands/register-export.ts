@@ -1,6 +1,82 @@
+/**
+ * `opendpo register export DIR --format csv|jsonld [--lang en|fr] [--output FILE]`: the register
+ * as a CNIL-style sheet (CSV, UTF-8 with BOM, one row per activity) or as W3C DPV JSON-LD.
+ * A register with errors is refused (exit 1, problems listed with file:line:column): an
+ * export is a record of processing, and a record built from half-read files would mislead.
+ */
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { OpendpoError } from '../../errors/opendpo-error.js';
+import { exportCsv } from '../../register/export/export-csv.js';
+import { exportJsonLd } from '../../register/export/export-json-ld.js';
+import { sortFindings } from '../../register/finding.js';
+import { loadRegister } from '../../register/load.js';
+import { LANGUAGES, type Language } from '../../register/schema.js';
+import { action } from '../action.js';
 
-// Scaffolding: replaced by the helper that owns this command.
+const FORMATS = ['csv', 'jsonld'] as const;
+
+interface ExportOptions {
+  format: string;
+  lang?: string;
+  output?: string;
+}
+
+const HELP = `
+Formats:
+  csv      the CNIL register template as one sheet: a header row, then one row per activity
+           (reference, dates, controller, DPO, purposes and legal bases, data categories with
+           their retention, sensitive data, data subjects, recipients, transfers outside the
+           EU, security measures, DPIA). RFC 4180, UTF-8 with a byte order mark so Excel shows
+           accents; lists inside a cell are one item per line.
+  jsonld   W3C Data Privacy Vocabulary 2.x (https://w3id.org/dpv#) with the EU-GDPR extension:
+           each activity a dpv:Process, identifiers urn:opendpo:<organisation>:activity:<id>.
+
+Examples:
+  opendpo register export examples/acme-shop --format csv --lang fr --output registre.csv
+  opendpo register export examples/acme-shop --format jsonld > register.jsonld
+`;
+
 export function addRegisterExportCommand(parent: Command): void {
-  void parent;
+  parent
+    .command('export')
+    .description('Export the register as a CNIL-style sheet (CSV) or as W3C DPV JSON-LD (Art. 30)')
+    .argument('<dir>', 'the register folder')
+    .requiredOption('--format <format>', `output format: ${FORMATS.join(', ')}`)
+    .option('--lang <lang>', `language of labels and texts for csv: ${LANGUAGES.join(', ')} (default: the register's default language)`)
+    .option('--output <file>', 'write the export to this file instead of standard output')
+    .addHelpText('after', HELP)
+    .action(
+      action(async (dir: string, opts: ExportOptions) => {
+        const format = FORMATS.find((f) => f === opts.format);
+        if (!format) throw new OpendpoError('INVALID_INPUT', `--format must be one of ${FORMATS.join(', ')}, not "${opts.format}"`);
+        const lang = opts.lang === undefined ? undefined : LANGUAGES.find((l) => l === opts.lang);
+        if (opts.lang !== undefined && !lang) {
+          throw new OpendpoError('INVALID_INPUT', `--lang must be one of ${LANGUAGES.join(', ')}, not "${opts.lang}"`);
+        }
+
+        const { loaded, problems } = await loadRegister(dir);
+        const errors = problems.filter((p) => p.severity === 'error');
+        if (errors.length > 0 || !loaded) {
+          for (const p of sortFindings(errors)) process.stderr.write(`${p.file}:${p.line}:${p.column}  ${p.severity}  ${p.message}  ${p.rule}\n`);
+          process.stderr.write(`opendpo: not exported: the register has ${errors.length === 1 ? 'an error' : `${errors.length} errors`}; fix ${errors.length === 1 ? 'it' : 'them'} first\n`);
+          return 1;
+        }
+        const register = loaded.register;
+        const language: Language = lang ?? register.organisation.default_language;
+        const content = format === 'csv' ? exportCsv(register, language) : `${JSON.stringify(exportJsonLd(register), null, 2)}\n`;
+
+        if (opts.output === undefined) {
+          process.stdout.write(content);
+          return 0;
+        }
+        try {
+          await writeFile(opts.output, content, 'utf8');
+        } catch (err) {
+          throw new OpendpoError('INVALID_INPUT', `cannot write --output ${opts.output} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, undefined, { cause: err });
+        }
+        process.stderr.write(`opendpo: wrote ${opts.output}: ${register.activities.length} activities as ${format}\n`);
+        return 0;
+      }),
+    );
 }

@@ -21,7 +21,12 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export async function openStore(location: StoreLocation): Promise<Store> {
+export interface OpenStoreOptions {
+  /** Called with the SQL of every query after the migrations (parameters are not included). */
+  onQuery?: (sql: string) => void;
+}
+
+export async function openStore(location: StoreLocation, options: OpenStoreOptions = {}): Promise<Store> {
   let storeDialect: StoreDialect;
   try {
     // Loaded on demand: a SQLite user never pays for loading pg, nor the reverse (start-up time).
@@ -32,13 +37,20 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   } catch (err) {
     throw unavailable(location, err);
   }
-  const db = new Kysely<Database>({ dialect: storeDialect.dialect });
+  let logging = false;
+  const db = new Kysely<Database>({
+    dialect: storeDialect.dialect,
+    log: (event) => {
+      if (logging && event.level === 'query') options.onQuery?.(event.query.sql);
+    },
+  });
   try {
     await migrate(db);
   } catch (err) {
     await db.destroy().catch(() => {});
     throw unavailable(location, err);
   }
+  logging = true;
   let closed = false;
   return {
     kind: storeDialect.kind,

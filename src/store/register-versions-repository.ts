@@ -1,6 +1,7 @@
 /**
  * The only code that reads and writes published register versions. Every method is scoped to
- * one organisation; the SQL it runs is in `src/store/queries/register-versions.sql` for review.
+ * one organisation; the SQL it runs is committed in `src/store/queries/register-versions.{sqlite,postgres}.sql`
+ * for review, and a test keeps those files true.
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Finding } from '../register/finding.js';
@@ -133,25 +134,26 @@ export class RegisterVersionsRepository {
 
   /** Every organisation with its latest version number, oldest first (the first is the default). */
   async organisations(): Promise<OrganisationSummary[]> {
-    const rows = await this.db
-      .selectFrom('organisations')
-      .leftJoin('register_versions', 'register_versions.organisation_id', 'organisations.id')
-      .select((eb) => ['organisations.id', 'organisations.name', 'organisations.created_at', eb.fn.max('register_versions.version').as('latest_version')])
-      .groupBy(['organisations.id', 'organisations.name', 'organisations.created_at'])
-      .orderBy('organisations.created_at')
-      .orderBy('organisations.id')
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      createdAt: r.created_at,
-      latestVersion: r.latest_version === null ? null : Number(r.latest_version),
-    }));
+    const rows = await this.organisationsQuery().orderBy('organisations.created_at').orderBy('organisations.id').execute();
+    return rows.map(toOrganisation);
   }
 
   async organisation(organisationId: string): Promise<OrganisationSummary | undefined> {
-    return (await this.organisations()).find((o) => o.id === organisationId);
+    const row = await this.organisationsQuery().where('organisations.id', '=', organisationId).executeTakeFirst();
+    return row && toOrganisation(row);
   }
+
+  private organisationsQuery() {
+    return this.db
+      .selectFrom('organisations')
+      .leftJoin('register_versions', 'register_versions.organisation_id', 'organisations.id')
+      .select((eb) => ['organisations.id', 'organisations.name', 'organisations.created_at', eb.fn.max('register_versions.version').as('latest_version')])
+      .groupBy(['organisations.id', 'organisations.name', 'organisations.created_at']);
+  }
+}
+
+function toOrganisation(r: { id: string; name: string; created_at: string; latest_version: number | string | bigint | null }): OrganisationSummary {
+  return { id: r.id, name: r.name, createdAt: r.created_at, latestVersion: r.latest_version === null ? null : Number(r.latest_version) };
 }
 
 type Row = Selectable<RegisterVersionsTable>;

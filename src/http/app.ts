@@ -47,6 +47,8 @@ export async function buildApp({ config, store, defaultOrganisation, logStream }
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(

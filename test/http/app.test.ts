@@ -87,6 +87,8 @@ describe('GET /privacy-notice', () => {
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.headers['content-language']).toBe('en');
     expect(res.headers.vary).toBe('Accept-Language');
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.body).toMatch(/^<!DOCTYPE html>/);
     expect(res.body).toContain('<html lang="en">');
     expect(res.body).toContain('Store Shop SAS');

@@ -39,6 +39,10 @@ export function addPrivacyNoticeRoutes(app: ZodApp, { store, defaultOrganisation
     const language =
       lang ?? negotiateLanguage(request.headers['accept-language'], organisation.languages ?? LANGUAGES, organisation.default_language);
     const body = renderNotice(register, { lang: language, format });
+    if (format === 'html') {
+      // The notice is static text with an inline style sheet: nothing else may load or run in it.
+      reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
+    }
     return reply
       .header('content-type', CONTENT_TYPES[format])
       .header('content-language', language)

@@ -8,7 +8,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import type { Finding } from './finding.js';
 import {
@@ -240,7 +240,8 @@ function parseYamlFile(displayPath: string, content: Uint8Array, problems: Findi
       problems.push({
         rule: e.code === 'DUPLICATE_KEY' ? 'yaml/duplicate-key' : 'yaml/syntax',
         severity: 'error',
-        message: e.code === 'DUPLICATE_KEY' ? 'a key appears twice in the same mapping' : firstLine(e.message),
+        // yaml repeats the position at the end of its message ("... at line 5, column 1:"): the finding has it.
+        message: e.code === 'DUPLICATE_KEY' ? 'a key appears twice in the same mapping' : firstLine(e.message).replace(/ at line \d+, column \d+:?$/, ''),
         file: displayPath,
         line: pos.line,
         column: pos.col,
@@ -260,8 +261,7 @@ function parseYamlFile(displayPath: string, content: Uint8Array, problems: Findi
           ? `the file expands YAML aliases too many times (limit ${MAX_ALIAS_COUNT}): write the values out instead`
           : `the YAML cannot be read: ${firstLine(String((err as Error).message))}`,
       file: displayPath,
-      line: 1,
-      column: 1,
+      ...aliasPosition(doc, lines, false),
     });
     return undefined;
   }
@@ -271,8 +271,7 @@ function parseYamlFile(displayPath: string, content: Uint8Array, problems: Findi
       severity: 'error',
       message: 'a YAML alias refers to a node that contains it (a reference cycle): write the values out instead',
       file: displayPath,
-      line: 1,
-      column: 1,
+      ...aliasPosition(doc, lines, true),
     });
     return undefined;
   }
@@ -418,6 +417,24 @@ function spanAt(file: ParsedFile, p: readonly PathKey[], keyNode = false): Span 
   const start = file.lines.linePos(range[0]);
   const end = file.lines.linePos(range[1]);
   return { line: start.line, column: start.col, endLine: end.line, endColumn: end.col };
+}
+
+/** Where an alias problem shows: the first alias, or with `cyclic` the first alias inside the node it refers to. */
+function aliasPosition(doc: Document.Parsed, lines: LineCounter, cyclic: boolean): { line: number; column: number } {
+  let at: number | undefined;
+  visit(doc, {
+    Alias(_, node: Alias) {
+      if (cyclic) {
+        const target = node.resolve(doc);
+        if (!target?.range || !node.range || node.range[0] < target.range[0] || node.range[0] >= target.range[2]) return undefined;
+      }
+      at = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  if (at === undefined) return { line: 1, column: 1 };
+  const pos = lines.linePos(at);
+  return { line: pos.line, column: pos.col };
 }
 
 function isCyclic(value: unknown, ancestors = new Set<object>()): boolean {

@@ -8,6 +8,8 @@ export interface DiffLabels {
   /** How the older register was named on the command line (folder or REV:DIR). */
   before: string;
   after: string;
+  /** Activity names by id, for the group headings (the newer name when it changed). */
+  activityNames?: Readonly<Record<string, string>>;
 }
 
 export function formatDiffText(diff: RegisterDiff, labels: DiffLabels): string {
@@ -23,7 +25,8 @@ export function formatDiffText(diff: RegisterDiff, labels: DiffLabels): string {
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
   for (const [activity, changes] of groups) {
-    lines.push('', activity === '' ? 'Register-wide' : `Activity ${activity}`);
+    const name = activity === '' ? undefined : labels.activityNames?.[activity];
+    lines.push('', activity === '' ? 'Register-wide' : `Activity ${activity}${name ? ` (${name})` : ''}`);
     const ordered = [...changes.filter((c) => c.material), ...changes.filter((c) => !c.material)];
     for (const c of ordered) {
       lines.push(`  ${c.material ? 'material' : 'other   '}  ${c.summary} (${c.article}) [${c.kind}]`);

@@ -37,6 +37,7 @@ describe('opendpo register diff', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Register-wide\n  material  The DPO contact details changed. (Art. 13(1)(b)) [dpo_changed]');
+    expect(r.stdout).toContain('Activity newsletter (Newsletter)\n  material  New purpose "Tailoring the offers');
     expect(r.stdout).toContain('New recipient "Mailer Inc." (processor, US).');
     expect(r.stdout).toContain('9 material changes, 1 other change.');
   });

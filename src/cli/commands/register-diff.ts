@@ -67,7 +67,11 @@ export function addRegisterDiffCommand(parent: Command): void {
           return 1;
         }
         const diff = diffRegisters(before.result.loaded.register, after.result.loaded.register);
-        const labels = { before: before.label, after: after.label };
+        const activityNames: Record<string, string> = {};
+        for (const a of [...before.result.loaded.register.activities, ...after.result.loaded.register.activities]) {
+          activityNames[a.id] = typeof a.name === 'string' ? a.name : (a.name.en ?? Object.values(a.name).find((v) => v !== undefined) ?? a.id);
+        }
+        const labels = { before: before.label, after: after.label, activityNames };
         process.stdout.write(format === 'json' ? formatDiffJson(diff, labels) : formatDiffText(diff, labels));
         return 0;
       }),

@@ -93,7 +93,7 @@ const WORDS = {
   then: { en: 'then', fr: 'puis' },
   for: { en: 'for', fr: 'pendant' },
   none: { en: '—', fr: '—' },
-  dpa: { en: 'DPA', fr: 'contrat' },
+  dpa: { en: 'processing agreement', fr: 'contrat de sous-traitance' },
   condition: { en: 'condition', fr: 'condition' },
   noCondition: { en: 'no condition stated', fr: 'aucune condition indiquée' },
   criminal: { en: 'Criminal convictions and offences', fr: 'Condamnations pénales et infractions' },
@@ -271,7 +271,7 @@ function addressLine(a: PostalAddress, ctx: Context): string {
 }
 
 function recipientLine(r: Recipient, ctx: Context): string {
-  const extra = [r.country ? ctx.country(r.country) : undefined, r.dpa_reference ? `${ctx.word('dpa')} ${r.dpa_reference}` : undefined].filter(Boolean);
+  const extra = [r.country ? ctx.country(r.country) : undefined, r.dpa_reference ? ctx.labelled('dpa', r.dpa_reference) : undefined].filter(Boolean);
   return `${ctx.text(r.name)}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
 }
 

@@ -83,7 +83,7 @@ describe('exportCsv', () => {
       'Adresse électronique (user.contact.email) — 5 ans (point de départ : le dernier contact), puis suppression',
     );
     expect(newsletter!['Données sensibles']).toBe('Non');
-    expect(newsletter!['Destinataires : sous-traitants']).toBe('Hébergeur Exemple (France, contrat DPA-2024-01)\nMailer Inc. (États-Unis)');
+    expect(newsletter!['Destinataires : sous-traitants']).toBe('Hébergeur Exemple (France, contrat de sous-traitance : DPA-2024-01)\nMailer Inc. (États-Unis)');
     expect(newsletter!['Transferts hors UE : destinataire']).toBe('Mailer Inc.');
     expect(newsletter!['Transferts hors UE : pays']).toBe('États-Unis');
     expect(newsletter!['Transferts hors UE : garanties']).toBe(

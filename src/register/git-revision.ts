@@ -36,7 +36,8 @@ export async function loadRegisterAtRevision(repo: string, rev: string, dir: str
     .split('\0')
     .filter((line) => line !== '')
     .map(parseTreeLine)
-    .filter((e): e is TreeEntry => e !== undefined && e.type === 'blob');
+    // Regular files only: a symlink's blob is its target path, a submodule is another repository.
+    .filter((e): e is TreeEntry => e !== undefined && e.type === 'blob' && (e.mode === '100644' || e.mode === '100755'));
   if (entries.length === 0) {
     throw new OpendpoError('NOT_FOUND', `the folder "${folder || '.'}" does not exist at revision ${rev}`);
   }
@@ -66,6 +67,7 @@ export async function loadRegisterAtRevision(repo: string, rev: string, dir: str
 }
 
 interface TreeEntry {
+  mode: string;
   type: string;
   object: string;
   size: number;
@@ -74,9 +76,9 @@ interface TreeEntry {
 
 /** `<mode> SP <type> SP <object> SP+ <size> TAB <path>` */
 function parseTreeLine(line: string): TreeEntry | undefined {
-  const m = /^\d+ (\w+) ([0-9a-f]+) +(-|\d+)\t(.*)$/s.exec(line);
+  const m = /^(\d+) (\w+) ([0-9a-f]+) +(-|\d+)\t(.*)$/s.exec(line);
   if (!m) return undefined;
-  return { type: m[1]!, object: m[2]!, size: m[3] === '-' ? 0 : Number(m[3]), path: m[4]! };
+  return { mode: m[1]!, type: m[2]!, object: m[3]!, size: m[4] === '-' ? 0 : Number(m[4]), path: m[5]! };
 }
 
 function normaliseDir(dir: string): string {

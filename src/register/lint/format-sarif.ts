@@ -19,8 +19,8 @@ export interface SarifOptions {
   baseDir: string;
 }
 
-/** The docs anchor GitHub generates for a heading that is the rule id. */
-export const ruleHelpUri = (id: string) => `${INFORMATION_URI}/blob/main/docs/lint-rules.md#${id.replace(/[^a-z0-9-]/g, '')}`;
+/** Where the rules are documented: the table of docs/register-format.md (kept complete by its test). */
+export const RULES_HELP_URI = `${INFORMATION_URI}/blob/main/docs/register-format.md#lint-rules-at-a-glance`;
 
 function sarifRule(rule: Rule) {
   return {
@@ -28,7 +28,7 @@ function sarifRule(rule: Rule) {
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.help },
     help: { text: rule.help },
-    helpUri: ruleHelpUri(rule.id),
+    helpUri: RULES_HELP_URI,
     defaultConfiguration: { level: LEVEL[rule.severity] },
     properties: { tags: ['gdpr', rule.id.split('/')[0]!, ...(rule.article ? [rule.article] : [])] },
   };

@@ -1,3 +1,6 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { lintRegister } from '../../../src/register/lint/lint-register.js';
 import { RULES } from '../../../src/register/lint/rules.js';
@@ -27,6 +30,19 @@ describe('the rule catalogue', () => {
       expect(r.help.length, r.id).toBeGreaterThan(r.title.length);
       expect(['error', 'warning', 'info'], r.id).toContain(r.severity);
     }
+  });
+
+  it('has a test block for every rule with a check (its failing and passing cases)', async () => {
+    const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rules');
+    const sources = await Promise.all((await readdir(dir)).map((f) => readFile(path.join(dir, f), 'utf8')));
+    // describe('art30/purposes, data-subjects') covers art30/purposes and art30/data-subjects.
+    const tested = new Set<string>();
+    for (const src of sources) {
+      for (const m of src.matchAll(/describe\('([a-z0-9-]+)\/([^']+)'/g)) {
+        for (const name of m[2]!.split(/,\s*/)) tested.add(`${m[1]}/${name}`);
+      }
+    }
+    for (const r of RULES) if (r.check) expect(tested, r.id).toContain(r.id);
   });
 
   it('gives the loader rules no check, and every other rule one', () => {

@@ -83,7 +83,9 @@ export function writeHtml(doc: NoticeDocument): string {
 
 function writeSection(s: Section, out: string[]): void {
   const id = escapeHtml(s.id);
-  out.push(`<section aria-labelledby="${id}">`, `<h${s.level} id="${id}">${inlines(s.title)}</h${s.level}>`);
+  // Plain sections, not named regions: a notice of many activities would otherwise flood the
+  // landmark list of a screen reader; the headings already give the structure.
+  out.push('<section>', `<h${s.level} id="${id}">${inlines(s.title)}</h${s.level}>`);
   for (const b of s.blocks) writeBlock(b, out);
   for (const sub of s.sections) writeSection(sub, out);
   out.push('</section>');

@@ -155,6 +155,23 @@ describe('opendpo serve', () => {
     }
   });
 
+  it('publishes the folders of OPENDPO_REGISTERS (relative to the package), warns about an unusable one, and serves the first by default', async () => {
+    const custom = await startServer({
+      DATABASE_URL: `sqlite:${path.join(dir, 'custom.db')}`,
+      OPENDPO_REGISTERS: 'test/fixtures/registers/store-shop, test/fixtures/registers/no-such-register',
+    });
+    try {
+      expect(custom.stderr()).toMatch(/published store-shop version 1 from .*test\/fixtures\/registers\/store-shop\n/);
+      expect(custom.stderr()).toMatch(/warning: did not publish .*no-such-register: nothing usable was found/);
+      const res = await fetch(`${custom.url}/privacy-notice?format=md`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('Store Shop SAS');
+    } finally {
+      custom.child.kill('SIGTERM');
+      expect(await custom.exited).toBe(0);
+    }
+  });
+
   it('refuses a port that is not a number, naming the flag value', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', 'abc'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: ':memory:' } });
     let stderr = '';

@@ -38,6 +38,14 @@ describe('opendpo notice render', () => {
     expect(await readFile(out, 'utf8')).toContain('## Your rights');
   });
 
+  it('says clearly when --output cannot be written (exit 2)', async () => {
+    const out = path.join(tmp, 'no-such-folder', 'notice.html');
+    const r = await runCli(['notice', 'render', SAMPLE, '--output', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot write --output ${out} (ENOENT)`);
+    expectNoStackTrace(r.stderr);
+  });
+
   it('refuses a bad --lang or --format with exit 2 and a clear message', async () => {
     const lang = await runCli(['notice', 'render', SAMPLE, '--lang', 'de']);
     expect(lang.code).toBe(2);

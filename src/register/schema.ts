@@ -265,6 +265,8 @@ export const Organisation = z.strictObject({
       transfers: LocalisedText.optional().describe('Art. 13(1)(f): transfers outside the EEA in general terms.'),
       provision: LocalisedText.optional().describe('Art. 13(2)(e): consequences of not providing the data, in general terms.'),
       authorities: LocalisedText.optional().describe('Disclosure to public authorities on legal request.'),
+      rights: LocalisedText.optional().describe('Art. 12(5)-(6): conditions for exercising rights (identity checks on reasonable doubt, fees for manifestly unfounded or excessive requests).'),
+      complaints: LocalisedText.optional().describe('Art. 77: what the notice adds about complaints (e.g. the authority of the country of residence or work).'),
     })
     .optional(),
 });

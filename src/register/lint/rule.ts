@@ -44,8 +44,6 @@ export interface Rule extends RuleMeta {
   check?: (ctx: LintContext, report: Report) => void;
 }
 
-export type Check = NonNullable<Rule['check']>;
-
 /** Builds the report function of one rule over one run. */
 export function reporterFor(rule: RuleMeta, loaded: LoadedRegister, out: Finding[]): Report {
   return (at, message, extra) => {

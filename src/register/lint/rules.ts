@@ -25,9 +25,3 @@ export const RULES: readonly Rule[] = [
   ...DPIA_RULES,
   ...NOTICE_RULES,
 ];
-
-const BY_ID = new Map(RULES.map((r) => [r.id, r]));
-
-export function ruleById(id: string): Rule | undefined {
-  return BY_ID.get(id);
-}

@@ -73,6 +73,12 @@ describe('lintRegister', () => {
     expect(JSON.stringify(loaded.register)).toBe(before);
   });
 
+  it('says nothing more about the organisation when organisation.yaml is invalid (the loader already did)', () => {
+    const { findings, problems } = lintWith({ 'organisation.yaml': 'id: acme\nname: Acme\ncookie_policy_url: not a url\n' });
+    expect(problems.map((p) => [p.rule, p.line])).toEqual([['schema/invalid', 3]]);
+    expect(findings).toEqual([]);
+  });
+
   it('says nothing more about the organisation when organisation.yaml is missing (the loader already did)', () => {
     const { findings, problems } = lintWith({ 'organisation.yaml': null });
     expect(problems.map((p) => p.rule)).toEqual(['art30/controller-identity']);

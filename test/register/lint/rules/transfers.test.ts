@@ -56,6 +56,18 @@ describe('transfer/no-safeguard', () => {
   });
 });
 
+describe('transfer/no-safeguard to an international organisation', () => {
+  it('accepts one with an adequacy decision, and reports one without a mechanism', () => {
+    const to = (name: string) => withTransfer(`transfers:\n  - recipient: mailer\n    international_organisation: ${name}\n`).replace('recipients: [shipping, mailer]', 'recipients: [shipping]');
+    const eeaMailer = RECIPIENTS.replace('    country: US\n', '');
+    expect(lintWith({ 'recipients.yaml': eeaMailer, [ACTIVITY]: to('European Patent Organisation') }).findings).toEqual([]);
+    const { findings } = lintWith({ 'recipients.yaml': eeaMailer, [ACTIVITY]: to('World Widget Organisation') });
+    expect(ofRule(findings, 'transfer/no-safeguard').map((f) => f.message)).toEqual([
+      'the transfer to World Widget Organisation has no adequacy decision and no safeguard: add mechanism',
+    ]);
+  });
+});
+
 describe('transfer/unidentified', () => {
   it('reports a transfer that names neither recipient nor country (the seed announces such transfers)', () => {
     const { findings } = lintWith({ [ACTIVITY]: withTransfer('transfers:\n  - mechanism: scc\n    scc_module: 2\n') });

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = path.join(ROOT, 'src/cli/main.ts');
+// By URL, so that a test may run the CLI from any working directory.
+const TSX = import.meta.resolve('tsx');
 
 export interface CliResult {
   code: number | null;
@@ -20,7 +22,7 @@ export function runCli(
   opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
       cwd: opts.cwd ?? ROOT,
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -80,6 +80,14 @@ describe('GET /healthz', () => {
   });
 });
 
+describe('GET /', () => {
+  it('sends a visitor to the privacy notice, keeping nothing of the query', async () => {
+    const res = await get('/?utm=x');
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('/privacy-notice');
+  });
+});
+
 describe('GET /privacy-notice', () => {
   it('serves the default organisation in its default language, as accessible HTML', async () => {
     const res = await get('/privacy-notice');
@@ -256,6 +264,7 @@ describe('GET /openapi.json', () => {
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/',
       '/api/v1/organisations',
       '/api/v1/organisations/{org}/register',
       '/api/v1/organisations/{org}/register/findings',
@@ -268,6 +277,8 @@ describe('GET /openapi.json', () => {
     const lang = notice.parameters.find((p: { name: string }) => p.name === 'lang');
     expect(lang.in).toBe('query');
     expect(lang.schema.enum).toEqual(['en', 'fr']);
+    expect(Object.keys(notice.responses['200'].content).sort()).toEqual(['text/html', 'text/markdown']);
+    expect(notice.responses['404'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
     const version = doc.paths['/api/v1/organisations/{org}/register/versions/{version}'].get;
     expect(version.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['org', 'version']);
     expect(Object.keys(version.responses).sort()).toEqual(['200', '400', '404']);

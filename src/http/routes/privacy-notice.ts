@@ -24,13 +24,28 @@ const PrivacyNoticeSchema = {
   }),
   headers: z.object({ 'accept-language': z.string().optional() }),
   response: {
-    200: z.string().describe('the notice, as HTML (text/html) or Markdown (text/markdown)'),
+    200: {
+      description: 'The notice, with Content-Language and Vary: Accept-Language',
+      content: {
+        'text/html': { schema: z.string().describe('accessible HTML, with lang, headings and captioned tables') },
+        'text/markdown': { schema: z.string() },
+      },
+    },
     400: ErrorView,
     404: ErrorView,
   },
 };
 
+const RootSchema = {
+  summary: 'Redirects to the privacy notice',
+  tags: ['notice'],
+  response: { 302: z.null().describe('Location: /privacy-notice') },
+};
+
 export function addPrivacyNoticeRoutes(app: ZodApp, { store, defaultOrganisation }: RouteContext): void {
+  // http://localhost:4750 in a browser shows the notice, the thing `npm start` is for.
+  app.get('/', { schema: RootSchema }, async (_request, reply) => reply.redirect('/privacy-notice', 302));
+
   app.get('/privacy-notice', { schema: PrivacyNoticeSchema }, async (request, reply) => {
     const { org, lang, format } = request.query;
     const organisationId = await resolveOrganisation(store, org, defaultOrganisation);

@@ -2,9 +2,10 @@
  * One suite, run against every store dialect (SQLite and PostgreSQL), as Kysely runs its tests
  * against every dialect: the same behaviour is required of both.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDatabaseUrl, type StoreLocation } from '../../src/config/config.js';
 import { OpendpoError } from '../../src/errors/opendpo-error.js';
@@ -216,7 +217,35 @@ describe.each([sqliteCase(), postgresCase()])('register versions store on $name'
   });
 });
 
+describe('the SQLite store file', () => {
+  it('is in WAL mode, so the server reads while the CLI publishes', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'opendpo-store-'));
+    try {
+      const file = path.join(dir, 'nested', 'store.db');
+      const store = await openStore(parseDatabaseUrl(`sqlite:${file}`, dir));
+      const raw = new SqliteDatabase(file, { readonly: true });
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(raw.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely%' order by name").pluck().all()).toEqual([
+        'organisations',
+        'register_versions',
+      ]);
+      raw.close();
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a store that cannot be opened', () => {
+  it.runIf(postgresAvailable)('is STORE_UNAVAILABLE saying the PostgreSQL database does not exist', async () => {
+    const url = new URL(POSTGRES_URL);
+    url.pathname = '/opendpo_no_such_database';
+    const err = await openStore(parseDatabaseUrl(url.toString(), process.cwd())).catch((e: unknown) => e);
+    expect((err as OpendpoError).code).toBe('STORE_UNAVAILABLE');
+    expect((err as OpendpoError).message).toContain('opendpo_no_such_database): the database does not exist');
+  });
+
   it('is STORE_UNAVAILABLE naming the PostgreSQL URL without its password', async () => {
     const location = parseDatabaseUrl('postgres://app:s3cret-pw@127.0.0.1:1/opendpo', process.cwd());
     const err = await openStore(location).catch((e: unknown) => e);
@@ -231,7 +260,7 @@ describe('a store that cannot be opened', () => {
     try {
       // A regular file where the folder should be.
       const blocker = path.join(dir, 'not-a-folder');
-      (await import('node:fs')).writeFileSync(blocker, 'x');
+      writeFileSync(blocker, 'x');
       const err = await openStore(parseDatabaseUrl(`sqlite:${path.join(blocker, 'store.db')}`, dir)).catch((e: unknown) => e);
       expect((err as OpendpoError).code).toBe('STORE_UNAVAILABLE');
       expect((err as OpendpoError).message).toContain('not-a-folder/store.db');

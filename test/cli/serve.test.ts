@@ -5,10 +5,11 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.js';
+import { expectNoStackTrace, ROOT, runCli } from '../helpers/cli.js';
 
 const MAIN = path.join(ROOT, 'src/cli/main.ts');
 const READY_BUDGET_MS = 2000;
@@ -169,6 +170,20 @@ describe('opendpo serve', () => {
     } finally {
       custom.child.kill('SIGTERM');
       expect(await custom.exited).toBe(0);
+    }
+  });
+
+  it('says so when the port is taken, and exits 2', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const result = await runCli(['serve', '--port', String(port)], { env: { DATABASE_URL: ':memory:', OPENDPO_LOG_LEVEL: 'silent' } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`port ${port} is already in use on 127.0.0.1: choose another with --port or OPENDPO_PORT`);
+      expectNoStackTrace(result.stderr);
+    } finally {
+      blocker.close();
     }
   });
 

@@ -23,19 +23,20 @@ export function addServeCommand(parent: Command): void {
 }
 
 async function serve(flags: ServeFlags): Promise<number> {
-  // Loaded here, not at the top: every other command starts faster without the server and the store.
-  const [{ buildApp }, { openStore }] = await Promise.all([import('../../http/app.js'), import('../../store/open-store.js')]);
   // Flags override the environment, and go through the same validation.
   const config = loadConfig({
     ...process.env,
     ...(flags.port === undefined ? {} : { OPENDPO_PORT: flags.port }),
     ...(flags.host === undefined ? {} : { OPENDPO_HOST: flags.host }),
   });
+  // Loaded here, not at the top: every other command starts faster without the server and the store.
+  const [{ buildApp }, { openStore }] = await Promise.all([import('../../http/app.js'), import('../../store/open-store.js')]);
   const store = await openStore(config.store);
   try {
     const defaultOrganisation = await seedIfEmpty(store, config);
     const app = await buildApp({ config, store, defaultOrganisation });
-    await app.listen({ port: config.port, host: config.host }).catch((err: NodeJS.ErrnoException) => {
+    await app.listen({ port: config.port, host: config.host }).catch(async (err: NodeJS.ErrnoException) => {
+      await app.close();
       throw new OpendpoError(
         'INVALID_INPUT',
         err.code === 'EADDRINUSE'

@@ -47,6 +47,11 @@ export async function generateRegister(dir: string, activities: number): Promise
     const id = `activity-${String(n).padStart(5, '0')}`;
     const vendor = (k: number) => `vendor-${(n + k) % recipientCount}`;
     const usVendor = `vendor-${7 * (n % Math.ceil(recipientCount / 7))}`;
+    const recipients = [...new Set([vendor(1), vendor(2), usVendor])];
+    // Every vendor in the US (every seventh) is a declared transfer, under the DPF adequacy decision.
+    const transfers = recipients
+      .filter((r) => Number(r.slice('vendor-'.length)) % 7 === 0)
+      .map((r) => ({ recipient: r, country: 'US', mechanism: 'adequacy' }));
     const activity = {
       id,
       name: { en: `Processing activity ${n}`, fr: `Traitement ${n}` },
@@ -63,8 +68,8 @@ export async function generateRegister(dir: string, activities: number): Promise
       ],
       data_categories: [0, 1, 2].map((k) => ({ category: CATEGORIES[(n + k) % CATEGORIES.length], label: { en: `Category ${k}`, fr: `Catégorie ${k}` } })),
       data_subjects: [{ category: SUBJECTS[n % SUBJECTS.length], label: { en: 'People', fr: 'Personnes' } }],
-      recipients: [vendor(1), vendor(2), usVendor],
-      transfers: [{ recipient: usVendor, country: 'US', mechanism: 'adequacy' }],
+      recipients,
+      transfers,
       retention: [{ duration: 'P1Y', starts_from: { en: 'end of the contract', fr: 'la fin du contrat' }, end_action: 'delete' }],
       security_measures: [{ kind: 'access_control' }, { kind: 'encryption' }],
       provision: { requirement: 'contractual', consequences: { en: 'No service without it.', fr: 'Pas de service sans elles.' } },

@@ -80,9 +80,7 @@ describe.concurrent('bad input to opendpo register lint', () => {
   it('a 50 MB file: refused from its size, without reading it', async () => {
     const dir = await register('huge', { 'organisation.yaml': ORGANISATION, 'activities/huge.yaml': '' });
     await truncate(path.join(dir, 'activities/huge.yaml'), 50 * 1024 * 1024);
-    const start = Date.now();
     const r = await lint(dir);
-    expect(Date.now() - start).toBeLessThan(15_000);
     expectLine(r, `${dir}/activities/huge.yaml:1:1`, 'file/too-large', /50\.0 MB; register files are limited to 2 MB/);
   });
 

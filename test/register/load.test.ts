@@ -107,13 +107,11 @@ describe('loadRegister', () => {
   it('refuses alias bombs and self-referencing aliases without expanding them', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 9; i++) bomb.push(`${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(10).fill(`*${'abcdefghij'[i - 1]}`).join(', ')}]`);
-    const started = Date.now();
     const { problems } = loadRegisterFromFiles('reg', [
       { path: 'organisation.yaml', content: enc(ORG) },
       { path: 'activities/bomb.yaml', content: enc(`${bomb.join('\n')}\n`) },
       { path: 'activities/cycle.yaml', content: enc('id: c\nname: &n [*n]\n') },
     ]);
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(problems.map((p) => [p.rule, p.file])).toEqual([
       ['yaml/alias-limit', path.join('reg', 'activities/bomb.yaml')],
       ['yaml/alias-limit', path.join('reg', 'activities/cycle.yaml')],

@@ -6,7 +6,7 @@ import { generateRegister } from '../../../bench/generate-register.js';
 import { loadRegister, type LoadedRegister } from '../../../src/register/load.js';
 import { lintRegister } from '../../../src/register/lint/lint-register.js';
 
-describe('lintRegister on 1,000 activities', () => {
+describe('lintRegister on a generated register of 1,000 activities', () => {
   let dir: string;
   let loaded: LoadedRegister;
 
@@ -19,13 +19,10 @@ describe('lintRegister on 1,000 activities', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('takes well under a second (the rules are linear)', () => {
-    lintRegister(loaded); // warm up the JIT and the reference indexes
-    const start = performance.now();
+  // Timing is measured by `npm run bench:register`, not asserted here (docs/BENCHMARKS.md).
+  it('lints a complete register of 1,000 activities without a false error', () => {
     const findings = lintRegister(loaded);
-    const ms = performance.now() - start;
     expect(loaded.register.activities).toHaveLength(1000);
-    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
-    expect(ms).toBeLessThan(400);
+    expect(findings.filter((f) => f.severity !== 'info')).toEqual([]);
   });
 });

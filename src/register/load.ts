@@ -8,6 +8,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import type { Finding } from './finding.js';
@@ -108,9 +109,9 @@ export async function loadRegister(dir: string): Promise<LoadResult> {
 
 interface ParsedFile {
   display: string;
-  doc: Document.Parsed;
-  lines: LineCounter;
   value: unknown;
+  /** The YAML document with node positions, parsed only when a position is asked for. */
+  positions(): { doc: Document.Parsed; lines: LineCounter };
 }
 
 /** Builds a register from in-memory files (a folder read from disk, or a git revision). */
@@ -232,8 +233,21 @@ function parseYamlFile(displayPath: string, content: Uint8Array, problems: Findi
     return undefined;
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
+  const source = text;
+  // Fast path: most register files are plain, well-formed YAML without aliases. js-yaml reads them
+  // several times faster than a position-keeping parse, which is then done only if a finding needs
+  // a position. Anything unusual (an error, a duplicate key, any alias) takes the full path below,
+  // which gives every diagnostic.
+  const fast = readPlainYaml(source);
+  if (fast !== undefined) {
+    let positions: ReturnType<ParsedFile['positions']> | undefined;
+    return {
+      display: displayPath,
+      value: fast,
+      positions: () => (positions ??= parseWithPositions(source)),
+    };
+  }
+  const { doc, lines } = parseWithPositions(source);
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const pos = lines.linePos(e.pos[0]);
@@ -279,7 +293,34 @@ function parseYamlFile(displayPath: string, content: Uint8Array, problems: Findi
     problems.push({ rule: 'schema/invalid', severity: 'error', message: 'the file is empty', file: displayPath, line: 1, column: 1 });
     return undefined;
   }
-  return { display: displayPath, doc, lines, value };
+  return { display: displayPath, value, positions: () => ({ doc, lines }) };
+}
+
+function parseWithPositions(text: string): { doc: Document.Parsed; lines: LineCounter } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
+  return { doc, lines };
+}
+
+/** The value of a plain YAML file (YAML 1.2 core schema, no aliases), or undefined to take the full path. */
+function readPlainYaml(text: string): unknown {
+  let value: unknown;
+  try {
+    value = loadYaml(text, { schema: CORE_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  if (value === null || value === undefined || sharesNodes(value)) return undefined;
+  return value;
+}
+
+/** True when a node appears twice in the tree: an alias (the full path checks its count and cycles). */
+function sharesNodes(value: unknown, seen = new Set<object>()): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (seen.has(value)) return true;
+  seen.add(value);
+  for (const child of Array.isArray(value) ? value : Object.values(value)) if (sharesNodes(child, seen)) return true;
+  return false;
 }
 
 /** Validates one file against its schema; reports each issue at its YAML node. */
@@ -392,7 +433,9 @@ function unwrap(n: unknown): unknown[] {
 
 /** Position of the node at `p`, or of the deepest ancestor that exists. With `keyNode`, the key itself. */
 function spanAt(file: ParsedFile, p: readonly PathKey[], keyNode = false): Span {
-  let node: unknown = file.doc.contents;
+  const { doc, lines } = file.positions();
+  if (doc.errors.length > 0) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  let node: unknown = doc.contents;
   let found: unknown = node;
   for (let i = 0; i < p.length; i++) {
     const key = p[i]!;
@@ -414,8 +457,8 @@ function spanAt(file: ParsedFile, p: readonly PathKey[], keyNode = false): Span 
   }
   const range = (found as YamlNode | null)?.range;
   if (!range) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
-  const start = file.lines.linePos(range[0]);
-  const end = file.lines.linePos(range[1]);
+  const start = lines.linePos(range[0]);
+  const end = lines.linePos(range[1]);
   return { line: start.line, column: start.col, endLine: end.line, endColumn: end.col };
 }
 

@@ -4,7 +4,8 @@
  * Times what a DPO's CI does on every change to a large register — load (parse, validate, keep
  * positions), lint, render the notice — and publishing a version into the embedded SQLite store.
  * Each figure is compared with the best baseline measured in the same run on the same files:
- *   - reading: plain `yaml.parse` of every file (the least any tool must do to read the register);
+ *   - reading: the faster of `js-yaml` load and `yaml.parse` of every file (the least any tool must do
+ *     to read the register at all: no validation, no positions);
  *   - publishing: one raw better-sqlite3 INSERT of the same register JSON in a transaction.
  * Reports medians (and min) over the runs; the ratio is ours / baseline.
  */
@@ -13,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { parse } from 'yaml';
 import { renderNotice } from '../src/notice/render-notice.js';
 import { lintRegister } from '../src/register/lint/lint-register.js';
@@ -48,10 +50,15 @@ try {
   ];
   console.log(`register of ${ACTIVITIES} activities (${files.length} files) generated in ${genMs.toFixed(0)} ms; ${RUNS} runs each, medians`);
 
-  const baselineRead = await measure(RUNS, async () => {
+  const yamlParse = await measure(RUNS, async () => {
     const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
     return texts.map((t) => parse(t) as unknown);
   });
+  const jsYamlLoad = await measure(RUNS, async () => {
+    const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+    return texts.map((t) => loadYaml(t, { schema: CORE_SCHEMA }));
+  });
+  const baselineRead = jsYamlLoad.median <= yamlParse.median ? jsYamlLoad : yamlParse;
   const load = await measure(RUNS, () => loadRegister(dir));
   const loadResult = await loadRegister(dir);
   if (!loadResult.loaded || loadResult.problems.length > 0) throw new Error(`generated register does not load: ${JSON.stringify(loadResult.problems.slice(0, 3))}`);
@@ -88,12 +95,13 @@ try {
   await rm(storeDir, { recursive: true, force: true });
 
   const rows: [string, { median: number; min: number }, string][] = [
-    ['baseline: yaml.parse of every file', baselineRead, ''],
-    ['load (parse, validate, positions)', load, `${(load.median / baselineRead.median).toFixed(2)}× baseline`],
+    ['baseline: read + yaml.parse of every file', yamlParse, ''],
+    ['baseline: read + js-yaml load of every file', jsYamlLoad, baselineRead === jsYamlLoad ? 'best baseline' : ''],
+    ['load (parse, validate, positions)', load, `${(load.median / baselineRead.median).toFixed(2)}× best baseline`],
     ['lint', lint, `${findings.length} findings`],
     ['render notice, en, HTML', renderEn, ''],
     ['render notice, fr, HTML', renderFr, ''],
-    ['load + lint + render (what CI runs)', endToEnd, `${(endToEnd.median / baselineRead.median).toFixed(2)}× baseline; target < 1000 ms`],
+    ['load + lint + render (what CI runs)', endToEnd, `${(endToEnd.median / baselineRead.median).toFixed(2)}× best baseline; target < 1000 ms`],
     ['baseline: raw SQLite insert of the register JSON', baselinePublish, `${(json.length / 1024).toFixed(0)} KB`],
     ['publish (open store, lint, diff, insert, one transaction)', publish, `${(publish.median / baselinePublish.median).toFixed(2)}× baseline`],
   ];

@@ -715,6 +715,8 @@ function exerciseSection(ctx: NoticeContext, org: Organisation): Section {
   } else {
     blocks.push(para(text(ctx.s.exercise_none)));
   }
+  // The organisation's own conditions come first; the Art. 12 guarantees are always stated.
+  blocks.push(...ctx.paragraphs(org.statements?.rights));
   blocks.push(para(text(ctx.s.exercise_free)), para(text(ctx.s.exercise_identity)), para(text(ctx.s.exercise_delay)));
   return section('exercise-your-rights', ctx.s.h_exercise, blocks, [], 3);
 }
@@ -836,7 +838,7 @@ function transferRow(ctx: NoticeContext, concerned: readonly Activity[], t: Tran
 
 /** Art. 13(2)(d), Art. 77: the right to lodge a complaint, and with whom. */
 function complaintsSection(ctx: NoticeContext, org: Organisation): Section {
-  const blocks: Block[] = [para(text(ctx.s.complaints_intro))];
+  const blocks: Block[] = [para(text(ctx.s.complaints_intro)), ...ctx.paragraphs(org.statements?.complaints)];
   const sa = org.supervisory_authority;
   if (sa) {
     blocks.push(para(...ctx.fill(ctx.s.complaints_authority, { name: [{ t: 'strong', children: [text(sa.name)] }] })));

@@ -145,7 +145,7 @@ describe('renderNotice: the information Art. 13 and 14 require (English)', () =>
     expect(html).toContain('Email: <a href="mailto:privacy@lumen-books.example">privacy@lumen-books.example</a>');
     expect(html).toContain('Online form: <a href="https://lumen-books.example/privacy/requests">https://lumen-books.example/privacy/requests</a> (request form)');
     expect(text).toContain('Post: Lumen Books – Privacy, 12 rue des Imprimeurs, 69002 Lyon, France');
-    expect(text).toContain('Exercising your rights is free of charge.');
+    expect(text).toContain('69002 Lyon, France To help us find your data, tell us which of our services you use. Exercising your rights is free of charge.');
     expect(text).toContain('only when we have reasonable doubts about it (Art. 12(6) GDPR)');
     expect(text).toContain('We answer within one month of receiving your request.');
   });
@@ -171,7 +171,7 @@ describe('renderNotice: the information Art. 13 and 14 require (English)', () =>
     expect(text).toContain('Logging: Every score is logged. Access to applications is logged');
     expect(html).toContain('<a href="https://lumen-books.example/cookies">https://lumen-books.example/cookies</a>');
     expect(text).toContain('you have the right to lodge a complaint with a supervisory authority');
-    expect(text).toContain('The competent supervisory authority is CNIL.');
+    expect(text).toContain('alleged infringement (Art. 77 GDPR). You can also contact our DPO first; we will try to solve the problem with you. The competent supervisory authority is CNIL.');
     expect(text).toContain('Address: 3 Place de Fontenoy, TSA 80715, 75334 Paris Cedex 07, France');
     expect(html).toContain('<a href="https://www.cnil.fr">https://www.cnil.fr</a>');
   });

@@ -6,6 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../../src/config/config.js';
 import { openStore } from '../../src/store/open-store.js';
 import { expectNoStackTrace, ROOT, runCli } from '../helpers/cli.js';
+import { POSTGRES_URL, serviceAvailable } from '../helpers/services.js';
+import { createThrowawayPostgres } from '../store/throwaway-postgres.js';
+
+const postgresAvailable = await serviceAvailable('PostgreSQL', POSTGRES_URL);
 
 const FIXTURES = path.join(ROOT, 'test/fixtures/registers');
 const fixture = (name: string) => path.join('test/fixtures/registers', name);
@@ -107,6 +111,20 @@ describe('opendpo register publish', () => {
     expect(numbers).toEqual([1, 2]);
     const { versions } = await snapshot(db);
     expect(versions[0]!.map((v) => v?.version)).toEqual([2, 1]);
+  });
+
+  it.runIf(postgresAvailable)('publishes to PostgreSQL when DATABASE_URL says so', async () => {
+    const db = await createThrowawayPostgres();
+    try {
+      const first = await runCli(['register', 'publish', fixture('store-shop')], { env: { DATABASE_URL: db.url } });
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toContain(`published store-shop version 1`);
+      expect(first.stdout).toContain(`to postgres ${db.url}`);
+      const same = await runCli(['register', 'publish', fixture('store-shop')], { env: { DATABASE_URL: db.url } });
+      expect(same.stdout).toMatch(/^unchanged: store-shop version 1/);
+    } finally {
+      await db.drop();
+    }
   });
 
   it('says which store it cannot reach, without the password, and exits 3', async () => {

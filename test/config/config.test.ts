@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema, describeConfig, describeConfigMarkdown, findPackageRoot, loadConfig, redactUrl } from '../../src/config/config.js';
@@ -90,6 +91,13 @@ describe('describeConfig', () => {
     for (const v of describeConfig()) expect(v.meaning.length).toBeGreaterThan(20);
     expect(describeConfigMarkdown()).toContain('| `OPENDPO_PORT` | `4750` |');
     expect(describeConfigMarkdown()).toContain('0.0.0.0');
+  });
+});
+
+describe('the README', () => {
+  it('documents every variable the schema validates', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    for (const v of describeConfig()) expect(readme, `README.md does not document ${v.name}`).toContain(`| \`${v.name}\` |`);
   });
 });
 

@@ -3,7 +3,7 @@
  * empty store, and serve the privacy notice and the register. Stops cleanly on SIGINT/SIGTERM.
  */
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../../config/config.js';
+import { describeConfig, loadConfig, type Config } from '../../config/config.js';
 import { OpendpoError } from '../../errors/opendpo-error.js';
 import type { Store } from '../../store/open-store.js';
 import { action } from '../action.js';
@@ -19,6 +19,7 @@ export function addServeCommand(parent: Command): void {
     .description('Serve the privacy notice, the register as JSON, lint findings, /healthz and /openapi.json')
     .option('--port <n>', 'port to listen on (default: OPENDPO_PORT, or 4750; 0 picks a free port)')
     .option('--host <h>', 'interface to listen on (default: OPENDPO_HOST, or 127.0.0.1; 0.0.0.0 in a container)')
+    .addHelpText('after', () => `\nEnvironment:\n${describeConfig().map((v) => `  ${v.name} (default ${v.default})\n      ${v.meaning}`).join('\n')}\n`)
     .action(action((flags: ServeFlags) => serve(flags)));
 }
 

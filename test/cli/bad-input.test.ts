@@ -2,10 +2,10 @@
  * Issue 2, section 7: what bad input gets. Every case gives a clear message naming file:line:column,
  * a non-zero exit, and never a stack trace.
  */
-import { mkdir, mkdtemp, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoStackTrace, runCli, type CliResult } from '../helpers/cli.js';
 import { ORGANISATION } from '../register/lint/register-fixture.js';
 
@@ -45,6 +45,7 @@ describe.concurrent('bad input to opendpo register lint', () => {
   beforeAll(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'opendpo-bad-input-'));
   });
+  afterAll(() => rm(root, { recursive: true, force: true }));
 
   it('malformed YAML: the syntax error at its place', async () => {
     const dir = await register('malformed', { 'organisation.yaml': ORGANISATION, 'activities/a.yaml': 'id: a\nname: A: B\n' });

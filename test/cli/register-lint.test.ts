@@ -1,10 +1,10 @@
 /**
  * `opendpo register lint` as a user or CI runs it: a spawned process, its output and exit status.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { expectNoStackTrace, ROOT, runCli } from '../helpers/cli.js';
 import { VALID } from '../register/lint/register-fixture.js';
 
@@ -59,7 +59,9 @@ describe.concurrent('opendpo register lint', () => {
   });
 
   it('writes SARIF 2.1.0 to --output, with paths relative to the working folder', async () => {
-    const out = path.join(await mkdtemp(path.join(os.tmpdir(), 'opendpo-sarif-')), 'gaps.sarif');
+    const outDir = await mkdtemp(path.join(os.tmpdir(), 'opendpo-sarif-'));
+    onTestFinished(() => rm(outDir, { recursive: true, force: true }));
+    const out = path.join(outDir, 'gaps.sarif');
     const r = await runCli(['register', 'lint', gaps, '--format', 'sarif', '--output', out]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');

@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isOpendpoError } from '../errors/opendpo-error.js';
+import type { Finding } from '../register/finding.js';
+import { formatText } from '../register/lint/format-text.js';
 
 export type ActionResult = number | void;
 
@@ -22,6 +24,9 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<ActionRe
 /** Prints an error the way the CLI shows errors; returns the exit code. */
 export function reportError(err: unknown): number {
   if (isOpendpoError(err)) {
+    // A refused register: its findings first, each with file:line:column.
+    const findings = err.code === 'REGISTER_INVALID' ? (err.details as { findings?: Finding[] } | undefined)?.findings : undefined;
+    if (findings?.length) process.stderr.write(formatText(findings, { color: process.stderr.isTTY === true && !process.env.NO_COLOR }));
     process.stderr.write(`opendpo: ${err.message}\n`);
     if (process.env.OPENDPO_DEBUG === '1' && err.cause) process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
     return err.exitCode;

@@ -73,7 +73,7 @@ describe('opendpo register diff', () => {
     const r = await runCli(['register', 'diff', BEFORE, path.join(FIXTURES, 'diff-invalid')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/diff-invalid\/activities\/broken\.yaml:4:15 {2}error {2}retention\[0\]\.duration: must be an ISO 8601 duration/);
+    expect(r.stderr).toMatch(/diff-invalid\/activities\/broken\.yaml:4:15 +error +retention\[0\]\.duration: must be an ISO 8601 duration/);
     expectNoStackTrace(r.stderr);
   });
 

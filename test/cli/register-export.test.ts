@@ -56,7 +56,7 @@ describe('opendpo register export', () => {
     const r = await runCli(['register', 'export', path.join(FIXTURES, 'diff-invalid'), '--format', 'csv']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/diff-invalid\/activities\/broken\.yaml:4:15 {2}error {2}retention\[0\]\.duration/);
+    expect(r.stderr).toMatch(/diff-invalid\/activities\/broken\.yaml:4:15 +error +retention\[0\]\.duration/);
     expect(r.stderr).toContain('opendpo: not exported: the register has an error; fix it first');
     expectNoStackTrace(r.stderr);
   });

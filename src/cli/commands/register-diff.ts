@@ -8,11 +8,11 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { OpendpoError } from '../../errors/opendpo-error.js';
 import { diffRegisters } from '../../register/diff.js';
-import { sortFindings, type Finding } from '../../register/finding.js';
 import { formatDiffJson, formatDiffText } from '../../register/format-diff.js';
 import { loadRegisterAtRevision } from '../../register/git-revision.js';
 import { loadRegister, type LoadResult } from '../../register/load.js';
 import { action } from '../action.js';
+import { requireReadableRegister } from '../require-readable-register.js';
 
 const FORMATS = ['text', 'json'] as const;
 
@@ -60,15 +60,11 @@ export function addRegisterDiffCommand(parent: Command): void {
         if (!format) throw new OpendpoError('INVALID_INPUT', `--format must be one of ${FORMATS.join(', ')}, not "${opts.format}"`);
         const before = await loadSide(oldSpec, opts);
         const after = await loadSide(newSpec, opts);
-        const problems = [...before.result.problems, ...after.result.problems].filter((p) => p.severity === 'error');
-        if (problems.length > 0 || !before.result.loaded || !after.result.loaded) {
-          process.stderr.write(formatProblems(problems));
-          process.stderr.write(`opendpo: cannot compare: ${problems.length === 1 ? 'a register has an error' : `the registers have ${problems.length} errors`} (run "opendpo register lint" on it for details)\n`);
-          return 1;
-        }
-        const diff = diffRegisters(before.result.loaded.register, after.result.loaded.register);
+        const beforeRegister = requireReadableRegister(before.result, `cannot compare: ${before.label} is not readable`).register;
+        const afterRegister = requireReadableRegister(after.result, `cannot compare: ${after.label} is not readable`).register;
+        const diff = diffRegisters(beforeRegister, afterRegister);
         const activityNames: Record<string, string> = {};
-        for (const a of [...before.result.loaded.register.activities, ...after.result.loaded.register.activities]) {
+        for (const a of [...beforeRegister.activities, ...afterRegister.activities]) {
           activityNames[a.id] = typeof a.name === 'string' ? a.name : (a.name.en ?? Object.values(a.name).find((v) => v !== undefined) ?? a.id);
         }
         const labels = { before: before.label, after: after.label, activityNames };
@@ -105,10 +101,4 @@ async function isFolder(p: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function formatProblems(problems: Finding[]): string {
-  return sortFindings(problems)
-    .map((p) => `${p.file}:${p.line}:${p.column}  ${p.severity}  ${p.message}  ${p.rule}\n`)
-    .join('');
 }

@@ -9,10 +9,10 @@ import type { Command } from 'commander';
 import { OpendpoError } from '../../errors/opendpo-error.js';
 import { exportCsv } from '../../register/export/export-csv.js';
 import { exportJsonLd } from '../../register/export/export-json-ld.js';
-import { sortFindings } from '../../register/finding.js';
 import { loadRegister } from '../../register/load.js';
 import { LANGUAGES, type Language } from '../../register/schema.js';
 import { action } from '../action.js';
+import { requireReadableRegister } from '../require-readable-register.js';
 
 const FORMATS = ['csv', 'jsonld'] as const;
 
@@ -55,13 +55,7 @@ export function addRegisterExportCommand(parent: Command): void {
           throw new OpendpoError('INVALID_INPUT', `--lang must be one of ${LANGUAGES.join(', ')}, not "${opts.lang}"`);
         }
 
-        const { loaded, problems } = await loadRegister(dir);
-        const errors = problems.filter((p) => p.severity === 'error');
-        if (errors.length > 0 || !loaded) {
-          for (const p of sortFindings(errors)) process.stderr.write(`${p.file}:${p.line}:${p.column}  ${p.severity}  ${p.message}  ${p.rule}\n`);
-          process.stderr.write(`opendpo: not exported: the register has ${errors.length === 1 ? 'an error' : `${errors.length} errors`}; fix ${errors.length === 1 ? 'it' : 'them'} first\n`);
-          return 1;
-        }
+        const loaded = requireReadableRegister(await loadRegister(dir), 'not exported');
         const register = loaded.register;
         const language: Language = lang ?? register.organisation.default_language;
         const content = format === 'csv' ? exportCsv(register, language) : `${JSON.stringify(exportJsonLd(register), null, 2)}\n`;

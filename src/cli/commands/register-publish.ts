@@ -6,10 +6,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
-import { isOpendpoError } from '../../errors/opendpo-error.js';
 import type { RegisterDiff } from '../../register/diff.js';
-import type { Finding } from '../../register/finding.js';
-import { formatText } from '../../register/lint/format-text.js';
 import { loadRegister } from '../../register/load.js';
 import { prepareRegisterPublication, publishPreparedRegister } from '../../register/publish-register.js';
 import { action } from '../action.js';
@@ -32,14 +29,8 @@ export function addRegisterPublishCommand(parent: Command): void {
       action(async (dir: string, flags: PublishFlags) => {
         const config = loadConfig(process.env);
         const loadResult = await loadRegister(dir);
-        let prepared;
-        try {
-          // Refused before the store is even opened: a refused publish writes nothing.
-          prepared = prepareRegisterPublication(loadResult, { allowErrors: flags.allowErrors ?? false });
-        } catch (err) {
-          if (isOpendpoError(err) && err.code === 'REGISTER_INVALID') printFindings((err.details as { findings?: Finding[] })?.findings ?? []);
-          throw err;
-        }
+        // Refused before the store is even opened: a refused publish writes nothing.
+        const prepared = prepareRegisterPublication(loadResult, { allowErrors: flags.allowErrors ?? false });
         // Loaded on demand, so that the other commands do not pay for the store's modules.
         const { openStore } = await import('../../store/open-store.js');
         const store = await openStore(config.store);
@@ -65,12 +56,6 @@ export function addRegisterPublishCommand(parent: Command): void {
         }
       }),
     );
-}
-
-function printFindings(findings: readonly Finding[]): void {
-  if (findings.length === 0) return;
-  const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
-  process.stderr.write(formatText(findings, { color }));
 }
 
 /** The material changes people must be told about (Art. 13(3), 14(4)), one line each. */

@@ -7,11 +7,11 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { closest, distance } from 'fastest-levenshtein';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import type { Finding } from './finding.js';
+import { suggestClosest as suggest } from './suggest-closest.js';
 import {
   Activity,
   Organisation,
@@ -382,12 +382,6 @@ function describeValue(v: unknown): string {
 const samePath = (a: readonly PropertyKey[], b: readonly PropertyKey[]) => a.length === b.length && a.every((k, i) => k === b[i]);
 const pathLabel = (p: readonly PathKey[]) => (p.length === 0 ? 'the file' : p.map((k) => (typeof k === 'number' ? `[${k}]` : k)).join('.').replace(/\.\[/g, '['));
 const describePath = (p: readonly PathKey[]) => (p.length === 0 ? '' : ` (in ${pathLabel(p)})`);
-
-function suggest(word: string, candidates: readonly string[]): string | undefined {
-  if (candidates.length === 0) return undefined;
-  const best = closest(word, [...candidates]);
-  return distance(word, best) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
-}
 
 /** The keys the schema allows for the object at `p` (for "did you mean"). */
 function keysAt(schema: z.ZodType, p: readonly PathKey[]): string[] {

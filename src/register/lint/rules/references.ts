@@ -4,7 +4,7 @@
  */
 import type { Pointer } from '../../load.js';
 import type { Rule } from '../rule.js';
-import { suggestClosest } from '../suggest-closest.js';
+import { suggestClosest } from '../../suggest-closest.js';
 
 const didYouMean = (guess: string | undefined) => (guess ? `: did you mean "${guess}"?` : '');
 

@@ -29,6 +29,8 @@ export const purposeWithoutBasis: Rule = {
   help: 'The notice gives the legal basis of each purpose (Art. 13(1)(c)). When an activity relies on more than one basis, the reader cannot tell which applies to which purpose: give each purpose its legal_basis.',
   check(ctx, report) {
     ctx.register.activities.forEach((a, i) => {
+      // Art. 13 is the controller's duty: a processor relies on its controllers' bases (Art. 30(2)).
+      if (!isOwnProcessing(a)) return;
       const bases = new Set((a.legal_bases ?? []).map((b) => b.basis));
       if (bases.size < 2) return; // with one basis every purpose inherits it
       (a.purposes ?? []).forEach((p, j) => {
@@ -48,6 +50,7 @@ export const consentWithoutWithdrawal: Rule = {
   help: 'Withdrawing consent must be as easy as giving it (Art. 7(3)) and the notice tells people how (Art. 13(2)(c)). Give withdrawal_method on the consent basis (e.g. "the unsubscribe link in every email").',
   check(ctx, report) {
     ctx.register.activities.forEach((a, i) => {
+      if (!isOwnProcessing(a)) return; // the controller's notice says it (Art. 13), not a processor's record
       (a.legal_bases ?? []).forEach((b, j) => {
         if (b.basis === 'consent' && b.withdrawal_method === undefined) {
           report(ctx.loaded.at.activity(i, 'legal_bases', j), 'consent is relied on without saying how to withdraw it: add withdrawal_method');
@@ -65,6 +68,7 @@ export const legitimateInterestUnstated: Rule = {
   help: 'Where processing rests on legitimate interests, the notice states the interests pursued (Art. 13(1)(d), 14(2)(b)), and the balancing test needs them. Give interest on the legitimate_interests basis.',
   check(ctx, report) {
     ctx.register.activities.forEach((a, i) => {
+      if (!isOwnProcessing(a)) return; // the controller's notice says it (Art. 13), not a processor's record
       (a.legal_bases ?? []).forEach((b, j) => {
         if (b.basis === 'legitimate_interests' && b.interest === undefined) {
           report(ctx.loaded.at.activity(i, 'legal_bases', j), 'legitimate interests are relied on without stating the interest pursued: add interest');

@@ -31,6 +31,14 @@ describe('basis/purpose-without-basis', () => {
     expect(f.article).toBe('Art. 13(1)(c)');
   });
 
+  it('leaves a processor activity to its controllers, who give the bases in their own notice', () => {
+    const processor = 'id: sales\nname: Hosting\nrole: processor\npurposes:\n  - description: Host\n  - description: Back up\nlegal_bases:\n  - basis: contract\n  - basis: consent\n  - basis: legitimate_interests\ncontrollers:\n  - name: Client\n    contact:\n      email: c@client.example\nsecurity_measures:\n  - kind: backup\n';
+    expect(lintWith({ [ACTIVITY]: processor }).findings).toEqual([]);
+    // The same activity as the controller's own is reported on each count.
+    const own = lintWith({ [ACTIVITY]: processor.replace('role: processor', 'role: controller') }).findings.map((f) => f.rule);
+    expect(own).toEqual(expect.arrayContaining(['basis/purpose-without-basis', 'basis/consent-without-withdrawal', 'basis/legitimate-interest-unstated']));
+  });
+
   it('lets purposes inherit the only basis', () => {
     const activity = salesWith(BASES, 'legal_bases:\n  - basis: contract\n').replace('    legal_basis: contract\n', '').replace('    legal_basis: consent\n', '');
     expect(lintWith({ [ACTIVITY]: activity }).findings).toEqual([]);

@@ -283,4 +283,15 @@ describe('GET /openapi.json', () => {
     expect(version.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['org', 'version']);
     expect(Object.keys(version.responses).sort()).toEqual(['200', '400', '404']);
   });
+
+  it('describes every response, so a reader knows what each status means', async () => {
+    const doc = (await get('/openapi.json')).json() as { paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>> };
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        for (const [status, response] of Object.entries(op.responses)) {
+          expect(response.description, `${method.toUpperCase()} ${path} ${status}`).not.toBe('Default Response');
+        }
+      }
+    }
+  });
 });

@@ -11,6 +11,10 @@ export const ErrorView = z
   })
   .meta({ id: 'Error' });
 
+/** The error responses routes declare, described for the OpenAPI document. */
+export const BadRequestView = ErrorView.describe('A parameter is invalid: the message names it and what it must be');
+export const NotFoundView = ErrorView.describe('No such organisation, or no published register or version');
+
 export function presentError(code: string, message: string, correlationId?: string): z.infer<typeof ErrorView> {
   return { error: { code, message, ...(correlationId ? { correlation_id: correlationId } : {}) } };
 }

@@ -5,8 +5,8 @@ const HealthSchema = {
   summary: 'Liveness and readiness: 200 when the store answers, 503 otherwise',
   tags: ['operations'],
   response: {
-    200: z.object({ status: z.literal('ok') }),
-    503: z.object({ status: z.literal('unavailable') }),
+    200: z.object({ status: z.literal('ok') }).describe('The server runs and its store answers'),
+    503: z.object({ status: z.literal('unavailable') }).describe('The store does not answer'),
   },
 };
 

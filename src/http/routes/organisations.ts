@@ -1,7 +1,7 @@
 /** The register as JSON: organisations, their latest register, versions with diffs, findings. */
 import { z } from 'zod';
 import { Id } from '../../register/schema.js';
-import { ErrorView } from '../presenters/error-presenter.js';
+import { BadRequestView, NotFoundView } from '../presenters/error-presenter.js';
 import {
   FindingsView,
   LatestRegisterView,
@@ -22,21 +22,21 @@ const OrgParams = z.object({ org: Id.describe('organisation id, as in organisati
 const ListOrganisationsSchema = {
   summary: 'The organisations that have published a register',
   tags: ['register'],
-  response: { 200: z.object({ organisations: z.array(OrganisationView) }) },
+  response: { 200: z.object({ organisations: z.array(OrganisationView) }).describe('Every organisation with a published register') },
 };
 
 const LatestRegisterSchema = {
   summary: 'The latest published register of an organisation',
   tags: ['register'],
   params: OrgParams,
-  response: { 200: LatestRegisterView, 400: ErrorView, 404: ErrorView },
+  response: { 200: LatestRegisterView.describe('The register as published: version, content hash, date, and the register itself'), 400: BadRequestView, 404: NotFoundView },
 };
 
 const ListVersionsSchema = {
   summary: 'The published versions of the register, newest first',
   tags: ['register'],
   params: OrgParams,
-  response: { 200: z.object({ versions: z.array(VersionSummaryView) }), 400: ErrorView, 404: ErrorView },
+  response: { 200: z.object({ versions: z.array(VersionSummaryView) }).describe('Every published version, newest first, without the register itself'), 400: BadRequestView, 404: NotFoundView },
 };
 
 const GetVersionSchema = {
@@ -48,14 +48,14 @@ const GetVersionSchema = {
       .int({ message: 'must be a version number (1, 2, 3, ...)' })
       .positive({ message: 'must be a version number (1, 2, 3, ...)' }),
   }),
-  response: { 200: VersionDetailView, 400: ErrorView, 404: ErrorView },
+  response: { 200: VersionDetailView.describe('The version, its register and the changes from the previous version'), 400: BadRequestView, 404: NotFoundView },
 };
 
 const FindingsSchema = {
   summary: 'The lint findings recorded with the latest published version',
   tags: ['register'],
   params: OrgParams,
-  response: { 200: FindingsView, 400: ErrorView, 404: ErrorView },
+  response: { 200: FindingsView.describe('The findings lint recorded when the latest version was published, with counts'), 400: BadRequestView, 404: NotFoundView },
 };
 
 export function addOrganisationRoutes(app: ZodApp, { store }: RouteContext): void {

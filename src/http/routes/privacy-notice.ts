@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { NOTICE_FORMATS, renderNotice } from '../../notice/render-notice.js';
 import { Id, LANGUAGES } from '../../register/schema.js';
-import { ErrorView } from '../presenters/error-presenter.js';
+import { BadRequestView, NotFoundView } from '../presenters/error-presenter.js';
 import { latestVersionOf, resolveOrganisation } from '../published-registers.js';
 import { negotiateLanguage } from '../negotiate-language.js';
 import type { RouteContext, ZodApp } from '../route-context.js';
@@ -31,8 +31,8 @@ const PrivacyNoticeSchema = {
         'text/markdown': { schema: z.string() },
       },
     },
-    400: ErrorView,
-    404: ErrorView,
+    400: BadRequestView,
+    404: NotFoundView,
   },
 };
 

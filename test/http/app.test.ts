@@ -89,6 +89,19 @@ describe('GET /', () => {
 });
 
 describe('GET /privacy-notice', () => {
+  it('answers a revalidation with 304 while the version, language and format are the same', async () => {
+    const first = await get('/privacy-notice?lang=fr');
+    const etag = String(first.headers.etag);
+    expect(etag).toMatch(/^"[0-9a-f]{20}-fr-html-.+"$/);
+    expect(first.headers['cache-control']).toBe('no-cache');
+    const again = await get('/privacy-notice?lang=fr', { 'if-none-match': etag });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+    // Another language or format is another representation: rendered in full.
+    expect((await get('/privacy-notice?lang=en', { 'if-none-match': etag })).statusCode).toBe(200);
+    expect((await get('/privacy-notice?lang=fr&format=md', { 'if-none-match': etag })).statusCode).toBe(200);
+  });
+
   it('serves the default organisation in its default language, as accessible HTML', async () => {
     const res = await get('/privacy-notice');
     expect(res.statusCode).toBe(200);

@@ -9,6 +9,7 @@ import { BadRequestView, NotFoundView } from '../presenters/error-presenter.js';
 import { latestVersionOf, resolveOrganisation } from '../published-registers.js';
 import { negotiateLanguage } from '../negotiate-language.js';
 import type { RouteContext, ZodApp } from '../route-context.js';
+import { VERSION } from '../../version.js';
 
 const CONTENT_TYPES = { html: 'text/html; charset=utf-8', md: 'text/markdown; charset=utf-8' } as const;
 
@@ -31,6 +32,10 @@ const PrivacyNoticeSchema = {
         'text/markdown': { schema: z.string() },
       },
     },
+    304: {
+      description: 'Not modified: the ETag given in If-None-Match is still current (no body)',
+      content: { 'text/html': { schema: z.literal('') }, 'text/markdown': { schema: z.literal('') } },
+    },
     400: BadRequestView,
     404: NotFoundView,
   },
@@ -49,10 +54,15 @@ export function addPrivacyNoticeRoutes(app: ZodApp, { store, defaultOrganisation
   app.get('/privacy-notice', { schema: PrivacyNoticeSchema }, async (request, reply) => {
     const { org, lang, format } = request.query;
     const organisationId = await resolveOrganisation(store, org, defaultOrganisation);
-    const { register } = await latestVersionOf(store, organisationId);
+    const { register, contentHash } = await latestVersionOf(store, organisationId);
     const organisation = register.organisation;
     const language =
       lang ?? negotiateLanguage(request.headers['accept-language'], organisation.languages ?? LANGUAGES, organisation.default_language);
+    // The notice changes only when a new version is published (or opendpo itself changes): a
+    // revalidating browser or cache gets a 304 without the notice being rendered again.
+    const etag = `"${contentHash.slice(0, 20)}-${language}-${format}-${VERSION}"`;
+    reply.header('etag', etag).header('cache-control', 'no-cache').header('vary', 'Accept-Language');
+    if (request.headers['if-none-match']?.split(/\s*,\s*/).includes(etag)) return reply.code(304).send('');
     const body = renderNotice(register, { lang: language, format });
     if (format === 'html') {
       // The notice is static text with an inline style sheet: nothing else may load or run in it.
@@ -61,7 +71,6 @@ export function addPrivacyNoticeRoutes(app: ZodApp, { store, defaultOrganisation
     return reply
       .header('content-type', CONTENT_TYPES[format])
       .header('content-language', language)
-      .header('vary', 'Accept-Language')
       .send(body);
   });
 }

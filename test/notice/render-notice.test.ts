@@ -308,7 +308,7 @@ describe('renderNotice: nothing invented', () => {
   });
 });
 
-describe('renderNotice: determinism and speed', () => {
+describe('renderNotice: determinism and size', () => {
   it('gives the same output for the same register, and a timestamp only when asked', () => {
     const a = renderNotice(register, { lang: 'en', format: 'html' });
     expect(renderNotice(clone(register), { lang: 'en', format: 'html' })).toBe(a);
@@ -317,23 +317,14 @@ describe('renderNotice: determinism and speed', () => {
     expect(stamped).toContain('Generated on 28 November 2026 from the register of processing activities.');
   });
 
-  it('renders 1,000 activities well under half a second', () => {
+  // How fast is `npm run bench:register`'s to measure (docs/BENCHMARKS.md), not a test's to assert.
+  it('renders every one of 1,000 activities, in both formats', () => {
     const big = clone(register);
     const templates = register.activities;
     big.activities = Array.from({ length: 1000 }, (_, i) => ({ ...structuredClone(templates[i % templates.length]!), id: `activity-${i}` }));
-    renderNotice(big, { lang: 'fr', format: 'md' }); // warm up
-    // The best of three runs: the time the renderer needs, not the noise of a busy test machine.
-    let elapsed = Infinity;
-    let html = '';
-    let md = '';
-    for (let run = 0; run < 3; run++) {
-      const started = performance.now();
-      html = renderNotice(big, { lang: 'en', format: 'html' });
-      md = renderNotice(big, { lang: 'en', format: 'md' });
-      elapsed = Math.min(elapsed, (performance.now() - started) / 2);
-    }
+    const html = renderNotice(big, { lang: 'en', format: 'html' });
+    const md = renderNotice(big, { lang: 'en', format: 'md' });
     expect(html.match(/<h3 id="data-collected-from/g)!.length).toBeGreaterThanOrEqual(1000);
     expect(md.length).toBeGreaterThan(100_000);
-    expect(elapsed).toBeLessThan(500);
   });
 });

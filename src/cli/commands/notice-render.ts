@@ -7,12 +7,11 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { OpendpoError } from '../../errors/opendpo-error.js';
-import { hasErrors, sortFindings } from '../../register/finding.js';
-import { formatText } from '../../register/lint/format-text.js';
 import { loadRegister } from '../../register/load.js';
 import { LANGUAGES } from '../../register/schema.js';
 import { NOTICE_FORMATS, renderNotice } from '../../notice/render-notice.js';
 import { action } from '../action.js';
+import { requireReadableRegister } from '../require-readable-register.js';
 
 interface RenderOptions {
   lang?: string;
@@ -38,12 +37,7 @@ export function addNoticeRenderCommand(parent: Command): void {
         const format = NOTICE_FORMATS.find((f) => f === opts.format);
         if (!format) throw new OpendpoError('INVALID_INPUT', `--format must be one of ${NOTICE_FORMATS.join(', ')}, not "${opts.format}"`);
 
-        const { loaded, problems } = await loadRegister(dir);
-        if (!loaded || hasErrors(problems)) {
-          process.stderr.write(formatText(sortFindings(problems), { color: false }));
-          process.stderr.write(`opendpo: the register in ${dir} cannot be read; fix the errors above to render its notice\n`);
-          return 1;
-        }
+        const loaded = requireReadableRegister(await loadRegister(dir), `the notice of ${dir} is not rendered`);
         const notice = renderNotice(loaded.register, {
           lang: lang ?? loaded.register.organisation.default_language,
           format,

@@ -9,7 +9,6 @@ import type { Finding, Severity } from '../finding.js';
 import type { Rule } from './rule.js';
 import { RULES } from './rules.js';
 
-export const INFORMATION_URI = 'https://github.com/opendpo/opendpo';
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
@@ -19,16 +18,15 @@ export interface SarifOptions {
   baseDir: string;
 }
 
-/** Where the rules are documented: the table of docs/register-format.md (kept complete by its test). */
-export const RULES_HELP_URI = `${INFORMATION_URI}/blob/main/docs/register-format.md#lint-rules-at-a-glance`;
-
+// No informationUri/helpUri: the project has no public address yet, and an invented one would
+// send reviewers nowhere. Every rule carries its help text, and the rules are documented in
+// docs/register-format.md ("Lint rules at a glance").
 function sarifRule(rule: Rule) {
   return {
     id: rule.id,
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.help },
-    help: { text: rule.help },
-    helpUri: RULES_HELP_URI,
+    help: { text: `${rule.help} (opendpo: docs/register-format.md, "Lint rules at a glance")` },
     defaultConfiguration: { level: LEVEL[rule.severity] },
     properties: { tags: ['gdpr', rule.id.split('/')[0]!, ...(rule.article ? [rule.article] : [])] },
   };
@@ -49,7 +47,6 @@ export function toSarif(findings: readonly Finding[], { baseDir }: SarifOptions)
         tool: {
           driver: {
             name: 'opendpo',
-            informationUri: INFORMATION_URI,
             version: VERSION,
             rules: RULES.map(sarifRule),
           },

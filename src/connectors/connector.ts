@@ -1,0 +1,118 @@
+/**
+ * The seam between the request engine and the systems that hold personal data.
+ *
+ * Two contracts:
+ * - DatabaseConnector: a SQL database (PostgreSQL, MySQL/MariaDB, SQLite) that opendpo queries and
+ *   writes itself, statement by statement. One folder per implementation, one shared test suite.
+ * - SystemConnector: a system that answers for itself (HTTP endpoints close to the Data Rights
+ *   Protocol) or a person who does the work and confirms it (manual). They receive the whole
+ *   request for their system, not statements.
+ *
+ * Values are always bound as parameters and identifiers always quoted by the SQL builder;
+ * credentials never appear in an error message or a log line.
+ */
+
+export interface TableRef {
+  /** PostgreSQL schema or MySQL database; absent means the connection's default. */
+  schema?: string;
+  name: string;
+}
+
+export type Value = string | number | bigint | boolean | null | Date | Uint8Array;
+export type Row = Record<string, Value>;
+
+/** WHERE (columns) IN (values): each entry of `values` is one tuple, in the order of `columns`. */
+export interface KeyFilter {
+  columns: string[];
+  values: Value[][];
+}
+
+export type Statement =
+  | { kind: 'select'; table: TableRef; columns: string[]; where: KeyFilter }
+  | { kind: 'update'; table: TableRef; set: Record<string, Value>; where: KeyFilter }
+  | { kind: 'delete'; table: TableRef; where: KeyFilter };
+
+export interface RenderedStatement {
+  /** SQL text with the dialect's placeholders ($1, ?). */
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+export interface StatementResult {
+  rows: Row[];
+  /** Rows changed by an update or delete (0 for a select). */
+  affected: number;
+}
+
+export interface StatementRunner {
+  run(statement: Statement): Promise<StatementResult>;
+}
+
+export interface ColumnShape {
+  name: string;
+  /** The database's own type name, lower case (e.g. "character varying", "int", "text"). */
+  type: string;
+  nullable: boolean;
+}
+
+export interface ForeignKeyShape {
+  columns: string[];
+  references: TableRef & { columns: string[] };
+}
+
+export interface TableShape extends TableRef {
+  columns: ColumnShape[];
+  primaryKey: string[];
+  foreignKeys: ForeignKeyShape[];
+}
+
+export type DatabaseType = 'postgres' | 'mysql' | 'sqlite';
+
+export interface DatabaseConnector extends StatementRunner {
+  readonly type: DatabaseType;
+  /** A name safe to show (connection name and host, never credentials). */
+  readonly label: string;
+  /**
+   * Tables, columns, primary and foreign keys. With `tables`, only those (missing ones are
+   * simply absent from the answer); without, every table of the default schema and of `schemas`.
+   */
+  introspect(options?: { tables?: TableRef[]; schemas?: string[] }): Promise<TableShape[]>;
+  /** The exact SQL a statement runs as, for dry runs and the evidence (placeholders, never values). */
+  render(statement: Statement): RenderedStatement;
+  /** All statements run by `fn` commit together or not at all. */
+  transaction<T>(fn: (tx: StatementRunner) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------
+// Systems that act for themselves (HTTP) or through a person (manual)
+// ---------------------------------------------------------------------------
+
+export type SystemAction = 'access' | 'erasure' | 'rectification' | 'restriction';
+
+export interface SystemRequest {
+  /** opendpo's request id: the same id on every retry, so the system can deduplicate. */
+  requestId: string;
+  action: SystemAction;
+  /** Identity type -> value, as verified by the controller. */
+  identities: Record<string, string>;
+  /** Rectification only: "collection.field" -> new value. */
+  changes?: Record<string, string>;
+}
+
+export type SystemOutcome =
+  /** Done: for access, the person's rows by collection. */
+  | { status: 'done'; rows?: Record<string, Row[]>; affected?: number }
+  /** Accepted but not finished (a person must act, or the system works asynchronously). */
+  | { status: 'pending'; reference?: string; message?: string }
+  /** The system refuses (e.g. nothing it can identify); a reason safe to show. */
+  | { status: 'refused'; reason: string };
+
+export interface SystemConnector {
+  readonly type: 'http' | 'manual';
+  readonly label: string;
+  submit(request: SystemRequest): Promise<SystemOutcome>;
+  /** Ask again about a pending request. */
+  poll(request: SystemRequest): Promise<SystemOutcome>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,131 @@
+/**
+ * What each system holds, in the form the planner and the connectors work with. Both dataset
+ * formats (opendpo's own, and Fides dataset files imported as they are) load into this model.
+ *
+ * Pure data: no I/O, no parsing. Every element keeps the place it came from (file:line) so that
+ * a problem found later (a missing column at the database, a reference cycle) can name it.
+ */
+
+export interface SourcePlace {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Art. 20: the right to portability covers provided and observed data, not derived or inferred data. */
+export const PROVENANCES = ['provided', 'observed', 'derived', 'inferred'] as const;
+export type Provenance = (typeof PROVENANCES)[number];
+
+/**
+ * How a field's value is replaced on erasure (Art. 17). Every strategy writes a value computed
+ * before the first write, so running the same erasure twice writes the same values (see
+ * src/dsr/erasure for why this makes a crashed erasure safe to run again).
+ */
+export type MaskingStrategy =
+  /** SET field = NULL. The default for personal-data fields. */
+  | { strategy: 'null' }
+  /** A fixed string, optionally with a prefix/suffix (Fides string_rewrite with format_preservation). */
+  | { strategy: 'fixed'; value: string; prefix?: string; suffix?: string }
+  /** Keyed HMAC-SHA-256 of the value, hex; keeps equal values equal (joins, deduplication) without the value. */
+  | { strategy: 'hmac'; key: SecretRef; length?: number }
+  /** A random string of the given length (letters and digits). */
+  | { strategy: 'random_string'; length: number };
+
+/** Collection-level erasure: mask the fields, or delete the whole row. */
+export type CollectionErasure = { strategy: 'mask' } | { strategy: 'delete' };
+
+/** A value that must not sit in a file: read from the environment or from a file (e.g. a mounted secret). */
+export type SecretRef = { env: string } | { file: string };
+
+/**
+ * Art. 17(3): data that must be kept despite an erasure request, with the reason, e.g. invoices
+ * kept 10 years under accounting law (Art. 17(3)(b), legal obligation).
+ */
+export interface LegalHold {
+  reason: string;
+  /** The Art. 17(3) exception relied on, e.g. "Art. 17(3)(b)". */
+  article: string;
+  /** ISO 8601 duration the hold lasts, e.g. P10Y, when known. */
+  period?: string;
+}
+
+export type ReferenceDirection = 'to' | 'from' | 'both';
+
+/**
+ * A field holding the values of another field. Direction, as in Fides: "to" means values flow
+ * from this field to the referenced one (this row points at it: customer.address_id -> address.id),
+ * "from" means values flow from the referenced field into this one (orders.customer_id is looked up
+ * from customer.id), "both" lets the planner go either way.
+ */
+export interface Reference {
+  dataset: string;
+  collection: string;
+  field: string;
+  direction: ReferenceDirection;
+  /**
+   * The referenced rows describe another person (the support agent assigned to a customer, a
+   * referrer, a manager). The planner never follows such a reference into those rows.
+   */
+  otherSubject: boolean;
+  at: SourcePlace;
+}
+
+export interface DatasetField {
+  name: string;
+  /** fideslang data categories, e.g. user.contact.email or system.operations. */
+  categories: string[];
+  /** The identity type this field holds (email, phone_number, customer_number...), if any. */
+  identity?: string;
+  primaryKey: boolean;
+  references: Reference[];
+  provenance?: Provenance;
+  masking?: MaskingStrategy;
+  legalHold?: LegalHold;
+  /** Fides read_only: never written to. */
+  readOnly: boolean;
+  at: SourcePlace;
+}
+
+export interface Collection {
+  name: string;
+  /** Database schema (PostgreSQL schema, MySQL database) when not the connection's default. */
+  schema?: string;
+  /**
+   * The kind of data subject each row describes (fideslang data subject: customer, employee...).
+   * Absent: the rows belong to whoever references them (addresses, orders, order lines).
+   * The planner enters a collection that has its own subject only through an identity field,
+   * never through a reference, so another person's record is never pulled into a request.
+   */
+  subject?: string;
+  fields: DatasetField[];
+  erasure: CollectionErasure;
+  /** Whole rows kept on erasure (Art. 17(3)); fields may carry their own holds instead. */
+  legalHold?: LegalHold;
+  /** Art. 18: the field set on the person's rows when processing is restricted, and its value. */
+  restrictionFlag?: { field: string; value: string | number | boolean };
+  /** Fides skip_processing: declared but never read or written. */
+  skip: boolean;
+  /** Fides after/erase_after: collections ("dataset.collection") this one must be processed after. */
+  after: string[];
+  eraseAfter: string[];
+  at: SourcePlace;
+}
+
+export interface Dataset {
+  /** Unique key (Fides fides_key). */
+  key: string;
+  name?: string;
+  description?: string;
+  /** The register system (systems.yaml id) this dataset describes: links the data to its activities. */
+  system?: string;
+  format: 'opendpo' | 'fides';
+  collections: Collection[];
+  at: SourcePlace;
+}
+
+export const isPersonalDataCategory = (category: string): boolean => category === 'user' || category.startsWith('user.');
+
+/** A field is personal data when one of its categories is a user.* category. */
+export const isPersonalDataField = (field: DatasetField): boolean => field.categories.some(isPersonalDataCategory);
+
+export const collectionId = (dataset: string, collection: string): string => `${dataset}.${collection}`;

@@ -14,6 +14,10 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, exit: 2 },
   /** The store (SQLite file, PostgreSQL) cannot be reached or written. */
   STORE_UNAVAILABLE: { status: 503, exit: 3 },
+  /** A system holding personal data (database, HTTP endpoint) cannot be reached or did not answer in time: retryable. */
+  TARGET_UNAVAILABLE: { status: 503, exit: 3 },
+  /** A system holding personal data answered what opendpo cannot accept (malformed, oversized, refused signature). */
+  TARGET_INVALID: { status: 502, exit: 1 },
   /** A bug: never shown with details. */
   INTERNAL: { status: 500, exit: 70 },
 } as const;

@@ -457,7 +457,7 @@ function spanAt(file: ParsedFile, p: readonly PathKey[], keyNode = false): Span 
 }
 
 /** Where an alias problem shows: the first alias, or with `cyclic` the first alias inside the node it refers to. */
-function aliasPosition(doc: Document.Parsed, lines: LineCounter, cyclic: boolean): { line: number; column: number } {
+export function aliasPosition(doc: Document.Parsed, lines: LineCounter, cyclic: boolean): { line: number; column: number } {
   let at: number | undefined;
   visit(doc, {
     Alias(_, node: Alias) {
@@ -474,7 +474,7 @@ function aliasPosition(doc: Document.Parsed, lines: LineCounter, cyclic: boolean
   return { line: pos.line, column: pos.col };
 }
 
-function isCyclic(value: unknown, ancestors = new Set<object>()): boolean {
+export function isCyclic(value: unknown, ancestors = new Set<object>()): boolean {
   if (value === null || typeof value !== 'object') return false;
   if (ancestors.has(value)) return true;
   ancestors.add(value);
@@ -484,7 +484,7 @@ function isCyclic(value: unknown, ancestors = new Set<object>()): boolean {
   return false;
 }
 
-function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } {
+export function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } {
   // Walk the UTF-8 sequences to the first byte that does not start or continue one properly.
   let i = 0;
   while (i < bytes.length) {

@@ -32,7 +32,72 @@ export interface RegisterVersionsTable {
   warning_count: Generated<number>;
 }
 
+export interface StoreSecretsTable {
+  name: string;
+  value: string;
+}
+
+export interface DsrRequestsTable {
+  id: string;
+  kind: string;
+  /** running | waiting | failed | completed */
+  status: string;
+  /** HMAC of the identities with the store's secret: finds an unfinished request again, reveals nothing. */
+  identity_fingerprint: string;
+  /** The identity types used (e.g. "email,phone_number"), never the values. */
+  identity_types: string;
+  datasets_hash: string;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+  attempts: Generated<number>;
+  error_code: string | null;
+  error_message: string | null;
+  /** Counts and kept-data reasons (JSON), no personal data. */
+  summary_json: string | null;
+}
+
+export interface DsrStepsTable {
+  request_id: string;
+  seq: number;
+  attempt: number;
+  connection: string;
+  collection: string | null;
+  /** select | update | delete | kept | restrict | system */
+  kind: string;
+  rows_found: number;
+  rows_changed: number;
+  started_at: string;
+  duration_ms: number;
+  /** done | failed */
+  status: string;
+  note: string | null;
+}
+
+export interface DsrWorkTable {
+  request_id: string;
+  connection: string;
+  /** pending | done */
+  status: string;
+  /** The writes to run (row keys and masked values); emptied when the request completes. */
+  operations_json: string;
+  done_at: string | null;
+}
+
+export interface DsrRestrictionsTable {
+  identity_fingerprint: string;
+  identity_type: string;
+  request_id: string;
+  restricted_at: string;
+  lifted_at: string | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   register_versions: RegisterVersionsTable;
+  store_secrets: StoreSecretsTable;
+  dsr_requests: DsrRequestsTable;
+  dsr_steps: DsrStepsTable;
+  dsr_work: DsrWorkTable;
+  dsr_restrictions: DsrRestrictionsTable;
 }

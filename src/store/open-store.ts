@@ -9,6 +9,7 @@ import { OpendpoError } from '../errors/opendpo-error.js';
 import type { Database } from './database.js';
 import type { StoreDialect } from './dialects/store-dialect.js';
 import { migrationProvider } from './migrations/migration-provider.js';
+import { DsrRepository } from './dsr-repository.js';
 import { RegisterVersionsRepository } from './register-versions-repository.js';
 
 export interface Store {
@@ -16,6 +17,7 @@ export interface Store {
   /** e.g. "sqlite .opendpo/opendpo.db" or "postgres postgres://app:***@db:5432/opendpo". */
   readonly description: string;
   readonly registerVersions: RegisterVersionsRepository;
+  readonly requests: DsrRepository;
   /** Resolves when the database answers a trivial query; rejects with STORE_UNAVAILABLE. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -56,6 +58,7 @@ export async function openStore(location: StoreLocation, options: OpenStoreOptio
     kind: storeDialect.kind,
     description: location.display,
     registerVersions: new RegisterVersionsRepository(db, storeDialect.isConflict),
+    requests: new DsrRepository(db),
     async ping() {
       try {
         await sql`select 1`.execute(db);

@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import { registerVersionsMigration } from './0001-register-versions.js';
+import { dsrRequestsMigration } from './0002-dsr-requests.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-register-versions': registerVersionsMigration,
+  '0002-dsr-requests': dsrRequestsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

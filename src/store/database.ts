@@ -92,6 +92,28 @@ export interface DsrRestrictionsTable {
   lifted_at: string | null;
 }
 
+/** A step of a request a person does and confirms (src/connectors/manual); no identity values. */
+export interface ManualTasksTable {
+  id: string;
+  request_id: string;
+  connection: string;
+  action: string;
+  instructions: string;
+  assignee: string | null;
+  /** JSON array of "collection.field" (rectification), never the new values. */
+  changed_fields: string | null;
+  created_at: string;
+  /** open | confirmed | declined */
+  status: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  note: string | null;
+  reason: string | null;
+  affected: number | null;
+  /** Access: the rows the person reported (JSON), until the access package has them. */
+  rows_json: string | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   register_versions: RegisterVersionsTable;
@@ -100,4 +122,5 @@ export interface Database {
   dsr_steps: DsrStepsTable;
   dsr_work: DsrWorkTable;
   dsr_restrictions: DsrRestrictionsTable;
+  manual_tasks: ManualTasksTable;
 }

@@ -10,6 +10,7 @@ import type { Database } from './database.js';
 import type { StoreDialect } from './dialects/store-dialect.js';
 import { migrationProvider } from './migrations/migration-provider.js';
 import { DsrRepository } from './dsr-repository.js';
+import { ManualTasksRepository } from './manual-tasks-repository.js';
 import { RegisterVersionsRepository } from './register-versions-repository.js';
 
 export interface Store {
@@ -18,6 +19,8 @@ export interface Store {
   readonly description: string;
   readonly registerVersions: RegisterVersionsRepository;
   readonly requests: DsrRepository;
+  /** Steps of requests that a person does and confirms (manual connector). */
+  readonly manualTasks: ManualTasksRepository;
   /** Resolves when the database answers a trivial query; rejects with STORE_UNAVAILABLE. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -59,6 +62,7 @@ export async function openStore(location: StoreLocation, options: OpenStoreOptio
     description: location.display,
     registerVersions: new RegisterVersionsRepository(db, storeDialect.isConflict),
     requests: new DsrRepository(db),
+    manualTasks: new ManualTasksRepository(db),
     async ping() {
       try {
         await sql`select 1`.execute(db);

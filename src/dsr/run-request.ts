@@ -1,0 +1,534 @@
+/**
+ * Runs one data subject request end to end (Art. 15-18): check the datasets against the real
+ * databases, find the person's rows, act on them, and keep the evidence of every step in the
+ * store. A request that fails (a database down, a system not answering) stays unfinished with its
+ * step log; running the same request again (same kind, same identities) resumes it.
+ *
+ * The planning and the erasure's values are decided before the first write; writes run one
+ * transaction per database.
+ */
+import type { DatabaseConnector, Row, SystemAction, SystemConnector, SystemOutcome, TableShape } from '../connectors/connector.js';
+import { isPersonalDataField, type Dataset, type MaskingStrategy } from '../dataset/model.js';
+import { OpendpoError, isOpendpoError } from '../errors/opendpo-error.js';
+import type { Finding } from '../register/finding.js';
+import { contentHash } from '../store/canonical-json.js';
+import type { DsrKind, DsrRequest, NewDsrStep } from '../store/dsr-repository.js';
+import type { Store } from '../store/open-store.js';
+import type { CollectedCollection, CollectedData, CollectedField } from './collected.js';
+import { executeErasure, type FaultPoint } from './erasure/execute-erasure.js';
+import { planErasure, type ErasurePlan, type KeptRecord } from './erasure/plan-erasure.js';
+import { collect, tableOf, type CollectedNode } from './execute/collect.js';
+import { checkNode, type CheckedNode } from './plan/check-against-databases.js';
+import { buildRequestGraph, type GraphNode, type RequestGraph } from './plan/graph.js';
+
+export interface ConnectionSpec {
+  name: string;
+  type: 'postgres' | 'mysql' | 'sqlite' | 'http' | 'manual';
+  datasets: string[];
+}
+
+/** The connections of a datasets folder, opened. */
+export interface OpenConnections {
+  specs: readonly ConnectionSpec[];
+  database(name: string): DatabaseConnector;
+  system(name: string): SystemConnector;
+  close(): Promise<void>;
+}
+
+export type ProgressEvent =
+  | { phase: 'connect' | 'check' | 'plan' | 'done'; message: string }
+  | { phase: 'collect'; collection: string; rows: number }
+  | { phase: 'write'; connection: string; done: number; total: number }
+  | { phase: 'system'; connection: string; status: SystemOutcome['status'] };
+
+export interface RunRequestInput {
+  kind: DsrKind;
+  identities: Readonly<Record<string, string>>;
+  datasets: readonly Dataset[];
+  store: Store;
+  connect: () => Promise<OpenConnections>;
+  /** Rectification: "collection.field" or "dataset.collection.field" -> new value. */
+  changes?: Readonly<Record<string, string>>;
+  /** Resolves the key of an hmac masking strategy. */
+  secretFor?: (strategy: MaskingStrategy & { strategy: 'hmac' }) => string;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Test hook: simulate a crash at a point of the erasure. */
+  fault?: (point: FaultPoint) => void;
+}
+
+export interface RequestOutcome {
+  request: DsrRequest;
+  /** What was found (access, portability); for the other kinds, what the request acted on. */
+  collected: CollectedData;
+  /** Erasure: what was kept and why. */
+  kept: KeptRecord[];
+  warnings: string[];
+}
+
+/** Everything a request needs once connected and checked; also what `dsr plan` prints. */
+export interface PreparedRequest {
+  graph: RequestGraph;
+  connections: OpenConnections;
+  checked: Map<string, CheckedNode>;
+  tables: Map<string, TableShape[]>;
+  connectionOf: (datasetKey: string) => string;
+  warnings: string[];
+}
+
+const SYSTEM_ACTION: Record<DsrKind, SystemAction> = {
+  access: 'access',
+  portability: 'access',
+  rectification: 'rectification',
+  restriction: 'restriction',
+  erasure: 'erasure',
+};
+
+export async function runRequest(input: RunRequestInput): Promise<RequestOutcome> {
+  const repo = input.store.requests;
+  const fingerprint = await repo.fingerprint(input.identities);
+  const datasetsHash = contentHash(input.datasets.map((d) => ({ ...d, at: undefined })));
+  const existing = await repo.findUnfinished(input.kind, fingerprint);
+  const request = existing
+    ? await repo.resume(existing.id)
+    : await repo.create({ kind: input.kind, fingerprint, identityTypes: Object.keys(input.identities), datasetsHash });
+
+  let connections: OpenConnections | undefined;
+  try {
+    input.onProgress?.({ phase: 'connect', message: `request ${request.id}${existing ? ` (attempt ${request.attempts})` : ''}` });
+    connections = await input.connect();
+    const prepared = await prepareRequest(input.kind, input.identities, input.datasets, connections, input.onProgress);
+    const outcome = await act(input, request, prepared);
+    const pending = outcome.pendingSystems;
+    const summary = summarise(outcome.collected, outcome.kept, prepared.warnings);
+    await repo.setStatus(request.id, pending ? 'waiting' : 'completed', { summary });
+    if (!pending) await repo.purgeWork(request.id);
+    input.onProgress?.({ phase: 'done', message: pending ? 'waiting for systems to answer' : 'completed' });
+    return { request: (await repo.get(request.id))!, collected: outcome.collected, kept: outcome.kept, warnings: [...prepared.warnings, ...outcome.warnings] };
+  } catch (err) {
+    const known = isOpendpoError(err);
+    await repo
+      .setStatus(request.id, 'failed', { errorCode: known ? err.code : 'INTERNAL', errorMessage: known ? err.message : 'unexpected error' })
+      .catch(() => {});
+    if (known) {
+      // Say which request to re-run: the same command resumes it.
+      err.message = `${err.message} (request ${request.id} stays unfinished: run the same command again to resume it)`;
+    }
+    throw err;
+  } finally {
+    await connections?.close().catch(() => {});
+  }
+}
+
+/** Connects, reads the databases' tables, and checks every dataset against them before anything is read or written. */
+export async function prepareRequest(
+  kind: DsrKind,
+  identities: Readonly<Record<string, string>>,
+  datasets: readonly Dataset[],
+  connections: OpenConnections,
+  onProgress?: (event: ProgressEvent) => void,
+): Promise<PreparedRequest> {
+  const connectionByDataset = new Map<string, string>();
+  for (const spec of connections.specs) for (const d of spec.datasets) connectionByDataset.set(d, spec.name);
+  const connectionOf = (datasetKey: string) => {
+    const name = connectionByDataset.get(datasetKey);
+    if (name === undefined) throw new OpendpoError('INVALID_INPUT', `dataset "${datasetKey}" is served by no connection in connections.yaml`);
+    return name;
+  };
+  const specByName = new Map(connections.specs.map((s) => [s.name, s]));
+  const isDatabase = (datasetKey: string) => {
+    const type = specByName.get(connectionByDataset.get(datasetKey) ?? '')?.type;
+    return type === 'postgres' || type === 'mysql' || type === 'sqlite';
+  };
+  const databaseDatasets = datasets.filter((d) => isDatabase(d.key));
+  const graph = buildRequestGraph(databaseDatasets, Object.keys(identities));
+  const systemConnections = connections.specs.filter((s) => s.type === 'http' || s.type === 'manual');
+  if (graph.seeds.length === 0 && systemConnections.length === 0) {
+    const declared = [...new Set(datasets.flatMap((d) => d.collections.flatMap((c) => c.fields.flatMap((f) => (f.identity ? [f.identity] : [])))))].sort();
+    throw new OpendpoError(
+      'INVALID_INPUT',
+      `no dataset has an identity field of type ${Object.keys(identities).join(', ')}; the datasets declare: ${declared.join(', ') || 'none'}`,
+    );
+  }
+
+  onProgress?.({ phase: 'check', message: 'reading the databases\' tables' });
+  const tables = new Map<string, TableShape[]>();
+  for (const spec of connections.specs) {
+    if (spec.type !== 'postgres' && spec.type !== 'mysql' && spec.type !== 'sqlite') continue;
+    const schemas = [
+      ...new Set(
+        databaseDatasets
+          .filter((d) => spec.datasets.includes(d.key))
+          .flatMap((d) => d.collections.flatMap((c) => (c.schema === undefined ? [] : [c.schema]))),
+      ),
+    ];
+    // The default schema's tables (schema absent), then those of the schemas datasets name.
+    const connector = connections.database(spec.name);
+    const shapes = await connector.introspect();
+    if (schemas.length > 0) shapes.push(...(await connector.introspect({ schemas })));
+    tables.set(spec.name, shapes);
+  }
+
+  const findings: Finding[] = [];
+  const checked = new Map<string, CheckedNode>();
+  for (const node of graph.nodes.values()) {
+    if (node.collection.skip) continue;
+    const shape = findTable(tables.get(connectionOf(node.dataset.key)) ?? [], node);
+    const result = checkNode(node, shape, kind);
+    findings.push(...result.findings);
+    if (result.checked) checked.set(node.id, result.checked);
+  }
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length > 0) {
+    throw new OpendpoError(
+      'DATASET_INVALID' as never,
+      `the datasets do not match the databases (nothing was read or written): ${errors
+        .slice(0, 5)
+        .map((f) => `${f.file}:${f.line}: ${f.message}`)
+        .join(' ')}${errors.length > 5 ? ` (and ${errors.length - 5} more)` : ''}`,
+      errors,
+    );
+  }
+
+  const warnings = graph.unreachable.map(
+    (n) => `${n.id} (${n.collection.at.file}:${n.collection.at.line}) holds personal data, but no identity given and no reference leads to it`,
+  );
+  return { graph, connections, checked, tables, connectionOf, warnings };
+}
+
+function findTable(tables: readonly TableShape[], node: GraphNode): TableShape | undefined {
+  const named = tables.filter((t) => t.name === node.collection.name);
+  if (node.collection.schema !== undefined) return named.find((t) => t.schema === node.collection.schema);
+  return named.find((t) => t.schema === undefined) ?? named.find((t) => t.schema === 'public' || t.schema === 'main') ?? (named.length === 1 ? named[0] : undefined);
+}
+
+interface ActOutcome {
+  collected: CollectedData;
+  kept: KeptRecord[];
+  warnings: string[];
+  pendingSystems: boolean;
+}
+
+async function act(input: RunRequestInput, request: DsrRequest, prepared: PreparedRequest): Promise<ActOutcome> {
+  const repo = input.store.requests;
+  const { graph, connections, connectionOf } = prepared;
+  const keyOf = (node: GraphNode) => prepared.checked.get(node.id)?.key ?? node.collection.fields.filter((f) => f.primaryKey).map((f) => f.name);
+  const connectorFor = (datasetKey: string) => connections.database(connectionOf(datasetKey));
+  const identityValues = Object.fromEntries(Object.entries(input.identities).map(([k, v]) => [k, [v]]));
+  const warnings: string[] = [];
+  let kept: KeptRecord[] = [];
+
+  // An erasure whose writes were already decided resumes them as they were decided.
+  const resumingErasure = input.kind === 'erasure' && (await repo.hasWork(request.id)) && request.attempts > 1;
+  let found = new Map<string, CollectedNode>();
+  if (!resumingErasure) {
+    const startedAt = new Date().toISOString();
+    found = await collect({ graph, identities: identityValues, connectorFor, keyOf });
+    const steps: NewDsrStep[] = [...found.values()].map((c) => ({
+      connection: connectionOf(c.node.dataset.key),
+      collection: c.node.id,
+      kind: 'select',
+      rowsFound: c.rows.size,
+      rowsChanged: 0,
+      startedAt,
+      durationMs: c.durationMs,
+      status: 'done',
+      note: `${c.statements} statement(s)`,
+    }));
+    await repo.addSteps(request.id, request.attempts, steps);
+    for (const c of found.values()) input.onProgress?.({ phase: 'collect', collection: c.node.id, rows: c.rows.size });
+  }
+
+  if (input.kind === 'erasure') {
+    if (!resumingErasure) {
+      input.onProgress?.({ phase: 'plan', message: 'deciding the writes' });
+      const plan: ErasurePlan = await planErasure({
+        graph,
+        collected: found,
+        identities: identityValues,
+        keyOf,
+        shapeOf: (node) => prepared.checked.get(node.id)!.shape,
+        tablesOf: (connection) => prepared.tables.get(connection) ?? [],
+        connectionOf,
+        connectorFor,
+        secretFor: input.secretFor ?? (() => {
+          throw new OpendpoError('CONFIG_INVALID', 'an hmac masking strategy needs its key, and none can be resolved here');
+        }),
+      });
+      kept = plan.kept;
+      await repo.saveWork(
+        request.id,
+        plan.connections.map((c) => ({ connection: c.connection, operationsJson: JSON.stringify(c.operations) })),
+      );
+      await repo.addSteps(
+        request.id,
+        request.attempts,
+        plan.kept.map((k) => ({
+          connection: connectionOf(graph.nodes.get(k.node)!.dataset.key),
+          collection: k.node,
+          kind: 'kept',
+          rowsFound: k.rows,
+          rowsChanged: 0,
+          startedAt: new Date().toISOString(),
+          durationMs: 0,
+          status: 'done',
+          note: keptNote(k),
+        })),
+      );
+    }
+    await executeErasure({
+      requestId: request.id,
+      attempt: request.attempts,
+      repository: repo,
+      connectorFor: (connection) => connections.database(connection),
+      ...(input.fault ? { fault: input.fault } : {}),
+      onProgress: (e) => input.onProgress?.({ phase: 'write', ...e }),
+    });
+  } else if (input.kind === 'rectification') {
+    await rectify(input, request, prepared, found);
+  } else if (input.kind === 'restriction') {
+    await restrict(input, request, prepared, found);
+  }
+
+  const systemRows = await runSystems(input, request, prepared, warnings);
+  const collected = toCollectedData(request.id, input.identities, found, systemRows, input.datasets, [...prepared.warnings, ...warnings]);
+  return { collected, kept, warnings, pendingSystems: systemRows.pending };
+}
+
+function keptNote(k: KeptRecord): string {
+  if (k.reason === 'legal-hold') return `legal hold (${k.hold?.article ?? ''}): ${k.hold?.reason ?? ''}${k.fields ? `; fields: ${k.fields.join(', ')}` : ''}`;
+  if (k.reason === 'shared') return 'kept: other records outside this request lead to these rows';
+  return 'kept: a foreign key from rows outside this request points at these rows; personal-data fields masked instead of deleting';
+}
+
+/** Resolves a rectification target ("collection.field" or "dataset.collection.field"). */
+function resolveChange(graph: RequestGraph, target: string): { node: GraphNode; field: string } {
+  const parts = target.split('.');
+  const candidates = [...graph.nodes.values()].filter((n) =>
+    parts.length === 3 ? n.dataset.key === parts[0] && n.collection.name === parts[1] : parts.length === 2 && n.collection.name === parts[0],
+  );
+  const fieldName = parts[parts.length - 1]!;
+  if (candidates.length !== 1) {
+    throw new OpendpoError(
+      'INVALID_INPUT',
+      candidates.length === 0
+        ? `--set ${target.slice(0, 200)}: no collection of that name (write collection.field or dataset.collection.field)`
+        : `--set ${target.slice(0, 200)}: several datasets have that collection; write dataset.collection.field`,
+    );
+  }
+  const node = candidates[0]!;
+  const field = node.collection.fields.find((f) => f.name === fieldName);
+  if (field === undefined) throw new OpendpoError('INVALID_INPUT', `--set ${target.slice(0, 200)}: the dataset declares no field "${fieldName.slice(0, 100)}" in ${node.id}`);
+  if (field.primaryKey || field.readOnly) throw new OpendpoError('INVALID_INPUT', `--set ${target}: ${field.primaryKey ? 'a primary key' : 'a read-only field'} is not rectified`);
+  return { node, field: field.name };
+}
+
+/** Art. 16: the named fields of the person's rows take the new values, one transaction per database. */
+async function rectify(input: RunRequestInput, request: DsrRequest, prepared: PreparedRequest, found: Map<string, CollectedNode>): Promise<void> {
+  const changes = Object.entries(input.changes ?? {});
+  if (changes.length === 0) throw new OpendpoError('INVALID_INPUT', 'rectification needs at least one --set collection.field=value');
+  const byConnection = new Map<string, { node: CollectedNode; set: Record<string, string> }[]>();
+  for (const [target, value] of changes) {
+    const { node, field } = resolveChange(prepared.graph, target);
+    const rows = found.get(node.id);
+    if (rows === undefined || rows.rows.size === 0) continue;
+    const connection = prepared.connectionOf(node.dataset.key);
+    const list = byConnection.get(connection) ?? [];
+    const entry = list.find((e) => e.node === rows);
+    if (entry) entry.set[field] = value;
+    else list.push({ node: rows, set: { [field]: value } });
+    byConnection.set(connection, list);
+  }
+  for (const [connection, entries] of byConnection) {
+    const steps: NewDsrStep[] = [];
+    await prepared.connections.database(connection).transaction(async (tx) => {
+      for (const { node, set } of entries) {
+        const startedAt = new Date();
+        const t0 = performance.now();
+        const result = await tx.run({
+          kind: 'update',
+          table: node.table,
+          set,
+          where: { columns: node.key, values: [...node.rows.values()].map((r) => node.key.map((k) => r[k] ?? null)) },
+        });
+        steps.push({
+          connection,
+          collection: node.node.id,
+          kind: 'update',
+          rowsFound: node.rows.size,
+          rowsChanged: result.affected,
+          startedAt: startedAt.toISOString(),
+          durationMs: performance.now() - t0,
+          status: 'done',
+          note: `rectified fields: ${Object.keys(set).join(', ')}`,
+        });
+      }
+    });
+    await input.store.requests.addSteps(request.id, request.attempts, steps);
+  }
+}
+
+/** Art. 18: the person is recorded as restricted in the store, and flagged where a dataset declares a flag. */
+async function restrict(input: RunRequestInput, request: DsrRequest, prepared: PreparedRequest, found: Map<string, CollectedNode>): Promise<void> {
+  const repo = input.store.requests;
+  for (const [type, value] of Object.entries(input.identities)) {
+    await repo.restrict(await repo.fingerprint({ [type]: value }), type, request.id);
+  }
+  await repo.addSteps(request.id, request.attempts, [
+    {
+      connection: 'opendpo',
+      collection: null,
+      kind: 'restrict',
+      rowsFound: Object.keys(input.identities).length,
+      rowsChanged: Object.keys(input.identities).length,
+      startedAt: new Date().toISOString(),
+      durationMs: 0,
+      status: 'done',
+      note: `restriction recorded for identity types: ${Object.keys(input.identities).join(', ')}`,
+    },
+  ]);
+  const byConnection = new Map<string, CollectedNode[]>();
+  for (const node of found.values()) {
+    if (node.node.collection.restrictionFlag === undefined || node.rows.size === 0) continue;
+    const connection = prepared.connectionOf(node.node.dataset.key);
+    byConnection.set(connection, [...(byConnection.get(connection) ?? []), node]);
+  }
+  for (const [connection, nodes] of byConnection) {
+    const steps: NewDsrStep[] = [];
+    await prepared.connections.database(connection).transaction(async (tx) => {
+      for (const node of nodes) {
+        const flag = node.node.collection.restrictionFlag!;
+        const t0 = performance.now();
+        const startedAt = new Date();
+        const result = await tx.run({
+          kind: 'update',
+          table: node.table,
+          set: { [flag.field]: flag.value },
+          where: { columns: node.key, values: [...node.rows.values()].map((r) => node.key.map((k) => r[k] ?? null)) },
+        });
+        steps.push({
+          connection,
+          collection: node.node.id,
+          kind: 'update',
+          rowsFound: node.rows.size,
+          rowsChanged: result.affected,
+          startedAt: startedAt.toISOString(),
+          durationMs: performance.now() - t0,
+          status: 'done',
+          note: `restriction flag set: ${flag.field}`,
+        });
+      }
+    });
+    await repo.addSteps(request.id, request.attempts, steps);
+  }
+}
+
+interface SystemRows {
+  pending: boolean;
+  collections: CollectedCollection[];
+}
+
+/** Systems that act for themselves (HTTP) or through a person (manual) get the whole request. */
+async function runSystems(input: RunRequestInput, request: DsrRequest, prepared: PreparedRequest, warnings: string[]): Promise<SystemRows> {
+  const repo = input.store.requests;
+  const out: SystemRows = { pending: false, collections: [] };
+  const systems = prepared.connections.specs.filter((s) => s.type === 'http' || s.type === 'manual');
+  if (systems.length === 0) return out;
+  const work = await repo.work(request.id);
+  const submitted = new Map(work.map((w) => [w.connection, w]));
+  const missing = systems.filter((s) => !submitted.has(s.name));
+  if (missing.length > 0) await repo.addWork(request.id, missing.map((s) => ({ connection: s.name, operationsJson: JSON.stringify({ system: s.type }) })));
+  for (const spec of systems) {
+    const previous = submitted.get(spec.name);
+    if (previous?.status === 'done') continue;
+    const connector = prepared.connections.system(spec.name);
+    const systemRequest = {
+      requestId: request.id,
+      action: SYSTEM_ACTION[input.kind],
+      identities: { ...input.identities },
+      ...(input.changes ? { changes: { ...input.changes } } : {}),
+    };
+    const t0 = performance.now();
+    const startedAt = new Date().toISOString();
+    const outcome = previous ? await connector.poll(systemRequest) : await connector.submit(systemRequest);
+    input.onProgress?.({ phase: 'system', connection: spec.name, status: outcome.status });
+    let rowsFound = 0;
+    if (outcome.status === 'pending') {
+      out.pending = true;
+      warnings.push(`${connector.label} has not answered yet${outcome.message ? `: ${outcome.message}` : ''}; run the same command again later to complete the request`);
+    } else {
+      if (outcome.status === 'refused') warnings.push(`${connector.label} refused the request: ${outcome.reason}`);
+      for (const [collection, rows] of Object.entries(outcome.status === 'done' ? (outcome.rows ?? {}) : {})) {
+        rowsFound += rows.length;
+        out.collections.push(systemCollection(input.datasets, spec, collection, rows));
+      }
+      await repo.markWorkDone(request.id, spec.name);
+    }
+    await repo.addSteps(request.id, request.attempts, [
+      {
+        connection: spec.name,
+        collection: null,
+        kind: 'system',
+        rowsFound,
+        rowsChanged: outcome.status === 'done' ? (outcome.affected ?? 0) : 0,
+        startedAt,
+        durationMs: performance.now() - t0,
+        status: 'done',
+        note: outcome.status === 'refused' ? `refused: ${outcome.reason.slice(0, 200)}` : outcome.status,
+      },
+    ]);
+  }
+  return out;
+}
+
+function systemCollection(datasets: readonly Dataset[], spec: ConnectionSpec, collection: string, rows: Row[]): CollectedCollection {
+  const dataset = datasets.find((d) => spec.datasets.includes(d.key) && d.collections.some((c) => c.name === collection)) ?? datasets.find((d) => spec.datasets.includes(d.key));
+  const declared = dataset?.collections.find((c) => c.name === collection);
+  const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const fields: CollectedField[] = names.map((name) => {
+    const f = declared?.fields.find((x) => x.name === name);
+    return { name, categories: f?.categories ?? [], primaryKey: f?.primaryKey ?? false, ...(f?.provenance ? { provenance: f.provenance } : {}), ...(f?.identity ? { identity: f.identity } : {}) };
+  });
+  return { dataset: dataset?.key ?? spec.name, collection, ...(dataset?.system ? { system: dataset.system } : {}), fields, rows };
+}
+
+function toCollectedData(
+  requestId: string,
+  identities: Readonly<Record<string, string>>,
+  found: Map<string, CollectedNode>,
+  systems: SystemRows,
+  datasets: readonly Dataset[],
+  warnings: string[],
+): CollectedData {
+  const collections: CollectedCollection[] = [];
+  for (const c of found.values()) {
+    const declared = new Map(c.node.collection.fields.map((f) => [f.name, f]));
+    const fields: CollectedField[] = c.columns
+      .filter((name) => {
+        const f = declared.get(name);
+        return f === undefined || f.primaryKey || c.key.includes(name) || f.identity !== undefined || f.references.length > 0 || isPersonalDataField(f);
+      })
+      .map((name) => {
+        const f = declared.get(name);
+        return {
+          name,
+          categories: f?.categories ?? [],
+          primaryKey: c.key.includes(name),
+          ...(f?.provenance ? { provenance: f.provenance } : {}),
+          ...(f?.identity ? { identity: f.identity } : {}),
+        };
+      });
+    const rows = [...c.rows.values()].map((r) => Object.fromEntries(fields.map((f) => [f.name, r[f.name] ?? null])));
+    collections.push({ dataset: c.node.dataset.key, collection: c.node.collection.name, ...(c.node.dataset.system ? { system: c.node.dataset.system } : {}), fields, rows });
+  }
+  void datasets;
+  void tableOf;
+  return { requestId, collectedAt: new Date().toISOString(), identities: { ...identities }, collections: [...collections, ...systems.collections], warnings };
+}
+
+function summarise(collected: CollectedData, kept: readonly KeptRecord[], warnings: readonly string[]) {
+  return {
+    collections: collected.collections.map((c) => ({ collection: `${c.dataset}.${c.collection}`, rows: c.rows.length })),
+    kept: kept.map((k) => ({ collection: k.node, reason: k.reason, rows: k.rows, ...(k.fields ? { fields: k.fields } : {}), ...(k.hold ? { article: k.hold.article } : {}) })),
+    warnings: warnings.length,
+  };
+}

@@ -6,6 +6,8 @@
 export const ERROR_CODES = {
   /** The register has errors (lint or schema); details carry the findings. */
   REGISTER_INVALID: { status: 422, exit: 1 },
+  /** The datasets folder has errors (a dataset file, connections.yaml, a reference); details carry the findings. */
+  DATASET_INVALID: { status: 422, exit: 1 },
   /** A command-line argument, query parameter or body is wrong. */
   INVALID_INPUT: { status: 400, exit: 2 },
   /** An environment variable is missing or wrong. */

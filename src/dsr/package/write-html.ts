@@ -1,0 +1,185 @@
+/**
+ * The access package as one self-contained HTML document a person can read and print: the three
+ * parts in order (confirmation, copy of the data, processing information), in English or French.
+ *
+ * It is built as a document tree of the privacy notice (src/notice/notice-document.ts) and written
+ * by the notice's HTML writer, so it has the same accessible structure and the same single place of
+ * escaping: `lang` on the page, a skip link, one h1 and no skipped heading level, every table with a
+ * caption and scoped headers, inline print-friendly CSS, no script and no external resource.
+ * Control characters in the person's data (a NUL byte, an escape) are shown as visible symbols
+ * rather than left for the browser to drop or replace.
+ */
+import { NOTICE_STRINGS } from '../../notice/build-notice.js';
+import { para, text, type Block, type Inline, type NoticeDocument, type Section } from '../../notice/notice-document.js';
+import { writeHtml } from '../../notice/write-html.js';
+import type { AccessPackage, PackageSystem, PackageTable } from './access-package.js';
+import {
+  activityItems,
+  authorityLines,
+  channelLines,
+  controllerLines,
+  countryText,
+  countsText,
+  fieldHeader,
+  identitiesText,
+  rightLines,
+  titleOf,
+  valueText,
+} from './describe.js';
+import { fill, formatInstant, PACKAGE_STRINGS } from './i18n.js';
+
+/** Wide tables of data must wrap rather than run off the page. */
+const EXTRA_STYLE = `
+td, th { overflow-wrap: anywhere; }
+@media print { table { font-size: 9pt; } thead { display: table-header-group; } }
+`.trim();
+
+/**
+ * C0 controls (except tab and line breaks) and DEL as their Unicode "control pictures" (U+2400-U+2421):
+ * HTML forbids them in text, and a person should see that their data holds one.
+ */
+export function visibleControls(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => String.fromCharCode(c === '\u007f' ? 0x2421 : 0x2400 + c.charCodeAt(0)));
+}
+
+const t = (s: string): Inline => text(visibleControls(s));
+const p = (s: string): Block => para(t(s));
+const ul = (lines: readonly string[]): Block => ({ t: 'ul', items: lines.map((l) => [t(l)]) });
+const linesBlocks = (lines: readonly string[]): Block[] => (lines.length === 1 ? [p(lines[0]!)] : [ul(lines)]);
+
+/** A register text that may hold several paragraphs (separated by blank lines). */
+const paragraphs = (s: string | undefined): Block[] =>
+  (s ?? '')
+    .split(/\n[ \t]*\n/)
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0)
+    .map(p);
+
+export function writeAccessPackageHtml(pkg: AccessPackage): string {
+  const html = writeHtml(accessPackageDocument(pkg));
+  return html.replace('</head>', `<style>\n${EXTRA_STYLE}\n</style>\n</head>`);
+}
+
+/** The document tree, for the HTML writer (and any other format that wants the same words). */
+export function accessPackageDocument(pkg: AccessPackage): NoticeDocument {
+  const s = PACKAGE_STRINGS[pkg.lang];
+  const n = NOTICE_STRINGS[pkg.lang];
+  const preamble: Block[] = [p(fill(s.request, { id: pkg.requestId, date: formatInstant(pkg.collectedAt, pkg.lang) }))];
+  const controller = controllerLines(pkg);
+  if (controller.length > 0) preamble.push(ul(controller));
+  if (pkg.identities.length > 0) preamble.push(p(identitiesText(pkg)));
+  if (pkg.partlyInOtherLanguage) preamble.push(p(s.partly_other_language));
+
+  const sections: Section[] = [
+    {
+      id: 'confirmation',
+      level: 2,
+      title: [t(s.h_confirmation)],
+      blocks: [para({ t: 'strong', children: [t(pkg.confirmation.statement)] }), p(countsText(pkg))],
+      sections: [],
+    },
+  ];
+  if (pkg.warnings.length > 0) {
+    sections.push({ id: 'warnings', level: 2, title: [t(s.h_warnings)], blocks: [p(s.warnings_intro), ul(pkg.warnings)], sections: [] });
+  }
+  sections.push(dataSection(pkg), processingSection(pkg));
+
+  return {
+    lang: pkg.lang,
+    title: visibleControls(titleOf(pkg)),
+    preamble,
+    sections,
+    skipLink: n.skip_link,
+    tocTitle: n.toc,
+    footer: [p(fill(s.footer, { id: pkg.requestId }))],
+  };
+}
+
+function dataSection(pkg: AccessPackage): Section {
+  const s = PACKAGE_STRINGS[pkg.lang];
+  return {
+    id: 'data',
+    level: 2,
+    title: [t(s.h_data)],
+    blocks: [p(pkg.data.length > 0 ? s.data_intro : s.data_none)],
+    sections: pkg.data.map((sys, i) => systemSection(pkg, sys, i)),
+  };
+}
+
+function systemSection(pkg: AccessPackage, sys: PackageSystem, index: number): Section {
+  const s = PACKAGE_STRINGS[pkg.lang];
+  const blocks: Block[] = [];
+  if (sys.description) blocks.push(...paragraphs(sys.description));
+  if (sys.kind === 'dataset') blocks.push(p(fill(s.system_is_dataset, { dataset: sys.id })));
+  for (const table of sys.tables) blocks.push(dataTable(pkg, table));
+  return { id: `system-${index + 1}`, level: 3, title: [t(sys.name)], blocks, sections: [] };
+}
+
+function dataTable(pkg: AccessPackage, table: PackageTable): Block {
+  const s = PACKAGE_STRINGS[pkg.lang];
+  return {
+    t: 'table',
+    caption: [t(fill(s.table_caption, { table: table.table, dataset: table.datasetName ?? table.dataset }))],
+    columns: table.fields.map((f) => [t(fieldHeader(f, pkg.lang))]),
+    rowHeaders: false,
+    rows: table.rows.map((row) => table.fields.map((f) => [p(valueText(Object.hasOwn(row, f.name) ? row[f.name]! : null, pkg.lang))])),
+  };
+}
+
+function processingSection(pkg: AccessPackage): Section {
+  const s = PACKAGE_STRINGS[pkg.lang];
+  const n = NOTICE_STRINGS[pkg.lang];
+  const proc = pkg.processing;
+  const blocks: Block[] = [];
+  if (proc.statement) blocks.push(p(proc.statement));
+  if (proc.systems.length > 0) {
+    const activityNames = new Map(proc.activities.map((a) => [a.id, a.name]));
+    blocks.push(p(s.processing_intro), {
+      t: 'table',
+      caption: [t(s.systems_caption)],
+      columns: [[t(s.col_system)], [t(s.col_hosted)], [t(s.col_operated)], [t(s.col_activities)]],
+      rowHeaders: true,
+      rows: proc.systems.map((sys) => [
+        [p(sys.name)],
+        [p(sys.hostedIn ? countryText(sys.hostedIn, pkg.lang) : s.none)],
+        [p(sys.operatedBy ?? s.none)],
+        sys.activities.length > 0 ? linesBlocks(sys.activities.map((id) => activityNames.get(id) ?? id)) : [p(sys.note ?? s.none)],
+      ]),
+    });
+  }
+  const sections: Section[] = proc.activities.map((a) => ({
+    id: `activity-${a.id}`,
+    level: 3,
+    title: [t(a.name)],
+    blocks: [
+      ...paragraphs(a.description),
+      {
+        t: 'table',
+        caption: [t(fill(s.activity_caption, { activity: a.name }))],
+        columns: [[t(s.col_item)], [t(s.col_details)]],
+        rowHeaders: true,
+        rows: activityItems(pkg, a).map((item) => [[p(item.label)], linesBlocks(item.lines)]),
+      },
+    ],
+    sections: [],
+  }));
+
+  // Art. 15(1)(e): the rights; Art. 12(2): how to exercise them.
+  const rights: Block[] = [
+    p(s.rights_intro),
+    { t: 'dl', items: rightLines(pkg).map((r) => ({ term: [t(r.label)], details: r.description ? [p(r.description)] : [] })) },
+  ];
+  const channels = channelLines(pkg);
+  if (channels.length > 0) rights.push(p(n.exercise_intro), ul(channels));
+  rights.push(...paragraphs(proc.exercise.conditions));
+  sections.push({ id: 'rights', level: 3, title: [t(s.h_rights)], blocks: rights, sections: [] });
+
+  // Art. 15(1)(f), Art. 77: the complaint to the supervisory authority.
+  const complaint: Block[] = [p(proc.complaint.text), ...paragraphs(proc.complaint.statement)];
+  const authority = authorityLines(pkg);
+  if (authority.length > 0) complaint.push(ul(authority));
+  sections.push({ id: 'complaint', level: 3, title: [t(s.h_complaint)], blocks: complaint, sections: [] });
+
+  return { id: 'processing', level: 2, title: [t(s.h_processing)], blocks, sections };
+}

@@ -25,7 +25,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<ActionRe
 export function reportError(err: unknown): number {
   if (isOpendpoError(err)) {
     // A refused register: its findings first, each with file:line:column.
-    const findings = err.code === 'REGISTER_INVALID' ? (err.details as { findings?: Finding[] } | undefined)?.findings : undefined;
+    const findings = err.code === 'REGISTER_INVALID' || err.code === 'DATASET_INVALID' ? (err.details as { findings?: Finding[] } | undefined)?.findings : undefined;
     if (findings?.length) process.stderr.write(formatText(findings, { color: process.stderr.isTTY === true && !process.env.NO_COLOR }));
     process.stderr.write(`opendpo: ${err.message}\n`);
     if (process.env.OPENDPO_DEBUG === '1' && err.cause) process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);

@@ -10,6 +10,13 @@ import { addRegisterExportCommand } from './commands/register-export.js';
 import { addRegisterLintCommand } from './commands/register-lint.js';
 import { addRegisterPublishCommand } from './commands/register-publish.js';
 import { addServeCommand } from './commands/serve.js';
+import { addDsrAccessCommand } from './commands/dsr/access.js';
+import { addDsrEraseCommand } from './commands/dsr/erase.js';
+import { addDsrExportCommand } from './commands/dsr/export.js';
+import { addDsrPlanCommand } from './commands/dsr/plan.js';
+import { addDsrRectifyCommand } from './commands/dsr/rectify.js';
+import { addDsrRestrictCommand } from './commands/dsr/restrict.js';
+import { addDsrShowCommands } from './commands/dsr/show.js';
 import { reportError } from './action.js';
 import { VERSION } from '../version.js';
 
@@ -31,6 +38,17 @@ addRegisterPublishCommand(register);
 
 const notice = program.command('notice').description('The privacy notice generated from the register (Art. 13-14)');
 addNoticeRenderCommand(notice);
+
+const dsr = program
+  .command('dsr')
+  .description('Requests of data subjects (Art. 15-18, 20): find, export, rectify, restrict and erase one person\'s data');
+addDsrPlanCommand(dsr);
+addDsrAccessCommand(dsr);
+addDsrExportCommand(dsr);
+addDsrRectifyCommand(dsr);
+addDsrRestrictCommand(dsr);
+addDsrEraseCommand(dsr);
+addDsrShowCommands(dsr);
 
 addServeCommand(program);
 

@@ -180,12 +180,9 @@ export async function prepareRequest(
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
     throw new OpendpoError(
-      'DATASET_INVALID' as never,
-      `the datasets do not match the databases (nothing was read or written): ${errors
-        .slice(0, 5)
-        .map((f) => `${f.file}:${f.line}: ${f.message}`)
-        .join(' ')}${errors.length > 5 ? ` (and ${errors.length - 5} more)` : ''}`,
-      errors,
+      'DATASET_INVALID',
+      `the datasets do not match the databases (${errors.length} problem${errors.length === 1 ? '' : 's'}, listed above); nothing was read or written`,
+      { findings: errors },
     );
   }
 

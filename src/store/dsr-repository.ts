@@ -209,6 +209,15 @@ export class DsrRepository {
     });
   }
 
+  /** Adds work items (systems submitted to) without touching the existing ones. */
+  async addWork(requestId: string, work: readonly { connection: string; operationsJson: string }[]): Promise<void> {
+    if (work.length === 0) return;
+    await this.db
+      .insertInto('dsr_work')
+      .values(work.map((w) => ({ request_id: requestId, connection: w.connection, status: 'pending', operations_json: w.operationsJson, done_at: null })))
+      .execute();
+  }
+
   async work(requestId: string): Promise<DsrWork[]> {
     const rows = await this.db.selectFrom('dsr_work').selectAll().where('request_id', '=', requestId).orderBy('connection').execute();
     return rows.map((r) => ({ connection: r.connection, status: r.status as 'pending' | 'done', operationsJson: r.operations_json }));

@@ -100,7 +100,9 @@ export async function planErasure(options: PlanErasureOptions): Promise<ErasureP
       if (sharedHere.has(k)) continue;
       rows.set(k, { row, action: c.erasure.strategy === 'delete' || identityInKey ? 'delete' : 'mask' });
     }
-    if (sharedHere.size > 0) kept.push({ node: id, reason: 'shared', rows: sharedHere.size });
+    // Only worth saying where there is personal data to keep.
+    const hasPersonalData = c.erasure.strategy === 'delete' || identityInKey || maskableFields(found).length > 0;
+    if (sharedHere.size > 0 && hasPersonalData) kept.push({ node: id, reason: 'shared', rows: sharedHere.size });
   }
 
   // 2. A row to delete that a real foreign key still points at from a row that stays is masked.
@@ -145,37 +147,36 @@ export async function planErasure(options: PlanErasureOptions): Promise<ErasureP
 }
 
 /**
- * The rows that are not the person's alone, by node: a row an edge reaches from a row outside
- * the request, a row whose identity field names someone else (another customer's email on an
- * order of this one), and everything the request reaches from such rows (which that other
- * person reaches too).
+ * The rows that are not the person's alone, by node. A row found through one of the person's own
+ * identities is theirs, whoever else points at it (a support ticket with their email stays theirs
+ * though an agent is assigned to it). Any other row is someone else's too when an edge reaches it
+ * from a row outside the request (an address another customer's order ships to), when its
+ * identity field names someone else (another customer's email on an order of this one), or when
+ * the request reaches it from such a row (the other person reaches it the same way).
  */
 async function sharedRows(options: PlanErasureOptions): Promise<Map<string, Set<string>>> {
   const shared = new Map<string, Set<string>>();
+  const own = new Map<string, Set<string>>();
   for (const [id, found] of options.collected) {
-    const set = await enteredFromOutside(options, found);
-    // A row found through one of the person's identities is theirs (other identity values in it,
-    // like an alternative email, are theirs too). A row no identity of theirs matches, but whose
-    // identity field holds another value, is someone else's record reached through a reference.
+    const mine = new Set<string>();
+    const set = new Set<string>();
     // Only identity types the request carries can be compared.
     const identityFields = found.node.collection.fields.filter((f) => f.identity !== undefined && options.identities[f.identity] !== undefined);
-    if (identityFields.length > 0) {
-      const own = new Map(identityFields.map((f) => [f.name, new Set(options.identities[f.identity!]!.map((v) => valueKey(v)))]));
-      for (const [k, row] of found.rows) {
-        let matchesPerson = false;
-        let namesSomeoneElse = false;
-        for (const f of identityFields) {
-          const v = row[f.name];
-          if (v === null || v === undefined) continue;
-          if (own.get(f.name)!.has(valueKey(v))) matchesPerson = true;
-          else namesSomeoneElse = true;
-        }
-        if (namesSomeoneElse && !matchesPerson) set.add(k);
+    const values = new Map(identityFields.map((f) => [f.name, new Set(options.identities[f.identity!]!.map((v) => valueKey(v)))]));
+    for (const [k, row] of found.rows) {
+      let namesSomeoneElse = false;
+      for (const f of identityFields) {
+        const v = row[f.name];
+        if (v === null || v === undefined) continue;
+        if (values.get(f.name)!.has(valueKey(v))) mine.add(k);
+        else namesSomeoneElse = true;
       }
+      if (namesSomeoneElse && !mine.has(k)) set.add(k);
     }
+    for (const k of await enteredFromOutside(options, found)) if (!mine.has(k)) set.add(k);
     shared.set(id, set);
+    own.set(id, mine);
   }
-  // Closure: what the request reaches from a shared row, the other person reaches too.
   let changed = true;
   while (changed) {
     changed = false;
@@ -191,9 +192,10 @@ async function sharedRows(options: PlanErasureOptions): Promise<Map<string, Set<
         if (v !== null && v !== undefined) values.add(valueKey(v));
       }
       const toShared = shared.get(edge.to)!;
+      const toOwn = own.get(edge.to)!;
       for (const [k, row] of to.rows) {
         const v = row[edge.toField];
-        if (!toShared.has(k) && v !== null && v !== undefined && values.has(valueKey(v))) {
+        if (!toShared.has(k) && !toOwn.has(k) && v !== null && v !== undefined && values.has(valueKey(v))) {
           toShared.add(k);
           changed = true;
         }
@@ -333,7 +335,10 @@ function maskOperations(options: PlanErasureOptions, found: CollectedNode, rows:
 function orderDeletes(options: PlanErasureOptions, connection: string, deletes: Map<string, ErasureOperation>): ErasureOperation[] {
   const ids = [...deletes.keys()];
   // before[a] = nodes whose deletes must run before a's (the rows that point at a's rows).
-  const before = new Map<string, Set<string>>(ids.map((id) => [id, new Set<string>()]));
+  // Hard: the database's real foreign keys and Fides erase_after; soft: the datasets' references,
+  // followed when they do not form a cycle (without a real foreign key the database does not care).
+  const hard = new Map<string, Set<string>>(ids.map((id) => [id, new Set<string>()]));
+  const soft = new Map<string, Set<string>>(ids.map((id) => [id, new Set<string>()]));
   const tables = options.tablesOf(connection);
   for (const a of ids) {
     const nodeA = options.graph.nodes.get(a)!;
@@ -343,28 +348,34 @@ function orderDeletes(options: PlanErasureOptions, connection: string, deletes: 
       const nodeB = options.graph.nodes.get(b)!;
       const shapeB = options.shapeOf(nodeB);
       const realFk = tables.some((t) => sameTable(t, shapeB) && t.foreignKeys.some((fk) => sameTable(fk.references, shapeA)));
-      const declared = nodeB.collection.fields.some((f) => f.references.some((r) => `${r.dataset}.${r.collection}` === a));
-      const eraseAfter = nodeA.collection.eraseAfter.includes(b);
-      if (realFk || declared || eraseAfter) before.get(a)!.add(b);
+      if (realFk || nodeA.collection.eraseAfter.includes(b)) hard.get(a)!.add(b);
+      if (nodeB.collection.fields.some((f) => f.references.some((r) => `${r.dataset}.${r.collection}` === a))) soft.get(a)!.add(b);
     }
   }
-  const ordered: ErasureOperation[] = [];
+  const combined = new Map(ids.map((id) => [id, new Set([...hard.get(id)!, ...soft.get(id)!])]));
+  const order = topologicalOrder(ids, combined) ?? topologicalOrder(ids, hard);
+  if (order === undefined) {
+    const places = ids.map((id) => {
+      const at = options.graph.nodes.get(id)!.collection.at;
+      return `${id} (${at.file}:${at.line})`;
+    });
+    throw new OpendpoError(
+      'DATASET_INVALID',
+      `Rows to delete are linked by foreign keys in a cycle among ${places.join(', ')}: no delete order satisfies them. Declare erasure: mask on one of these collections.`,
+    );
+  }
+  return order.map((id) => deletes.get(id)!);
+}
+
+/** Kahn's algorithm; undefined when the constraints form a cycle. Ties break by name, so plans are stable. */
+function topologicalOrder(ids: readonly string[], before: Map<string, Set<string>>): string[] | undefined {
+  const ordered: string[] = [];
   const done = new Set<string>();
   while (done.size < ids.length) {
-    const ready = ids.filter((id) => !done.has(id) && [...before.get(id)!].every((b) => done.has(b)));
-    if (ready.length === 0) {
-      const cycle = ids.filter((id) => !done.has(id));
-      const places = cycle.map((id) => {
-        const at = options.graph.nodes.get(id)!.collection.at;
-        return `${id} (${at.file}:${at.line})`;
-      });
-      throw new OpendpoError(
-        'DATASET_INVALID' as never,
-        `Rows to delete reference each other in a cycle: ${places.join(' -> ')}. Declare erasure: mask on one of these collections.`,
-      );
-    }
-    for (const id of ready.sort()) {
-      ordered.push(deletes.get(id)!);
+    const ready = ids.filter((id) => !done.has(id) && [...before.get(id)!].every((b) => done.has(b))).sort();
+    if (ready.length === 0) return undefined;
+    for (const id of ready) {
+      ordered.push(id);
       done.add(id);
     }
   }

@@ -1,0 +1,55 @@
+/**
+ * `opendpo dsr access`: the right of access (Art. 15). Finds the person's rows in every declared
+ * system and writes the access package in the three parts the EDPB asks for (confirmation, the
+ * copy of the data, the processing information from the register) as JSON, a zip of CSV files, or
+ * a readable HTML document.
+ */
+import type { Command } from 'commander';
+import { buildAccessPackage } from '../../../dsr/package/build-access-package.js';
+import { writeAccessPackageZip } from '../../../dsr/package/write-csv-zip.js';
+import { writeAccessPackageHtml } from '../../../dsr/package/write-html.js';
+import { writeAccessPackageJson } from '../../../dsr/package/write-json.js';
+import { OpendpoError } from '../../../errors/opendpo-error.js';
+import { LANGUAGES } from '../../../register/schema.js';
+import { action } from '../../action.js';
+import { addRequestOptions, loadRequestRegister, openRequestContext, outputFormat, printSummary, writeOutput, type RequestFlags } from './common.js';
+import { outcomeLines, runFromCli } from './run.js';
+
+const FORMATS = ['json', 'zip', 'html'] as const;
+
+interface AccessFlags extends RequestFlags {
+  format?: string;
+  lang?: string;
+}
+
+export function addDsrAccessCommand(parent: Command): void {
+  addRequestOptions(
+    parent
+      .command('access')
+      .description('Right of access (Art. 15): find the person\'s data in every system and write the access package')
+      .option('--register <dir>', 'the register folder, for the processing information (default: the one connections.yaml names)')
+      .option('--out <file>', 'write the package here (default: standard output; a zip needs a file)')
+      .option('--format <format>', `${FORMATS.join(', ')} (default: from the --out extension, else json)`)
+      .option('--lang <lang>', `language of the package: ${LANGUAGES.join(', ')}`, 'en'),
+  ).action(
+    action(async (flags: AccessFlags) => {
+      const format = outputFormat(flags, FORMATS, { '.json': 'json', '.zip': 'zip', '.html': 'html', '.htm': 'html' }, 'json');
+      const lang = LANGUAGES.find((l) => l === flags.lang);
+      if (lang === undefined) throw new OpendpoError('INVALID_INPUT', `--lang must be one of ${LANGUAGES.join(', ')}`);
+      if (format === 'zip' && flags.out === undefined) throw new OpendpoError('INVALID_INPUT', 'a zip is written to a file: give --out FILE.zip');
+      const ctx = await openRequestContext(flags);
+      try {
+        const register = await loadRequestRegister(flags, ctx.loaded);
+        const outcome = await runFromCli('access', ctx, flags);
+        const pkg = buildAccessPackage(outcome.collected, { datasets: ctx.loaded.datasets, ...(register ? { register } : {}), lang });
+        const content = format === 'json' ? writeAccessPackageJson(pkg) : format === 'html' ? writeAccessPackageHtml(pkg) : writeAccessPackageZip(pkg);
+        if (flags.out === undefined) process.stdout.write(content);
+        else await writeOutput(flags.out, content);
+        printSummary([...outcomeLines(outcome), ...(flags.out ? [`wrote ${flags.out}`] : [])]);
+        return 0;
+      } finally {
+        await ctx.store.close();
+      }
+    }),
+  );
+}

@@ -1,0 +1,32 @@
+/**
+ * `opendpo dsr restrict`: the right to restriction of processing (Art. 18). The person is recorded
+ * as restricted in opendpo's store (by a keyed fingerprint of the identity, not the identity), and
+ * the restriction flag is set on their rows wherever a dataset declares one.
+ */
+import type { Command } from 'commander';
+import { action } from '../../action.js';
+import { addRequestOptions, openRequestContext, printSummary, type RequestFlags } from './common.js';
+import { outcomeLines, runFromCli } from './run.js';
+
+export function addDsrRestrictCommand(parent: Command): void {
+  addRequestOptions(
+    parent.command('restrict').description('Right to restriction (Art. 18): record the person as restricted and set the restriction flags'),
+  ).action(
+    action(async (flags: RequestFlags) => {
+      const ctx = await openRequestContext(flags);
+      try {
+        const outcome = await runFromCli('restriction', ctx, flags);
+        const steps = await ctx.store.requests.steps(outcome.request.id);
+        const flagged = steps.filter((s) => s.kind === 'update' && s.attempt === outcome.request.attempts);
+        printSummary([
+          ...outcomeLines(outcome),
+          'restriction recorded in the store',
+          ...flagged.map((s) => `${s.collection}: ${s.rowsChanged} row(s) flagged (${s.note ?? ''})`),
+        ]);
+        return 0;
+      } finally {
+        await ctx.store.close();
+      }
+    }),
+  );
+}

@@ -44,6 +44,12 @@ export type ProgressEvent =
 export interface RunRequestInput {
   kind: DsrKind;
   identities: Readonly<Record<string, string>>;
+  /**
+   * Erasure only: more people erased in the same request (a batch, e.g. accounts past their
+   * retention period). Their rows are found together and erased in the same transactions; the
+   * evidence counts them together. `identities` is the first of them.
+   */
+  batch?: readonly Readonly<Record<string, string>>[];
   datasets: readonly Dataset[];
   store: Store;
   connect: () => Promise<OpenConnections>;
@@ -85,7 +91,12 @@ const SYSTEM_ACTION: Record<DsrKind, SystemAction> = {
 
 export async function runRequest(input: RunRequestInput): Promise<RequestOutcome> {
   const repo = input.store.requests;
-  const fingerprint = await repo.fingerprint(input.identities);
+  if (input.batch !== undefined && input.kind !== 'erasure') throw new OpendpoError('INVALID_INPUT', 'only an erasure takes a batch of people');
+  const people = [input.identities, ...(input.batch ?? [])];
+  const fingerprint =
+    input.batch === undefined
+      ? await repo.fingerprint(input.identities)
+      : await repo.fingerprint({ batch: JSON.stringify(people.map((p) => Object.entries(p).sort())) });
   const datasetsHash = contentHash(input.datasets.map((d) => ({ ...d, at: undefined })));
   const existing = await repo.findUnfinished(input.kind, fingerprint);
   const request = existing
@@ -96,7 +107,9 @@ export async function runRequest(input: RunRequestInput): Promise<RequestOutcome
   try {
     input.onProgress?.({ phase: 'connect', message: `request ${request.id}${existing ? ` (attempt ${request.attempts})` : ''}` });
     connections = await input.connect();
-    const prepared = await prepareRequest(input.kind, input.identities, input.datasets, connections, input.onProgress);
+    // The identity types of everyone in the request decide where the search starts.
+    const types = Object.fromEntries(people.flatMap((p) => Object.entries(p)));
+    const prepared = await prepareRequest(input.kind, types, input.datasets, connections, input.onProgress);
     const outcome = await act(input, request, prepared);
     const pending = outcome.pendingSystems;
     const summary = summarise(outcome.collected, outcome.kept, prepared.warnings);
@@ -210,7 +223,10 @@ async function act(input: RunRequestInput, request: DsrRequest, prepared: Prepar
   const { graph, connections, connectionOf } = prepared;
   const keyOf = (node: GraphNode) => prepared.checked.get(node.id)?.key ?? node.collection.fields.filter((f) => f.primaryKey).map((f) => f.name);
   const connectorFor = (datasetKey: string) => connections.database(connectionOf(datasetKey));
-  const identityValues = Object.fromEntries(Object.entries(input.identities).map(([k, v]) => [k, [v]]));
+  const identityValues: Record<string, string[]> = {};
+  for (const person of [input.identities, ...(input.batch ?? [])]) {
+    for (const [type, value] of Object.entries(person)) (identityValues[type] ??= []).push(value);
+  }
   const warnings: string[] = [];
   let kept: KeptRecord[] = [];
 

@@ -125,7 +125,11 @@ export interface Dataset {
 
 export const isPersonalDataCategory = (category: string): boolean => category === 'user' || category.startsWith('user.');
 
-/** A field is personal data when one of its categories is a user.* category. */
-export const isPersonalDataField = (field: DatasetField): boolean => field.categories.some(isPersonalDataCategory);
+/**
+ * A field is personal data when one of its categories is a user.* category, or when it holds an
+ * identity: a value that identifies the person is personal data (Art. 4(1)) whatever category a
+ * dataset gives it (the Fides example declares service_request.email as system.operations).
+ */
+export const isPersonalDataField = (field: DatasetField): boolean => field.identity !== undefined || field.categories.some(isPersonalDataCategory);
 
 export const collectionId = (dataset: string, collection: string): string => `${dataset}.${collection}`;

@@ -1,0 +1,196 @@
+/**
+ * Every kind of request on the example shop (examples/acme-shop/datasets: its dataset file and
+ * seed.sql), on each real database: SQLite, PostgreSQL and MariaDB. One suite, three databases.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseType } from '../../src/connectors/connector.js';
+import { parseDatabaseUrl } from '../../src/config/config.js';
+import { loadDatasetsOrThrow } from '../../src/dataset/load-datasets.js';
+import type { Dataset } from '../../src/dataset/model.js';
+import { runRequest } from '../../src/dsr/run-request.js';
+import { openStore, type Store } from '../../src/store/open-store.js';
+import { ROOT } from '../helpers/cli.js';
+import { MARIADB_URL, POSTGRES_URL, serviceAvailable } from '../helpers/services.js';
+import { createThrowawayMariadb } from '../connectors/throwaway-mariadb.js';
+import { createThrowawayPostgres } from '../store/throwaway-postgres.js';
+import { openTestConnections } from './open-test-connections.js';
+
+const EXAMPLE = path.join(ROOT, 'examples/acme-shop/datasets');
+const SEED = readFileSync(path.join(EXAMPLE, 'seed.sql'), 'utf8');
+const ALICE = { email: 'alice.martin@example.com' };
+
+interface Target {
+  type: DatabaseType;
+  url: string;
+  /** Every row of a table, ordered by its key, with values as plain strings/numbers. */
+  rows(table: string): Promise<Record<string, unknown>[]>;
+  drop(): Promise<void>;
+}
+
+const ORDER: Record<string, string> = { order_item: 'order_id, line_no' };
+const normalise = (rows: Record<string, unknown>[]) =>
+  rows.map((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' ? Number(v) : v])),
+  );
+
+async function sqliteTarget(): Promise<Target> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'opendpo-shop-'));
+  const file = path.join(dir, 'shop.db');
+  const db = new SqliteDatabase(file);
+  db.exec(SEED);
+  db.close();
+  return {
+    type: 'sqlite',
+    url: `sqlite:${file}`,
+    rows: (table) => {
+      const db = new SqliteDatabase(file, { readonly: true });
+      try {
+        return Promise.resolve(normalise(db.prepare(`SELECT * FROM ${table} ORDER BY ${ORDER[table] ?? 'id'}`).all() as Record<string, unknown>[]));
+      } finally {
+        db.close();
+      }
+    },
+    drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+  };
+}
+
+async function postgresTarget(): Promise<Target> {
+  const db = await createThrowawayPostgres();
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  await client.query(SEED);
+  return {
+    type: 'postgres',
+    url: db.url,
+    rows: async (table) => normalise((await client.query(`SELECT * FROM ${table} ORDER BY ${ORDER[table] ?? 'id'}`)).rows),
+    drop: async () => {
+      await client.end();
+      await db.drop();
+    },
+  };
+}
+
+async function mariadbTarget(): Promise<Target> {
+  const db = await createThrowawayMariadb();
+  await db.exec(SEED);
+  return {
+    type: 'mysql',
+    url: db.url,
+    rows: async (table) => normalise((await db.exec(`SELECT * FROM ${table} ORDER BY ${ORDER[table] ?? 'id'}`)) as Record<string, unknown>[]),
+    drop: () => db.drop(),
+  };
+}
+
+const TARGETS: { name: string; available: () => Promise<boolean>; create: () => Promise<Target> }[] = [
+  { name: 'SQLite', available: () => Promise.resolve(true), create: sqliteTarget },
+  { name: 'PostgreSQL', available: () => serviceAvailable('PostgreSQL', POSTGRES_URL), create: postgresTarget },
+  { name: 'MariaDB', available: () => serviceAvailable('MariaDB', MARIADB_URL), create: mariadbTarget },
+];
+
+const { datasets } = await loadDatasetsOrThrow(EXAMPLE);
+
+for (const t of TARGETS) {
+  describe.runIf(await t.available())(`requests on the example shop in ${t.name}`, () => {
+    let target: Target;
+    let store: Store;
+    let dir: string;
+    const run = (kind: 'access' | 'erasure' | 'rectification' | 'restriction', identities: Record<string, string>, extra: object = {}) =>
+      runRequest({
+        kind,
+        identities,
+        datasets: datasets as Dataset[],
+        store,
+        connect: () => openTestConnections([{ name: 'shop', type: target.type, url: target.url, datasets: ['shop'] }]),
+        ...extra,
+      });
+
+    beforeAll(async () => {
+      target = await t.create();
+      dir = mkdtempSync(path.join(tmpdir(), 'opendpo-store-'));
+      store = await openStore(parseDatabaseUrl(`sqlite:${path.join(dir, 'store.db')}`, dir));
+    });
+    afterAll(async () => {
+      await store?.close();
+      await target?.drop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('access finds Alice\'s rows everywhere, and never the staff member assigned to her tickets', async () => {
+      const outcome = await run('access', ALICE);
+      const count = Object.fromEntries(outcome.collected.collections.map((c) => [c.collection, c.rows.length]));
+      expect(count).toMatchObject({ customer: 1, address: 2, orders: 2, order_item: 2, invoice: 2, support_ticket: 2, newsletter_subscription: 1, product: 2 });
+      expect(count.staff ?? 0).toBe(0);
+      const customer = outcome.collected.collections.find((c) => c.collection === 'customer')!;
+      expect(customer.rows[0]).toMatchObject({ email: 'alice.martin@example.com', first_name: 'Alice' });
+      expect(JSON.stringify(outcome.collected)).not.toMatch(/Sophie|Karim|bruno|chloe/i);
+    });
+
+    it('rectification changes only the named field of the person\'s rows', async () => {
+      const before = await target.rows('customer');
+      const outcome = await run('rectification', { email: 'bruno.petit@example.com' }, { changes: { 'customer.last_name': 'Petit-Dupont' } });
+      expect(outcome.request.status).toBe('completed');
+      const after = await target.rows('customer');
+      expect(after[1]).toEqual({ ...before[1], last_name: 'Petit-Dupont' });
+      expect([after[0], after[2]]).toEqual([before[0], before[2]]);
+    });
+
+    it('restriction is recorded in the store and sets the declared flag', async () => {
+      await run('restriction', { email: 'chloe.durand@example.com' });
+      expect(await store.requests.isRestricted('email', 'chloe.durand@example.com')).toBe(true);
+      expect(await store.requests.isRestricted('email', 'alice.martin@example.com')).toBe(false);
+      const flags = (await target.rows('newsletter_subscription')).map((r) => r.processing_restricted);
+      expect(flags).toEqual([0, 1, 0]);
+    });
+
+    it('erasure masks or deletes Alice\'s data in an order the foreign keys accept, keeps invoices under legal hold, and leaves everyone else as they were', async () => {
+      const tables = ['customer', 'address', 'orders', 'order_item', 'invoice', 'support_ticket', 'newsletter_subscription', 'staff', 'product'];
+      const before = Object.fromEntries(await Promise.all(tables.map(async (name) => [name, await target.rows(name)] as const)));
+      const outcome = await run('erasure', ALICE);
+      expect(outcome.request.status).toBe('completed');
+      const after = Object.fromEntries(await Promise.all(tables.map(async (name) => [name, await target.rows(name)] as const)));
+
+      const alice = after.customer!.find((r) => r.id === 1)!;
+      expect(alice).toMatchObject({ phone_number: null, first_name: 'erased', last_name: 'erased', birth_date: null, loyalty_tier: null });
+      expect(alice.email).toMatch(/^[A-Za-z0-9]{24}$/);
+      expect(after.address!.map((r) => r.customer_id)).toEqual([2, 3]);
+      expect(after.orders!.filter((r) => r.id === 1 || r.id === 2)).toEqual([
+        expect.objectContaining({ customer_id: null, ordered_at: null, delivery_note: null, total_cents: 5800 }),
+        expect.objectContaining({ customer_id: null, ordered_at: null, delivery_note: null, total_cents: 1500 }),
+      ]);
+      expect(after.invoice).toEqual(before.invoice);
+      expect(after.support_ticket!.filter((r) => r.id === 1 || r.id === 3)).toEqual([
+        expect.objectContaining({ customer_id: null, topic: null, message: '[erased]', agent_id: 1 }),
+        expect.objectContaining({ customer_id: null, topic: null, message: '[erased]', agent_id: 2 }),
+      ]);
+      expect(after.newsletter_subscription!.map((r) => r.id)).toEqual([2, 3]);
+      expect(JSON.stringify([after.customer, after.address, after.orders, after.support_ticket, after.newsletter_subscription])).not.toMatch(/alice|Alice|Martin|Lyon|caretaker|parcel/);
+      // The staff and the other customers: exactly as before.
+      expect(after.staff).toEqual(before.staff);
+      expect(after.product).toEqual(before.product);
+      for (const name of ['customer', 'orders', 'support_ticket']) {
+        expect(after[name]!.filter((r) => !isAlices(name, r))).toEqual(before[name]!.filter((r) => !isAlices(name, r)));
+      }
+      expect(outcome.kept).toContainEqual(expect.objectContaining({ node: 'shop.invoice', reason: 'legal-hold', rows: 2 }));
+      expect(outcome.kept).toContainEqual(expect.objectContaining({ node: 'shop.orders', reason: 'legal-hold', fields: ['total_cents'] }));
+      const steps = await store.requests.steps(outcome.request.id);
+      expect(steps.filter((s) => s.kind === 'delete').map((s) => s.collection)).toEqual(['shop.address', 'shop.newsletter_subscription']);
+      expect(steps.find((s) => s.kind === 'kept' && s.collection === 'shop.invoice')?.note).toContain('Art. 17(3)(b)');
+
+      // Running it again finds nothing more to do and changes nothing.
+      const again = await run('erasure', ALICE);
+      expect(again.request.id).not.toBe(outcome.request.id);
+      expect(Object.fromEntries(await Promise.all(tables.map(async (name) => [name, await target.rows(name)] as const)))).toEqual(after);
+    });
+  });
+}
+
+function isAlices(table: string, row: Record<string, unknown>): boolean {
+  if (table === 'customer') return row.id === 1;
+  if (table === 'orders') return row.id === 1 || row.id === 2;
+  return row.id === 1 || row.id === 3;
+}

@@ -79,7 +79,7 @@ interface RowState {
 const sameTable = (a: TableRef, b: TableRef) => a.name === b.name && (a.schema ?? '') === (b.schema ?? '');
 
 export async function planErasure(options: PlanErasureOptions): Promise<ErasurePlan> {
-  const { graph, collected } = options;
+  const { collected } = options;
   const kept: KeptRecord[] = [];
   const states = new Map<string, Map<string, RowState>>();
 

@@ -5,9 +5,10 @@
 import type { Command } from 'commander';
 import { ensureStoreFolder, loadConfig } from '../../../config/config.js';
 import { OpendpoError } from '../../../errors/opendpo-error.js';
+import type { Store } from '../../../store/open-store.js';
 import { action } from '../../action.js';
 
-async function withStore<T>(fn: (store: import('../../../store/open-store.js').Store) => Promise<T>): Promise<T> {
+async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env);
   ensureStoreFolder(config.store);
   const { openStore } = await import('../../../store/open-store.js');

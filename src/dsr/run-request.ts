@@ -123,8 +123,11 @@ export async function runRequest(input: RunRequestInput): Promise<RequestOutcome
       .setStatus(request.id, 'failed', { errorCode: known ? err.code : 'INTERNAL', errorMessage: known ? err.message : 'unexpected error' })
       .catch(() => {});
     if (known) {
-      // Say which request to re-run: the same command resumes it.
-      err.message = `${err.message} (request ${request.id} stays unfinished: run the same command again to resume it)`;
+      // A database or system that could not be reached: the same command resumes the request.
+      const retryable = err.code === 'TARGET_UNAVAILABLE' || err.code === 'STORE_UNAVAILABLE';
+      err.message = retryable
+        ? `${err.message} (request ${request.id} stays unfinished: run the same command again to resume it)`
+        : `${err.message} (request ${request.id} failed)`;
     }
     throw err;
   } finally {

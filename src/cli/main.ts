@@ -17,6 +17,7 @@ import { addDsrPlanCommand } from './commands/dsr/plan.js';
 import { addDsrRectifyCommand } from './commands/dsr/rectify.js';
 import { addDsrRestrictCommand } from './commands/dsr/restrict.js';
 import { addDsrShowCommands } from './commands/dsr/show.js';
+import { addDsrTaskCommands } from './commands/dsr/tasks.js';
 import { reportError } from './action.js';
 import { VERSION } from '../version.js';
 
@@ -49,6 +50,7 @@ addDsrRectifyCommand(dsr);
 addDsrRestrictCommand(dsr);
 addDsrEraseCommand(dsr);
 addDsrShowCommands(dsr);
+addDsrTaskCommands(dsr);
 
 addServeCommand(program);
 

@@ -114,7 +114,11 @@ export async function runRequest(input: RunRequestInput): Promise<RequestOutcome
     const pending = outcome.pendingSystems;
     const summary = summarise(outcome.collected, outcome.kept, prepared.warnings);
     await repo.setStatus(request.id, pending ? 'waiting' : 'completed', { summary });
-    if (!pending) await repo.purgeWork(request.id);
+    if (!pending) {
+      // Row keys and masked values (erasure), rows a person reported (manual access): gone now.
+      await repo.purgeWork(request.id);
+      await input.store.manualTasks.clearRows(request.id);
+    }
     input.onProgress?.({ phase: 'done', message: pending ? 'waiting for systems to answer' : 'completed' });
     return { request: (await repo.get(request.id))!, collected: outcome.collected, kept: outcome.kept, warnings: [...prepared.warnings, ...outcome.warnings] };
   } catch (err) {
@@ -455,7 +459,10 @@ async function runSystems(input: RunRequestInput, request: DsrRequest, prepared:
   if (missing.length > 0) await repo.addWork(request.id, missing.map((s) => ({ connection: s.name, operationsJson: JSON.stringify({ system: s.type }) })));
   for (const spec of systems) {
     const previous = submitted.get(spec.name);
-    if (previous?.status === 'done') continue;
+    // A system that has finished an erasure is not asked again; one that answered an access is,
+    // so that the rows it gave are part of the package built at the end of this run.
+    const readsData = input.kind === 'access' || input.kind === 'portability';
+    if (previous?.status === 'done' && !readsData) continue;
     const connector = prepared.connections.system(spec.name);
     const systemRequest = {
       requestId: request.id,

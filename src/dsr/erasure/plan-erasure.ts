@@ -96,9 +96,12 @@ export async function planErasure(options: PlanErasureOptions): Promise<ErasureP
     }
     const sharedHere = shared.get(id)!;
     const identityInKey = found.key.some((k) => c.fields.some((f) => f.name === k && f.identity !== undefined));
+    // A field under a legal hold keeps its row: the row is masked instead of deleted.
+    const fieldHeld = c.fields.some((f) => f.legalHold !== undefined);
+    const action = (c.erasure.strategy === 'delete' || identityInKey) && !fieldHeld ? 'delete' : 'mask';
     for (const [k, row] of found.rows) {
       if (sharedHere.has(k)) continue;
-      rows.set(k, { row, action: c.erasure.strategy === 'delete' || identityInKey ? 'delete' : 'mask' });
+      rows.set(k, { row, action });
     }
     // Only worth saying where there is personal data to keep.
     const hasPersonalData = c.erasure.strategy === 'delete' || identityInKey || maskableFields(found).length > 0;

@@ -221,6 +221,12 @@ async function enteredFromOutside(options: PlanErasureOptions, found: CollectedN
     const source = options.graph.nodes.get(edge.from)!;
     const sourceFound = options.collected.get(edge.from);
     const sourceKey = options.keyOf(source);
+    // When the edge starts at the source's own single-column key and every value is the key of a
+    // row already in the request, no row outside it can hold those values: nothing to ask.
+    if (sourceFound !== undefined && sourceKey.length === 1 && sourceKey[0] === edge.fromField) {
+      const inside = new Set([...sourceFound.rows.values()].map((r) => valueKey(r[edge.fromField] ?? null)));
+      if ([...values.keys()].every((k) => inside.has(k))) continue;
+    }
     const columns = [...new Set([...sourceKey, edge.fromField])];
     const table = source.collection.schema === undefined ? { name: source.collection.name } : { schema: source.collection.schema, name: source.collection.name };
     const result = await options.connectorFor(source.dataset.key).run({

@@ -312,33 +312,30 @@ function recordFieldHolds(found: CollectedNode, kept: KeptRecord[], deleting: bo
   for (const f of held) kept.push({ node: found.node.id, reason: 'legal-hold', rows: found.rows.size, fields: [f.name], hold: f.legalHold });
 }
 
+/**
+ * The masking updates of a collection: one statement for all rows when every field's masked value
+ * is the same on every row (null, fixed), else one per row with all its fields (hmac, random), so
+ * each row is written once and the evidence counts rows, not statements.
+ */
 function maskOperations(options: PlanErasureOptions, found: CollectedNode, rows: Row[], kept: KeptRecord[]): ErasureOperation[] {
-  const operations: ErasureOperation[] = [];
   const fields = maskableFields(found);
   const base = { node: found.node.id, table: found.table, kind: 'update' as const, keyColumns: found.key };
   const keyOf = (row: Row) => found.key.map((k) => encodeValue(row[k] ?? null));
-  const constant = fields.filter((f) => isConstantStrategy(f.masking ?? { strategy: 'null' }));
-  const perRow = fields.filter((f) => !isConstantStrategy(f.masking ?? { strategy: 'null' }));
-  if (constant.length > 0) {
-    const set: Record<string, EncodedValue> = {};
-    for (const f of constant) set[f.name] = encodeValue(maskValue(f.masking ?? { strategy: 'null' }, null));
-    operations.push({ ...base, set, keys: rows.map(keyOf) });
-  }
-  if (perRow.length > 0) {
-    for (const row of rows) {
-      const set: Record<string, EncodedValue> = {};
-      for (const f of perRow) {
-        const strategy = f.masking!;
-        const secret = strategy.strategy === 'hmac' ? options.secretFor(strategy) : undefined;
-        set[f.name] = encodeValue(maskValue(strategy, row[f.name] ?? null, secret));
-      }
-      operations.push({ ...base, set, keys: [keyOf(row)] });
-    }
-  }
+  const strategyOf = (f: (typeof fields)[number]): MaskingStrategy => f.masking ?? { strategy: 'null' };
+  const valueOf = (f: (typeof fields)[number], row: Row) => {
+    const strategy = strategyOf(f);
+    return encodeValue(maskValue(strategy, row[f.name] ?? null, strategy.strategy === 'hmac' ? options.secretFor(strategy) : undefined));
+  };
   for (const f of found.node.collection.fields) {
     if (f.legalHold !== undefined && isPersonalDataField(f)) kept.push({ node: found.node.id, reason: 'legal-hold', rows: rows.length, fields: [f.name], hold: f.legalHold });
   }
-  return operations;
+  if (fields.length === 0) return [];
+  if (fields.every((f) => isConstantStrategy(strategyOf(f)))) {
+    const set: Record<string, EncodedValue> = {};
+    for (const f of fields) set[f.name] = encodeValue(maskValue(strategyOf(f), null));
+    return [{ ...base, set, keys: rows.map(keyOf) }];
+  }
+  return rows.map((row) => ({ ...base, set: Object.fromEntries(fields.map((f) => [f.name, valueOf(f, row)])), keys: [keyOf(row)] }));
 }
 
 function orderDeletes(options: PlanErasureOptions, connection: string, deletes: Map<string, ErasureOperation>): ErasureOperation[] {

@@ -74,7 +74,7 @@ export function progressReporter(enabled: boolean | undefined): RunRequestInput[
           : event.phase === 'system'
             ? `${event.connection}: ${event.status}`
             : event.message;
-    const line = `opendpo: ${text}`.slice(0, (process.stderr.columns ?? 80) - 1);
+    const line = `opendpo: ${text}`.slice(0, (process.stderr.columns || 80) - 1);
     process.stderr.write(`\r${line}${' '.repeat(Math.max(0, last.length - line.length))}`);
     last = line;
     if (event.phase === 'done') process.stderr.write('\n');

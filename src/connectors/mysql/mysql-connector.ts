@@ -1,0 +1,207 @@
+/**
+ * MySQL 8 and MariaDB 10.3+ through a mysql2 pool (ADR 0011). Statements run as server-side
+ * prepared statements (`execute`), so values travel apart from the SQL text. A TableRef's
+ * schema is a database on the same server; without one, the database of the URL.
+ */
+import mysql from 'mysql2/promise';
+import type { Row, TableRef, TableShape, Value } from '../connector.js';
+import { SqlConnector, type SqlEngine, type SqlTransactionConnection } from '../sql/sql-connector.js';
+import type { SqlDialect } from '../sql/statement-sql.js';
+import { classifyNetworkError, errorCode, errorMessage, type ErrorClass } from '../sql/target-errors.js';
+
+export const MYSQL_DIALECT: SqlDialect = {
+  type: 'mysql',
+  maxParameters: 65535,
+  rowValueIn: 'list',
+  bind: (value: Value) => {
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    if (typeof value === 'bigint') return value.toString();
+    if (value instanceof Uint8Array && !Buffer.isBuffer(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    return value;
+  },
+};
+
+/** Server error codes (dev.mysql.com/doc/mysql-errors, mariadb.com/kb/en/mariadb-error-codes) and what they mean to a request. */
+const INVALID: Record<string, string> = {
+  ER_NO_SUCH_TABLE: 'the table does not exist',
+  ER_BAD_FIELD_ERROR: 'a column does not exist',
+  ER_BAD_DB_ERROR: 'the database (schema) does not exist',
+  ER_DUP_ENTRY: 'a unique constraint is violated',
+  ER_ROW_IS_REFERENCED: 'a foreign key constraint is violated (the row is referenced)',
+  ER_ROW_IS_REFERENCED_2: 'a foreign key constraint is violated (the row is referenced)',
+  ER_NO_REFERENCED_ROW: 'a foreign key constraint is violated (no referenced row)',
+  ER_NO_REFERENCED_ROW_2: 'a foreign key constraint is violated (no referenced row)',
+  ER_BAD_NULL_ERROR: 'a NOT NULL constraint is violated',
+  ER_DATA_TOO_LONG: 'a value is too long for its column',
+  ER_TRUNCATED_WRONG_VALUE: 'a value does not match the column type',
+  ER_TRUNCATED_WRONG_VALUE_FOR_FIELD: 'a value does not match the column type',
+  ER_WARN_DATA_OUT_OF_RANGE: 'a number is out of range for its column',
+  ER_CHECK_CONSTRAINT_VIOLATED: 'a check constraint is violated',
+  ER_CONSTRAINT_FAILED: 'a check constraint is violated',
+  ER_TABLEACCESS_DENIED_ERROR: 'permission denied on the table',
+  ER_COLUMNACCESS_DENIED_ERROR: 'permission denied on a column',
+  ER_DBACCESS_DENIED_ERROR: 'permission denied on the database',
+  ER_OPTION_PREVENTS_STATEMENT: 'the server is read-only',
+};
+const UNAVAILABLE: Record<string, string> = {
+  PROTOCOL_CONNECTION_LOST: 'the connection was lost',
+  PROTOCOL_SEQUENCE_TIMEOUT: 'the server did not answer in time',
+  PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR: 'the connection was lost',
+  PROTOCOL_ENQUEUE_AFTER_QUIT: 'the connection is closed',
+  ER_CON_COUNT_ERROR: 'too many connections',
+  ER_TOO_MANY_USER_CONNECTIONS: 'too many connections',
+  ER_LOCK_WAIT_TIMEOUT: 'a lock could not be obtained in time',
+  ER_LOCK_DEADLOCK: 'a deadlock',
+  ER_SERVER_SHUTDOWN: 'the server is shutting down',
+  ER_CONNECTION_KILLED: 'the server ended the connection',
+  ER_QUERY_INTERRUPTED: 'the statement was interrupted',
+  ER_STATEMENT_TIMEOUT: 'the statement timed out',
+  ER_ACCESS_DENIED_ERROR: 'authentication failed',
+  ER_HOST_NOT_PRIVILEGED: 'this host may not connect',
+  ER_CLIENT_INTERACTION_TIMEOUT: 'the server closed an idle connection',
+};
+
+export function classifyMysqlError(err: unknown): ErrorClass | undefined {
+  const network = classifyNetworkError(err);
+  if (network) return network;
+  const code = errorCode(err);
+  if (code !== undefined && INVALID[code]) return { kind: 'invalid', reason: `${INVALID[code]} (${code})` };
+  if (code !== undefined && UNAVAILABLE[code]) return { kind: 'unavailable', reason: `${UNAVAILABLE[code]} (${code})` };
+  if ((err as { fatal?: unknown })?.fatal === true) return { kind: 'unavailable', reason: `the connection failed (${code ?? 'fatal'})` };
+  if (/closed state|connection is closed|Pool is closed/i.test(errorMessage(err))) return { kind: 'unavailable', reason: 'the connection is closed' };
+  const sqlState = (err as { sqlState?: unknown })?.sqlState;
+  if (typeof sqlState === 'string' && code !== undefined) {
+    if (sqlState.startsWith('08')) return { kind: 'unavailable', reason: `the connection failed (${code})` };
+    if (sqlState !== '00000') return { kind: 'invalid', reason: `the statement failed (${code})` };
+  }
+  return undefined;
+}
+
+export interface MysqlOptions {
+  host: string;
+  port: number;
+  user?: string;
+  password?: string;
+  database?: string;
+  ssl?: boolean;
+  label: string;
+}
+
+type Executor = Pick<mysql.Pool, 'execute'>;
+
+async function runQuery(db: Executor, query: { sql: string; parameters: readonly unknown[] }, reader: boolean) {
+  const [result] = await db.execute(query.sql, query.parameters as mysql.ExecuteValues[]);
+  if (reader) return { rows: result as Row[], affected: 0 };
+  return { rows: [], affected: (result as mysql.ResultSetHeader).affectedRows };
+}
+
+export async function openMysqlConnector(options: MysqlOptions): Promise<SqlConnector> {
+  const pool = mysql.createPool({
+    host: options.host,
+    port: options.port,
+    user: options.user,
+    password: options.password,
+    database: options.database,
+    ...(options.ssl ? { ssl: { rejectUnauthorized: true } } : {}),
+    connectionLimit: 5,
+    connectTimeout: 10_000,
+    enableKeepAlive: true,
+    // Large integers and decimals as strings rather than rounded numbers; dates in UTC.
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    decimalNumbers: false,
+    timezone: 'Z',
+    // Each distinct chunk size is its own prepared statement: keep the per-connection cache
+    // well under the server's max_prepared_stmt_count.
+    maxPreparedStatements: 64,
+    multipleStatements: false,
+  });
+  // An idle connection the server drops must not crash the process: the next query reports it.
+  pool.pool.on('connection', (conn) => conn.on('error', () => {}));
+  let defaultSchema: string | undefined;
+  try {
+    const [rows] = await pool.query('select database() as db');
+    defaultSchema = (rows as Array<{ db: string | null }>)[0]?.db ?? undefined;
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw err;
+  }
+  const engine: SqlEngine = {
+    dialect: MYSQL_DIALECT,
+    label: options.label,
+    defaultSchema,
+    classify: classifyMysqlError,
+    execute: (query, reader) => runQuery(pool, query, reader),
+    async acquire(): Promise<SqlTransactionConnection> {
+      const conn = await pool.getConnection();
+      return {
+        execute: (query, reader) => runQuery(conn, query, reader),
+        begin: () => conn.beginTransaction(),
+        commit: () => conn.commit(),
+        rollback: () => conn.rollback(),
+        async release(broken) {
+          if (broken) conn.destroy();
+          else conn.release();
+        },
+      };
+    },
+    introspect: (schemas) => introspectMysql(pool, defaultSchema, schemas),
+    close: () => pool.end(),
+  };
+  return new SqlConnector(engine);
+}
+
+async function introspectMysql(pool: mysql.Pool, defaultSchema: string | undefined, schemas: Array<string | undefined>): Promise<TableShape[]> {
+  const names = [...new Set(schemas.map((s) => s ?? defaultSchema).filter((s): s is string => s !== undefined))];
+  if (names.length === 0) return [];
+  const marks = names.map(() => '?').join(', ');
+  const norm = (schema: string) => (schema === defaultSchema ? undefined : schema);
+  const [tables] = await pool.query(
+    `select table_schema as s, table_name as t from information_schema.tables
+      where table_type = 'BASE TABLE' and table_schema in (${marks}) order by table_schema, table_name`,
+    names,
+  );
+  const [columns] = await pool.query(
+    `select table_schema as s, table_name as t, column_name as c, data_type as type, is_nullable as nullable
+       from information_schema.columns where table_schema in (${marks}) order by table_schema, table_name, ordinal_position`,
+    names,
+  );
+  const [keys] = await pool.query(
+    `select table_schema as s, table_name as t, constraint_name as k, column_name as c,
+            referenced_table_schema as rs, referenced_table_name as rt, referenced_column_name as rc
+       from information_schema.key_column_usage
+      where table_schema in (${marks}) and (constraint_name = 'PRIMARY' or referenced_table_name is not null)
+      order by table_schema, table_name, constraint_name, ordinal_position`,
+    names,
+  );
+  const shapes = new Map<string, TableShape>();
+  const id = (s: string, t: string) => `${s}\u0000${t}`;
+  for (const row of tables as Array<{ s: string; t: string }>) {
+    const schema = norm(row.s);
+    shapes.set(id(row.s, row.t), { ...(schema === undefined ? {} : { schema }), name: row.t, columns: [], primaryKey: [], foreignKeys: [] });
+  }
+  for (const row of columns as Array<{ s: string; t: string; c: string; type: string; nullable: string }>) {
+    shapes.get(id(row.s, row.t))?.columns.push({ name: row.c, type: row.type.toLowerCase(), nullable: row.nullable === 'YES' });
+  }
+  const foreign = new Map<string, { shape: TableShape; columns: string[]; references: TableRef & { columns: string[] } }>();
+  for (const row of keys as Array<{ s: string; t: string; k: string; c: string; rs: string | null; rt: string | null; rc: string | null }>) {
+    const shape = shapes.get(id(row.s, row.t));
+    if (shape === undefined) continue;
+    if (row.k === 'PRIMARY' && row.rt === null) {
+      shape.primaryKey.push(row.c);
+      continue;
+    }
+    if (row.rt === null || row.rc === null) continue;
+    const fkId = `${id(row.s, row.t)}\u0000${row.k}`;
+    let fk = foreign.get(fkId);
+    if (fk === undefined) {
+      const refSchema = norm(row.rs ?? row.s);
+      fk = { shape, columns: [], references: { ...(refSchema === undefined ? {} : { schema: refSchema }), name: row.rt, columns: [] } };
+      foreign.set(fkId, fk);
+    }
+    fk.columns.push(row.c);
+    fk.references.columns.push(row.rc);
+  }
+  for (const fk of foreign.values()) fk.shape.foreignKeys.push({ columns: fk.columns, references: fk.references });
+  return [...shapes.values()];
+}

@@ -1,0 +1,185 @@
+/**
+ * PostgreSQL through a pg Pool. Statements outside a transaction take any pooled connection;
+ * a transaction holds one. Tables may live in any schema: a TableRef without a schema means
+ * the connection's current_schema() (usually public), and foreign keys are read from
+ * pg_catalog so that they are found across schemas too.
+ */
+import pg from 'pg';
+import type { Row, TableRef, TableShape, Value } from '../connector.js';
+import { SqlConnector, type SqlEngine, type SqlTransactionConnection } from '../sql/sql-connector.js';
+import type { SqlDialect } from '../sql/statement-sql.js';
+import { classifyNetworkError, errorCode, errorMessage, type ErrorClass } from '../sql/target-errors.js';
+
+export const POSTGRES_DIALECT: SqlDialect = {
+  type: 'postgres',
+  maxParameters: 65535,
+  rowValueIn: 'list',
+  bind: (value: Value) => value,
+};
+
+/** SQLSTATE codes (postgresql.org/docs/current/errcodes-appendix.html) and what they mean to a request. */
+const INVALID: Record<string, string> = {
+  '42P01': 'the table does not exist',
+  '42703': 'a column does not exist',
+  '3F000': 'the schema does not exist',
+  '42501': 'permission denied',
+  '23502': 'a NOT NULL constraint is violated',
+  '23503': 'a foreign key constraint is violated',
+  '23505': 'a unique constraint is violated',
+  '23514': 'a check constraint is violated',
+  '22021': 'a value is not valid text for the database encoding (e.g. a NUL byte)',
+  '22001': 'a value is too long for its column',
+  '22P02': 'a value does not match the column type',
+  '22003': 'a number is out of range for its column',
+  '22007': 'a date or time value is malformed',
+  '22008': 'a date or time value is out of range',
+  '42804': 'a value does not match the column type',
+  '42883': 'a value does not match the column type (no such operator)',
+  '25006': 'the database is read-only',
+};
+const UNAVAILABLE: Record<string, string> = {
+  '57P01': 'the server ended the connection',
+  '57P02': 'the server crashed',
+  '57P03': 'the server is starting up or shutting down',
+  '57014': 'the statement was cancelled or timed out',
+  '53300': 'too many connections',
+  '40001': 'a serialization failure',
+  '40P01': 'a deadlock',
+  '55P03': 'a lock could not be obtained',
+  '28P01': 'authentication failed',
+  '28000': 'authentication failed',
+  '3D000': 'the database does not exist',
+};
+
+export function classifyPostgresError(err: unknown): ErrorClass | undefined {
+  const network = classifyNetworkError(err);
+  if (network) return network;
+  const code = errorCode(err);
+  if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) {
+    const constraint = (err as { constraint?: unknown }).constraint;
+    const named = typeof constraint === 'string' && code.startsWith('23') ? ` ("${constraint}")` : '';
+    if (INVALID[code]) return { kind: 'invalid', reason: `${INVALID[code]}${named} (${code})` };
+    if (UNAVAILABLE[code]) return { kind: 'unavailable', reason: `${UNAVAILABLE[code]} (${code})` };
+    // Connection exceptions, resources, operator intervention: come back later.
+    if (/^(08|53|57|58)/.test(code)) return { kind: 'unavailable', reason: `the server is not available (${code})` };
+    return { kind: 'invalid', reason: `the statement failed (${code})` };
+  }
+  // pg's own errors carry no code: a socket that closed, a pool that waited too long.
+  const message = errorMessage(err);
+  if (/Connection terminated|connection error|not queryable|timeout|Client was closed|Connection ended/i.test(message)) {
+    return { kind: 'unavailable', reason: 'the connection was lost or timed out' };
+  }
+  if (/Cannot use a pool after calling end/i.test(message)) return { kind: 'unavailable', reason: 'the connection is closed' };
+  return undefined;
+}
+
+const noop = () => {};
+
+export interface PostgresOptions {
+  /** postgres:// or postgresql:// connection string; may hold a password, never shown. */
+  url: string;
+  label: string;
+}
+
+async function runQuery(client: pg.Pool | pg.PoolClient, query: { sql: string; parameters: readonly unknown[] }) {
+  const result = await client.query({ text: query.sql, values: query.parameters as unknown[] });
+  return { rows: result.rows as Row[], affected: result.rowCount ?? 0 };
+}
+
+export async function openPostgresConnector(options: PostgresOptions): Promise<SqlConnector> {
+  const pool = new pg.Pool({ connectionString: options.url, max: 5, connectionTimeoutMillis: 10_000, keepAlive: true });
+  // An idle connection the server drops must not crash the process: the next query reports it.
+  pool.on('error', noop);
+  let defaultSchema: string;
+  try {
+    const { rows } = await pool.query<{ schema: string | null }>('select current_schema() as schema');
+    defaultSchema = rows[0]?.schema ?? 'public';
+  } catch (err) {
+    await pool.end().catch(noop);
+    throw err;
+  }
+  const engine: SqlEngine = {
+    dialect: POSTGRES_DIALECT,
+    label: options.label,
+    defaultSchema,
+    classify: classifyPostgresError,
+    execute: (query) => runQuery(pool, query),
+    async acquire(): Promise<SqlTransactionConnection> {
+      const client = await pool.connect();
+      // While we hold it, a connection the server ends reports through the next query.
+      client.on('error', noop);
+      return {
+        execute: (query) => runQuery(client, query),
+        begin: async () => void (await client.query('begin')),
+        commit: async () => void (await client.query('commit')),
+        rollback: async () => void (await client.query('rollback')),
+        async release(broken) {
+          client.removeListener('error', noop);
+          client.release(broken ? new Error('connection lost') : undefined);
+        },
+      };
+    },
+    introspect: (schemas) => introspectPostgres(pool, defaultSchema, schemas),
+    close: () => pool.end(),
+  };
+  return new SqlConnector(engine);
+}
+
+interface TableRow {
+  oid: string;
+  schema: string;
+  name: string;
+}
+
+async function introspectPostgres(pool: pg.Pool, defaultSchema: string, schemas: Array<string | undefined>): Promise<TableShape[]> {
+  const names = schemas.map((s) => s ?? defaultSchema);
+  const norm = (schema: string) => (schema === defaultSchema ? undefined : schema);
+  // Ordinary and partitioned tables; partitions are reached through their parent.
+  const tables = await pool.query<TableRow>(
+    `select c.oid::text as oid, n.nspname as schema, c.relname as name
+       from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where c.relkind in ('r', 'p') and not c.relispartition and n.nspname = any($1::text[])
+      order by n.nspname, c.relname`,
+    [names],
+  );
+  if (tables.rows.length === 0) return [];
+  const oids = tables.rows.map((t) => t.oid);
+  const columns = await pool.query<{ oid: string; name: string; type: string; nullable: boolean }>(
+    `select a.attrelid::text as oid, a.attname as name, pg_catalog.format_type(a.atttypid, null) as type, not a.attnotnull as nullable
+       from pg_catalog.pg_attribute a
+      where a.attrelid = any($1::oid[]) and a.attnum > 0 and not a.attisdropped
+      order by a.attrelid, a.attnum`,
+    [oids],
+  );
+  const constraints = await pool.query<{ oid: string; kind: 'p' | 'f'; columns: string[]; ref_schema: string | null; ref_table: string | null; ref_columns: string[] | null }>(
+    `select con.conrelid::text as oid, con.contype as kind,
+            array(select a.attname from unnest(con.conkey) with ordinality k(attnum, i)
+                    join pg_catalog.pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.attnum order by k.i)::text[] as columns,
+            fn.nspname as ref_schema, fc.relname as ref_table,
+            array(select a.attname from unnest(con.confkey) with ordinality k(attnum, i)
+                    join pg_catalog.pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.attnum order by k.i)::text[] as ref_columns
+       from pg_catalog.pg_constraint con
+       left join pg_catalog.pg_class fc on fc.oid = con.confrelid
+       left join pg_catalog.pg_namespace fn on fn.oid = fc.relnamespace
+      where con.conrelid = any($1::oid[]) and con.contype in ('p', 'f')
+      order by con.conrelid, con.conname`,
+    [oids],
+  );
+  const shapes = new Map<string, TableShape>();
+  for (const t of tables.rows) {
+    const schema = norm(t.schema);
+    shapes.set(t.oid, { ...(schema === undefined ? {} : { schema }), name: t.name, columns: [], primaryKey: [], foreignKeys: [] });
+  }
+  for (const c of columns.rows) shapes.get(c.oid)?.columns.push({ name: c.name, type: c.type.toLowerCase(), nullable: c.nullable });
+  for (const k of constraints.rows) {
+    const shape = shapes.get(k.oid);
+    if (shape === undefined) continue;
+    if (k.kind === 'p') shape.primaryKey = k.columns;
+    else if (k.ref_table !== null && k.ref_schema !== null) {
+      const refSchema = norm(k.ref_schema);
+      const references: TableRef & { columns: string[] } = { ...(refSchema === undefined ? {} : { schema: refSchema }), name: k.ref_table, columns: k.ref_columns ?? [] };
+      shape.foreignKeys.push({ columns: k.columns, references });
+    }
+  }
+  return [...shapes.values()];
+}

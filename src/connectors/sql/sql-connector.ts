@@ -1,0 +1,188 @@
+/**
+ * The part of every SQL connector that does not depend on the database: statements rendered
+ * by Kysely's compilers, long key lists split into chunks, driver errors turned into
+ * TARGET_UNAVAILABLE / TARGET_INVALID naming the connection and the table. Each database folder
+ * (postgres/, mysql/, sqlite/) only supplies an SqlEngine: how to run SQL, how to hold a
+ * transaction on one connection, how to read its catalogue, and which of its errors mean what.
+ */
+import { isOpendpoError } from '../../errors/opendpo-error.js';
+import type {
+  DatabaseConnector,
+  RenderedStatement,
+  Row,
+  Statement,
+  StatementResult,
+  StatementRunner,
+  TableRef,
+  TableShape,
+} from '../connector.js';
+import { chunkStatement, renderStatement, tableLabel, type SqlDialect } from './statement-sql.js';
+import { targetError, type ErrorClassifier, type ErrorContext } from './target-errors.js';
+
+/** Runs SQL on one connection (a transaction's) or on any connection of a pool. */
+export interface SqlSession {
+  /** `reader`: the statement returns rows (a select). */
+  execute(query: RenderedStatement, reader: boolean): Promise<{ rows: Row[]; affected: number }>;
+}
+
+export interface IntrospectOptions {
+  tables?: TableRef[];
+  schemas?: string[];
+}
+
+/** One connection held for a transaction. */
+export interface SqlTransactionConnection extends SqlSession {
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  /** Gives the connection back; `broken`: it lost the server and must not be reused. */
+  release(broken: boolean): Promise<void>;
+}
+
+export interface SqlEngine extends SqlSession {
+  readonly dialect: SqlDialect;
+  readonly label: string;
+  /** The schema a table without one lives in (PostgreSQL current_schema(), MySQL database(), SQLite "main"). */
+  readonly defaultSchema: string | undefined;
+  readonly classify: ErrorClassifier;
+  /** A connection of its own for a transaction (SQLite: the only one, held until released). */
+  acquire(): Promise<SqlTransactionConnection>;
+  /** Tables of the given schemas (undefined: the default schema), schema absent for the default one. */
+  introspect(schemas: Array<string | undefined>): Promise<TableShape[]>;
+  close(): Promise<void>;
+}
+
+export class SqlConnector implements DatabaseConnector {
+  readonly type;
+  readonly label;
+  #closed = false;
+
+  constructor(private readonly engine: SqlEngine) {
+    this.type = engine.dialect.type;
+    this.label = engine.label;
+  }
+
+  /** The schema that `TableRef`s without one, and shapes without one, are in. */
+  get defaultSchema(): string | undefined {
+    return this.engine.defaultSchema;
+  }
+
+  /**
+   * The whole statement as one SQL text, with every tuple. A statement with more than
+   * CHUNK_TUPLES tuples runs as the statements of `renderChunks`, each of this same shape.
+   */
+  render(statement: Statement): RenderedStatement {
+    return renderStatement(this.engine.dialect, statement);
+  }
+
+  /** Exactly the statements `run` sends, in order (none for a statement without tuples). */
+  renderChunks(statement: Statement): RenderedStatement[] {
+    return chunkStatement(this.engine.dialect, statement).map((s) => renderStatement(this.engine.dialect, s));
+  }
+
+  async run(statement: Statement): Promise<StatementResult> {
+    const chunks = chunkStatement(this.engine.dialect, statement);
+    // A write split into chunks is still one statement to the caller: all of it or none.
+    if (chunks.length > 1 && statement.kind !== 'select') {
+      return this.transaction((tx) => tx.run(statement));
+    }
+    return this.#runChunks(this.engine, chunks);
+  }
+
+  async #runChunks(session: SqlSession, chunks: Statement[]): Promise<StatementResult> {
+    const rows: Row[] = [];
+    let affected = 0;
+    for (const chunk of chunks) {
+      const rendered = renderStatement(this.engine.dialect, chunk);
+      let result;
+      try {
+        result = await session.execute(rendered, chunk.kind === 'select');
+      } catch (err) {
+        throw this.#mapError(err, { action: chunk.kind, table: tableLabel(chunk.table) });
+      }
+      if (chunk.kind === 'select') {
+        for (const row of result.rows) rows.push(row);
+      } else {
+        affected += result.affected;
+      }
+    }
+    return { rows, affected };
+  }
+
+  async transaction<T>(fn: (tx: StatementRunner) => Promise<T>): Promise<T> {
+    let conn: SqlTransactionConnection;
+    try {
+      conn = await this.engine.acquire();
+    } catch (err) {
+      throw this.#mapError(err, { action: 'connection' });
+    }
+    let broken = false;
+    try {
+      try {
+        await conn.begin();
+      } catch (err) {
+        throw this.#mapError(err, { action: 'begin' });
+      }
+      const result = await fn({ run: (statement) => this.#runChunks(conn, chunkStatement(this.engine.dialect, statement)) });
+      try {
+        await conn.commit();
+      } catch (err) {
+        throw this.#mapError(err, { action: 'commit' });
+      }
+      return result;
+    } catch (err) {
+      broken = isOpendpoError(err) && err.code === 'TARGET_UNAVAILABLE';
+      // Nothing of a failed transaction is kept (Art. 17 erasure is all-or-nothing per database);
+      // a connection that cannot even roll back is dropped, and the server rolls back on its own.
+      await conn.rollback().catch(() => {
+        broken = true;
+      });
+      throw err;
+    } finally {
+      await conn.release(broken).catch(() => {});
+    }
+  }
+
+  async introspect(options: IntrospectOptions = {}): Promise<TableShape[]> {
+    const isDefault = (schema: string | undefined) => schema === undefined || schema === this.engine.defaultSchema;
+    const norm = (schema: string | undefined) => (isDefault(schema) ? undefined : schema);
+    const wanted = new Set<string | undefined>();
+    if (options.tables !== undefined) {
+      for (const t of options.tables) wanted.add(norm(t.schema));
+    } else {
+      wanted.add(undefined);
+      for (const s of options.schemas ?? []) wanted.add(norm(s));
+    }
+    let shapes: TableShape[];
+    try {
+      shapes = await this.engine.introspect([...wanted]);
+    } catch (err) {
+      throw this.#mapError(err, { action: 'introspection' });
+    }
+    if (options.tables === undefined) return shapes;
+    // Answer each table asked for in the form it was asked (schema written out or not), so the
+    // caller can match its own references; foreign keys keep the normalised form.
+    const byName = new Map(shapes.map((s) => [`${s.schema ?? ''}\u0000${s.name}`, s]));
+    const answer: TableShape[] = [];
+    for (const t of options.tables) {
+      const shape = byName.get(`${norm(t.schema) ?? ''}\u0000${t.name}`);
+      if (shape === undefined) continue;
+      const { schema: _ignored, ...rest } = shape;
+      answer.push(t.schema === undefined ? rest : { ...rest, schema: t.schema });
+    }
+    return answer;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.engine.close();
+  }
+
+  #mapError(err: unknown, context: ErrorContext): unknown {
+    if (isOpendpoError(err)) return err;
+    const cls = this.engine.classify(err);
+    if (cls === undefined) return err;
+    return targetError(this.label, cls, context, err);
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Statements to SQL text and bound parameters, through Kysely's query compilers: every
+ * identifier goes through the dialect's own quoting (`sql.id`), every value through a
+ * placeholder (`sql.val`), so neither a hostile table name nor a hostile identity value can
+ * change what the statement does.
+ *
+ * Nothing here touches a database: a Kysely instance over a DummyDriver only compiles.
+ */
+import {
+  DummyDriver,
+  Kysely,
+  MysqlAdapter,
+  MysqlIntrospector,
+  MysqlQueryCompiler,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type RawBuilder,
+} from 'kysely';
+import type { DatabaseType, KeyFilter, RenderedStatement, Statement, TableRef, Value } from '../connector.js';
+
+/** What differs between the three databases when writing a statement. */
+export interface SqlDialect {
+  readonly type: DatabaseType;
+  /** The most placeholders one statement may carry. */
+  readonly maxParameters: number;
+  /**
+   * How a composite key is matched. PostgreSQL, MySQL 8 and MariaDB 10.3+ take a list of row
+   * values, `(a, b) in ((?, ?), ...)`; SQLite (3.15+) takes row values only against a subquery,
+   * so the list becomes `in (values (?, ?), ...)`.
+   */
+  readonly rowValueIn: 'list' | 'values';
+  /** A value as the driver binds it (e.g. SQLite has no boolean or date type). */
+  bind(value: Value): unknown;
+}
+
+/** Tuples per statement: long IN lists are split so no statement nears the parameter limit. */
+export const CHUNK_TUPLES = 1000;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the compiler never sees a typed schema
+type AnyKysely = Kysely<any>;
+
+const compilers = new Map<DatabaseType, AnyKysely>();
+
+/** A Kysely instance that compiles for the dialect and cannot run anything. */
+export function compilerFor(type: DatabaseType): AnyKysely {
+  let db = compilers.get(type);
+  if (db === undefined) {
+    db = new Kysely({
+      dialect: {
+        createDriver: () => new DummyDriver(),
+        createAdapter: () => (type === 'postgres' ? new PostgresAdapter() : type === 'mysql' ? new MysqlAdapter() : new SqliteAdapter()),
+        createIntrospector: (k) => (type === 'postgres' ? new PostgresIntrospector(k) : type === 'mysql' ? new MysqlIntrospector(k) : new SqliteIntrospector(k)),
+        createQueryCompiler: () => (type === 'postgres' ? new PostgresQueryCompiler() : type === 'mysql' ? new MysqlQueryCompiler() : new SqliteQueryCompiler()),
+      },
+    });
+    compilers.set(type, db);
+  }
+  return db;
+}
+
+const tableSql = (table: TableRef): RawBuilder<unknown> => (table.schema === undefined ? sql.id(table.name) : sql.id(table.schema, table.name));
+
+/** A schema-qualified name for messages: identifiers only, never values. */
+export const tableLabel = (table: TableRef): string => (table.schema === undefined ? table.name : `${table.schema}.${table.name}`);
+
+function whereSql(dialect: SqlDialect, where: KeyFilter): RawBuilder<unknown> {
+  if (where.values.length === 0) return sql`1 = 0`;
+  const bound = (v: Value) => sql.val(dialect.bind(v));
+  if (where.columns.length === 1) {
+    return sql`${sql.id(where.columns[0]!)} in (${sql.join(where.values.map((t) => bound(t[0]!)))})`;
+  }
+  const columns = sql`(${sql.join(where.columns.map((c) => sql.id(c)))})`;
+  const tuples = sql.join(where.values.map((t) => sql`(${sql.join(t.map(bound))})`));
+  return dialect.rowValueIn === 'list' ? sql`${columns} in (${tuples})` : sql`${columns} in (values ${tuples})`;
+}
+
+/** Refuses statements that are bugs of the caller, before any SQL is written. */
+export function checkStatement(statement: Statement): void {
+  const { where } = statement;
+  if (where.columns.length === 0) throw new Error(`a ${statement.kind} statement on ${tableLabel(statement.table)} has no key columns`);
+  for (const tuple of where.values) {
+    if (tuple.length !== where.columns.length) {
+      throw new Error(`a ${statement.kind} statement on ${tableLabel(statement.table)} has a key tuple of ${tuple.length} values for ${where.columns.length} columns`);
+    }
+  }
+  if (statement.kind === 'update' && Object.keys(statement.set).length === 0) {
+    throw new Error(`an update statement on ${tableLabel(statement.table)} sets no column`);
+  }
+}
+
+/** The SQL and parameters of one statement, with all its key tuples. */
+export function renderStatement(dialect: SqlDialect, statement: Statement): RenderedStatement {
+  checkStatement(statement);
+  const table = tableSql(statement.table);
+  const where = whereSql(dialect, statement.where);
+  let query: RawBuilder<unknown>;
+  switch (statement.kind) {
+    case 'select': {
+      const columns = statement.columns.length === 0 ? sql`*` : sql.join(statement.columns.map((c) => sql.id(c)));
+      query = sql`select ${columns} from ${table} where ${where}`;
+      break;
+    }
+    case 'update': {
+      const set = sql.join(Object.entries(statement.set).map(([column, value]) => sql`${sql.id(column)} = ${sql.val(dialect.bind(value))}`));
+      query = sql`update ${table} set ${set} where ${where}`;
+      break;
+    }
+    case 'delete':
+      query = sql`delete from ${table} where ${where}`;
+      break;
+  }
+  const compiled = query.compile(compilerFor(dialect.type));
+  return { sql: compiled.sql, parameters: compiled.parameters };
+}
+
+/** The identity of a key value across drivers, to drop repeated tuples. */
+function valueKey(value: Value): string {
+  if (value instanceof Date) return `d:${value.toISOString()}`;
+  if (value instanceof Uint8Array) return `b:${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
+  if (value === null) return 'n';
+  return `${typeof value}:${String(value)}`;
+}
+
+/**
+ * The statement as it runs: repeated tuples dropped (a row is never read twice, an update never
+ * counted twice), then split into statements of at most CHUNK_TUPLES tuples and well under the
+ * dialect's parameter limit. A statement without tuples gives no statement at all.
+ */
+export function chunkStatement(dialect: SqlDialect, statement: Statement): Statement[] {
+  checkStatement(statement);
+  const seen = new Set<string>();
+  const values: Value[][] = [];
+  for (const tuple of statement.where.values) {
+    const k = JSON.stringify(tuple.map(valueKey));
+    if (seen.has(k)) continue;
+    seen.add(k);
+    values.push(tuple);
+  }
+  const setCount = statement.kind === 'update' ? Object.keys(statement.set).length : 0;
+  const perTuple = statement.where.columns.length;
+  const size = Math.max(1, Math.min(CHUNK_TUPLES, Math.floor((dialect.maxParameters - setCount) / perTuple)));
+  const chunks: Statement[] = [];
+  for (let i = 0; i < values.length; i += size) {
+    chunks.push({ ...statement, where: { columns: statement.where.columns, values: values.slice(i, i + size) } });
+  }
+  return chunks;
+}

@@ -1,0 +1,192 @@
+/**
+ * SQLite through better-sqlite3: one connection to a database file that must already exist
+ * (a typo in a path must not create an empty database and report that the person has no data).
+ * better-sqlite3 is synchronous and has one connection, so a transaction holds a lock that
+ * statements from outside it wait for: they never slip into someone else's transaction.
+ * A TableRef's schema is an attached database name; "main" is the default.
+ */
+import SqliteDatabase from 'better-sqlite3';
+import type { Row, TableShape, Value } from '../connector.js';
+import { SqlConnector, type SqlEngine, type SqlTransactionConnection } from '../sql/sql-connector.js';
+import type { SqlDialect } from '../sql/statement-sql.js';
+import { errorCode, errorMessage, type ErrorClass } from '../sql/target-errors.js';
+
+export const SQLITE_DIALECT: SqlDialect = {
+  type: 'sqlite',
+  // SQLITE_MAX_VARIABLE_NUMBER since SQLite 3.32.
+  maxParameters: 32766,
+  rowValueIn: 'values',
+  // SQLite has no boolean or date type: booleans are 0/1 and dates ISO 8601 text, as applications store them.
+  bind: (value: Value) => {
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    if (value instanceof Date) return value.toISOString();
+    if (value instanceof Uint8Array && !Buffer.isBuffer(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    return value;
+  },
+};
+
+export function classifySqliteError(err: unknown): ErrorClass | undefined {
+  const code = errorCode(err);
+  const message = errorMessage(err);
+  if (code === undefined) {
+    if (/database connection is not open/i.test(message)) return { kind: 'unavailable', reason: 'the database is closed' };
+    return undefined;
+  }
+  if (!code.startsWith('SQLITE_')) return undefined;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return { kind: 'unavailable', reason: `the database is locked by another process (${code})` };
+  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_FULL' || code === 'SQLITE_PROTOCOL') {
+    return { kind: 'unavailable', reason: `the database file cannot be read or written (${code})` };
+  }
+  if (code.startsWith('SQLITE_CONSTRAINT')) {
+    const what = code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ? 'a foreign key' : code === 'SQLITE_CONSTRAINT_NOTNULL' ? 'a NOT NULL' : code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? 'a unique' : 'a';
+    return { kind: 'invalid', reason: `${what} constraint is violated (${code})` };
+  }
+  // SQLite's own messages for these name only identifiers ("no such table: order"), never a bound value.
+  if (/^no such (table|column)/.test(message)) return { kind: 'invalid', reason: `${message.split('\n')[0]!.slice(0, 200)} (${code})` };
+  if (code.startsWith('SQLITE_READONLY')) return { kind: 'invalid', reason: `the database is read-only (${code})` };
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return { kind: 'unavailable', reason: `the file is not a readable SQLite database (${code})` };
+  return { kind: 'invalid', reason: `the statement failed (${code})` };
+}
+
+export interface SqliteOptions {
+  /** A file path, or ":memory:". */
+  file: string;
+  label: string;
+  /** How long a statement waits for another process's lock before TARGET_UNAVAILABLE (default 5 s). */
+  busyTimeoutMs?: number;
+}
+
+/** A queue of one: the connection is either free or held by one transaction. */
+class Lock {
+  #tail: Promise<void> = Promise.resolve();
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((resolve) => (release = resolve));
+    const ready = this.#tail.then(() => release);
+    this.#tail = this.#tail.then(() => next);
+    return ready;
+  }
+}
+
+export async function openSqliteConnector(options: SqliteOptions): Promise<SqlConnector> {
+  const memory = options.file === ':memory:';
+  const db = new SqliteDatabase(options.file, { fileMustExist: !memory });
+  try {
+    // Fails here, not at the first request, when the file is not a SQLite database.
+    db.prepare('select count(*) from sqlite_master').get();
+    // Declared foreign keys hold while opendpo writes, as the application meant them to.
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const lock = new Lock();
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  const prepare = (text: string) => {
+    let stmt = cache.get(text);
+    if (stmt === undefined) {
+      stmt = db.prepare(text);
+      if (cache.size >= 64) cache.delete(cache.keys().next().value!);
+      cache.set(text, stmt);
+    }
+    return stmt;
+  };
+  const run = (query: { sql: string; parameters: readonly unknown[] }, reader: boolean) => {
+    const stmt = prepare(query.sql);
+    if (reader) return { rows: stmt.all(...query.parameters) as Row[], affected: 0 };
+    return { rows: [], affected: stmt.run(...query.parameters).changes };
+  };
+  const engine: SqlEngine = {
+    dialect: SQLITE_DIALECT,
+    label: options.label,
+    defaultSchema: 'main',
+    classify: classifySqliteError,
+    async execute(query, reader) {
+      const release = await lock.acquire();
+      try {
+        return run(query, reader);
+      } finally {
+        release();
+      }
+    },
+    async acquire(): Promise<SqlTransactionConnection> {
+      const release = await lock.acquire();
+      return {
+        execute: async (query, reader) => run(query, reader),
+        // IMMEDIATE: take the write lock now, so a busy database fails before anything is read.
+        begin: async () => void db.exec('begin immediate'),
+        commit: async () => void db.exec('commit'),
+        rollback: async () => {
+          if (db.inTransaction) db.exec('rollback');
+        },
+        release: async () => release(),
+      };
+    },
+    async introspect(schemas) {
+      const release = await lock.acquire();
+      try {
+        return introspectSqlite(db, schemas);
+      } finally {
+        release();
+      }
+    },
+    async close() {
+      const release = await lock.acquire();
+      try {
+        db.close();
+      } finally {
+        release();
+      }
+    },
+  };
+  return new SqlConnector(engine);
+}
+
+function introspectSqlite(db: SqliteDatabase.Database, schemas: Array<string | undefined>): TableShape[] {
+  const shapes: TableShape[] = [];
+  for (const schema of new Set(schemas.map((s) => s ?? 'main'))) {
+    const quoted = `"${schema.replace(/"/g, '""')}"`;
+    const tables = db.prepare(`select name from ${quoted}.sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' order by name`).all() as Array<{ name: string }>;
+    for (const { name } of tables) {
+      const info = db.prepare('select name, type, "notnull" as not_null, pk from pragma_table_info(?, ?) order by cid').all(name, schema) as Array<{
+        name: string;
+        type: string;
+        not_null: number;
+        pk: number;
+      }>;
+      const primaryKey = info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+      const fkRows = db.prepare('select id, seq, "table" as ref, "from" as col, "to" as refcol from pragma_foreign_key_list(?, ?) order by id, seq').all(name, schema) as Array<{
+        id: number;
+        seq: number;
+        ref: string;
+        col: string;
+        refcol: string | null;
+      }>;
+      const byId = new Map<number, { columns: string[]; ref: string; refColumns: Array<string | null> }>();
+      for (const r of fkRows) {
+        let fk = byId.get(r.id);
+        if (fk === undefined) byId.set(r.id, (fk = { columns: [], ref: r.ref, refColumns: [] }));
+        fk.columns.push(r.col);
+        fk.refColumns.push(r.refcol);
+      }
+      const foreignKeys = [...byId.values()].map((fk) => {
+        // REFERENCES parent without columns means the parent's primary key.
+        const refColumns = fk.refColumns.every((c) => c !== null)
+          ? (fk.refColumns as string[])
+          : (db.prepare('select name from pragma_table_info(?, ?) where pk > 0 order by pk').all(fk.ref, schema) as Array<{ name: string }>).map((c) => c.name);
+        // SQLite foreign keys never leave their database file.
+        return { columns: fk.columns, references: { ...(schema === 'main' ? {} : { schema }), name: fk.ref, columns: refColumns } };
+      });
+      shapes.push({
+        ...(schema === 'main' ? {} : { schema }),
+        name,
+        // SQLite lets a non-integer primary key hold NULL (a legacy quirk); applications treat keys as required.
+        columns: info.map((c) => ({ name: c.name, type: c.type.toLowerCase(), nullable: c.not_null === 0 && c.pk === 0 })),
+        primaryKey,
+        foreignKeys,
+      });
+    }
+  }
+  return shapes;
+}

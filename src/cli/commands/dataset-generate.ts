@@ -1,0 +1,129 @@
+/**
+ * `opendpo dataset generate --url URL [--schema S ...] [--key K] [--system ID] [--out FILE] [--force]`:
+ * reads a database's tables, columns, primary and foreign keys, and writes a first dataset in
+ * opendpo's format, every guess marked as a suggestion for a person to confirm. Reads only:
+ * nothing is written to the database.
+ */
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { parse } from 'yaml';
+import { databaseTypeOf, openDatabaseConnector, sqliteFileOf } from '../../connectors/open-database-connector.js';
+import { datasetKeyFrom, generateDataset, type GeneratedDataset } from '../../dataset/generate/generate-dataset.js';
+import { writeDatasetYaml } from '../../dataset/generate/write-dataset-yaml.js';
+import { DatasetFileSchema, DatasetKey } from '../../dataset/schema.js';
+import { OpendpoError } from '../../errors/opendpo-error.js';
+import { Id } from '../../register/schema.js';
+import { action } from '../action.js';
+
+export interface DatasetGenerateFlags {
+  url: string;
+  schema?: string[];
+  key?: string;
+  system?: string;
+  out?: string;
+  force?: boolean;
+}
+
+export interface DatasetGenerateResult {
+  yaml: string;
+  dataset: GeneratedDataset;
+  /** Where the tables were read, safe to show. */
+  source: string;
+}
+
+/** The name a --url connection goes by in messages. */
+const CONNECTION_NAME = '--url';
+
+function defaultKey(url: string): string {
+  if (url.startsWith('sqlite:')) return datasetKeyFrom(path.basename(sqliteFileOf(url)));
+  try {
+    return datasetKeyFrom(decodeURIComponent(new URL(url).pathname.replace(/^\//, '')));
+  } catch {
+    return 'dataset';
+  }
+}
+
+/** Reads the database and builds the dataset; writes --out when given (refusing to overwrite without --force). */
+export async function datasetGenerate(flags: DatasetGenerateFlags): Promise<DatasetGenerateResult> {
+  const key = flags.key ?? defaultKey(flags.url);
+  if (!DatasetKey.safeParse(key).success) throw new OpendpoError('INVALID_INPUT', `--key must be lowercase letters, digits, "_" and "-" (e.g. "shop"), not "${key}"`);
+  if (flags.system !== undefined && !Id.safeParse(flags.system).success) {
+    throw new OpendpoError('INVALID_INPUT', `--system must be a system id of the register (systems.yaml), not "${flags.system}"`);
+  }
+  const connector = await openDatabaseConnector({ name: CONNECTION_NAME, type: databaseTypeOf(flags.url) ?? 'postgres', url: flags.url });
+  let tables;
+  try {
+    tables = await connector.introspect({ schemas: flags.schema ?? [] });
+  } finally {
+    await connector.close();
+  }
+  if (tables.length === 0) {
+    const where = flags.schema?.length ? `the default schema or ${flags.schema.join(', ')}` : 'the default schema (add --schema for others)';
+    throw new OpendpoError('NOT_FOUND', `${connector.label}: no table in ${where}`);
+  }
+  const dataset = generateDataset(tables, { key, ...(flags.system === undefined ? {} : { system: flags.system }) });
+  const yaml = writeDatasetYaml(dataset, { source: connector.label });
+  // What we write must be what the loader accepts: a failure here is our bug, not the user's.
+  const check = DatasetFileSchema.safeParse(parse(yaml));
+  if (!check.success) throw new Error(`dataset generate produced a dataset the format refuses: ${check.error.message}`);
+  if (flags.out !== undefined) await writeOut(flags.out, yaml, flags.force === true);
+  return { yaml, dataset, source: connector.label };
+}
+
+/** Whole or nothing: a temporary file renamed into place, never a half-written dataset. */
+async function writeOut(out: string, content: string, force: boolean): Promise<void> {
+  const fail = (err: unknown): never => {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new OpendpoError('INVALID_INPUT', `${out} already exists: choose another --out, or add --force to replace it`);
+    throw new OpendpoError('INVALID_INPUT', `cannot write --out ${out} (${code ?? 'error'})`, undefined, { cause: err });
+  };
+  if (!force) {
+    // wx: created only if absent, atomically; removed again if the write fails halfway.
+    try {
+      await writeFile(out, content, { flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') await rm(out, { force: true }).catch(() => {});
+      fail(err);
+    }
+    return;
+  }
+  const temp = path.join(path.dirname(out), `.${path.basename(out)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, content, { flag: 'wx' });
+    await rename(temp, out);
+  } catch (err) {
+    await rm(temp, { force: true }).catch(() => {});
+    fail(err);
+  }
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function addDatasetGenerateCommand(parent: Command): void {
+  parent
+    .command('generate')
+    .description('Write a first dataset from a database: tables, columns, keys, references from foreign keys, and suggested data categories, identities and other-person references to confirm')
+    .requiredOption('--url <url>', 'postgres://..., mysql://... (or mariadb://...), sqlite:PATH')
+    .option('--schema <schema>', 'also read this PostgreSQL schema or MySQL database (repeatable)', collect)
+    .option('--key <key>', 'the dataset key (default: from the database name)')
+    .option('--system <id>', 'the register system (systems.yaml id) the dataset describes')
+    .option('--out <file>', 'write the dataset to this file instead of standard output')
+    .option('--force', 'replace --out if it exists')
+    .action(
+      action(async (flags: DatasetGenerateFlags) => {
+        const result = await datasetGenerate(flags);
+        if (flags.out === undefined) {
+          process.stdout.write(result.yaml);
+          return 0;
+        }
+        const collections = result.dataset.collections.length;
+        const flagged = result.dataset.collections.flatMap((c) => c.fields.flatMap((f) => f.references)).filter((r) => r.otherSubject).length;
+        process.stderr.write(
+          `opendpo: wrote ${flags.out}: ${collections} collections from ${result.source}; review the suggestions${flagged > 0 ? `, and confirm ${flagged} reference(s) to other people` : ''}\n`,
+        );
+        return 0;
+      }),
+    );
+}

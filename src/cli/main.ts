@@ -10,6 +10,7 @@ import { addRegisterExportCommand } from './commands/register-export.js';
 import { addRegisterLintCommand } from './commands/register-lint.js';
 import { addRegisterPublishCommand } from './commands/register-publish.js';
 import { addServeCommand } from './commands/serve.js';
+import { addDatasetGenerateCommand } from './commands/dataset-generate.js';
 import { addDsrAccessCommand } from './commands/dsr/access.js';
 import { addDsrEraseCommand } from './commands/dsr/erase.js';
 import { addDsrExportCommand } from './commands/dsr/export.js';
@@ -39,6 +40,9 @@ addRegisterPublishCommand(register);
 
 const notice = program.command('notice').description('The privacy notice generated from the register (Art. 13-14)');
 addNoticeRenderCommand(notice);
+
+const dataset = program.command('dataset').description('Datasets: what each system holds about people, and how a request finds it');
+addDatasetGenerateCommand(dataset);
 
 const dsr = program
   .command('dsr')

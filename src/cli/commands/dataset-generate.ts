@@ -105,14 +105,19 @@ export function addDatasetGenerateCommand(parent: Command): void {
   parent
     .command('generate')
     .description('Write a first dataset from a database: tables, columns, keys, references from foreign keys, and suggested data categories, identities and other-person references to confirm')
-    .requiredOption('--url <url>', 'postgres://..., mysql://... (or mariadb://...), sqlite:PATH')
+    .option('--url <url>', 'postgres://..., mysql://... (or mariadb://...), sqlite:PATH')
+    .option('--url-env <name>', 'read the URL from this environment variable (keeps a password out of the shell history and `ps`)')
     .option('--schema <schema>', 'also read this PostgreSQL schema or MySQL database (repeatable)', collect)
     .option('--key <key>', 'the dataset key (default: from the database name)')
     .option('--system <id>', 'the register system (systems.yaml id) the dataset describes')
     .option('--out <file>', 'write the dataset to this file instead of standard output')
     .option('--force', 'replace --out if it exists')
     .action(
-      action(async (flags: DatasetGenerateFlags) => {
+      action(async (options: Omit<DatasetGenerateFlags, 'url'> & { url?: string; urlEnv?: string }) => {
+        if ((options.url === undefined) === (options.urlEnv === undefined)) throw new OpendpoError('INVALID_INPUT', 'give the database as --url URL or --url-env VARIABLE (one of them)');
+        const url = options.url ?? process.env[options.urlEnv!];
+        if (url === undefined || url === '') throw new OpendpoError('INVALID_INPUT', `the environment variable ${options.urlEnv} is not set`);
+        const flags: DatasetGenerateFlags = { ...options, url };
         const result = await datasetGenerate(flags);
         if (flags.out === undefined) {
           process.stdout.write(result.yaml);

@@ -81,6 +81,7 @@ describe('opendpo dsr on the example shop', () => {
     const r = await dsr(['erase', '--identity', ALICE, '--datasets', DATASETS]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/shop\.invoice: 2 row\(s\) kept — legal hold Art\. 17\(3\)\(b\)/);
+    expect(r.stderr).toMatch(/shop\.orders: total_cents kept on 2 row\(s\) — legal hold Art\. 17\(3\)\(b\)/);
     expect(r.stderr).toMatch(/shop\.address: 0 row\(s\) masked, 2 deleted/);
     expect(JSON.stringify(shopRows('customer'))).not.toContain('alice');
     const id = /request ([0-9a-f-]{36})/.exec(r.stderr)![1]!;

@@ -29,10 +29,16 @@ export function addDsrEraseCommand(parent: Command): void {
         printSummary([
           ...outcomeLines(outcome),
           ...[...byCollection].map(([c, n]) => `${c}: ${n.masked} row(s) masked, ${n.deleted} deleted`),
-          ...outcome.kept.map(
-            (k) =>
-              `${k.node}: ${k.rows} row(s) kept — ${k.reason === 'legal-hold' ? `legal hold ${k.hold?.article ?? ''}: ${k.hold?.reason ?? ''}${k.fields ? ` (fields ${k.fields.join(', ')})` : ''}` : k.reason === 'shared' ? 'other people\'s records lead to them' : 'still referenced by rows outside the request (masked instead of deleted)'}`,
-          ),
+          ...outcome.kept.map((k) => {
+            const what = k.fields ? `${k.fields.join(', ')} kept on ${k.rows} row(s)` : `${k.rows} row(s) kept`;
+            const why =
+              k.reason === 'legal-hold'
+                ? `legal hold ${k.hold?.article ?? ''}: ${k.hold?.reason ?? ''}`
+                : k.reason === 'shared'
+                  ? 'other people\'s records lead to them'
+                  : 'still referenced by rows outside the request (masked instead of deleted)';
+            return `${k.node}: ${what} — ${why}`;
+          }),
         ]);
         return 0;
       } finally {

@@ -116,6 +116,46 @@ describe.runIf(postgres)('the Fides example in PostgreSQL, through the Fides imp
     expect(JSON.stringify(steps)).not.toContain('customer-1@example.com');
   });
 
+  it('finds rows in another schema (backup_schema) through a dataset that names it', async () => {
+    const at = { file: 'backup.yaml', line: 1, column: 1 };
+    const f = (name: string, extra: object = {}) => ({ name, categories: ['system.operations'], primaryKey: false, references: [], readOnly: false, at, ...extra });
+    const backup: Dataset = {
+      key: 'backup',
+      format: 'opendpo',
+      at,
+      collections: [
+        {
+          name: 'customer',
+          schema: 'backup_schema',
+          fields: [
+            f('id', { primaryKey: true }),
+            f('email', { identity: 'email', categories: ['user.contact.email'] }),
+            f('name', { categories: ['user.name'] }),
+            f('address_id', { references: [{ dataset: 'backup', collection: 'address', field: 'id', direction: 'to', otherSubject: false, at }] }),
+          ],
+          erasure: { strategy: 'mask' },
+          skip: false,
+          after: [],
+          eraseAfter: [],
+          at,
+        },
+        { name: 'address', schema: 'backup_schema', fields: [f('id', { primaryKey: true }), f('city', { categories: ['user.contact.address.city'] })], erasure: { strategy: 'mask' }, skip: false, after: [], eraseAfter: [], at },
+      ],
+    };
+    const outcome = await runRequest({
+      kind: 'access',
+      identities: { email: 'customer-500@example.com' },
+      datasets: [...datasets, backup],
+      store,
+      connect: () => openTestConnections([{ name: 'fides', type: 'postgres', url: db.url, datasets: [KEY, 'backup'] }]),
+    });
+    const found = outcome.collected.collections.filter((c) => c.rows.length > 0).map((c) => [`${c.dataset}.${c.collection}`, c.rows]);
+    expect(found).toEqual([
+      ['backup.customer', [{ id: 1, email: 'customer-500@example.com', name: 'Johanna Customer', address_id: '7' }]],
+      ['backup.address', [{ id: 7, city: 'Test Town' }]],
+    ]);
+  });
+
   it('the dry run of an erasure names every statement and writes nothing', async () => {
     const before = await snapshot(db.url);
     const connections = await connect();

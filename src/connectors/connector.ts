@@ -68,6 +68,18 @@ export interface TableShape extends TableRef {
 
 export type DatabaseType = 'postgres' | 'mysql' | 'sqlite';
 
+/**
+ * One step of a search run as a single statement: the rows of `table` whose `seeds` column holds
+ * one of the given values, or whose `into` column holds a value the `column` of an earlier step's
+ * rows holds.
+ */
+export interface SearchStep {
+  table: TableRef;
+  columns: string[];
+  seeds: { column: string; values: Value[] }[];
+  from: { step: number; column: string; into: string }[];
+}
+
 export interface DatabaseConnector extends StatementRunner {
   readonly type: DatabaseType;
   /** A name safe to show (connection name and host, never credentials). */
@@ -79,6 +91,14 @@ export interface DatabaseConnector extends StatementRunner {
   introspect(options?: { tables?: TableRef[]; schemas?: string[] }): Promise<TableShape[]>;
   /** The exact SQL a statement runs as, for dry runs and the evidence (placeholders, never values). */
   render(statement: Statement): RenderedStatement;
+  /**
+   * Optional: runs a whole search (steps in an order where every `from.step` comes first) as one
+   * statement, one round trip instead of one per step; returns each step's rows, in step order.
+   * The request engine uses it when every collection of a search lives on this connection and the
+   * references do not loop; otherwise it runs the steps one by one. Undefined: too large for one
+   * statement on this database (too many values to bind); run the steps one by one.
+   */
+  search?(steps: readonly SearchStep[]): Promise<Row[][] | undefined>;
   /** All statements run by `fn` commit together or not at all. */
   transaction<T>(fn: (tx: StatementRunner) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -252,7 +252,7 @@ async function act(input: RunRequestInput, request: DsrRequest, prepared: Prepar
       startedAt,
       durationMs: c.durationMs,
       status: 'done',
-      note: `${c.statements} statement(s)`,
+      note: c.searchedTogether ? 'one statement searched every collection' : `${c.statements} statement(s)`,
     }));
     await repo.addSteps(request.id, request.attempts, steps);
     for (const c of found.values()) input.onProgress?.({ phase: 'collect', collection: c.node.id, rows: c.rows.size });

@@ -10,13 +10,15 @@ import type {
   DatabaseConnector,
   RenderedStatement,
   Row,
+  SearchStep,
   Statement,
   StatementResult,
   StatementRunner,
   TableRef,
   TableShape,
 } from '../connector.js';
-import { chunkStatement, renderStatement, tableLabel, type SqlDialect } from './statement-sql.js';
+import { renderSearch, splitSearchRows } from './search-sql.js';
+import { CHUNK_TUPLES, chunkStatement, renderStatement, tableLabel, type SqlDialect } from './statement-sql.js';
 import { targetError, type ErrorClassifier, type ErrorContext } from './target-errors.js';
 
 /** Runs SQL on one connection (a transaction's) or on any connection of a pool. */
@@ -107,6 +109,19 @@ export class SqlConnector implements DatabaseConnector {
       }
     }
     return { rows, affected };
+  }
+
+  async search(steps: readonly SearchStep[]): Promise<Row[][] | undefined> {
+    const rendered = renderSearch(this.engine.dialect, steps);
+    // PostgreSQL binds each seed list as one array; elsewhere every value is a parameter.
+    if (rendered.parameters.length > CHUNK_TUPLES) return undefined;
+    let result;
+    try {
+      result = await this.engine.execute(rendered, true);
+    } catch (err) {
+      throw this.#mapError(err, { action: 'select', table: steps.map((s) => tableLabel(s.table)).join(', ') });
+    }
+    return splitSearchRows(steps, rendered.slots, result.rows);
   }
 
   async transaction<T>(fn: (tx: StatementRunner) => Promise<T>): Promise<T> {

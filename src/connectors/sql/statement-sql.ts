@@ -63,7 +63,7 @@ export function compilerFor(type: DatabaseType): AnyKysely {
   return db;
 }
 
-const tableSql = (table: TableRef): RawBuilder<unknown> => (table.schema === undefined ? sql.id(table.name) : sql.id(table.schema, table.name));
+export const tableSql = (table: TableRef): RawBuilder<unknown> => (table.schema === undefined ? sql.id(table.name) : sql.id(table.schema, table.name));
 
 /** A schema-qualified name for messages: identifiers only, never values. */
 export const tableLabel = (table: TableRef): string => (table.schema === undefined ? table.name : `${table.schema}.${table.name}`);

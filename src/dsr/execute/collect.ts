@@ -7,9 +7,9 @@
  * The result is exactly the set of rows reachable from the identities through the followed edges;
  * test/dsr/properties checks this against a naive recursive search.
  */
-import type { DatabaseConnector, Row, TableRef, Value } from '../../connectors/connector.js';
+import type { DatabaseConnector, Row, SearchStep, TableRef, Value } from '../../connectors/connector.js';
 import { isPersonalDataField } from '../../dataset/model.js';
-import type { GraphNode, RequestGraph } from '../plan/graph.js';
+import type { Edge, GraphNode, RequestGraph } from '../plan/graph.js';
 
 export interface CollectedNode {
   node: GraphNode;
@@ -22,6 +22,8 @@ export interface CollectedNode {
   rows: Map<string, Row>;
   statements: number;
   durationMs: number;
+  /** Found by one statement searching every collection at once (see searchAtOnce). */
+  searchedTogether: boolean;
 }
 
 export interface CollectOptions {
@@ -73,8 +75,9 @@ export async function collect(options: CollectOptions): Promise<Map<string, Coll
   for (const id of graph.reachable) {
     const node = graph.nodes.get(id)!;
     const key = options.keyOf(node);
-    collected.set(id, { node, table: tableOf(node), columns: columnsFor(graph, node, key), key, rows: new Map(), statements: 0, durationMs: 0 });
+    collected.set(id, { node, table: tableOf(node), columns: columnsFor(graph, node, key), key, rows: new Map(), statements: 0, durationMs: 0, searchedTogether: false });
   }
+  if (await searchAtOnce(options, collected)) return collected;
 
   // pending[node][field] = values not asked for yet; asked[node][field] = every value asked for.
   const pending = new Map<string, Map<string, Map<string, Value>>>();
@@ -137,4 +140,63 @@ export async function collect(options: CollectOptions): Promise<Map<string, Coll
     }
   }
   return collected;
+}
+
+/**
+ * When every collection the search reaches lives on one database whose connector can run a whole
+ * search as one statement, and the followed references do not loop, the search is one round trip:
+ * the steps in topological order, each taking its parents' values. A DAG walked in that order gives
+ * exactly the fixpoint the loop above computes. Returns false when it does not apply.
+ */
+async function searchAtOnce(options: CollectOptions, collected: Map<string, CollectedNode>): Promise<boolean> {
+  const { graph } = options;
+  const ids = graph.reachable;
+  if (ids.length === 0) return false;
+  const connectors = new Set(ids.map((id) => options.connectorFor(graph.nodes.get(id)!.dataset.key)));
+  const connector = [...connectors][0]!;
+  if (connectors.size !== 1 || connector.search === undefined) return false;
+  const inside = new Set(ids);
+  const edges = graph.edges.filter((e) => inside.has(e.from) && inside.has(e.to));
+  const order = topologicalOrder(ids, edges);
+  if (order === undefined) return false;
+  const index = new Map(order.map((id, i) => [id, i]));
+  const steps: SearchStep[] = order.map((id) => {
+    const c = collected.get(id)!;
+    return {
+      table: c.table,
+      columns: c.columns,
+      seeds: graph.seeds.filter((s) => s.node === id).map((s) => ({ column: s.field, values: [...(options.identities[s.identity] ?? [])] })),
+      from: edges.filter((e) => e.to === id).map((e) => ({ step: index.get(e.from)!, column: e.fromField, into: e.toField })),
+    };
+  });
+  const started = performance.now();
+  const result = await connector.search(steps);
+  if (result === undefined) return false;
+  const duration = performance.now() - started;
+  order.forEach((id, i) => {
+    const c = collected.get(id)!;
+    for (const row of result[i]!) c.rows.set(rowKey(row, c.key, c.columns), row);
+    c.statements = 1;
+    c.durationMs = duration;
+    c.searchedTogether = true;
+  });
+  return true;
+}
+
+/** Kahn's algorithm over the followed edges; undefined when they loop (a self-reference included). */
+function topologicalOrder(ids: readonly string[], edges: readonly Edge[]): string[] | undefined {
+  const incoming = new Map(ids.map((id) => [id, 0]));
+  for (const e of edges) incoming.set(e.to, incoming.get(e.to)! + 1);
+  const ready = ids.filter((id) => incoming.get(id) === 0);
+  const order: string[] = [];
+  while (ready.length > 0) {
+    const id = ready.shift()!;
+    order.push(id);
+    for (const e of edges) {
+      if (e.from !== id) continue;
+      incoming.set(e.to, incoming.get(e.to)! - 1);
+      if (incoming.get(e.to) === 0) ready.push(e.to);
+    }
+  }
+  return order.length === ids.length ? order : undefined;
 }

@@ -76,6 +76,8 @@ export type DatabaseType = 'postgres' | 'mysql' | 'sqlite';
 export interface SearchStep {
   table: TableRef;
   columns: string[];
+  /** The columns' types as the database's catalogue names them (TableShape), in `columns` order. */
+  types?: string[];
   seeds: { column: string; values: Value[] }[];
   from: { step: number; column: string; into: string }[];
 }

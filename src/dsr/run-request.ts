@@ -242,7 +242,7 @@ async function act(input: RunRequestInput, request: DsrRequest, prepared: Prepar
   let found = new Map<string, CollectedNode>();
   if (!resumingErasure) {
     const startedAt = new Date().toISOString();
-    found = await collect({ graph, identities: identityValues, connectorFor, keyOf });
+    found = await collect({ graph, identities: identityValues, connectorFor, keyOf, columnTypesOf: columnTypesOf(prepared) });
     const steps: NewDsrStep[] = [...found.values()].map((c) => ({
       connection: connectionOf(c.node.dataset.key),
       collection: c.node.id,
@@ -553,5 +553,16 @@ function summarise(collected: CollectedData, kept: readonly KeptRecord[], warnin
     collections: collected.collections.map((c) => ({ collection: `${c.dataset}.${c.collection}`, rows: c.rows.length })),
     kept: kept.map((k) => ({ collection: k.node, reason: k.reason, rows: k.rows, ...(k.fields ? { fields: k.fields } : {}), ...(k.hold ? { article: k.hold.article } : {}) })),
     warnings: warnings.length,
+  };
+}
+
+/** Column types from the check, for a search run as one statement. */
+export function columnTypesOf(prepared: PreparedRequest): (node: GraphNode) => ReadonlyMap<string, string> | undefined {
+  const cache = new Map<string, Map<string, string>>();
+  return (node) => {
+    const shape = prepared.checked.get(node.id)?.shape;
+    if (shape === undefined) return undefined;
+    if (!cache.has(node.id)) cache.set(node.id, new Map(shape.columns.map((c) => [c.name, c.type])));
+    return cache.get(node.id);
   };
 }

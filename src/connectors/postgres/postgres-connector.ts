@@ -4,6 +4,7 @@
  * the connection's current_schema() (usually public), and foreign keys are read from
  * pg_catalog so that they are found across schemas too.
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Row, TableRef, TableShape, Value } from '../connector.js';
 import { SqlConnector, type SqlEngine, type SqlTransactionConnection } from '../sql/sql-connector.js';
@@ -81,8 +82,22 @@ export interface PostgresOptions {
   label: string;
 }
 
-async function runQuery(client: pg.Pool | pg.PoolClient, query: { sql: string; parameters: readonly unknown[] }) {
-  const result = await client.query({ text: query.sql, values: query.parameters as unknown[] });
+const names = new Map<string, string>();
+/** A stable name for a statement text (its hash), computed once per text. */
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `opendpo_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+    if (names.size < 256) names.set(text, name);
+  }
+  return name;
+}
+
+async function runQuery(client: pg.Pool | pg.PoolClient, query: { sql: string; parameters: readonly unknown[]; prepare?: boolean }) {
+  // A statement that runs again and again (a request's whole search, one text per datasets folder)
+  // is named, so each connection parses and plans it once: the plan is most of its cost.
+  const name = query.prepare ? statementName(query.sql) : undefined;
+  const result = await client.query({ text: query.sql, values: query.parameters as unknown[], ...(name ? { name } : {}) });
   return { rows: result.rows as Row[], affected: result.rowCount ?? 0 };
 }
 

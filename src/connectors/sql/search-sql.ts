@@ -19,35 +19,72 @@ export interface RenderedSearch extends RenderedStatement {
 
 const STEP_COLUMN = '__opendpo_step';
 
-export function renderSearch(dialect: SqlDialect, steps: readonly SearchStep[]): RenderedSearch {
+/**
+ * A type name as pg_catalog.format_type writes it (integer, character varying, timestamp with time
+ * zone, text[], public.mood): it goes into the SQL text, so anything else is refused. Quoted names
+ * are refused too: the catalogue's names are kept lower-cased, which would change a quoted one.
+ */
+const SAFE_TYPE = /^[a-z_][a-z0-9_ $]*(?:\.[a-z_][a-z0-9_$]*)?(?:\[\])*$/;
+
+/** The search as one statement, or undefined when it cannot be written as one here. */
+export function renderSearch(dialect: SqlDialect, steps: readonly SearchStep[]): RenderedSearch | undefined {
   const bound = (v: Value) => sql.val(dialect.bind(v));
-  const slots = steps.map((step, i) => step.columns.map((_, j) => `s${i}_${j}`));
+  // PostgreSQL types a UNION pairwise, and two bare NULLs become text (then clash with an integer
+  // column): there every output slot has one type, a slot is shared by the steps' columns of that
+  // type (so rows stay narrow), and a step leaves the slots it does not use as NULLs cast to the
+  // type, as the catalogue names it. Without usable types the search cannot be one statement there.
+  // Elsewhere each step's columns get slots of their own.
+  const typed = dialect.type === 'postgres';
+  if (typed && !steps.every((s) => s.types !== undefined && s.types.length === s.columns.length && s.types.every((t) => SAFE_TYPE.test(t)))) return undefined;
+  const slotTypes: string[] = [];
+  const slots = steps.map((step, i) => {
+    if (!typed) return step.columns.map((_, j) => `s${i}_${j}`);
+    const used = new Map<string, number>();
+    return step.types!.map((type) => {
+      const n = used.get(type) ?? 0;
+      used.set(type, n + 1);
+      // The n-th column of this type in the step takes the n-th slot of this type.
+      let seen = 0;
+      let index = slotTypes.findIndex((t) => t === type && seen++ === n);
+      if (index === -1) {
+        slotTypes.push(type);
+        index = slotTypes.length - 1;
+      }
+      return `s${index}`;
+    });
+  });
   const ctes = steps.map((step, i) => {
     const conditions: RawBuilder<unknown>[] = [];
     for (const seed of step.seeds) {
       if (seed.values.length === 0) continue;
-      // PostgreSQL takes the list as one array parameter typed from the column.
+      // One value is an equality (the plan PostgreSQL keeps for a prepared statement is then the
+      // index lookup); PostgreSQL takes several as one array parameter typed from the column.
       conditions.push(
-        dialect.type === 'postgres'
-          ? sql`${sql.id(seed.column)} = any(${sql.val(seed.values.map((v) => dialect.bind(v)))})`
-          : sql`${sql.id(seed.column)} in (${sql.join(seed.values.map(bound))})`,
+        seed.values.length === 1
+          ? sql`${sql.id(seed.column)} = ${bound(seed.values[0]!)}`
+          : dialect.type === 'postgres'
+            ? sql`${sql.id(seed.column)} = any(${sql.val(seed.values.map((v) => dialect.bind(v)))})`
+            : sql`${sql.id(seed.column)} in (${sql.join(seed.values.map(bound))})`,
       );
     }
     for (const f of step.from) {
       if (f.step >= i) throw new Error('a search step can only follow an earlier step');
       conditions.push(sql`${sql.id(f.into)} in (select ${sql.id(f.column)} from ${sql.id(`step${f.step}`)})`);
     }
-    const where = conditions.length === 0 ? sql`1 = 0` : sql.join(conditions, sql` or `);
-    return sql`${sql.id(`step${i}`)} as (select ${sql.join(step.columns.map((c) => sql.id(c)))} from ${tableSql(step.table)} where ${where})`;
+    // One select per way in, joined by UNION ALL rather than OR: PostgreSQL plans
+    // `a = any($1) or b in (subquery)` as a sequential scan of the whole table, each branch alone
+    // as an index scan. A row found twice is dropped by the engine (by primary key).
+    const select = (where: RawBuilder<unknown>) => sql`select ${sql.join(step.columns.map((c) => sql.id(c)))} from ${tableSql(step.table)} where ${where}`;
+    const body = conditions.length === 0 ? select(sql`1 = 0`) : sql.join(conditions.map(select), sql` union all `);
+    return sql`${sql.id(`step${i}`)} as (${body})`;
   });
-  const all = slots.flatMap((names, i) => names.map((slot, j) => ({ slot, step: i, column: steps[i]!.columns[j]! })));
-  const branches = steps.map((_, i) => {
-    const outputs = all.map(({ slot, step, column }) => {
-      if (step === i) return sql`${sql.id(`step${i}`, column)} as ${sql.id(slot)}`;
-      // PostgreSQL types a UNION pairwise, and a bare NULL there becomes text: an empty scalar
-      // subquery gives a NULL of the column's own type instead.
-      if (dialect.type === 'postgres') return sql`(select ${sql.id(column)} from ${sql.id(`step${step}`)} where false) as ${sql.id(slot)}`;
-      return sql`null as ${sql.id(slot)}`;
+  const outputNames = typed ? slotTypes.map((_, k) => `s${k}`) : slots.flat();
+  const branches = steps.map((step, i) => {
+    const mine = new Map(slots[i]!.map((slot, j) => [slot, step.columns[j]!]));
+    const outputs = outputNames.map((slot, k) => {
+      const column = mine.get(slot);
+      if (column !== undefined) return sql`${sql.id(`step${i}`, column)} as ${sql.id(slot)}`;
+      return typed ? sql`null::${sql.raw(slotTypes[k]!)} as ${sql.id(slot)}` : sql`null as ${sql.id(slot)}`;
     });
     return sql`select ${sql.lit(i)} as ${sql.id(STEP_COLUMN)}, ${sql.join(outputs)} from ${sql.id(`step${i}`)}`;
   });
@@ -65,6 +102,28 @@ export function splitSearchRows(steps: readonly SearchStep[], slots: string[][],
     const own: Row = {};
     step.columns.forEach((c, j) => (own[c] = row[slots[i]![j]!] ?? null));
     out[i]!.push(own);
+  }
+  return out;
+}
+
+/**
+ * What the SQL text of a search depends on: everything but the seed values themselves (only how
+ * many there are). Searches of the same datasets share it, so their text is written once.
+ */
+export function searchShape(steps: readonly SearchStep[]): string {
+  return JSON.stringify(steps.map((s) => [s.table, s.columns, s.types, s.seeds.map((x) => [x.column, x.values.length === 1 ? 1 : x.values.length]), s.from]));
+}
+
+/** The parameters of a search of a known shape, in the order renderSearch binds them. */
+export function searchParameters(dialect: SqlDialect, steps: readonly SearchStep[]): unknown[] {
+  const out: unknown[] = [];
+  for (const step of steps) {
+    for (const seed of step.seeds) {
+      if (seed.values.length === 0) continue;
+      if (seed.values.length === 1) out.push(dialect.bind(seed.values[0]!));
+      else if (dialect.type === 'postgres') out.push(seed.values.map((v) => dialect.bind(v)));
+      else for (const v of seed.values) out.push(dialect.bind(v));
+    }
   }
   return out;
 }

@@ -17,14 +17,17 @@ import type {
   TableRef,
   TableShape,
 } from '../connector.js';
-import { renderSearch, splitSearchRows } from './search-sql.js';
+import { renderSearch, searchParameters, searchShape, splitSearchRows, type RenderedSearch } from './search-sql.js';
 import { CHUNK_TUPLES, chunkStatement, renderStatement, tableLabel, type SqlDialect } from './statement-sql.js';
 import { targetError, type ErrorClassifier, type ErrorContext } from './target-errors.js';
 
 /** Runs SQL on one connection (a transaction's) or on any connection of a pool. */
 export interface SqlSession {
-  /** `reader`: the statement returns rows (a select). */
-  execute(query: RenderedStatement, reader: boolean): Promise<{ rows: Row[]; affected: number }>;
+  /**
+   * `reader`: the statement returns rows (a select). `prepare`: the same text runs again and again
+   * (a request's whole search): the database may keep its plan (a named prepared statement).
+   */
+  execute(query: RenderedStatement & { prepare?: boolean }, reader: boolean): Promise<{ rows: Row[]; affected: number }>;
 }
 
 export interface IntrospectOptions {
@@ -54,10 +57,15 @@ export interface SqlEngine extends SqlSession {
   close(): Promise<void>;
 }
 
+/** Distinct search shapes kept per connection (one per datasets folder and identity types, in practice). */
+const MAX_CACHED_SEARCHES = 64;
+
 export class SqlConnector implements DatabaseConnector {
   readonly type;
   readonly label;
   #closed = false;
+  /** Search texts by shape (null: this shape cannot be one statement here). */
+  readonly #searches = new Map<string, RenderedSearch | null>();
 
   constructor(private readonly engine: SqlEngine) {
     this.type = engine.dialect.type;
@@ -112,12 +120,19 @@ export class SqlConnector implements DatabaseConnector {
   }
 
   async search(steps: readonly SearchStep[]): Promise<Row[][] | undefined> {
-    const rendered = renderSearch(this.engine.dialect, steps);
+    // The text of a search is written once per shape (the same datasets give the same text).
+    const shape = searchShape(steps);
+    let rendered = this.#searches.get(shape);
+    if (rendered === undefined) {
+      rendered = renderSearch(this.engine.dialect, steps) ?? null;
+      if (this.#searches.size < MAX_CACHED_SEARCHES) this.#searches.set(shape, rendered);
+    }
+    const parameters = searchParameters(this.engine.dialect, steps);
     // PostgreSQL binds each seed list as one array; elsewhere every value is a parameter.
-    if (rendered.parameters.length > CHUNK_TUPLES) return undefined;
+    if (rendered === null || parameters.length > CHUNK_TUPLES) return undefined;
     let result;
     try {
-      result = await this.engine.execute(rendered, true);
+      result = await this.engine.execute({ sql: rendered.sql, parameters, prepare: true }, true);
     } catch (err) {
       throw this.#mapError(err, { action: 'select', table: steps.map((s) => tableLabel(s.table)).join(', ') });
     }

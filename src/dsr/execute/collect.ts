@@ -36,7 +36,12 @@ export interface CollectOptions {
   connectorFor: (datasetKey: string) => DatabaseConnector;
   /** Primary-key columns of a node (declared, or introspected); an empty list means none. */
   keyOf: (node: GraphNode) => string[];
+  /** Column types of a node's table, as its database names them (from the check), when known. */
+  columnTypesOf?: (node: GraphNode) => ReadonlyMap<string, string> | undefined;
 }
+
+/** Identity values up to which a search may run as one statement (see searchAtOnce). */
+const MAX_SEED_VALUES_AT_ONCE = 16;
 
 /** The identity of a value across drivers: 1, 1n and "1" are the same key value. */
 export function valueKey(value: Value): string {
@@ -155,6 +160,10 @@ async function searchAtOnce(options: CollectOptions, collected: Map<string, Coll
   const connectors = new Set(ids.map((id) => options.connectorFor(graph.nodes.get(id)!.dataset.key)));
   const connector = [...connectors][0]!;
   if (connectors.size !== 1 || connector.search === undefined) return false;
+  // For one person (or a few): a batch of many people returns many rows, each as wide as every
+  // collection's columns together; the step-by-step search keeps them narrow.
+  const seedValues = Object.values(options.identities).reduce((n, values) => n + values.length, 0);
+  if (seedValues > MAX_SEED_VALUES_AT_ONCE) return false;
   const inside = new Set(ids);
   const edges = graph.edges.filter((e) => inside.has(e.from) && inside.has(e.to));
   const order = topologicalOrder(ids, edges);
@@ -162,9 +171,12 @@ async function searchAtOnce(options: CollectOptions, collected: Map<string, Coll
   const index = new Map(order.map((id, i) => [id, i]));
   const steps: SearchStep[] = order.map((id) => {
     const c = collected.get(id)!;
+    const types = options.columnTypesOf?.(c.node);
+    const columnTypes = types === undefined ? undefined : c.columns.map((col) => types.get(col));
     return {
       table: c.table,
       columns: c.columns,
+      ...(columnTypes !== undefined && columnTypes.every((t) => t !== undefined) ? { types: columnTypes as string[] } : {}),
       seeds: graph.seeds.filter((s) => s.node === id).map((s) => ({ column: s.field, values: [...(options.identities[s.identity] ?? [])] })),
       from: edges.filter((e) => e.to === id).map((e) => ({ step: index.get(e.from)!, column: e.fromField, into: e.toField })),
     };

@@ -128,6 +128,9 @@ for (const t of TARGETS) {
       const customer = outcome.collected.collections.find((c) => c.collection === 'customer')!;
       expect(customer.rows[0]).toMatchObject({ email: 'alice.martin@example.com', first_name: 'Alice' });
       expect(JSON.stringify(outcome.collected)).not.toMatch(/Sophie|Karim|bruno|chloe/i);
+      // One database, references that do not loop: the whole search was one statement.
+      const selects = (await store.requests.steps(outcome.request.id)).filter((x) => x.kind === 'select');
+      expect(selects.map((x) => x.note)).toEqual(selects.map(() => 'one statement searched every collection'));
     });
 
     it('rectification changes only the named field of the person\'s rows', async () => {

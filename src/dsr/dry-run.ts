@@ -118,7 +118,7 @@ export async function dryRun(input: {
 
 export function formatDryRun(report: DryRunReport): string {
   const lines: string[] = [];
-  lines.push(`Dry run of a ${report.kind} request: nothing is written.`, '');
+  lines.push(`Dry run of ${/^[aeiou]/.test(report.kind) ? 'an' : 'a'} ${report.kind} request: nothing is written.`, '');
   lines.push('Starts from identity fields:');
   for (const s of report.seeds) lines.push(`  ${s.node}.${s.field}  (${s.identity})`);
   lines.push('', 'Follows references:');

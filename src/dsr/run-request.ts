@@ -496,7 +496,8 @@ async function runSystems(input: RunRequestInput, request: DsrRequest, prepared:
         startedAt,
         durationMs: performance.now() - t0,
         status: 'done',
-        note: outcome.status === 'refused' ? `refused: ${outcome.reason.slice(0, 200)}` : outcome.status,
+        // A system's refusal reason is its own text and may name the person: the evidence keeps the status only.
+        note: outcome.status,
       },
     ]);
   }

@@ -33,6 +33,8 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { DatabaseConnector, RenderedStatement, Statement, StatementRunner } from '../src/connectors/connector.js';
 import { openDatabaseConnector } from '../src/connectors/open-database-connector.js';
+import { POSTGRES_DIALECT } from '../src/connectors/postgres/postgres-connector.js';
+import { renderSearch, searchParameters } from '../src/connectors/sql/search-sql.js';
 import { collect } from '../src/dsr/execute/collect.js';
 import type { GraphNode } from '../src/dsr/plan/graph.js';
 import { columnTypesOf, prepareRequest, runRequest, type OpenConnections, type ProgressEvent } from '../src/dsr/run-request.js';
@@ -271,6 +273,19 @@ async function replay(client: pg.Client, statements: readonly RenderedStatement[
   return Object.fromEntries([...ids].map(([t, set]) => [t, set.size]));
 }
 
+/** Diagnostic: the engine's one-statement search, sent by hand as a prepared statement; counts by step. */
+async function replaySearch(client: pg.Client, statement: RenderedStatement, tables: readonly string[]): Promise<Counts> {
+  const name = `s${createHash('sha1').update(statement.sql).digest('hex').slice(0, 20)}`;
+  const { rows } = await client.query({ text: statement.sql, values: statement.parameters as unknown[], name });
+  const steps = new Map<number, Set<string>>();
+  for (const r of rows as Record<string, unknown>[]) {
+    const step = Number(r.__opendpo_step);
+    if (!steps.has(step)) steps.set(step, new Set());
+    steps.get(step)!.add(JSON.stringify(r));
+  }
+  return Object.fromEntries([...steps].map(([k, set]) => [tables[k]!, set.size]));
+}
+
 /** The hand-written erasure of a batch: find the keys, then the same writes as the engine, by key, in one transaction. */
 async function handErasure(client: pg.Client, emails: string[]): Promise<void> {
   await client.query('begin');
@@ -436,10 +451,21 @@ try {
       return connector.run(statement);
     },
   });
+  // The engine's one-statement search for this person, as text and parameters, to replay by hand.
+  const searched = new Map<string, { statement: RenderedStatement; tables: string[] }>();
   const searchCapturing = async (email: string): Promise<Counts> => {
     const statements: Statement[] = [];
     const counts = await search(email, capturing(statements));
     sent.set(email, statements.map((st) => connector.render(st)));
+    const recording: DatabaseConnector = {
+      ...connector,
+      search: (steps) => {
+        const rendered = renderSearch(POSTGRES_DIALECT, steps);
+        if (rendered) searched.set(email, { statement: { sql: rendered.sql, parameters: searchParameters(POSTGRES_DIALECT, steps) }, tables: steps.map((st) => st.table.name) });
+        return connector.search!(steps);
+      },
+    };
+    await collect({ graph: prepared.graph, identities: { email: [email] }, keyOf, columnTypesOf: columnTypesOf(prepared), connectorFor: () => recording });
     return counts;
   };
   // Same columns as the engine, or the comparison is not of the same work.
@@ -467,6 +493,7 @@ try {
     { name: 'baseline: chain of indexed selects, prepared', baseline: true, run: (e) => chainAccess(sql, e, true) },
     { name: 'baseline: one statement with CTEs', baseline: true, run: (e) => cteAccess(sql, e, false) },
     { name: 'baseline: one statement with CTEs, prepared', baseline: true, run: (e) => cteAccess(sql, e, true) },
+    { name: 'diagnostic: the engine\'s one statement replayed by hand on one connection, prepared', baseline: false, diagnostic: true, run: (e) => replaySearch(sql, searched.get(e)!.statement, searched.get(e)!.tables) },
     { name: 'diagnostic: the engine\'s step-by-step statements (its path when a search cannot be one statement) replayed', baseline: false, diagnostic: true, run: (e) => replay(sql, sent.get(e)!, false) },
     { name: 'diagnostic: the same step-by-step statements, prepared', baseline: false, diagnostic: true, run: (e) => replay(sql, sent.get(e)!, true) },
   ];

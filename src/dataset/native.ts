@@ -6,7 +6,8 @@ import type { Finding } from '../register/finding.js';
 import { checkCategory, checkRestrictionFlag, checkSubject, checkUniqueNames, type ParsedDataset } from './check-datasets.js';
 import { toSecretRef } from './connections.js';
 import type { Collection, DatasetField, LegalHold, MaskingStrategy, Reference } from './model.js';
-import { pathLabel, validateFile, type IssueRules, type PathKey, type YamlFile } from './read-yaml-file.js';
+import { pathLabel } from '../yaml/read-yaml.js';
+import { validateFile, type IssueRules, type PathKey, type YamlFile } from './read-yaml-file.js';
 import { DatasetFileSchema, type LegalHoldOutput, type MaskingInput } from './schema.js';
 
 /** Issues with a rule of their own: an incomplete legal hold, a field given several identity types. */

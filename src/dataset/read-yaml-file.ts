@@ -6,21 +6,26 @@
  *
  * Bad input never throws: it becomes a Finding and the file is left out.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import type { Finding } from '../register/finding.js';
-import { aliasPosition, firstInvalidUtf8, isCyclic } from '../register/load.js';
 import { suggestClosest } from '../register/suggest-closest.js';
+import {
+  decodeYamlText,
+  describePath,
+  describeValue,
+  documentValue,
+  parseWithPositions,
+  pathLabel,
+  samePath,
+  spanInDocument,
+  type PathKey,
+  type Span,
+  type YamlFileKind,
+} from '../yaml/read-yaml.js';
 import type { SourcePlace } from './model.js';
 
-export type PathKey = string | number;
+export type { PathKey, Span } from '../yaml/read-yaml.js';
 
-export interface Span {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
 
 export interface YamlFile {
   /** The path shown in findings and kept in the model (the folder joined with the file name). */
@@ -37,26 +42,13 @@ export interface YamlFile {
  * a few hundred tables fit well under this. Anything larger is refused before parsing.
  */
 export const MAX_DATASET_FILE_BYTES = 8 * 1024 * 1024;
-/** More aliases than this in one file is an alias bomb, not a dataset. */
-const MAX_ALIAS_COUNT = 200;
+
+const DATASET_FILE: YamlFileKind = { maxBytes: MAX_DATASET_FILE_BYTES, plural: 'dataset files', singular: 'a dataset file' };
 
 /** Parses one file; on any problem, reports it and returns undefined. */
 export function readYamlFile(display: string, content: Uint8Array, problems: Finding[]): YamlFile | undefined {
-  const at = (line: number, column: number) => ({ file: display, line, column });
-  if (content.byteLength > MAX_DATASET_FILE_BYTES) {
-    problems.push({ rule: 'file/too-large', severity: 'error', message: tooLargeMessage(content.byteLength), ...at(1, 1) });
-    return undefined;
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(content);
-  } catch {
-    const { line, column } = firstInvalidUtf8(content);
-    problems.push({ rule: 'file/not-utf8', severity: 'error', message: 'the file is not valid UTF-8: save it as UTF-8', ...at(line, column) });
-    return undefined;
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-
+  const text = decodeYamlText(display, content, DATASET_FILE, problems);
+  if (text === undefined) return undefined;
   // YAML forbids raw control characters, but the parser lets a NUL through inside a plain
   // scalar: a table name with a NUL in it would reach the database. Refuse the file instead.
   const nul = text.indexOf('\u0000');
@@ -66,107 +58,29 @@ export function readYamlFile(display: string, content: Uint8Array, problems: Fin
       rule: 'file/not-text',
       severity: 'error',
       message: 'the file contains a NUL character (U+0000): a dataset file is text',
-      ...at(before.length, (before.at(-1)?.length ?? 0) + 1),
-    });
-    return undefined;
-  }
-
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      const pos = lines.linePos(e.pos[0]);
-      problems.push({
-        rule: e.code === 'DUPLICATE_KEY' ? 'yaml/duplicate-key' : 'yaml/syntax',
-        severity: 'error',
-        message: yamlErrorMessage(e.code, e.message),
-        ...at(pos.line, pos.col),
-      });
-    }
-    return undefined;
-  }
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (err) {
-    problems.push({
-      rule: 'yaml/alias-limit',
-      severity: 'error',
-      message:
-        err instanceof ReferenceError
-          ? `the file expands YAML aliases too many times (limit ${MAX_ALIAS_COUNT}): write the values out instead`
-          : `the YAML cannot be read: ${firstLine(String((err as Error).message))}`,
       file: display,
-      ...aliasPosition(doc, lines, false),
+      line: before.length,
+      column: (before.at(-1)?.length ?? 0) + 1,
     });
     return undefined;
   }
-  if (isCyclic(value)) {
-    problems.push({
-      rule: 'yaml/alias-limit',
-      severity: 'error',
-      message: 'a YAML alias refers to a node that contains it (a reference cycle): write the values out instead',
-      file: display,
-      ...aliasPosition(doc, lines, true),
-    });
+  const { doc, lines } = parseWithPositions(text);
+  const read = documentValue(display, doc, lines, DATASET_FILE, problems);
+  if (read === undefined) return undefined;
+  if (read.value === null) {
+    problems.push({ rule: 'dataset/empty-file', severity: 'error', message: 'the file is empty', file: display, line: 1, column: 1 });
     return undefined;
   }
-  if (value === null || value === undefined) {
-    problems.push({ rule: 'dataset/empty-file', severity: 'error', message: 'the file is empty', ...at(1, 1) });
-    return undefined;
-  }
-  const span = (p: readonly PathKey[], keyNode = false) => spanAt(doc, lines, p, keyNode);
+  const span = (p: readonly PathKey[], keyNode = false) => spanInDocument(doc, lines, p, keyNode);
   return {
     display,
-    value,
+    value: read.value,
     span,
     place: (p) => {
       const s = span(p);
       return { file: display, line: s.line, column: s.column };
     },
   };
-}
-
-function yamlErrorMessage(code: string, message: string): string {
-  switch (code) {
-    case 'DUPLICATE_KEY':
-      return 'a key appears twice in the same mapping';
-    case 'MULTIPLE_DOCS':
-      return 'the file holds several YAML documents (---): a dataset file holds one';
-    case 'RESOURCE_EXHAUSTION':
-      return 'the file nests lists or mappings too deeply to be read';
-    default:
-      // yaml repeats the position at the end of its message ("... at line 5, column 1:"): the finding has it.
-      return firstLine(message).replace(/ at line \d+, column \d+:?$/, '');
-  }
-}
-
-function spanAt(doc: Document.Parsed, lines: LineCounter, p: readonly PathKey[], keyNode: boolean): Span {
-  let node: unknown = doc.contents;
-  let found: unknown = node;
-  for (let i = 0; i < p.length; i++) {
-    const key = p[i]!;
-    const last = i === p.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find((it) => (isScalar(it.key) ? it.key.value : it.key) === key);
-      if (!pair) break;
-      if (last && keyNode) {
-        found = pair.key;
-        break;
-      }
-      node = pair.value ?? pair.key;
-    } else if (isSeq(node) && typeof key === 'number') {
-      const item = node.items[key];
-      if (!item) break;
-      node = item;
-    } else break;
-    found = node;
-  }
-  const range = (found as YamlNode | null)?.range;
-  if (!range) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
-  const start = lines.linePos(range[0]);
-  const end = lines.linePos(range[1]);
-  return { line: start.line, column: start.col, endLine: end.line, endColumn: end.col };
 }
 
 // ---------------------------------------------------------------------------
@@ -248,7 +162,6 @@ function throughUnions(issues: readonly z.core.$ZodIssue[], prefix: readonly Pro
   return out;
 }
 
-const samePath = (a: readonly PropertyKey[], b: readonly PropertyKey[]) => a.length === b.length && a.every((k, i) => k === b[i]);
 
 function issueMessage(issue: z.core.$ZodIssue): string {
   const input = (issue as { input?: unknown }).input;
@@ -282,15 +195,6 @@ const article = (t: string) => {
   const word = YAML_TYPES[t] ?? t;
   return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
 };
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;
-}
-export const pathLabel = (p: readonly PathKey[]) =>
-  p.length === 0 ? 'the file' : p.map((k) => (typeof k === 'number' ? `[${k}]` : k)).join('.').replace(/\.\[/g, '[');
-const describePath = (p: readonly PathKey[]) => (p.length === 0 ? '' : ` (in ${pathLabel(p)})`);
 
 type Def = Record<string, unknown>;
 const defOf = (n: unknown): Def | undefined => (n as { _zod?: { def?: Def } })._zod?.def;
@@ -356,9 +260,3 @@ function unwrap(n: unknown, value: unknown): unknown[] {
       return [n];
   }
 }
-
-function tooLargeMessage(bytes: number): string {
-  return `the file is ${(bytes / 1024 / 1024).toFixed(1)} MB; dataset files are limited to ${MAX_DATASET_FILE_BYTES / 1024 / 1024} MB`;
-}
-
-const firstLine = (s: string) => s.split('\n')[0]!.trim();

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { Finding } from './finding.js';
-import { loadRegisterFromFiles, MAX_FILE_BYTES, type LoadResult, type RegisterFileInput } from './load.js';
+import { tooLargeMessage } from '../yaml/read-yaml.js';
+import { loadRegisterFromFiles, MAX_FILE_BYTES, REGISTER_FILE, type LoadResult, type RegisterFileInput } from './load.js';
 
 const run = promisify(execFile);
 
@@ -52,7 +53,7 @@ export async function loadRegisterAtRevision(repo: string, rev: string, dir: str
       problems.push({
         rule: 'file/too-large',
         severity: 'error',
-        message: `the file is ${(entry.size / 1024 / 1024).toFixed(1)} MB; register files are limited to ${MAX_FILE_BYTES / 1024 / 1024} MB`,
+        message: tooLargeMessage(entry.size, REGISTER_FILE),
         file: path.join(label, rel),
         line: 1,
         column: 1,

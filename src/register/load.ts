@@ -8,10 +8,23 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import type { Finding } from './finding.js';
 import { suggestClosest as suggest } from './suggest-closest.js';
+import {
+  decodeYamlText,
+  describePath,
+  describeValue,
+  documentValue,
+  parseWithPositions,
+  pathLabel,
+  samePath,
+  spanInDocument,
+  tooLargeMessage,
+  type PathKey,
+  type Span,
+  type YamlFileKind,
+} from '../yaml/read-yaml.js';
 import {
   Activity,
   Organisation,
@@ -22,16 +35,10 @@ import {
   type System,
 } from './schema.js';
 
-export type PathKey = string | number;
+export type { PathKey, Span } from '../yaml/read-yaml.js';
 export interface Pointer {
   file: string;
   path: readonly PathKey[];
-}
-export interface Span {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
 }
 
 export interface LoadedRegister {
@@ -62,8 +69,7 @@ export interface RegisterFileInput {
 
 /** A register file larger than this is refused: registers are text written by people. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
-/** More aliases than this in one file is an alias bomb, not a register. */
-const MAX_ALIAS_COUNT = 200;
+export const REGISTER_FILE: YamlFileKind = { maxBytes: MAX_FILE_BYTES, plural: 'register files', singular: 'a register file' };
 
 const ORGANISATION_FILES = ['organisation.yaml', 'organisation.yml'];
 const RECIPIENTS_FILES = ['recipients.yaml', 'recipients.yml'];
@@ -95,7 +101,7 @@ export async function loadRegister(dir: string): Promise<LoadResult> {
     try {
       const s = await stat(full);
       if (s.size > MAX_FILE_BYTES) {
-        problems.push(fileProblem('file/too-large', full, tooLargeMessage(s.size)));
+        problems.push(fileProblem('file/too-large', full, tooLargeMessage(s.size, REGISTER_FILE)));
         continue;
       }
       inputs.push({ path: rel, content: await readFile(full) });
@@ -111,7 +117,7 @@ interface ParsedFile {
   display: string;
   value: unknown;
   /** The YAML document with node positions, parsed only when a position is asked for. */
-  positions(): { doc: Document.Parsed; lines: LineCounter };
+  positions(): ReturnType<typeof parseWithPositions>;
 }
 
 /** Builds a register from in-memory files (a folder read from disk, or a git revision). */
@@ -213,27 +219,8 @@ export function loadRegisterFromFiles(label: string, inputs: readonly RegisterFi
 // ---------------------------------------------------------------------------
 
 function parseYamlFile(displayPath: string, content: Uint8Array, problems: Finding[]): ParsedFile | undefined {
-  if (content.byteLength > MAX_FILE_BYTES) {
-    problems.push(fileProblem('file/too-large', displayPath, tooLargeMessage(content.byteLength)));
-    return undefined;
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(content);
-  } catch {
-    const { line, column } = firstInvalidUtf8(content);
-    problems.push({
-      rule: 'file/not-utf8',
-      severity: 'error',
-      message: 'the file is not valid UTF-8: save it as UTF-8',
-      file: displayPath,
-      line,
-      column,
-    });
-    return undefined;
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const source = text;
+  const source = decodeYamlText(displayPath, content, REGISTER_FILE, problems);
+  if (source === undefined) return undefined;
   // Fast path: most register files are plain, well-formed YAML without aliases. js-yaml reads them
   // several times faster than a position-keeping parse, which is then done only if a finding needs
   // a position. Anything unusual (an error, a duplicate key, any alias) takes the full path below,
@@ -248,58 +235,13 @@ function parseYamlFile(displayPath: string, content: Uint8Array, problems: Findi
     };
   }
   const { doc, lines } = parseWithPositions(source);
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      const pos = lines.linePos(e.pos[0]);
-      problems.push({
-        rule: e.code === 'DUPLICATE_KEY' ? 'yaml/duplicate-key' : 'yaml/syntax',
-        severity: 'error',
-        // yaml repeats the position at the end of its message ("... at line 5, column 1:"): the finding has it.
-        message: e.code === 'DUPLICATE_KEY' ? 'a key appears twice in the same mapping' : firstLine(e.message).replace(/ at line \d+, column \d+:?$/, ''),
-        file: displayPath,
-        line: pos.line,
-        column: pos.col,
-      });
-    }
-    return undefined;
-  }
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (err) {
-    problems.push({
-      rule: 'yaml/alias-limit',
-      severity: 'error',
-      message:
-        err instanceof ReferenceError
-          ? `the file expands YAML aliases too many times (limit ${MAX_ALIAS_COUNT}): write the values out instead`
-          : `the YAML cannot be read: ${firstLine(String((err as Error).message))}`,
-      file: displayPath,
-      ...aliasPosition(doc, lines, false),
-    });
-    return undefined;
-  }
-  if (isCyclic(value)) {
-    problems.push({
-      rule: 'yaml/alias-limit',
-      severity: 'error',
-      message: 'a YAML alias refers to a node that contains it (a reference cycle): write the values out instead',
-      file: displayPath,
-      ...aliasPosition(doc, lines, true),
-    });
-    return undefined;
-  }
-  if (value === null || value === undefined) {
+  const read = documentValue(displayPath, doc, lines, REGISTER_FILE, problems);
+  if (read === undefined) return undefined;
+  if (read.value === null) {
     problems.push({ rule: 'schema/invalid', severity: 'error', message: 'the file is empty', file: displayPath, line: 1, column: 1 });
     return undefined;
   }
-  return { display: displayPath, value, positions: () => ({ doc, lines }) };
-}
-
-function parseWithPositions(text: string): { doc: Document.Parsed; lines: LineCounter } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
-  return { doc, lines };
+  return { display: displayPath, value: read.value, positions: () => ({ doc, lines }) };
 }
 
 /** The value of a plain YAML file (YAML 1.2 core schema, no aliases), or undefined to take the full path. */
@@ -373,15 +315,6 @@ function issueMessage(issue: z.core.$ZodIssue): string {
 }
 
 const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;
-}
-const samePath = (a: readonly PropertyKey[], b: readonly PropertyKey[]) => a.length === b.length && a.every((k, i) => k === b[i]);
-const pathLabel = (p: readonly PathKey[]) => (p.length === 0 ? 'the file' : p.map((k) => (typeof k === 'number' ? `[${k}]` : k)).join('.').replace(/\.\[/g, '['));
-const describePath = (p: readonly PathKey[]) => (p.length === 0 ? '' : ` (in ${pathLabel(p)})`);
 
 /** The keys the schema allows for the object at `p` (for "did you mean"). */
 function keysAt(schema: z.ZodType, p: readonly PathKey[]): string[] {
@@ -425,87 +358,12 @@ function unwrap(n: unknown): unknown[] {
   }
 }
 
-/** Position of the node at `p`, or of the deepest ancestor that exists. With `keyNode`, the key itself. */
 function spanAt(file: ParsedFile, p: readonly PathKey[], keyNode = false): Span {
   const { doc, lines } = file.positions();
-  if (doc.errors.length > 0) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
-  let node: unknown = doc.contents;
-  let found: unknown = node;
-  for (let i = 0; i < p.length; i++) {
-    const key = p[i]!;
-    const last = i === p.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find((it) => (isScalar(it.key) ? it.key.value : it.key) === key);
-      if (!pair) break;
-      if (last && keyNode) {
-        found = pair.key;
-        break;
-      }
-      node = pair.value ?? pair.key;
-    } else if (isSeq(node) && typeof key === 'number') {
-      const item = node.items[key];
-      if (!item) break;
-      node = item;
-    } else break;
-    found = node;
-  }
-  const range = (found as YamlNode | null)?.range;
-  if (!range) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
-  const start = lines.linePos(range[0]);
-  const end = lines.linePos(range[1]);
-  return { line: start.line, column: start.col, endLine: end.line, endColumn: end.col };
-}
-
-/** Where an alias problem shows: the first alias, or with `cyclic` the first alias inside the node it refers to. */
-export function aliasPosition(doc: Document.Parsed, lines: LineCounter, cyclic: boolean): { line: number; column: number } {
-  let at: number | undefined;
-  visit(doc, {
-    Alias(_, node: Alias) {
-      if (cyclic) {
-        const target = node.resolve(doc);
-        if (!target?.range || !node.range || node.range[0] < target.range[0] || node.range[0] >= target.range[2]) return undefined;
-      }
-      at = node.range?.[0];
-      return visit.BREAK;
-    },
-  });
-  if (at === undefined) return { line: 1, column: 1 };
-  const pos = lines.linePos(at);
-  return { line: pos.line, column: pos.col };
-}
-
-export function isCyclic(value: unknown, ancestors = new Set<object>()): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  if (ancestors.has(value)) return true;
-  ancestors.add(value);
-  const children = Array.isArray(value) ? value : Object.values(value);
-  for (const c of children) if (isCyclic(c, ancestors)) return true;
-  ancestors.delete(value);
-  return false;
-}
-
-export function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } {
-  // Walk the UTF-8 sequences to the first byte that does not start or continue one properly.
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i]!;
-    const len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
-    if (len === 0) break;
-    let ok = i + len <= bytes.length;
-    for (let k = 1; ok && k < len; k++) ok = (bytes[i + k]! & 0xc0) === 0x80;
-    if (!ok) break;
-    i += len;
-  }
-  const lines = new TextDecoder('utf-8').decode(bytes.subarray(0, i)).split('\n');
-  return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
+  return spanInDocument(doc, lines, p, keyNode);
 }
 
 function fileProblem(rule: string, file: string, message: string, article?: string): Finding {
   return { rule, severity: 'error', message, file, line: 1, column: 1, ...(article ? { article } : {}) };
 }
 
-function tooLargeMessage(bytes: number): string {
-  return `the file is ${(bytes / 1024 / 1024).toFixed(1)} MB; register files are limited to ${MAX_FILE_BYTES / 1024 / 1024} MB`;
-}
-
-const firstLine = (s: string) => s.split('\n')[0]!.trim();

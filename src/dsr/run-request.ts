@@ -7,7 +7,7 @@
  * The planning and the erasure's values are decided before the first write; writes run one
  * transaction per database.
  */
-import type { DatabaseConnector, Row, SystemAction, SystemConnector, SystemOutcome, TableShape } from '../connectors/connector.js';
+import type { DatabaseConnector, Row, SystemAction, SystemConnector, SystemOutcome, TableShape, Value } from '../connectors/connector.js';
 import { isPersonalDataField, type Dataset, type MaskingStrategy } from '../dataset/model.js';
 import { OpendpoError, isOpendpoError } from '../errors/opendpo-error.js';
 import type { Finding } from '../register/finding.js';
@@ -17,7 +17,7 @@ import type { Store } from '../store/open-store.js';
 import type { CollectedCollection, CollectedData, CollectedField } from './collected.js';
 import { executeErasure, type FaultPoint } from './erasure/execute-erasure.js';
 import { planErasure, type ErasurePlan, type KeptRecord } from './erasure/plan-erasure.js';
-import { collect, tableOf, type CollectedNode } from './execute/collect.js';
+import { collect, type CollectedNode } from './execute/collect.js';
 import { checkNode, type CheckedNode } from './plan/check-against-databases.js';
 import { buildRequestGraph, type GraphNode, type RequestGraph } from './plan/graph.js';
 
@@ -310,7 +310,7 @@ async function act(input: RunRequestInput, request: DsrRequest, prepared: Prepar
   }
 
   const systemRows = await runSystems(input, request, prepared, warnings);
-  const collected = toCollectedData(request.id, input.identities, found, systemRows, input.datasets, [...prepared.warnings, ...warnings]);
+  const collected = toCollectedData(request.id, input.identities, found, systemRows, [...prepared.warnings, ...warnings]);
   return { collected, kept, warnings, pendingSystems: systemRows.pending };
 }
 
@@ -342,26 +342,26 @@ function resolveChange(graph: RequestGraph, target: string): { node: GraphNode; 
   return { node, field: field.name };
 }
 
-/** Art. 16: the named fields of the person's rows take the new values, one transaction per database. */
-async function rectify(input: RunRequestInput, request: DsrRequest, prepared: PreparedRequest, found: Map<string, CollectedNode>): Promise<void> {
-  const changes = Object.entries(input.changes ?? {});
-  if (changes.length === 0) throw new OpendpoError('INVALID_INPUT', 'rectification needs at least one --set collection.field=value');
-  const byConnection = new Map<string, { node: CollectedNode; set: Record<string, string> }[]>();
-  for (const [target, value] of changes) {
-    const { node, field } = resolveChange(prepared.graph, target);
-    const rows = found.get(node.id);
-    if (rows === undefined || rows.rows.size === 0) continue;
-    const connection = prepared.connectionOf(node.dataset.key);
-    const list = byConnection.get(connection) ?? [];
-    const entry = list.find((e) => e.node === rows);
-    if (entry) entry.set[field] = value;
-    else list.push({ node: rows, set: { [field]: value } });
-    byConnection.set(connection, list);
+/** An update of every row a request found in one collection. */
+interface RowsUpdate {
+  node: CollectedNode;
+  set: Record<string, Value>;
+  /** For the evidence: which fields, never their values. */
+  note: string;
+}
+
+/** Runs updates of the person's rows, one transaction per database, and records each as a step. */
+async function updateFoundRows(input: RunRequestInput, request: DsrRequest, prepared: PreparedRequest, updates: readonly RowsUpdate[]): Promise<void> {
+  const byConnection = new Map<string, RowsUpdate[]>();
+  for (const u of updates) {
+    if (u.node.rows.size === 0) continue;
+    const connection = prepared.connectionOf(u.node.node.dataset.key);
+    byConnection.set(connection, [...(byConnection.get(connection) ?? []), u]);
   }
-  for (const [connection, entries] of byConnection) {
+  for (const [connection, list] of byConnection) {
     const steps: NewDsrStep[] = [];
     await prepared.connections.database(connection).transaction(async (tx) => {
-      for (const { node, set } of entries) {
+      for (const { node, set, note } of list) {
         const startedAt = new Date();
         const t0 = performance.now();
         const result = await tx.run({
@@ -379,12 +379,30 @@ async function rectify(input: RunRequestInput, request: DsrRequest, prepared: Pr
           startedAt: startedAt.toISOString(),
           durationMs: performance.now() - t0,
           status: 'done',
-          note: `rectified fields: ${Object.keys(set).join(', ')}`,
+          note,
         });
       }
     });
     await input.store.requests.addSteps(request.id, request.attempts, steps);
   }
+}
+
+/** Art. 16: the named fields of the person's rows take the new values, one transaction per database. */
+async function rectify(input: RunRequestInput, request: DsrRequest, prepared: PreparedRequest, found: Map<string, CollectedNode>): Promise<void> {
+  const changes = Object.entries(input.changes ?? {});
+  if (changes.length === 0) throw new OpendpoError('INVALID_INPUT', 'rectification needs at least one --set collection.field=value');
+  const byNode = new Map<CollectedNode, Record<string, string>>();
+  for (const [target, value] of changes) {
+    const { node, field } = resolveChange(prepared.graph, target);
+    const rows = found.get(node.id);
+    if (rows !== undefined) byNode.set(rows, { ...byNode.get(rows), [field]: value });
+  }
+  await updateFoundRows(
+    input,
+    request,
+    prepared,
+    [...byNode].map(([node, set]) => ({ node, set, note: `rectified fields: ${Object.keys(set).join(', ')}` })),
+  );
 }
 
 /** Art. 18: the person is recorded as restricted in the store, and flagged where a dataset declares a flag. */
@@ -406,40 +424,12 @@ async function restrict(input: RunRequestInput, request: DsrRequest, prepared: P
       note: `restriction recorded for identity types: ${Object.keys(input.identities).join(', ')}`,
     },
   ]);
-  const byConnection = new Map<string, CollectedNode[]>();
+  const updates: RowsUpdate[] = [];
   for (const node of found.values()) {
-    if (node.node.collection.restrictionFlag === undefined || node.rows.size === 0) continue;
-    const connection = prepared.connectionOf(node.node.dataset.key);
-    byConnection.set(connection, [...(byConnection.get(connection) ?? []), node]);
+    const flag = node.node.collection.restrictionFlag;
+    if (flag !== undefined) updates.push({ node, set: { [flag.field]: flag.value }, note: `restriction flag set: ${flag.field}` });
   }
-  for (const [connection, nodes] of byConnection) {
-    const steps: NewDsrStep[] = [];
-    await prepared.connections.database(connection).transaction(async (tx) => {
-      for (const node of nodes) {
-        const flag = node.node.collection.restrictionFlag!;
-        const t0 = performance.now();
-        const startedAt = new Date();
-        const result = await tx.run({
-          kind: 'update',
-          table: node.table,
-          set: { [flag.field]: flag.value },
-          where: { columns: node.key, values: [...node.rows.values()].map((r) => node.key.map((k) => r[k] ?? null)) },
-        });
-        steps.push({
-          connection,
-          collection: node.node.id,
-          kind: 'update',
-          rowsFound: node.rows.size,
-          rowsChanged: result.affected,
-          startedAt: startedAt.toISOString(),
-          durationMs: performance.now() - t0,
-          status: 'done',
-          note: `restriction flag set: ${flag.field}`,
-        });
-      }
-    });
-    await repo.addSteps(request.id, request.attempts, steps);
-  }
+  await updateFoundRows(input, request, prepared, updates);
 }
 
 interface SystemRows {
@@ -520,7 +510,6 @@ function toCollectedData(
   identities: Readonly<Record<string, string>>,
   found: Map<string, CollectedNode>,
   systems: SystemRows,
-  datasets: readonly Dataset[],
   warnings: string[],
 ): CollectedData {
   const collections: CollectedCollection[] = [];
@@ -544,8 +533,6 @@ function toCollectedData(
     const rows = [...c.rows.values()].map((r) => Object.fromEntries(fields.map((f) => [f.name, r[f.name] ?? null])));
     collections.push({ dataset: c.node.dataset.key, collection: c.node.collection.name, ...(c.node.dataset.system ? { system: c.node.dataset.system } : {}), fields, rows });
   }
-  void datasets;
-  void tableOf;
   return { requestId, collectedAt: new Date().toISOString(), identities: { ...identities }, collections: [...collections, ...systems.collections], warnings };
 }
 

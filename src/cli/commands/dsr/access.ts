@@ -12,7 +12,7 @@ import { writeAccessPackageJson } from '../../../dsr/package/write-json.js';
 import { OpendpoError } from '../../../errors/opendpo-error.js';
 import { LANGUAGES } from '../../../register/schema.js';
 import { action } from '../../action.js';
-import { addRequestOptions, loadRequestRegister, openRequestContext, outputFormat, printSummary, writeOutput, type RequestFlags } from './common.js';
+import { addRequestOptions, deliver, languageOption, loadRequestRegister, outputFormat, withRequestContext, type RequestFlags } from './common.js';
 import { outcomeLines, runFromCli } from './run.js';
 
 const FORMATS = ['json', 'zip', 'html'] as const;
@@ -34,22 +34,16 @@ export function addDsrAccessCommand(parent: Command): void {
   ).action(
     action(async (flags: AccessFlags) => {
       const format = outputFormat(flags, FORMATS, { '.json': 'json', '.zip': 'zip', '.html': 'html', '.htm': 'html' }, 'json');
-      const lang = LANGUAGES.find((l) => l === flags.lang);
-      if (lang === undefined) throw new OpendpoError('INVALID_INPUT', `--lang must be one of ${LANGUAGES.join(', ')}`);
+      const lang = languageOption(flags.lang);
       if (format === 'zip' && flags.out === undefined) throw new OpendpoError('INVALID_INPUT', 'a zip is written to a file: give --out FILE.zip');
-      const ctx = await openRequestContext(flags);
-      try {
+      return withRequestContext(flags, async (ctx) => {
         const register = await loadRequestRegister(flags, ctx.loaded);
         const outcome = await runFromCli('access', ctx, flags);
         const pkg = buildAccessPackage(outcome.collected, { datasets: ctx.loaded.datasets, ...(register ? { register } : {}), lang });
         const content = format === 'json' ? writeAccessPackageJson(pkg) : format === 'html' ? writeAccessPackageHtml(pkg) : writeAccessPackageZip(pkg);
-        if (flags.out === undefined) process.stdout.write(content);
-        else await writeOutput(flags.out, content);
-        printSummary([...outcomeLines(outcome), ...(flags.out ? [`wrote ${flags.out}`] : [])]);
+        await deliver(flags.out, content, outcomeLines(outcome));
         return 0;
-      } finally {
-        await ctx.store.close();
-      }
+      });
     }),
   );
 }

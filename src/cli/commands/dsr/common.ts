@@ -13,7 +13,7 @@ import { parseIdentities } from '../../../dsr/identity.js';
 import type { ProgressEvent, RunRequestInput } from '../../../dsr/run-request.js';
 import { OpendpoError } from '../../../errors/opendpo-error.js';
 import { loadRegister } from '../../../register/load.js';
-import type { Register } from '../../../register/schema.js';
+import { LANGUAGES, type Language, type Register } from '../../../register/schema.js';
 import type { Store } from '../../../store/open-store.js';
 import { requireReadableRegister } from '../../require-readable-register.js';
 
@@ -25,7 +25,7 @@ export interface RequestFlags {
   progress?: boolean;
 }
 
-const collectRepeated = (value: string, previous: string[] = []) => [...previous, value];
+export const collectRepeated = (value: string, previous: string[] = []) => [...previous, value];
 
 export function addRequestOptions(cmd: Command): Command {
   return cmd
@@ -40,18 +40,42 @@ export interface RequestContext {
   store: Store;
 }
 
-/** Checks the arguments and the datasets, then opens the store. The caller closes the store. */
-export async function openRequestContext(flags: RequestFlags): Promise<RequestContext> {
+/** Opens the store the configuration names, runs `fn`, and closes it. */
+export async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+  const config = loadConfig(process.env);
+  ensureStoreFolder(config.store);
+  // Loaded on demand, so that commands that never open the store do not pay for its modules.
+  const { openStore } = await import('../../../store/open-store.js');
+  const store = await openStore(config.store);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Checks the arguments and the datasets (before any database is touched), then runs `fn` with the store open. */
+export async function withRequestContext<T>(flags: RequestFlags, fn: (ctx: RequestContext) => Promise<T>): Promise<T> {
   const identities = parseIdentities(flags.identity);
   const loaded = await loadDatasetsOrThrow(flags.datasets);
   if (loaded.connections === undefined) {
     throw new OpendpoError('DATASET_INVALID', `${path.join(flags.datasets, 'connections.yaml')} is missing: it says where each dataset lives`);
   }
-  const config = loadConfig(process.env);
-  ensureStoreFolder(config.store);
-  const { openStore } = await import('../../../store/open-store.js');
-  const store = await openStore(config.store);
-  return { identities, loaded, store };
+  return withStore((store) => fn({ identities, loaded, store }));
+}
+
+/** --lang, checked. */
+export function languageOption(lang: string | undefined): Language {
+  const found = LANGUAGES.find((l) => l === lang);
+  if (found === undefined) throw new OpendpoError('INVALID_INPUT', `--lang must be one of ${LANGUAGES.join(', ')}`);
+  return found;
+}
+
+/** Writes the output to --out (whole or not at all) or standard output, then the summary lines. */
+export async function deliver(out: string | undefined, content: string | Uint8Array, summary: string[]): Promise<void> {
+  if (out === undefined) process.stdout.write(content);
+  else await writeOutput(out, content);
+  printSummary([...summary, ...(out ? [`wrote ${out}`] : [])]);
 }
 
 /** The register named by --register, or by connections.yaml; undefined when neither names one. */

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { action } from '../../action.js';
-import { addRequestOptions, openRequestContext, printSummary, type RequestFlags } from './common.js';
+import { addRequestOptions, withRequestContext, printSummary, type RequestFlags } from './common.js';
 import { outcomeLines, runFromCli } from './run.js';
 
 export function addDsrEraseCommand(parent: Command): void {
@@ -14,8 +14,7 @@ export function addDsrEraseCommand(parent: Command): void {
     parent.command('erase').description('Right to erasure (Art. 17): mask or delete the person\'s data, keeping legal holds; resumable'),
   ).action(
     action(async (flags: RequestFlags) => {
-      const ctx = await openRequestContext(flags);
-      try {
+      return withRequestContext(flags, async (ctx) => {
         const outcome = await runFromCli('erasure', ctx, flags);
         const steps = await ctx.store.requests.steps(outcome.request.id);
         const writes = steps.filter((s) => s.kind === 'update' || s.kind === 'delete');
@@ -41,9 +40,7 @@ export function addDsrEraseCommand(parent: Command): void {
           }),
         ]);
         return 0;
-      } finally {
-        await ctx.store.close();
-      }
+      });
     }),
   );
 }

@@ -10,7 +10,7 @@ import { buildPortabilityExport } from '../../../dsr/portability.js';
 import { OpendpoError } from '../../../errors/opendpo-error.js';
 import { LANGUAGES } from '../../../register/schema.js';
 import { action } from '../../action.js';
-import { addRequestOptions, loadRequestRegister, openRequestContext, outputFormat, printSummary, writeOutput, type RequestFlags } from './common.js';
+import { addRequestOptions, deliver, languageOption, loadRequestRegister, outputFormat, withRequestContext, type RequestFlags } from './common.js';
 import { outcomeLines, runFromCli } from './run.js';
 
 const FORMATS = ['json', 'csv'] as const;
@@ -32,22 +32,15 @@ export function addDsrExportCommand(parent: Command): void {
   ).action(
     action(async (flags: ExportFlags) => {
       const format = outputFormat(flags, FORMATS, { '.json': 'json', '.zip': 'csv', '.csv': 'csv' }, 'json');
-      const lang = LANGUAGES.find((l) => l === flags.lang);
-      if (lang === undefined) throw new OpendpoError('INVALID_INPUT', `--lang must be one of ${LANGUAGES.join(', ')}`);
+      const lang = languageOption(flags.lang);
       if (format === 'csv' && flags.out === undefined) throw new OpendpoError('INVALID_INPUT', 'CSV files are written as a zip: give --out FILE.zip');
-      const ctx = await openRequestContext(flags);
-      try {
+      return withRequestContext(flags, async (ctx) => {
         const register = await loadRequestRegister(flags, ctx.loaded);
         const outcome = await runFromCli('portability', ctx, flags);
         const exp = buildPortabilityExport(outcome.collected, { datasets: ctx.loaded.datasets, ...(register ? { register } : {}), lang });
-        const content = format === 'json' ? writePortabilityJson(exp) : writePortabilityZip(exp);
-        if (flags.out === undefined) process.stdout.write(content);
-        else await writeOutput(flags.out, content);
-        printSummary([...outcomeLines(outcome), ...(flags.out ? [`wrote ${flags.out}`] : [])]);
+        await deliver(flags.out, format === 'json' ? writePortabilityJson(exp) : writePortabilityZip(exp), outcomeLines(outcome));
         return 0;
-      } finally {
-        await ctx.store.close();
-      }
+      });
     }),
   );
 }

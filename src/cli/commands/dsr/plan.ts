@@ -9,7 +9,7 @@ import { openConnections, resolveHmacKeys } from '../../../dsr/open-connections.
 import { OpendpoError } from '../../../errors/opendpo-error.js';
 import type { DsrKind } from '../../../store/dsr-repository.js';
 import { action } from '../../action.js';
-import { addRequestOptions, openRequestContext, type RequestFlags } from './common.js';
+import { addRequestOptions, withRequestContext, type RequestFlags } from './common.js';
 
 const ACTIONS: Record<string, DsrKind> = {
   access: 'access',
@@ -35,8 +35,7 @@ export function addDsrPlanCommand(parent: Command): void {
     action(async (flags: PlanFlags) => {
       const kind = ACTIONS[flags.action];
       if (kind === undefined) throw new OpendpoError('INVALID_INPUT', `--action must be one of ${Object.keys(ACTIONS).join(', ')}`);
-      const ctx = await openRequestContext(flags);
-      try {
+      return withRequestContext(flags, async (ctx) => {
         const connections = await openConnections(ctx.loaded.connections!, ctx.store);
         try {
           const secretFor = await resolveHmacKeys(kind === 'erasure' ? ctx.loaded.datasets : []);
@@ -46,9 +45,7 @@ export function addDsrPlanCommand(parent: Command): void {
           await connections.close();
         }
         return 0;
-      } finally {
-        await ctx.store.close();
-      }
+      });
     }),
   );
 }

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { OpendpoError } from '../../../errors/opendpo-error.js';
 import { action } from '../../action.js';
-import { addRequestOptions, openRequestContext, printSummary, type RequestFlags } from './common.js';
+import { addRequestOptions, collectRepeated, printSummary, withRequestContext, type RequestFlags } from './common.js';
 import { outcomeLines, runFromCli } from './run.js';
 
 interface RectifyFlags extends RequestFlags {
@@ -37,20 +37,17 @@ export function addDsrRectifyCommand(parent: Command): void {
     parent
       .command('rectify')
       .description('Right to rectification (Art. 16): set fields of the person\'s rows to corrected values')
-      .requiredOption('--set <collection.field=value>', 'the corrected value of a field (repeat for several)', (v: string, prev: string[] = []) => [...prev, v], []),
+      .requiredOption('--set <collection.field=value>', 'the corrected value of a field (repeat for several)', collectRepeated, []),
   ).action(
     action(async (flags: RectifyFlags) => {
       const changes = parseChanges(flags.set);
-      const ctx = await openRequestContext(flags);
-      try {
+      return withRequestContext(flags, async (ctx) => {
         const outcome = await runFromCli('rectification', ctx, flags, changes);
         const steps = await ctx.store.requests.steps(outcome.request.id);
         const changed = steps.filter((s) => s.kind === 'update' && s.attempt === outcome.request.attempts);
         printSummary([...outcomeLines(outcome), ...changed.map((s) => `${s.collection}: ${s.rowsChanged} row(s) rectified (${s.note ?? ''})`)]);
         return 0;
-      } finally {
-        await ctx.store.close();
-      }
+      });
     }),
   );
 }

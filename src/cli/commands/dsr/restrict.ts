@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { action } from '../../action.js';
-import { addRequestOptions, openRequestContext, printSummary, type RequestFlags } from './common.js';
+import { addRequestOptions, withRequestContext, printSummary, type RequestFlags } from './common.js';
 import { outcomeLines, runFromCli } from './run.js';
 
 export function addDsrRestrictCommand(parent: Command): void {
@@ -13,8 +13,7 @@ export function addDsrRestrictCommand(parent: Command): void {
     parent.command('restrict').description('Right to restriction (Art. 18): record the person as restricted and set the restriction flags'),
   ).action(
     action(async (flags: RequestFlags) => {
-      const ctx = await openRequestContext(flags);
-      try {
+      return withRequestContext(flags, async (ctx) => {
         const outcome = await runFromCli('restriction', ctx, flags);
         const steps = await ctx.store.requests.steps(outcome.request.id);
         const flagged = steps.filter((s) => s.kind === 'update' && s.attempt === outcome.request.attempts);
@@ -24,9 +23,7 @@ export function addDsrRestrictCommand(parent: Command): void {
           ...flagged.map((s) => `${s.collection}: ${s.rowsChanged} row(s) flagged (${s.note ?? ''})`),
         ]);
         return 0;
-      } finally {
-        await ctx.store.close();
-      }
+      });
     }),
   );
 }

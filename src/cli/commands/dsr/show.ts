@@ -3,22 +3,9 @@
  * kind, collection, rows found and changed, and timing; never a personal-data value.
  */
 import type { Command } from 'commander';
-import { ensureStoreFolder, loadConfig } from '../../../config/config.js';
 import { OpendpoError } from '../../../errors/opendpo-error.js';
-import type { Store } from '../../../store/open-store.js';
 import { action } from '../../action.js';
-
-async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
-  const config = loadConfig(process.env);
-  ensureStoreFolder(config.store);
-  const { openStore } = await import('../../../store/open-store.js');
-  const store = await openStore(config.store);
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
+import { withStore } from './common.js';
 
 export function addDsrShowCommands(parent: Command): void {
   parent

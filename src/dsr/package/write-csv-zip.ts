@@ -23,6 +23,7 @@ import type { AccessPackage } from './access-package.js';
 import { activityItems, authorityLines, channelLines, controllerLines, countryText, countsText, identitiesText, rightLines, titleOf } from './describe.js';
 import { fill, formatInstant, PACKAGE_STRINGS } from './i18n.js';
 import { cellCsvText, type CellValue } from './values.js';
+import { neutraliseFormula } from '../../register/export/export-csv.js';
 
 export function writeAccessPackageZip(pkg: AccessPackage): Uint8Array {
   const s = PACKAGE_STRINGS[pkg.lang];
@@ -135,11 +136,6 @@ function csv(rows: (string | number)[][]): string {
     quoted_match: /[\r\n]/,
     cast: { string: neutraliseFormula },
   });
-}
-
-/** CSV injection: a text cell a spreadsheet would evaluate is made text with a leading apostrophe. */
-export function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 /** A text file for any editor: UTF-8 with a byte order mark, CRLF line ends. */

@@ -335,6 +335,6 @@ function lines(items: readonly string[]): string {
 }
 
 /** CSV injection: a cell a spreadsheet would evaluate is made text with a leading apostrophe. */
-function neutraliseFormula(value: string): string {
+export function neutraliseFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }

@@ -19,7 +19,8 @@ import { VERSION } from '../../version.js';
 import type { SystemConnector, SystemOutcome, SystemRequest } from '../connector.js';
 import { requestMessageSchema, requestPath, requestsPath, signOpendpoRequest, statusMessageSchema, type RequestMessage, type StatusMessage } from './protocol.js';
 import { formatIssues } from './json-path.js';
-import { resolveSecretRef, resolveSigningSecret } from './secret.js';
+import { resolveValue } from '../../dataset/secrets.js';
+import { resolveSigningSecret } from './secret.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Access answers carry rows; 50 MiB is far more than one person's data and bounds memory. */
@@ -51,14 +52,10 @@ export interface HttpConnectorOptions {
 type Method = 'GET' | 'POST';
 
 /** Resolves the URL and the secret (CONFIG_INVALID naming the variable or file when they cannot be read). */
-export function createHttpConnector(options: HttpConnectorOptions): Promise<HttpSystemConnector> {
-  try {
-    const url = typeof options.url === 'string' ? options.url : resolveSecretRef(options.url, `the url of connection ${options.name}`);
-    const secret = resolveSigningSecret(options.secret, options.name);
-    return Promise.resolve(new HttpSystemConnector({ ...options, url, secret, urlIsSecret: typeof options.url !== 'string' }));
-  } catch (err) {
-    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-  }
+export async function createHttpConnector(options: HttpConnectorOptions): Promise<HttpSystemConnector> {
+  const url = await resolveValue(options.url, { purpose: `the url of connection ${options.name}` });
+  const secret = await resolveSigningSecret(options.secret, options.name);
+  return new HttpSystemConnector({ ...options, url, secret, urlIsSecret: typeof options.url !== 'string' });
 }
 
 /** The options with the URL and the secret resolved. */

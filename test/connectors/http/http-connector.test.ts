@@ -338,10 +338,10 @@ describe('the HTTP connector when the system is down or misconfigured', () => {
     await expect(make({ url: 'not a url' })).rejects.toThrow('connection crm: url is not a URL');
     await expect(make({ timeoutMs: 0 })).rejects.toThrow('timeout_ms must be a positive whole number');
     await expect(make({ secret: { env: 'OPENDPO_TEST_NO_SUCH_VARIABLE' } })).rejects.toThrow(
-      'the signing secret of connection crm: the environment variable OPENDPO_TEST_NO_SUCH_VARIABLE is not set',
+      'the environment variable OPENDPO_TEST_NO_SUCH_VARIABLE is not set (the signing secret of connection crm)',
     );
     await expect(make({ secret: { file: '/nonexistent/opendpo-secret' } })).rejects.toThrow(
-      'the signing secret of connection crm: cannot read the file /nonexistent/opendpo-secret (ENOENT)',
+      'cannot read the secret file /nonexistent/opendpo-secret: it does not exist (the signing secret of connection crm)',
     );
     process.env.OPENDPO_TEST_SHORT_SECRET = 'short-secret';
     try {
@@ -365,7 +365,7 @@ describe('the HTTP connector when the system is down or misconfigured', () => {
       const err = await failure(http.submit(request('access')), 'T0KEN-IN-PATH');
       expect(err.message).toContain('(POST /v1/requests)');
       await expect(createHttpConnector({ name: 'crm', url: { env: 'OPENDPO_TEST_NO_SUCH_URL' }, secret: { env: ENV } })).rejects.toThrow(
-        'the url of connection crm: the environment variable OPENDPO_TEST_NO_SUCH_URL is not set',
+        'the environment variable OPENDPO_TEST_NO_SUCH_URL is not set (the url of connection crm)',
       );
     } finally {
       delete process.env.OPENDPO_TEST_HTTP_URL;

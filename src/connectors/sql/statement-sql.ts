@@ -22,6 +22,7 @@ import {
   type RawBuilder,
 } from 'kysely';
 import type { DatabaseType, KeyFilter, RenderedStatement, Statement, TableRef, Value } from '../connector.js';
+import { valueKey } from '../value-key.js';
 
 /** What differs between the three databases when writing a statement. */
 export interface SqlDialect {
@@ -116,14 +117,6 @@ export function renderStatement(dialect: SqlDialect, statement: Statement): Rend
   }
   const compiled = query.compile(compilerFor(dialect.type));
   return { sql: compiled.sql, parameters: compiled.parameters };
-}
-
-/** The identity of a key value across drivers, to drop repeated tuples. */
-function valueKey(value: Value): string {
-  if (value instanceof Date) return `d:${value.toISOString()}`;
-  if (value instanceof Uint8Array) return `b:${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
-  if (value === null) return 'n';
-  return `${typeof value}:${String(value)}`;
 }
 
 /**

@@ -19,8 +19,10 @@
 import type { DatabaseConnector, Row, TableRef, TableShape, Value } from '../../connectors/connector.js';
 import { isPersonalDataField, type LegalHold, type MaskingStrategy } from '../../dataset/model.js';
 import { OpendpoError } from '../../errors/opendpo-error.js';
-import { rowKey, valueKey, type CollectedNode } from '../execute/collect.js';
+import { valueKey } from '../../connectors/value-key.js';
+import { rowKey, type CollectedNode } from '../execute/collect.js';
 import { edgesInto, type GraphNode, type RequestGraph } from '../plan/graph.js';
+import { topologicalOrder } from '../plan/topological-order.js';
 import { encodeValue, type EncodedValue } from './encode-value.js';
 import { isConstantStrategy, maskValue } from './masking.js';
 
@@ -371,19 +373,4 @@ function orderDeletes(options: PlanErasureOptions, connection: string, deletes: 
     );
   }
   return order.map((id) => deletes.get(id)!);
-}
-
-/** Kahn's algorithm; undefined when the constraints form a cycle. Ties break by name, so plans are stable. */
-function topologicalOrder(ids: readonly string[], before: Map<string, Set<string>>): string[] | undefined {
-  const ordered: string[] = [];
-  const done = new Set<string>();
-  while (done.size < ids.length) {
-    const ready = ids.filter((id) => !done.has(id) && [...before.get(id)!].every((b) => done.has(b))).sort();
-    if (ready.length === 0) return undefined;
-    for (const id of ready) {
-      ordered.push(id);
-      done.add(id);
-    }
-  }
-  return ordered;
 }

@@ -8,8 +8,10 @@
  * test/dsr/properties checks this against a naive recursive search.
  */
 import type { DatabaseConnector, Row, SearchStep, TableRef, Value } from '../../connectors/connector.js';
+import { valueKey } from '../../connectors/value-key.js';
 import { isPersonalDataField } from '../../dataset/model.js';
-import type { Edge, GraphNode, RequestGraph } from '../plan/graph.js';
+import type { GraphNode, RequestGraph } from '../plan/graph.js';
+import { topologicalOrder } from '../plan/topological-order.js';
 
 export interface CollectedNode {
   node: GraphNode;
@@ -42,14 +44,6 @@ export interface CollectOptions {
 
 /** Identity values up to which a search may run as one statement (see searchAtOnce). */
 const MAX_SEED_VALUES_AT_ONCE = 16;
-
-/** The identity of a value across drivers: 1, 1n and "1" are the same key value. */
-export function valueKey(value: Value): string {
-  if (value instanceof Date) return `d:${value.toISOString()}`;
-  if (value instanceof Uint8Array) return `b:${Buffer.from(value).toString('hex')}`;
-  if (typeof value === 'boolean') return `t:${value ? 1 : 0}`;
-  return `v:${String(value)}`;
-}
 
 export function rowKey(row: Row, key: readonly string[], columns: readonly string[]): string {
   const cols = key.length > 0 ? key : columns;
@@ -166,7 +160,11 @@ async function searchAtOnce(options: CollectOptions, collected: Map<string, Coll
   if (seedValues > MAX_SEED_VALUES_AT_ONCE) return false;
   const inside = new Set(ids);
   const edges = graph.edges.filter((e) => inside.has(e.from) && inside.has(e.to));
-  const order = topologicalOrder(ids, edges);
+  // A step follows the steps whose rows lead to it; followed references that loop (a
+  // self-reference included) have no such order.
+  const before = new Map(ids.map((id) => [id, new Set<string>()]));
+  for (const e of edges) before.get(e.to)!.add(e.from);
+  const order = topologicalOrder(ids, before);
   if (order === undefined) return false;
   const index = new Map(order.map((id, i) => [id, i]));
   const steps: SearchStep[] = order.map((id) => {
@@ -193,22 +191,4 @@ async function searchAtOnce(options: CollectOptions, collected: Map<string, Coll
     c.searchedTogether = true;
   });
   return true;
-}
-
-/** Kahn's algorithm over the followed edges; undefined when they loop (a self-reference included). */
-function topologicalOrder(ids: readonly string[], edges: readonly Edge[]): string[] | undefined {
-  const incoming = new Map(ids.map((id) => [id, 0]));
-  for (const e of edges) incoming.set(e.to, incoming.get(e.to)! + 1);
-  const ready = ids.filter((id) => incoming.get(id) === 0);
-  const order: string[] = [];
-  while (ready.length > 0) {
-    const id = ready.shift()!;
-    order.push(id);
-    for (const e of edges) {
-      if (e.from !== id) continue;
-      incoming.set(e.to, incoming.get(e.to)! - 1);
-      if (incoming.get(e.to) === 0) ready.push(e.to);
-    }
-  }
-  return order.length === ids.length ? order : undefined;
 }

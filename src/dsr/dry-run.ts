@@ -8,10 +8,10 @@ import type { Dataset, MaskingStrategy } from '../dataset/model.js';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { DsrKind } from '../store/dsr-repository.js';
 import { toStatement } from './erasure/execute-erasure.js';
-import { planErasure, type KeptRecord } from './erasure/plan-erasure.js';
+import type { KeptRecord } from './erasure/plan-erasure.js';
 import { collect } from './execute/collect.js';
-import type { BlockedEdge, Edge, GraphNode, Seed } from './plan/graph.js';
-import { prepareRequest, type OpenConnections } from './run-request.js';
+import type { BlockedEdge, Edge, Seed } from './plan/graph.js';
+import { keysOf, planErasureOf, prepareRequest, type OpenConnections } from './run-request.js';
 
 export interface PlannedStatement {
   connection: string;
@@ -72,7 +72,7 @@ export async function dryRun(input: {
     close: () => input.connections.close(),
   };
   const prepared = await prepareRequest(input.kind, input.identities, input.datasets, connections);
-  const keyOf = (node: GraphNode) => prepared.checked.get(node.id)?.key ?? [];
+  const keyOf = keysOf(prepared);
   const connectorFor = (datasetKey: string) => connections.database(prepared.connectionOf(datasetKey));
   const identityValues = Object.fromEntries(Object.entries(input.identities).map(([k, v]) => [k, [v]]));
   const found = await collect({ graph: prepared.graph, identities: identityValues, connectorFor, keyOf });
@@ -80,21 +80,7 @@ export async function dryRun(input: {
   let kept: KeptRecord[] = [];
   if (input.kind === 'erasure') {
     phase = 'check';
-    const plan = await planErasure({
-      graph: prepared.graph,
-      collected: found,
-      identities: identityValues,
-      keyOf,
-      shapeOf: (node) => prepared.checked.get(node.id)!.shape,
-      tablesOf: (c) => prepared.tables.get(c) ?? [],
-      connectionOf: prepared.connectionOf,
-      connectorFor,
-      secretFor:
-        input.secretFor ??
-        (() => {
-          throw new OpendpoError('CONFIG_INVALID', 'an hmac masking strategy needs its key');
-        }),
-    });
+    const plan = await planErasureOf(prepared, found, identityValues, connectorFor, input.secretFor);
     kept = plan.kept;
     for (const c of plan.connections) {
       const connector = input.connections.database(c.connection);

@@ -228,7 +228,7 @@ interface ActOutcome {
 async function act(input: RunRequestInput, request: DsrRequest, prepared: PreparedRequest): Promise<ActOutcome> {
   const repo = input.store.requests;
   const { graph, connections, connectionOf } = prepared;
-  const keyOf = (node: GraphNode) => prepared.checked.get(node.id)?.key ?? node.collection.fields.filter((f) => f.primaryKey).map((f) => f.name);
+  const keyOf = keysOf(prepared);
   const connectorFor = (datasetKey: string) => connections.database(connectionOf(datasetKey));
   const identityValues: Record<string, string[]> = {};
   for (const person of [input.identities, ...(input.batch ?? [])]) {
@@ -261,19 +261,7 @@ async function act(input: RunRequestInput, request: DsrRequest, prepared: Prepar
   if (input.kind === 'erasure') {
     if (!resumingErasure) {
       input.onProgress?.({ phase: 'plan', message: 'deciding the writes' });
-      const plan: ErasurePlan = await planErasure({
-        graph,
-        collected: found,
-        identities: identityValues,
-        keyOf,
-        shapeOf: (node) => prepared.checked.get(node.id)!.shape,
-        tablesOf: (connection) => prepared.tables.get(connection) ?? [],
-        connectionOf,
-        connectorFor,
-        secretFor: input.secretFor ?? (() => {
-          throw new OpendpoError('CONFIG_INVALID', 'an hmac masking strategy needs its key, and none can be resolved here');
-        }),
-      });
+      const plan = await planErasureOf(prepared, found, identityValues, connectorFor, input.secretFor);
       kept = plan.kept;
       await repo.saveWork(
         request.id,
@@ -553,4 +541,34 @@ export function columnTypesOf(prepared: PreparedRequest): (node: GraphNode) => R
     if (!cache.has(node.id)) cache.set(node.id, new Map(shape.columns.map((c) => [c.name, c.type])));
     return cache.get(node.id);
   };
+}
+
+/** Primary key of a node: the one the check found (declared, or the table's own). */
+export function keysOf(prepared: PreparedRequest): (node: GraphNode) => string[] {
+  return (node) => prepared.checked.get(node.id)?.key ?? node.collection.fields.filter((f) => f.primaryKey).map((f) => f.name);
+}
+
+/** The erasure's writes for the rows found, with what the check learned of the tables. */
+export function planErasureOf(
+  prepared: PreparedRequest,
+  found: Map<string, CollectedNode>,
+  identities: Readonly<Record<string, readonly string[]>>,
+  connectorFor: (datasetKey: string) => DatabaseConnector,
+  secretFor: RunRequestInput['secretFor'],
+): Promise<ErasurePlan> {
+  return planErasure({
+    graph: prepared.graph,
+    collected: found,
+    identities,
+    keyOf: keysOf(prepared),
+    shapeOf: (node) => prepared.checked.get(node.id)!.shape,
+    tablesOf: (connection) => prepared.tables.get(connection) ?? [],
+    connectionOf: prepared.connectionOf,
+    connectorFor,
+    secretFor:
+      secretFor ??
+      (() => {
+        throw new OpendpoError('CONFIG_INVALID', 'an hmac masking strategy needs its key, and none was read before the request');
+      }),
+  });
 }

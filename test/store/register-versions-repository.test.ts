@@ -14,49 +14,10 @@ import type { Register } from '../../src/register/schema.js';
 import { contentHash } from '../../src/store/canonical-json.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import type { NewRegisterVersion } from '../../src/store/register-versions-repository.js';
-import { POSTGRES_URL, serviceAvailable } from '../helpers/services.js';
+import { POSTGRES_URL } from '../helpers/services.js';
 import { smallRegister } from './registers.js';
-import { createThrowawayPostgres, type ThrowawayDatabase } from './throwaway-postgres.js';
+import { postgresAvailable, postgresCase, sqliteCase } from './store-cases.js';
 
-const postgresAvailable = await serviceAvailable('PostgreSQL', POSTGRES_URL);
-
-interface DialectCase {
-  name: string;
-  available: boolean;
-  /** A location for a fresh, empty store; each call of the same case returns the same database. */
-  setUp(): Promise<StoreLocation>;
-  tearDown(): Promise<void>;
-}
-
-function sqliteCase(): DialectCase {
-  let dir: string | undefined;
-  return {
-    name: 'sqlite',
-    available: true,
-    async setUp() {
-      dir = mkdtempSync(path.join(tmpdir(), 'opendpo-store-'));
-      return parseDatabaseUrl(`sqlite:${path.join(dir, 'store.db')}`, dir);
-    },
-    async tearDown() {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function postgresCase(): DialectCase {
-  let db: ThrowawayDatabase | undefined;
-  return {
-    name: 'postgres',
-    available: postgresAvailable,
-    async setUp() {
-      db = await createThrowawayPostgres();
-      return parseDatabaseUrl(db.url, process.cwd());
-    },
-    async tearDown() {
-      await db?.drop();
-    },
-  };
-}
 
 const finding = (severity: Finding['severity'], rule = 'retention/missing'): Finding => ({
   rule,

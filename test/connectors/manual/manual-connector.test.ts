@@ -12,50 +12,11 @@ import type { SystemRequest } from '../../../src/connectors/connector.js';
 import { createManualConnector, type ManualSystemConnector } from '../../../src/connectors/manual/manual-connector.js';
 import { OpendpoError } from '../../../src/errors/opendpo-error.js';
 import { openStore, type Store } from '../../../src/store/open-store.js';
-import { POSTGRES_URL, serviceAvailable } from '../../helpers/services.js';
-import { createThrowawayPostgres, type ThrowawayDatabase } from '../../store/throwaway-postgres.js';
+import { postgresCase, sqliteCase } from '../../store/store-cases.js';
 
-const postgresAvailable = await serviceAvailable('PostgreSQL', POSTGRES_URL);
 
 const EMAIL = 'jane.doe+archive@example.com';
 const NEW_NAME = 'Jane Smith-Doe';
-
-interface DialectCase {
-  name: string;
-  available: boolean;
-  setUp(): Promise<StoreLocation>;
-  tearDown(): Promise<void>;
-}
-
-function sqliteCase(): DialectCase {
-  let dir: string | undefined;
-  return {
-    name: 'sqlite',
-    available: true,
-    async setUp() {
-      dir = mkdtempSync(path.join(tmpdir(), 'opendpo-manual-'));
-      return parseDatabaseUrl(`sqlite:${path.join(dir, 'store.db')}`, dir);
-    },
-    async tearDown() {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function postgresCase(): DialectCase {
-  let db: ThrowawayDatabase | undefined;
-  return {
-    name: 'postgres',
-    available: postgresAvailable,
-    async setUp() {
-      db = await createThrowawayPostgres();
-      return parseDatabaseUrl(db.url, process.cwd());
-    },
-    async tearDown() {
-      await db?.drop();
-    },
-  };
-}
 
 const request = (action: SystemRequest['action'], extra: Partial<SystemRequest> = {}): SystemRequest => ({
   requestId: randomUUID(),

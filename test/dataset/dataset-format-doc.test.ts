@@ -10,43 +10,11 @@ import { FidesDatasetFileSchema } from '../../src/dataset/fides.js';
 import { loadDatasets } from '../../src/dataset/load-datasets.js';
 import { DATASET_FILE_SCHEMAS } from '../../src/dataset/schema.js';
 import { ROOT } from '../helpers/cli.js';
+import { schemaKeys } from '../helpers/schema-keys.js';
 import { datasetsFolder } from './temp-datasets.js';
 
 const doc = await readFile(path.join(ROOT, 'docs/dataset-format.md'), 'utf8');
 const section = (from: string, to: string) => doc.slice(doc.indexOf(from), doc.indexOf(to));
-
-/** Every key of every object in a zod schema, found by walking its definition. */
-function keysOf(schema: unknown, out = new Set<string>(), seen = new Set<unknown>()): Set<string> {
-  if (seen.has(schema)) return out;
-  seen.add(schema);
-  const def = (schema as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
-  if (!def) return out;
-  switch (def.type) {
-    case 'object':
-      for (const [k, v] of Object.entries(def.shape as Record<string, unknown>)) {
-        out.add(k);
-        keysOf(v, out, seen);
-      }
-      break;
-    case 'optional':
-    case 'default':
-    case 'nullable':
-    case 'prefault':
-      keysOf(def.innerType, out, seen);
-      break;
-    case 'array':
-      keysOf(def.element, out, seen);
-      break;
-    case 'union':
-      for (const o of def.options as unknown[]) keysOf(o, out, seen);
-      break;
-    case 'pipe':
-      keysOf(def.in, out, seen);
-      keysOf(def.out, out, seen);
-      break;
-  }
-  return out;
-}
 
 describe('docs/dataset-format.md', () => {
   it('gives a complete example that loads with no problem', async () => {
@@ -62,7 +30,7 @@ describe('docs/dataset-format.md', () => {
   it('documents every key of the dataset file and of connections.yaml in a table', () => {
     const undocumented: string[] = [];
     for (const [kind, schema] of Object.entries(DATASET_FILE_SCHEMAS)) {
-      for (const key of keysOf(schema as z.ZodType)) if (!doc.includes(`| \`${key}\` |`)) undocumented.push(`${kind}: ${key}`);
+      for (const key of schemaKeys(schema as z.ZodType)) if (!doc.includes(`| \`${key}\` |`)) undocumented.push(`${kind}: ${key}`);
     }
     expect(undocumented).toEqual([]);
   });
@@ -70,7 +38,7 @@ describe('docs/dataset-format.md', () => {
   it('maps every Fides key', () => {
     const fides = section('## Fides dataset files', '## A complete example');
     const mentioned = (key: string) => new RegExp(`\`[^\`\\n]*\\b${key}\\b[^\`\\n]*\``).test(fides);
-    expect([...keysOf(FidesDatasetFileSchema)].filter((key) => !mentioned(key))).toEqual([]);
+    expect([...schemaKeys(FidesDatasetFileSchema)].filter((key) => !mentioned(key))).toEqual([]);
   });
 
   it('lists every rule id the loader reports', async () => {

@@ -11,6 +11,7 @@ import { lintRegister } from '../../src/register/lint/lint-register.js';
 import { RULES } from '../../src/register/lint/rules.js';
 import { loadRegisterFromFiles } from '../../src/register/load.js';
 import { FILE_SCHEMAS } from '../../src/register/schema.js';
+import { schemaKeys } from '../helpers/schema-keys.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const doc = await readFile(path.join(ROOT, 'docs/register-format.md'), 'utf8');
@@ -21,39 +22,6 @@ function exampleFiles(): Map<string, string> {
   const files = new Map<string, string>();
   for (const m of section.matchAll(/`([\w/.-]+\.yaml)`:\s*\n+```yaml\n([\s\S]*?)```/g)) files.set(m[1]!, m[2]!);
   return files;
-}
-
-/** Every key of every object in a zod schema, found by walking its definition. */
-function keysOf(schema: unknown, out = new Set<string>(), seen = new Set<unknown>()): Set<string> {
-  if (seen.has(schema)) return out;
-  seen.add(schema);
-  const def = (schema as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
-  if (!def) return out;
-  switch (def.type) {
-    case 'object':
-      for (const [k, v] of Object.entries(def.shape as Record<string, unknown>)) {
-        out.add(k);
-        keysOf(v, out, seen);
-      }
-      break;
-    case 'optional':
-    case 'default':
-    case 'nullable':
-    case 'prefault':
-      keysOf(def.innerType, out, seen);
-      break;
-    case 'array':
-      keysOf(def.element, out, seen);
-      break;
-    case 'union':
-      for (const o of def.options as unknown[]) keysOf(o, out, seen);
-      break;
-    case 'pipe':
-      keysOf(def.in, out, seen);
-      keysOf(def.out, out, seen);
-      break;
-  }
-  return out;
 }
 
 describe('docs/register-format.md', () => {
@@ -72,7 +40,7 @@ describe('docs/register-format.md', () => {
   it('documents every field of every file kind', () => {
     const undocumented: string[] = [];
     for (const [kind, schema] of Object.entries(FILE_SCHEMAS)) {
-      for (const key of keysOf(schema as z.ZodType)) {
+      for (const key of schemaKeys(schema as z.ZodType)) {
         if (!new RegExp(`\\| \`([a-z_]+\\.)?${key}\` \\|`).test(doc)) undocumented.push(`${kind}: ${key}`);
       }
     }

@@ -104,6 +104,43 @@ export function checkRestrictionFlag(file: YamlFile, collection: Collection, pat
   });
 }
 
+/**
+ * What a collection says about its own fields: the retention start names one of them; a field's
+ * identity_match only means something on an identity field; a catalogue describes no data subject.
+ */
+export function checkDeclaredFields(file: YamlFile, collection: Collection, path: readonly PathKey[], problems: Finding[]): void {
+  const start = collection.retentionStart;
+  if (start !== undefined && !collection.fields.some((f) => f.name === start)) {
+    const guess = suggestClosest(start, collection.fields.map((f) => f.name));
+    problems.push({
+      rule: 'dataset/retention-start-unknown-field',
+      severity: 'error',
+      message: `retention_start names the field "${start}", which collection "${collection.name}" does not declare${guess ? `: did you mean "${guess}"?` : ''}`,
+      article: 'Art. 5(1)(e)',
+      ...(guess ? { suggestion: guess } : {}),
+      ...spanFinding(file, file.span([...path, 'retention_start'])),
+    });
+  }
+  collection.fields.forEach((f, fi) => {
+    if (f.identityMatch !== undefined && f.identity === undefined) {
+      problems.push({
+        rule: 'dataset/identity-match-without-identity',
+        severity: 'error',
+        message: `the field "${f.name}" says how its identity is compared (identity_match) but holds no identity: add identity: <type>, or remove identity_match`,
+        ...spanFinding(file, file.span([...path, 'fields', fi, 'identity_match'])),
+      });
+    }
+  });
+  if (collection.catalogue === true && collection.subject !== undefined) {
+    problems.push({
+      rule: 'dataset/catalogue-with-subject',
+      severity: 'error',
+      message: `the collection "${collection.name}" is a catalogue (reference data, nobody's records) and also describes a data subject ("${collection.subject}"): it is one or the other`,
+      ...spanFinding(file, file.span([...path, 'catalogue'])),
+    });
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Across the files of a folder
 // ---------------------------------------------------------------------------

@@ -70,12 +70,51 @@ export interface Reference {
   at: SourcePlace;
 }
 
+/**
+ * How a stored identity value is compared with the identity a request is made with, when the
+ * dataset says so (otherwise the identity type's own rule applies: see src/dsr/identity-match.ts).
+ * Nothing is ever accent-folded: "exact" compares canonically equivalent Unicode text (NFC) as equal
+ * and nothing else; "case_insensitive" also ignores letter case.
+ */
+export const IDENTITY_MATCHES = ['exact', 'case_insensitive'] as const;
+export type IdentityMatch = (typeof IDENTITY_MATCHES)[number];
+
+/** Text in each language the product speaks, or one text for all. */
+export type Label = string | Partial<Record<'en' | 'fr', string>>;
+
+/**
+ * How a value is shown to the person in the access copy (Art. 12(1): intelligible, in clear and plain
+ * language). Absent: the value is shown as the database returns it.
+ */
+export type ValueFormat =
+  /** An amount of money; `scale`: the stored number counts units of 10^-scale (5800 with scale 2 is 58.00). */
+  | { type: 'money'; currency: string; scale: number }
+  /** A calendar date, or a date and time, shown in the person's locale. */
+  | { type: 'date' }
+  | { type: 'datetime' }
+  /** Yes or no (a 0/1 or true/false column). */
+  | { type: 'boolean' }
+  /** A code whose meaning is given for each stored value (e.g. "A" -> "active"). */
+  | { type: 'enum'; values: Record<string, Label> };
+
 export interface DatasetField {
   name: string;
   /** fideslang data categories, e.g. user.contact.email or system.operations. */
   categories: string[];
   /** The identity type this field holds (email, phone_number, customer_number...), if any. */
   identity?: string;
+  /** How this identity field is compared, when the dataset overrides the identity type's own rule. */
+  identityMatch?: IdentityMatch;
+  /** A name for people, per language (the copy shows it instead of the column name). */
+  label?: Label;
+  /** How the value is shown in the copy. */
+  format?: ValueFormat;
+  /**
+   * Art. 15(4): the column is left out of the access copy, with the reason (e.g. a password hash,
+   * whose disclosure would weaken the security of everyone's accounts). Every other column of the
+   * person's rows is in the copy, whatever its category.
+   */
+  excludeFromCopy?: { reason: string };
   primaryKey: boolean;
   references: Reference[];
   provenance?: Provenance;
@@ -99,6 +138,19 @@ export interface Collection {
   subject?: string;
   fields: DatasetField[];
   erasure: CollectionErasure;
+  /**
+   * Reference data of the organisation (a product catalogue, cities, stores, branches): no row is any
+   * person's record. A request does not count or list such rows as the person's, never follows
+   * references out of them, and an erasure never reads nor writes them; the copy may show their
+   * descriptive fields beside the row that points at them.
+   */
+  catalogue?: boolean;
+  /**
+   * The field that dates the event a retention period starts from (an order's date, the last
+   * contact): lets the engine work out until when the person's rows are kept (Art. 15(1)(d), and
+   * the end of a legal hold) and flag rows held past their retention period (Art. 5(1)(e)).
+   */
+  retentionStart?: string;
   /** Whole rows kept on erasure (Art. 17(3)); fields may carry their own holds instead. */
   legalHold?: LegalHold;
   /** Art. 18: the field set on the person's rows when processing is restricted, and its value. */

@@ -3,7 +3,7 @@
  * the dataset model, every element with its place in the file.
  */
 import type { Finding } from '../register/finding.js';
-import { checkCategory, checkRestrictionFlag, checkSubject, checkUniqueNames, type ParsedDataset } from './check-datasets.js';
+import { checkCategory, checkDeclaredFields, checkRestrictionFlag, checkSubject, checkUniqueNames, type ParsedDataset } from './check-datasets.js';
 import { toSecretRef } from './connections.js';
 import type { Collection, DatasetField, LegalHold, MaskingStrategy, Reference } from './model.js';
 import { pathLabel } from '../yaml/read-yaml.js';
@@ -61,6 +61,10 @@ export function readNativeDataset(file: YamlFile, problems: Finding[]): ParsedDa
         name: f.name,
         categories: f.categories,
         ...(f.identity !== undefined ? { identity: f.identity } : {}),
+        ...(f.identity_match !== undefined ? { identityMatch: f.identity_match } : {}),
+        ...(f.label !== undefined ? { label: f.label } : {}),
+        ...(f.format !== undefined ? { format: f.format } : {}),
+        ...(f.exclude_from_copy !== undefined ? { excludeFromCopy: { reason: f.exclude_from_copy.reason } } : {}),
         primaryKey: f.primary_key,
         references,
         ...(f.provenance !== undefined ? { provenance: f.provenance } : {}),
@@ -80,6 +84,8 @@ export function readNativeDataset(file: YamlFile, problems: Finding[]): ParsedDa
       ...(c.subject !== undefined ? { subject: c.subject } : {}),
       fields,
       erasure: { strategy: c.erasure },
+      ...(c.catalogue ? { catalogue: true } : {}),
+      ...(c.retention_start !== undefined ? { retentionStart: c.retention_start } : {}),
       ...(c.legal_hold !== undefined ? { legalHold: toLegalHold(c.legal_hold) } : {}),
       ...(c.restriction_flag !== undefined ? { restrictionFlag: { field: c.restriction_flag.field, value: c.restriction_flag.value } } : {}),
       skip: c.skip,
@@ -88,6 +94,7 @@ export function readNativeDataset(file: YamlFile, problems: Finding[]): ParsedDa
       at: file.place(cp),
     };
     checkRestrictionFlag(file, collection, [...cp, 'restriction_flag', 'field'], problems);
+    checkDeclaredFields(file, collection, cp, problems);
     return collection;
   });
   checkUniqueNames(file, collections, base, problems);

@@ -12,8 +12,8 @@
  * loader after parsing, with the place of each problem.
  */
 import { z } from 'zod';
-import { Id, IsoDuration } from '../register/schema.js';
-import { PROVENANCES } from './model.js';
+import { Id, IsoDuration, LocalisedText } from '../register/schema.js';
+import { IDENTITY_MATCHES, PROVENANCES } from './model.js';
 
 // ---------------------------------------------------------------------------
 // Building blocks
@@ -139,11 +139,54 @@ export const ReferenceSchema = z.strictObject({
     .describe('The referenced rows describe another person (an agent, a referrer, a manager): the reference is never followed, so that person is never pulled into the request.'),
 });
 
+// ---------------------------------------------------------------------------
+// How a value is shown in the access copy (Art. 12(1))
+// ---------------------------------------------------------------------------
+
+/** ISO 4217 currency code, upper case (EUR, USD). */
+const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as EUR');
+
+export const ValueFormatSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('money').describe('money: an amount, shown with its currency in the person\'s locale (58,00 €).'),
+      currency: CurrencyCode.describe('The ISO 4217 currency, e.g. EUR.'),
+      scale: z
+        .int()
+        .min(0)
+        .max(6)
+        .default(0)
+        .describe('The stored number counts units of 10^-scale: 2 when amounts are stored in cents (5800 is 58.00), 0 when stored as the amount.'),
+    }),
+    z.strictObject({ type: z.literal('date').describe('date: a calendar date, shown in the person\'s locale.') }),
+    z.strictObject({ type: z.literal('datetime').describe('datetime: a date and time, shown in the person\'s locale.') }),
+    z.strictObject({ type: z.literal('boolean').describe('boolean: yes or no (a 0/1 or true/false column).') }),
+    z.strictObject({
+      type: z.literal('enum').describe('enum: a code whose meaning is given for each stored value.'),
+      values: z
+        .record(z.string(), LocalisedText)
+        .refine((v) => Object.keys(v).length > 0, { message: 'give the meaning of at least one value' })
+        .describe('Stored value -> its meaning, e.g. { A: { en: active, fr: actif } }.'),
+    }),
+  ])
+  .describe('Art. 12(1): how the value is shown to the person in the access copy.');
+export type ValueFormatInput = z.output<typeof ValueFormatSchema>;
+
 export const FieldSchema = z.strictObject({
   name: ElementName.describe('The column name.'),
   primary_key: z.boolean().default(false).describe('Part of the primary key: rows are changed one by one by their key.'),
   categories: z.array(nonEmpty).min(1).describe('fideslang data categories, e.g. user.contact.email; user.* marks personal data (Art. 4(1)), system.* does not.'),
   identity: IdentityType.optional().describe('The identity type this field holds (email, phone_number...): a request enters the collection through it.'),
+  identity_match: z
+    .enum(IDENTITY_MATCHES)
+    .optional()
+    .describe('How the stored identity is compared with a request\'s: exact, or case_insensitive (the default for email; exact for other types). Never accent-folded.'),
+  label: LocalisedText.optional().describe('Art. 12(1): a name for people, per language ({ en, fr }), shown in the access copy instead of the column name.'),
+  format: ValueFormatSchema.optional(),
+  exclude_from_copy: z
+    .strictObject({ reason: nonEmpty.describe('Why the column is left out, e.g. "a password hash: disclosing it would weaken the security of every account".') })
+    .optional()
+    .describe('Art. 15(4): the column is left out of the access copy, with the reason. Every other column of the person\'s rows is in the copy.'),
   provenance: z
     .enum(PROVENANCES)
     .optional()
@@ -161,6 +204,11 @@ export const CollectionSchema = z.strictObject({
     .optional()
     .describe('The fideslang data subject each row describes (customer, employee...): such a collection is entered only through its identity fields, never through a reference.'),
   erasure: z.enum(['mask', 'delete']).default('mask').describe('Art. 17: mask the personal-data fields of the person\'s rows (default), or delete the rows.'),
+  catalogue: z
+    .boolean()
+    .default(false)
+    .describe('Reference data of the organisation (a product catalogue, cities, stores): no row is any person\'s record. Never counted as the person\'s, never followed further, never read nor written by an erasure.'),
+  retention_start: ElementName.optional().describe('The field that dates the event the retention period starts from (an order\'s date, the last contact): the request works out until when the rows are kept (Art. 15(1)(d)).'),
   legal_hold: LegalHoldSchema.optional().describe('Art. 17(3): the whole rows are kept on erasure, with the reason.'),
   restriction_flag: z
     .strictObject({

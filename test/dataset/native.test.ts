@@ -312,3 +312,102 @@ describe('the opendpo dataset format', () => {
     ]);
   });
 });
+
+describe('what a dataset says for the access copy, identity matching and retention', () => {
+  const FILE = `dataset:
+  key: shop
+  collections:
+    - name: customer
+      retention_start: last_order_on
+      fields:
+        - { name: id, primary_key: true, categories: [user.unique_id] }
+        - name: email
+          categories: [user.contact.email]
+          identity: email
+          identity_match: exact
+          label: { en: Email address, fr: Adresse électronique }
+        - name: password_hash
+          categories: [user.authorization.credentials]
+          exclude_from_copy: { reason: a password hash }
+        - { name: balance, categories: [user.financial], format: { type: money, currency: EUR, scale: 2 } }
+        - { name: total, categories: [user.financial], format: { type: money, currency: USD } }
+        - { name: last_order_on, categories: [user.behavior], format: { type: date } }
+        - { name: seen_at, categories: [user.behavior], format: { type: datetime } }
+        - { name: vip, categories: [user.behavior], format: { type: boolean }, label: VIP }
+        - { name: tier, categories: [user.behavior], format: { type: enum, values: { G: { en: gold, fr: or }, S: silver } } }
+    - name: city
+      catalogue: true
+      fields:
+        - { name: id, primary_key: true, categories: [system.operations] }
+`;
+
+  it('loads labels, formats, exclusions, identity matching, catalogues and the retention start into the model', async () => {
+    const dir = await datasetsFolder({ 'shop.yaml': FILE });
+    const { datasets, problems } = await loadDatasets(dir);
+    expect(problems).toEqual([]);
+    const [customer, city] = datasets[0]!.collections;
+    expect(customer!.retentionStart).toBe('last_order_on');
+    expect(customer!.catalogue).toBeUndefined();
+    expect(city!.catalogue).toBe(true);
+    const field = (name: string) => customer!.fields.find((f) => f.name === name)!;
+    expect(field('email')).toMatchObject({ identity: 'email', identityMatch: 'exact', label: { en: 'Email address', fr: 'Adresse électronique' } });
+    expect(field('password_hash').excludeFromCopy).toEqual({ reason: 'a password hash' });
+    expect(field('balance').format).toEqual({ type: 'money', currency: 'EUR', scale: 2 });
+    // A money amount stored as the amount itself: scale 0.
+    expect(field('total').format).toEqual({ type: 'money', currency: 'USD', scale: 0 });
+    expect(field('last_order_on').format).toEqual({ type: 'date' });
+    expect(field('seen_at').format).toEqual({ type: 'datetime' });
+    expect(field('vip')).toMatchObject({ format: { type: 'boolean' }, label: 'VIP' });
+    expect(field('tier').format).toEqual({ type: 'enum', values: { G: { en: 'gold', fr: 'or' }, S: 'silver' } });
+    expect(field('id').identityMatch).toBeUndefined();
+    expect(field('id').excludeFromCopy).toBeUndefined();
+  });
+
+  it('refuses what cannot mean anything, at its place', async () => {
+    const dir = await datasetsFolder({
+      'shop.yaml': `dataset:
+  key: shop
+  collections:
+    - name: customer
+      retention_start: last_ordr
+      fields:
+        - { name: id, primary_key: true, categories: [user.unique_id], identity_match: case_insensitive }
+        - { name: last_order, categories: [user.behavior] }
+        - { name: amount, categories: [user.financial], format: { type: money, currency: euro } }
+    - name: store
+      catalogue: true
+      subject: customer
+      fields:
+        - { name: id, primary_key: true, categories: [system.operations] }
+`,
+    });
+    const { problems } = await loadDatasets(dir);
+    expect(problems.map((p) => [p.rule, p.line])).toEqual([
+      ['dataset/invalid', 9],
+    ]);
+    // The file with a schema error is left out whole; once it is fixed, the checks that need the
+    // parsed collection report the rest.
+    const fixed = await datasetsFolder({
+      'shop.yaml': `dataset:
+  key: shop
+  collections:
+    - name: customer
+      retention_start: last_ordr
+      fields:
+        - { name: id, primary_key: true, categories: [user.unique_id], identity_match: case_insensitive }
+        - { name: last_order, categories: [user.behavior] }
+    - name: store
+      catalogue: true
+      subject: customer
+      fields:
+        - { name: id, primary_key: true, categories: [system.operations] }
+`,
+    });
+    const second = await loadDatasets(fixed);
+    expect(second.problems.map((p) => [p.rule, p.line, p.suggestion])).toEqual([
+      ['dataset/retention-start-unknown-field', 5, 'last_order'],
+      ['dataset/identity-match-without-identity', 7, undefined],
+      ['dataset/catalogue-with-subject', 10, undefined],
+    ]);
+  });
+});

@@ -352,5 +352,16 @@ export function linkSystems(
     } else if (listed !== undefined) {
       dataset.system = listed;
     }
+    dataset.collections.forEach((c, ci) => {
+      if (c.system === undefined || ids.includes(c.system)) return;
+      const guess = suggestClosest(c.system, ids);
+      problems.push({
+        rule: 'dataset/unknown-system',
+        severity: 'error',
+        message: `the system "${c.system}" of collection "${c.name}" is not in the register's systems.yaml${guess ? `: did you mean "${guess}"?` : ''}`,
+        ...(guess ? { suggestion: guess } : {}),
+        ...spanFinding(file, file.span([...p.base, 'collections', ci, 'system'])),
+      });
+    });
   }
 }

@@ -139,6 +139,12 @@ export interface Collection {
   fields: DatasetField[];
   erasure: CollectionErasure;
   /**
+   * The register system this table's data belongs to, when not the dataset's (a newsletter table in
+   * the shop's database serves the newsletter's activities): the access answer's processing
+   * information comes from the activities of the systems the person's rows were found in.
+   */
+  system?: string;
+  /**
    * Reference data of the organisation (a product catalogue, cities, stores, branches): no row is any
    * person's record. A request does not count or list such rows as the person's, never follows
    * references out of them, and an erasure never reads nor writes them; the copy may show their

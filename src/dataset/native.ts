@@ -84,6 +84,7 @@ export function readNativeDataset(file: YamlFile, problems: Finding[]): ParsedDa
       ...(c.subject !== undefined ? { subject: c.subject } : {}),
       fields,
       erasure: { strategy: c.erasure },
+      ...(c.system !== undefined ? { system: c.system } : {}),
       ...(c.catalogue ? { catalogue: true } : {}),
       ...(c.retention_start !== undefined ? { retentionStart: c.retention_start } : {}),
       ...(c.legal_hold !== undefined ? { legalHold: toLegalHold(c.legal_hold) } : {}),

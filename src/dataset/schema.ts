@@ -204,6 +204,7 @@ export const CollectionSchema = z.strictObject({
     .optional()
     .describe('The fideslang data subject each row describes (customer, employee...): such a collection is entered only through its identity fields, never through a reference.'),
   erasure: z.enum(['mask', 'delete']).default('mask').describe('Art. 17: mask the personal-data fields of the person\'s rows (default), or delete the rows.'),
+  system: Id.optional().describe('The register system (an id of systems.yaml) this table\'s data belongs to, when not the dataset\'s: its activities say why the data is held (Art. 15(1)(a)-(h)).'),
   catalogue: z
     .boolean()
     .default(false)

@@ -411,3 +411,19 @@ describe('what a dataset says for the access copy, identity matching and retenti
     ]);
   });
 });
+
+describe('a collection whose data belongs to another register system', () => {
+  it('keeps the collection\'s own system, and refuses one the register does not have, at its place', async () => {
+    const { dir } = await folder();
+    const collection = (system: string) =>
+      `dataset:\n  key: shop\n  system: webshop\n  collections:\n    - name: newsletter\n      system: ${system}\n      fields:\n        - { name: id, primary_key: true, categories: [system.operations] }\n`;
+    await writeFile(path.join(dir, 'shop.yaml'), collection('crm-saas'));
+    const good = await loadDatasets(dir);
+    expect(good.problems).toEqual([]);
+    expect(good.datasets.find((d) => d.key === 'shop')!.collections[0]).toMatchObject({ name: 'newsletter', system: 'crm-saas' });
+
+    await writeFile(path.join(dir, 'shop.yaml'), collection('crm-sas'));
+    const bad = await loadDatasets(dir);
+    expect(bad.problems.map((p) => [p.rule, path.basename(p.file), p.line, p.suggestion])).toEqual([['dataset/unknown-system', 'shop.yaml', 6, 'crm-saas']]);
+  });
+});

@@ -488,9 +488,17 @@ function systemCollection(datasets: readonly Dataset[], spec: ConnectionSpec, co
   const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const fields: CollectedField[] = names.map((name) => {
     const f = declared?.fields.find((x) => x.name === name);
-    return { name, categories: f?.categories ?? [], primaryKey: f?.primaryKey ?? false, ...(f?.provenance ? { provenance: f.provenance } : {}), ...(f?.identity ? { identity: f.identity } : {}) };
+    return {
+      name,
+      categories: f?.categories ?? [],
+      primaryKey: f?.primaryKey ?? false,
+      declared: f !== undefined,
+      ...(f?.provenance ? { provenance: f.provenance } : {}),
+      ...(f?.identity ? { identity: f.identity } : {}),
+    };
   });
-  return { dataset: dataset?.key ?? spec.name, collection, ...(dataset?.system ? { system: dataset.system } : {}), fields, rows };
+  const system = declared?.system ?? dataset?.system;
+  return { dataset: dataset?.key ?? spec.name, collection, ...(system ? { system } : {}), fields, rows, excluded: [], withheld: [], context: [] };
 }
 
 function toCollectedData(
@@ -514,14 +522,16 @@ function toCollectedData(
           name,
           categories: f?.categories ?? [],
           primaryKey: c.key.includes(name),
+          declared: f !== undefined,
           ...(f?.provenance ? { provenance: f.provenance } : {}),
           ...(f?.identity ? { identity: f.identity } : {}),
         };
       });
     const rows = [...c.rows.values()].map((r) => Object.fromEntries(fields.map((f) => [f.name, r[f.name] ?? null])));
-    collections.push({ dataset: c.node.dataset.key, collection: c.node.collection.name, ...(c.node.dataset.system ? { system: c.node.dataset.system } : {}), fields, rows });
+    const system = c.node.collection.system ?? c.node.dataset.system;
+    collections.push({ dataset: c.node.dataset.key, collection: c.node.collection.name, ...(system ? { system } : {}), fields, rows, excluded: [], withheld: [], context: [] });
   }
-  return { requestId, collectedAt: new Date().toISOString(), identities: { ...identities }, collections: [...collections, ...systems.collections], warnings };
+  return { requestId, collectedAt: new Date().toISOString(), identities: { ...identities }, collections: [...collections, ...systems.collections], erasures: [], warnings };
 }
 
 function summarise(collected: CollectedData, kept: readonly KeptRecord[], warnings: readonly string[]) {

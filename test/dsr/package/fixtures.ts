@@ -114,8 +114,12 @@ function collected(datasetKey: string, collectionName: string, rows: Row[]): Col
       ...(f.provenance ? { provenance: f.provenance } : {}),
       ...(f.identity ? { identity: f.identity } : {}),
       primaryKey: f.primaryKey,
+      declared: true,
     })),
     rows,
+    excluded: [],
+    withheld: [],
+    context: [],
   };
 }
 
@@ -126,6 +130,7 @@ export function collectedData(overrides: { customer?: Row[]; warnings?: string[]
     requestId: 'req-0001',
     collectedAt: '2026-11-28T09:30:00.000Z',
     identities: { email: EMAIL },
+    erasures: [],
     collections: [
       collected('shop', 'customer', overrides.customer ?? [{ id: 42, email: EMAIL, name: 'Jeanne Dupont', segment: 'loyal', last_ip: '203.0.113.7', phone: '+33 6 12 34 56 78' }]),
       collected('shop', 'orders', [

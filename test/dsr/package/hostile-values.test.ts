@@ -79,11 +79,14 @@ describe('hostile values', () => {
         dataset: 'legacy',
         collection: 'blobs',
         fields: [
-          { name: '__proto__', categories: ['user'], primaryKey: false },
-          { name: 'big', categories: ['user'], primaryKey: false },
-          { name: 'bytes', categories: ['user'], primaryKey: false },
+          { name: '__proto__', categories: ['user'], primaryKey: false, declared: true },
+          { name: 'big', categories: ['user'], primaryKey: false, declared: true },
+          { name: 'bytes', categories: ['user'], primaryKey: false, declared: true },
         ],
         rows: [JSON.parse('{"__proto__": "polluted?", "big": 1}') as Row],
+        excluded: [],
+        withheld: [],
+        context: [],
       },
     ];
     data.collections[0]!.rows[0]!.big = 9007199254740993n;

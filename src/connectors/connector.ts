@@ -64,6 +64,12 @@ export interface TableShape extends TableRef {
   columns: ColumnShape[];
   primaryKey: string[];
   foreignKeys: ForeignKeyShape[];
+  /**
+   * PostgreSQL table inheritance: the table this one inherits from. A statement on the parent
+   * reads and changes the child's rows too, so the child is part of its parent, not a table of
+   * its own (declarative partitions are not listed at all: they are reached through their parent).
+   */
+  inherits?: TableRef;
 }
 
 export type DatabaseType = 'postgres' | 'mysql' | 'sqlite';

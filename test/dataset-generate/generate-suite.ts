@@ -98,23 +98,30 @@ export function generateSuite(name: string, available: boolean, makeDb: () => Pr
       expect(cats('customer', 'last_name')).toEqual(['user.name.last']);
       expect(cats('customer', 'birth_date')).toEqual(['user.demographic.date_of_birth']);
       expect(cats('customer', 'id')).toEqual(['system.operations']);
-      expect(cats('customer', 'created_at')).toEqual(['system.operations']);
+      // When the person signed up: a date in their own record.
+      expect(cats('customer', 'created_at')).toEqual(['user.behavior']);
+      // What the person bought: the quantity on their order line (a person's rows, reached from their order).
+      expect(cats('order_line', 'qty')).toEqual(['user.behavior.purchase_history']);
+      expect(cats('orders', 'status')).toEqual(['system.operations']);
       expect(cats('address', 'street')).toEqual(['user.contact.address.street']);
       expect(cats('address', 'city')).toEqual(['user.contact.address.city']);
       expect(cats('address', 'zip')).toEqual(['user.contact.address.postal_code']);
       expect(cats('staff', 'full_name')).toEqual(['user.name']);
-      // A product's name is not a person's name.
+      // A product's name and price are not a person's: the product table is the organisation's catalogue.
       expect(cats('product', 'name')).toEqual(['system.operations']);
-      expect(field(d, 'product', 'name').categoryNote).toMatch(/nothing recognised/);
+      expect(cats('product', 'price')).toEqual(['system.operations']);
+      expect(collection(d, 'product').catalogue).toBe(true);
+      expect(collection(d, 'address').catalogue).toBeUndefined();
+      expect(collection(d, 'orders').catalogue).toBeUndefined();
       // NOT NULL personal data cannot be erased with NULL.
       expect(field(d, 'customer', 'email').masking).toEqual({ strategy: 'random_string', length: 16 });
       expect(field(d, 'customer', 'phone').masking).toBeUndefined();
     });
 
-    it("suggests identities on the customer's email and phone only, and data subjects", () => {
+    it("suggests identities on the customer's and the staff's email and phone (employees make requests too), and data subjects", () => {
       const d = result.dataset;
       const identities = d.collections.flatMap((c) => c.fields.filter((f) => f.identity).map((f) => `${c.name}.${f.name}=${f.identity}`));
-      expect(identities.sort()).toEqual(['customer.email=email', 'customer.phone=phone_number']);
+      expect(identities.sort()).toEqual(['customer.email=email', 'customer.phone=phone_number', 'staff.email=email']);
       expect(collection(d, 'customer').subject).toBe('customer');
       expect(collection(d, 'staff').subject).toBe('employee');
       expect(collection(d, 'orders').subject).toBeUndefined();
@@ -143,6 +150,7 @@ export function generateSuite(name: string, available: boolean, makeDb: () => Pr
       expect(yaml).toMatch(/# suggested: a reference from customer to another row of customer: another person; confirm/);
       expect(yaml).toMatch(/other_subject: true # suggested: confirm/);
       expect(yaml).toMatch(/subject: employee # suggested: /);
+      expect(yaml).toMatch(/catalogue: true # suggested: reference data of the organisation/);
       expect(parse(yaml)).toMatchObject({ dataset: { key: db.defaultKey, system: 'shop' } });
 
       await writeFile(path.join(dir, 'shop.yaml'), yaml);

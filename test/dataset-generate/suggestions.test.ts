@@ -6,14 +6,30 @@ import { describe, expect, it } from 'vitest';
 import type { ColumnShape, TableShape } from '../../src/connectors/connector.js';
 import { datasetKeyFrom, generateDataset } from '../../src/dataset/generate/generate-dataset.js';
 import { nameWords } from '../../src/dataset/generate/name-words.js';
-import { CATEGORY_RULES, suggestCategories } from '../../src/dataset/generate/suggest-categories.js';
+import { CATEGORY_RULES, columnWords, suggestCategories, type ColumnContext, type TableRole } from '../../src/dataset/generate/suggest-categories.js';
 import { writeDatasetYaml } from '../../src/dataset/generate/write-dataset-yaml.js';
 import { isDataCategory } from '../../src/reference/taxonomy.js';
 
 const col = (name: string, type = 'text', nullable = true): ColumnShape => ({ name, type, nullable });
-const plain = { personTable: false, primaryKey: false, foreignKey: false };
-const person = { ...plain, personTable: true };
+const context = (role: TableRole, addressPrefixes: string[] = []): ColumnContext => ({ role, key: false, addressPrefixes: new Set(addressPrefixes) });
+const plain = context('other');
+const person = context('person');
 const cat = (name: string, type = 'text', ctx = person) => suggestCategories(col(name, type), ctx).categories[0];
+
+describe('names as words', () => {
+  it('splits camelCase, PascalCase with acronyms, digits, accents, filler words and glued known words', () => {
+    expect(nameWords('IPAddress')).toEqual(['ip', 'address']);
+    expect(nameWords('CustomerID')).toEqual(['customer', 'id']);
+    expect(nameWords('address1')).toEqual(['address', '1']);
+    expect(nameWords('Prénom')).toEqual(['prenom']);
+    expect(nameWords('date_de_naissance')).toEqual(['date', 'naissance']);
+    expect(columnWords('billingcountry')).toEqual(['billing', 'country']);
+    expect(columnWords('hiredate')).toEqual(['hire', 'date']);
+    // Never split into pieces that are not all known, or too short to mean anything.
+    expect(columnWords('company')).toEqual(['company']);
+    expect(columnWords('hotel')).toEqual(['hotel']);
+  });
+});
 
 describe('category suggestions', () => {
   it('only suggests active fideslang categories', () => {
@@ -38,9 +54,53 @@ describe('category suggestions', () => {
     expect(cat('user_name')).toBe('user.account.username');
   });
 
+  it('reads French, prefixed and abbreviated names', () => {
+    expect(cat('prénom')).toBe('user.name.first');
+    expect(cat('nom')).toBe('user.name');
+    expect(cat('téléphone')).toBe('user.contact.phone_number');
+    expect(cat('courriel')).toBe('user.contact.email');
+    expect(cat('code_postal')).toBe('user.contact.address.postal_code');
+    expect(cat('date_naissance', 'date')).toBe('user.demographic.date_of_birth');
+    expect(cat('sexe')).toBe('user.demographic.gender');
+    expect(cat('salaire', 'numeric')).toBe('user.financial');
+    expect(cat('date_embauche', 'date')).toBe('user.professional_information');
+    expect(cat('cust_addr')).toBe('user.contact.address');
+    expect(cat('tel_portable')).toBe('user.contact.phone_number');
+    expect(cat('DOB', 'date')).toBe('user.demographic.date_of_birth');
+  });
+
+  it("reads a name by its table's role: an amount or a date is a person's in their own rows, nothing in a catalogue", () => {
+    const owned = context('owned');
+    expect(cat('total', 'numeric', owned)).toBe('user.behavior.purchase_history');
+    expect(cat('order_date', 'date', owned)).toBe('user.behavior');
+    expect(cat('notes', 'text', owned)).toBe('user.content.private');
+    expect(cat('total', 'numeric', plain)).toBe('system.operations');
+    expect(cat('order_date', 'date', plain)).toBe('system.operations');
+    expect(cat('email', 'text', context('catalogue'))).toBe('system.operations');
+    expect(cat('city', 'text', context('catalogue'))).toBe('system.operations');
+    // A key is structure, unless it is itself the person's email.
+    expect(suggestCategories(col('address_id'), { ...person, key: true }).categories).toEqual(['system.operations']);
+    expect(suggestCategories(col('email'), { ...person, key: true }).categories).toEqual(['user.contact.email']);
+  });
+
+  it('reads an ambiguous address part as one beside another address part or after an address word', () => {
+    expect(cat('billing_country', 'text', plain)).toBe('user.contact.address.country');
+    expect(cat('ShipRegion', 'text', plain)).toBe('user.contact.address.state');
+    expect(cat('state', 'text', context('owned', ['']))).toBe('user.contact.address.state');
+    expect(cat('BillingState', 'text', context('owned', ['billing']))).toBe('user.contact.address.state');
+    // An order's state is its status; a person's state alone may be their account's.
+    expect(cat('state', 'text', context('owned'))).toBe('system.operations');
+    expect(cat('state', 'text', person)).toBe('system.operations');
+    expect(cat('region', 'text', person)).toBe('user.contact.address.state');
+    expect(cat('country', 'text', person)).toBe('user.contact.address.country');
+  });
+
   it('uses the type: a boolean is not an email, an inet column is an IP address, a product name is not a person name', () => {
     expect(cat('email_verified', 'boolean')).toBe('system.operations');
-    expect(cat('last_login', 'timestamp without time zone')).toBe('system.operations');
+    // When the person last logged in is about them; when the row was last updated is not.
+    expect(cat('last_login', 'timestamp without time zone')).toBe('user.behavior');
+    expect(cat('updated_at', 'timestamp without time zone')).toBe('system.operations');
+    expect(cat('last_login', 'timestamp without time zone', plain)).toBe('system.operations');
     expect(cat('origin', 'inet')).toBe('user.device.ip_address');
     expect(cat('name', 'text', plain)).toBe('system.operations');
     expect(cat('name', 'character varying', person)).toBe('user.name');
@@ -103,6 +163,90 @@ describe('generateDataset', () => {
     const yaml = writeDatasetYaml(d, { source: 'test' });
     expect(yaml).toContain('# references billing.account.id, a table outside this dataset: add its schema (--schema) or a reference by hand');
     expect(yaml).toContain('#   archive.customer: a table named customer');
+  });
+
+  it('marks lookup tables catalogues by structure: pointed at, nothing about one person, no way back to a person', () => {
+    const d = generateDataset(
+      [
+        table('country', [col('country_id', 'int'), col('country')], ['country_id']),
+        table('city', [col('city_id', 'int'), col('city'), col('country_id', 'int')], ['city_id'], [{ columns: ['country_id'], references: { name: 'country', columns: ['country_id'] } }]),
+        table('address', [col('address_id', 'int'), col('address'), col('postal_code'), col('phone'), col('city_id', 'int')], ['address_id'], [{ columns: ['city_id'], references: { name: 'city', columns: ['city_id'] } }]),
+        table('store', [col('store_id', 'int'), col('phone'), col('address_id', 'int'), col('manager_staff_id', 'int')], ['store_id'], [
+          { columns: ['address_id'], references: { name: 'address', columns: ['address_id'] } },
+          { columns: ['manager_staff_id'], references: { name: 'staff', columns: ['staff_id'] } },
+        ]),
+        table('staff', [col('staff_id', 'int'), col('first_name'), col('email'), col('store_id', 'int')], ['staff_id'], [{ columns: ['store_id'], references: { name: 'store', columns: ['store_id'] } }]),
+        table('customer', [col('customer_id', 'int'), col('email'), col('address_id', 'int'), col('store_id', 'int')], ['customer_id'], [
+          { columns: ['address_id'], references: { name: 'address', columns: ['address_id'] } },
+          { columns: ['store_id'], references: { name: 'store', columns: ['store_id'] } },
+        ]),
+      ],
+      { key: 'shop' },
+    );
+    const c = (name: string) => d.collections.find((x) => x.name === name)!;
+    expect(d.collections.filter((x) => x.catalogue).map((x) => x.name).sort()).toEqual(['city', 'country', 'store']);
+    expect(c('city').fields.find((f) => f.name === 'city')!.categories).toEqual(['system.operations']);
+    // An address holds a person's street and phone: not reference data.
+    expect(c('address').role).toBe('linked');
+    expect(c('address').fields.find((f) => f.name === 'postal_code')!.personal).toBe(true);
+    // The staff's email is an identity too; the store's manager is another person.
+    expect(c('staff').fields.find((f) => f.name === 'email')!.identity).toBe('email');
+    expect(c('store').fields.find((f) => f.name === 'manager_staff_id')!.references).toMatchObject([{ direction: 'to', otherSubject: true }]);
+  });
+
+  it("follows a staff member's own rows from their record, and flags the staff on a customer's rows", () => {
+    const d = generateDataset(
+      [
+        table('employee', [col('id', 'int'), col('email'), col('hire_date', 'date'), col('job_title')], ['id']),
+        table('salary', [col('id', 'int'), col('employee_id', 'int'), col('amount', 'numeric'), col('from_date', 'date')], ['id'], [{ columns: ['employee_id'], references: { name: 'employee', columns: ['id'] } }]),
+        table('customer', [col('id', 'int'), col('email')], ['id']),
+        table('orders', [col('id', 'int'), col('customer_id', 'int'), col('employee_id', 'int'), col('total', 'numeric'), col('billing_country')], ['id'], [
+          { columns: ['customer_id'], references: { name: 'customer', columns: ['id'] } },
+          { columns: ['employee_id'], references: { name: 'employee', columns: ['id'] } },
+        ]),
+      ],
+      { key: 'hr' },
+    );
+    const f = (t: string, n: string) => d.collections.find((x) => x.name === t)!.fields.find((x) => x.name === n)!;
+    expect(f('salary', 'employee_id').references).toMatchObject([{ field: 'employee.id', direction: 'from', otherSubject: false }]);
+    expect(f('salary', 'amount').personal).toBe(true);
+    expect(f('employee', 'hire_date').personal).toBe(true);
+    expect(f('employee', 'job_title').categories).toEqual(['user.professional_information.job_title']);
+    expect(f('orders', 'employee_id').references).toMatchObject([{ field: 'employee.id', direction: 'to', otherSubject: true }]);
+    expect(f('orders', 'total').personal).toBe(true);
+    expect(f('orders', 'billing_country').personal).toBe(true);
+    expect(d.collections.find((x) => x.name === 'orders')!.retentionStart).toBeUndefined();
+  });
+
+  it('reads references from column names where the database declares no foreign key, and enters a guest table through its email', () => {
+    const d = generateDataset(
+      [
+        table('wp_users', [col('ID', 'bigint'), col('user_email'), col('user_pass')], ['ID']),
+        table('wp_usermeta', [col('umeta_id', 'bigint'), col('user_id', 'bigint'), col('meta_key'), col('meta_value')], ['umeta_id']),
+        table('wp_comments', [col('comment_ID', 'bigint'), col('comment_author_email'), col('comment_content'), col('comment_date', 'datetime')], ['comment_ID']),
+      ],
+      { key: 'blog' },
+    );
+    const f = (t: string, n: string) => d.collections.find((x) => x.name === t)!.fields.find((x) => x.name === n)!;
+    expect(f('wp_usermeta', 'user_id').references).toMatchObject([{ field: 'wp_users.ID', direction: 'from', otherSubject: false }]);
+    expect(f('wp_usermeta', 'user_id').references[0]!.note).toMatch(/no foreign key declares it/);
+    expect(f('wp_usermeta', 'meta_value').personal).toBe(true);
+    expect(f('wp_users', 'user_pass').excludeFromCopy).toMatch(/password/);
+    expect(f('wp_comments', 'comment_author_email').identity).toBe('email');
+    expect(f('wp_comments', 'comment_content').personal).toBe(true);
+    expect(f('wp_comments', 'comment_date').personal).toBe(true);
+  });
+
+  it('describes an inheritance child through its parent, saying which of its own columns are not read', () => {
+    const d = generateDataset(
+      [
+        table('events', [col('id', 'int'), col('customer_email'), col('at', 'timestamp')], ['id']),
+        { ...table('events_2024_01', [col('id', 'int'), col('customer_email'), col('at', 'timestamp'), col('extra')], []), inherits: { name: 'events' } },
+      ],
+      { key: 'log' },
+    );
+    expect(d.collections.map((c) => c.name)).toEqual(['events']);
+    expect(d.skipped).toEqual(['events_2024_01: inherits from events, whose statements read and change its rows too; its own columns (extra) are not read through events: describe them by hand if they hold personal data']);
   });
 
   it('derives a dataset key from a database or file name', () => {

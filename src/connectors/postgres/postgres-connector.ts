@@ -196,5 +196,28 @@ async function introspectPostgres(pool: pg.Pool, defaultSchema: string, schemas:
       shape.foreignKeys.push({ columns: k.columns, references });
     }
   }
+  for (const [oid, parent] of await inheritanceParents(pool, oids)) {
+    const shape = shapes.get(oid);
+    const schema = norm(parent.schema);
+    if (shape !== undefined) shape.inherits = { ...(schema === undefined ? {} : { schema }), name: parent.name };
+  }
   return [...shapes.values()];
+}
+
+/**
+ * Old-style partitions and other inheritance children (pg_inherits, not declarative partitions,
+ * which are not listed at all): child oid -> its first parent. A select, update or delete on the
+ * parent covers the children's rows, so a dataset describes the parent alone.
+ */
+async function inheritanceParents(pool: pg.Pool, oids: string[]): Promise<Map<string, { schema: string; name: string }>> {
+  const rows = await pool.query<{ oid: string; schema: string; name: string }>(
+    `select distinct on (i.inhrelid) i.inhrelid::text as oid, n.nspname as schema, p.relname as name
+       from pg_catalog.pg_inherits i
+       join pg_catalog.pg_class p on p.oid = i.inhparent
+       join pg_catalog.pg_namespace n on n.oid = p.relnamespace
+      where i.inhrelid = any($1::oid[])
+      order by i.inhrelid, i.inhseqno`,
+    [oids],
+  );
+  return new Map(rows.rows.map((r) => [r.oid, { schema: r.schema, name: r.name }]));
 }

@@ -237,6 +237,29 @@ describe('generateDataset', () => {
     expect(f('wp_comments', 'comment_date').personal).toBe(true);
   });
 
+  it("reads a profile table pointing at the user it extends as that user's, and the practitioner on a patient's appointment as another person", () => {
+    const fk = (column: string, to: string) => ({ columns: [column], references: { name: to, columns: ['id'] } });
+    const d = generateDataset(
+      [
+        table('User', [col('id'), col('email'), col('name')], ['id']),
+        table('PatientProfile', [col('id'), col('userId'), col('dateOfBirth', 'date'), col('phoneNumber')], ['id'], [fk('userId', 'User')]),
+        table('Practitioner', [col('id'), col('userId'), col('bio')], ['id'], [fk('userId', 'User')]),
+        table('Appointment', [col('id'), col('patientId'), col('practitionerId'), col('startsAt', 'timestamp'), col('notes')], ['id'], [fk('patientId', 'PatientProfile'), fk('practitionerId', 'Practitioner')]),
+      ],
+      { key: 'clinic' },
+    );
+    const c = (name: string) => d.collections.find((x) => x.name === name)!;
+    const f = (t: string, n: string) => c(t).fields.find((x) => x.name === n)!;
+    expect(c('User').subject).toBe('customer');
+    expect(c('PatientProfile').subject).toBeUndefined();
+    expect(f('PatientProfile', 'userId').references).toMatchObject([{ field: 'User.id', direction: 'from', otherSubject: false }]);
+    expect(f('PatientProfile', 'phoneNumber').identity).toBe('phone_number');
+    expect(f('Appointment', 'patientId').references).toMatchObject([{ direction: 'from', otherSubject: false }]);
+    expect(f('Appointment', 'practitionerId').references).toMatchObject([{ direction: 'to', otherSubject: true }]);
+    expect(f('Appointment', 'notes').personal).toBe(true);
+    expect(f('Practitioner', 'bio').personal).toBe(true);
+  });
+
   it('describes an inheritance child through its parent, saying which of its own columns are not read', () => {
     const d = generateDataset(
       [

@@ -260,24 +260,31 @@ const otherPartyWord = (column: string, except: ReadonlySet<string> = new Set())
 /** The column's name says the contact is someone else's (agent_email, emergency_contact_phone). */
 const othersContact = (column: string) => columnWords(column).map(singular).some((w) => CONTACT_OF_OTHERS_WORDS.includes(w));
 
+/** The words a reference column names its table by: "customer" in "customer_id", "id_client", "fk_soc", "CustomerId". */
+function linkBase(column: string): string[] | undefined {
+  const words = columnWords(column).map(singular);
+  if (words.length > 1 && (words.at(-1) === 'id' || words.at(-1) === 'fk')) return words.slice(0, -1);
+  if (words.length > 1 && (words[0] === 'id' || words[0] === 'fk')) return words.slice(1);
+  return undefined;
+}
+
+/** The table's name ends with these words ("wp_users" ends with [user]). */
+function endsWithWords(t: TableRef, words: readonly string[]): boolean {
+  const own = columnWords(t.name).map(singular);
+  return own.length >= words.length && words.every((w, i) => own[own.length - words.length + i] === w);
+}
+
 /** Links the column names say, where no foreign key does: "<table>_id", "id_<table>", "fk_<table>", "<Table>Id". */
 function inferLinks(tables: readonly TableShape[], declared: ReadonlySet<string>): Link[] {
   const links: Link[] = [];
-  const wordsOf = new Map(tables.map((t) => [t, [...columnWords(t.name)].map(singular)]));
   for (const t of tables) {
     for (const c of t.columns) {
       if (declared.has(`${tableId(t)}\u0000${c.name}`) || (t.primaryKey.length === 1 && t.primaryKey[0] === c.name)) continue;
-      const words = columnWords(c.name).map(singular);
-      let base: string[] | undefined;
-      if (words.length > 1 && (words.at(-1) === 'id' || words.at(-1) === 'fk')) base = words.slice(0, -1);
-      else if (words.length > 1 && (words[0] === 'id' || words[0] === 'fk')) base = words.slice(1);
+      const base = linkBase(c.name);
       if (base === undefined) continue;
       for (let n = base.length; n >= 1; n--) {
         const suffix = base.slice(-n);
-        const candidates = tables.filter((o) => {
-          const ow = wordsOf.get(o)!;
-          return o !== t && ow.length >= n && suffix.every((w, i) => ow[ow.length - n + i] === w);
-        });
+        const candidates = tables.filter((o) => o !== t && endsWithWords(o, suffix));
         if (candidates.length > 1) break;
         const target = candidates[0];
         if (target === undefined) continue;
@@ -349,15 +356,27 @@ export function generateDataset(tables: readonly TableShape[], options: Generate
   const withContact = (t: TableShape) => t.columns.some((c) => contactOf(c) !== undefined && !othersContact(c.name));
   const withEmail = (t: TableShape) => t.columns.some((c) => contactOf(c) === 'email' && !othersContact(c.name));
   const personShaped = (t: TableShape) => t.columns.some((c) => PERSON_SHAPE.has(columnEvidence(c)?.category ?? ''));
+  const staffWord = (t: TableShape) => {
+    const word = otherPeopleWord(t);
+    return word !== undefined && OTHER_PEOPLE_WORDS[word] !== undefined ? word : undefined;
+  };
+  const personish = (t: TableShape) => personWord(t) !== undefined || otherPeopleWord(t) !== undefined || personShaped(t);
+  const isSelf = (l: Link) => tableId(l.from) === tableId(l.to);
+  // A link whose column names the table it points at (userId -> User, user_id -> wp_users): its owner, not someone else.
+  const namesTarget = (l: Link) => l.columns.length === 1 && linkBase(l.columns[0]!) !== undefined && endsWithWords(l.to, linkBase(l.columns[0]!)!);
+  // A person table extending another one (a patient profile, a practitioner's details pointing at their
+  // user account): the same person, reached from the record they sign in with.
+  const extensions = new Set(kept.filter((t) => personish(t) && links.some((l) => l.from === t && !isSelf(l) && personish(l.to) && namesTarget(l))).map(tableId));
+  const candidate = (t: TableShape) => !extensions.has(tableId(t));
   const notOther = (t: TableShape) => otherPeopleWord(t) === undefined;
-  let primary = kept.filter((t) => personWord(t) !== undefined && personWord(t) !== 'user' && personWord(t) !== 'usr' && notOther(t) && withContact(t));
-  if (primary.length === 0) primary = kept.filter((t) => (tableWords(t).has('user') || tableWords(t).has('usr')) && withContact(t));
-  if (primary.length === 0) primary = kept.filter((t) => notOther(t) && personShaped(t) && withContact(t));
-  if (primary.length === 0) primary = kept.filter((t) => notOther(t) && withEmail(t));
+  let primary = kept.filter((t) => candidate(t) && personWord(t) !== undefined && personWord(t) !== 'user' && personWord(t) !== 'usr' && notOther(t) && withContact(t));
+  if (primary.length === 0) primary = kept.filter((t) => candidate(t) && (tableWords(t).has('user') || tableWords(t).has('usr')) && withContact(t));
+  if (primary.length === 0) primary = kept.filter((t) => candidate(t) && notOther(t) && personShaped(t) && withContact(t));
+  if (primary.length === 0) primary = kept.filter((t) => candidate(t) && notOther(t) && withEmail(t));
   const primarySet = new Set(primary.map(tableId));
   // A table pointing at a primary person's record is that person's (wp_usermeta -> wp_users), not another kind of people.
   const pointsAtPrimary = (t: TableShape) => links.some((l) => l.from === t && l.to !== t && primarySet.has(tableId(l.to)));
-  const others = kept.filter((t) => !primarySet.has(tableId(t)) && otherPeopleWord(t) !== undefined && !pointsAtPrimary(t));
+  const others = kept.filter((t) => candidate(t) && !primarySet.has(tableId(t)) && otherPeopleWord(t) !== undefined && !pointsAtPrimary(t));
   const othersSet = new Set(others.map(tableId));
   const peopleTables = new Set([...primarySet, ...othersSet]);
 
@@ -367,7 +386,6 @@ export function generateDataset(tables: readonly TableShape[], options: Generate
   for (const t of primary) owner.set(tableId(t), 'primary');
   for (const t of others) owner.set(tableId(t), 'other');
 
-  const isSelf = (l: Link) => tableId(l.from) === tableId(l.to);
   const isPersonTable = (t: TableShape) => peopleTables.has(tableId(t)) || personWord(t) !== undefined || otherPeopleWord(t) !== undefined;
   const otherSubjectWhy = (l: Link): string | undefined => {
     const from = l.from;
@@ -375,15 +393,21 @@ export function generateDataset(tables: readonly TableShape[], options: Generate
     if (isSelf(l) && isPersonTable(from)) return `a reference from ${from.name} to another row of ${from.name}: another person`;
     // A reply's parent comment, a sub-ticket's ticket: the other row may be someone else's.
     if (isSelf(l) && owner.has(tableId(from))) return `a reference to another row of ${from.name}, which may belong to another person`;
-    const fromOwner = owner.get(tableId(from));
-    const toOwner = owner.get(tableId(to));
-    if (peopleTables.has(tableId(to)) && fromOwner !== undefined && toOwner !== undefined && fromOwner !== toOwner) {
-      return `${to.name} describes other people (${otherPeopleWord(to) ?? personWord(to) ?? 'people'}) than the ${from.name} rows' own`;
-    }
-    if (peopleTables.has(tableId(to)) && peopleTables.has(tableId(from)) && !isSelf(l)) return `${from.name} and ${to.name} both describe people: a ${from.name} row points at another person`;
     // posts.user_id -> users.id names the table it points at: the owner, not someone else.
     const word = l.columns.map((c) => otherPartyWord(c, tableWords(to))).find((w) => w !== undefined);
-    if (word !== undefined && (isPersonTable(to) || owner.has(tableId(to)))) return `the column name says "${word}": another person than the one in the request`;
+    if (word !== undefined && (personish(to) || owner.has(tableId(to)))) return `the column name says "${word}": another person than the one in the request`;
+    if (personish(from) && personish(to) && !namesTarget(l)) return `${from.name} and ${to.name} both describe people: a ${from.name} row points at another person`;
+    // The staff member on a customer's order, rental or appointment: the row is the customer's.
+    const staff = staffWord(to);
+    if (staff !== undefined && staffWord(from) === undefined) {
+      const belongsElsewhere = links.some((o) => o.from === from && o !== l && !isSelf(o) && staffWord(o.to) === undefined && (personish(o.to) || owner.get(tableId(o.to)) === 'primary'));
+      if (belongsElsewhere || owner.get(tableId(from)) === 'primary') return `${to.name} describes the organisation's people (${staff}), not the person whose ${from.name} row this is`;
+    }
+    const fromOwner = owner.get(tableId(from));
+    const toOwner = owner.get(tableId(to));
+    if (peopleTables.has(tableId(to)) && fromOwner !== undefined && toOwner !== undefined && fromOwner !== toOwner && !namesTarget(l)) {
+      return `${to.name} describes other people (${otherPeopleWord(to) ?? personWord(to) ?? 'people'}) than the ${from.name} rows' own`;
+    }
     return undefined;
   };
 
@@ -402,15 +426,15 @@ export function generateDataset(tables: readonly TableShape[], options: Generate
   reach('other');
   // A table holding a person's own email without pointing at anyone is that person's: a guest's
   // order, a newsletter subscription, a guest's comment.
-  const unowned = (t: TableShape) => !owner.has(tableId(t)) && !isPersonTable(t) && organisationWord(t) === undefined;
-  for (const t of kept) if (unowned(t) && withEmail(t) && !personShaped(t)) owner.set(tableId(t), 'primary');
+  const unowned = (t: TableShape) => !owner.has(tableId(t)) && !personish(t) && organisationWord(t) === undefined;
+  for (const t of kept) if (unowned(t) && withEmail(t)) owner.set(tableId(t), 'primary');
   reach('primary');
 
   // 3. Roles: people, their rows, the organisation's reference data, what the person's rows point at.
   const roles = new Map<string, TableRole>();
   for (const t of kept) {
     const id = tableId(t);
-    if (peopleTables.has(id) || (!owner.has(id) && (isPersonTable(t) || personShaped(t)))) roles.set(id, 'person');
+    if (peopleTables.has(id) || extensions.has(id) || (!owner.has(id) && personish(t))) roles.set(id, 'person');
     else if (owner.has(id)) roles.set(id, 'owned');
   }
   const pointedAt = new Set(links.filter((l) => !isSelf(l)).map((l) => tableId(l.to)));

@@ -25,8 +25,8 @@ import type { ColumnShape, TableRef, TableShape } from '../../connectors/connect
 import type { ReferenceDirection } from '../model.js';
 import { isDataSubject } from '../../reference/taxonomy.js';
 import { ElementName } from '../schema.js';
-import { singular, wordSet } from './name-words.js';
-import { columnEvidence, columnWords, KNOWN_WORDS, suggestCategories, typeKind, type TableRole } from './suggest-categories.js';
+import { singular } from './name-words.js';
+import { columnEvidence, columnWords, suggestCategories, typeKind, type TableRole } from './suggest-categories.js';
 
 export interface GeneratedReference {
   /** "collection.field" in this dataset. */
@@ -238,7 +238,10 @@ export function datasetKeyFrom(name: string): string {
   return key === '' ? 'dataset' : key;
 }
 
-const tableWords = (t: TableRef) => wordSet(t.name, KNOWN_WORDS);
+const tableWords = (t: TableRef) => {
+  const words = columnWords(t.name);
+  return new Set([...words, ...words.map(singular)]);
+};
 const firstWord = (t: TableRef, words: Record<string, unknown> | readonly string[]) => {
   const list = Array.isArray(words) ? words : Object.keys(words);
   const set = tableWords(t);
@@ -260,11 +263,16 @@ const otherPartyWord = (column: string, except: ReadonlySet<string> = new Set())
 /** The column's name says the contact is someone else's (agent_email, emergency_contact_phone). */
 const othersContact = (column: string) => columnWords(column).map(singular).some((w) => CONTACT_OF_OTHERS_WORDS.includes(w));
 
-/** The words a reference column names its table by: "customer" in "customer_id", "id_client", "fk_soc", "CustomerId". */
-function linkBase(column: string): string[] | undefined {
+/**
+ * The words a reference column names its table by: "customer" in "customer_id", "id_client",
+ * "fk_soc", "CustomerId"; for a column a foreign key declares a reference, also "employee" in
+ * "emp_no" (numbers and codes are keys there).
+ */
+function linkBase(column: string, declared: boolean): string[] | undefined {
   const words = columnWords(column).map(singular);
-  if (words.length > 1 && (words.at(-1) === 'id' || words.at(-1) === 'fk')) return words.slice(0, -1);
-  if (words.length > 1 && (words[0] === 'id' || words[0] === 'fk')) return words.slice(1);
+  const markers = declared ? ['id', 'fk', 'no', 'num', 'nr', 'number', 'code', 'key', 'ref'] : ['id', 'fk'];
+  if (words.length > 1 && markers.includes(words.at(-1)!)) return words.slice(0, -1);
+  if (words.length > 1 && markers.includes(words[0]!)) return words.slice(1);
   return undefined;
 }
 
@@ -274,13 +282,36 @@ function endsWithWords(t: TableRef, words: readonly string[]): boolean {
   return own.length >= words.length && words.every((w, i) => own[own.length - words.length + i] === w);
 }
 
+/** A column named as another table's own key, where that key names the table ("tax_code" -> tax_codes.tax_code). */
+function naturalKeyTarget(tables: readonly TableShape[], t: TableShape, c: ColumnShape): Link | undefined {
+  const words = columnWords(c.name).map(singular);
+  const target = tables.find(
+    (o) =>
+      o !== t &&
+      o.primaryKey.length === 1 &&
+      o.primaryKey[0] === c.name &&
+      words.length > 1 &&
+      (endsWithWords(o, words) || endsWithWords(o, words.slice(0, -1))) &&
+      !(t.primaryKey.length === 1 && t.primaryKey[0] === c.name),
+  );
+  return target === undefined ? undefined : { from: t, columns: [c.name], to: target, toColumns: [c.name], inferred: true };
+}
+
 /** Links the column names say, where no foreign key does: "<table>_id", "id_<table>", "fk_<table>", "<Table>Id". */
 function inferLinks(tables: readonly TableShape[], declared: ReadonlySet<string>): Link[] {
   const links: Link[] = [];
   for (const t of tables) {
     for (const c of t.columns) {
       if (declared.has(`${tableId(t)}\u0000${c.name}`) || (t.primaryKey.length === 1 && t.primaryKey[0] === c.name)) continue;
-      const base = linkBase(c.name);
+      // A name the rules read as a value is not a reference ("id_token" is a token, not a link to a token table).
+      const evidence = columnEvidence(c);
+      if (evidence !== undefined && evidence.kind !== 'context') continue;
+      const natural = naturalKeyTarget(tables, t, c);
+      if (natural !== undefined) {
+        links.push(natural);
+        continue;
+      }
+      const base = linkBase(c.name, false);
       if (base === undefined) continue;
       for (let n = base.length; n >= 1; n--) {
         const suffix = base.slice(-n);
@@ -363,7 +394,10 @@ export function generateDataset(tables: readonly TableShape[], options: Generate
   const personish = (t: TableShape) => personWord(t) !== undefined || otherPeopleWord(t) !== undefined || personShaped(t);
   const isSelf = (l: Link) => tableId(l.from) === tableId(l.to);
   // A link whose column names the table it points at (userId -> User, user_id -> wp_users): its owner, not someone else.
-  const namesTarget = (l: Link) => l.columns.length === 1 && linkBase(l.columns[0]!) !== undefined && endsWithWords(l.to, linkBase(l.columns[0]!)!);
+  const namesTarget = (l: Link) => {
+    const base = l.columns.length === 1 ? linkBase(l.columns[0]!, true) : undefined;
+    return base !== undefined && endsWithWords(l.to, base);
+  };
   // A person table extending another one (a patient profile, a practitioner's details pointing at their
   // user account): the same person, reached from the record they sign in with.
   const extensions = new Set(kept.filter((t) => personish(t) && links.some((l) => l.from === t && !isSelf(l) && personish(l.to) && namesTarget(l))).map(tableId));
@@ -423,6 +457,15 @@ export function generateDataset(tables: readonly TableShape[], options: Generate
     }
   };
   reach('primary');
+  // Tables describing people that no one's rows lead to are people requests can be about too (a
+  // staff table named in the local language, actors): their own rows are reached from them.
+  for (const t of kept) {
+    if (!owner.has(tableId(t)) && !extensions.has(tableId(t)) && personShaped(t)) {
+      owner.set(tableId(t), 'other');
+      othersSet.add(tableId(t));
+      peopleTables.add(tableId(t));
+    }
+  }
   reach('other');
   // A table holding a person's own email without pointing at anyone is that person's: a guest's
   // order, a newsletter subscription, a guest's comment.
@@ -480,7 +523,8 @@ export function generateDataset(tables: readonly TableShape[], options: Generate
       .filter((c) => representable(c.name))
       .map((c): GeneratedField => {
         const primaryKey = t.primaryKey.includes(c.name);
-        const key = primaryKey || keyColumns.has(`${tableId(t)}\u0000${c.name}`);
+        // A surrogate key or a reference is structure; a column of a composite key that points nowhere is a value (a salary's from_date).
+        const key = (primaryKey && t.primaryKey.length === 1) || keyColumns.has(`${tableId(t)}\u0000${c.name}`);
         const suggestion = suggestCategories(c, { role, key, addressPrefixes });
         const field: GeneratedField = {
           name: c.name,

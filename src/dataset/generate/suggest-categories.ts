@@ -119,7 +119,7 @@ export const CATEGORY_RULES: readonly Rule[] = [
     category: 'user.health',
     kind: 'individual',
   },
-  { phrases: p('iban', 'bic', 'swift', 'bank account', 'account number', 'sort code', 'routing number', 'rib', 'bank'), category: 'user.financial.bank_account', kinds: TEXT_OR_NUMBER, kind: 'individual' },
+  { phrases: p('iban', 'bic', 'swift', 'bank account', 'account number', 'account no', 'sort code', 'routing number', 'rib', 'bank', 'bancaire'), category: 'user.financial.bank_account', kinds: TEXT_OR_NUMBER, kind: 'individual' },
   { phrases: p('card', 'ccn', 'credit card', 'card number', 'pan', 'cc number', 'cvv', 'cvc', 'last4', 'last 4', 'last four', 'cardholder'), category: 'user.financial.credit_card', kinds: TEXT_OR_NUMBER, kind: 'individual' },
   { phrases: p('password', 'passwd', 'pwd', 'password hash', 'pass hash', 'pass', 'mot passe', 'mdp', 'salt', 'pin', 'pin code'), category: 'user.authorization.password', kinds: [...TEXTUAL, 'binary'], kind: 'individual' },
   {
@@ -138,10 +138,31 @@ export const CATEGORY_RULES: readonly Rule[] = [
   { phrases: p('passport'), category: 'user.government_id.passport_number', kinds: TEXTUAL, kind: 'individual' },
   { phrases: p('driver license', 'drivers license', 'driving licence', 'driving license', 'permis conduire'), category: 'user.government_id.drivers_license_number', kinds: TEXTUAL, kind: 'individual' },
   { phrases: p('license plate', 'licence plate', 'plate number', 'vehicle registration', 'immatriculation'), category: 'user.government_id.vehicle_registration', kinds: TEXTUAL, kind: 'individual' },
+  { phrases: p('insurance number', 'insurance id', 'insurance no', 'policy number', 'mutuelle', 'numero adherent'), category: 'user.health.insurance_beneficiary_id', kinds: TEXT_OR_NUMBER, kind: 'individual' },
+  // A number the organisation gave the person: their customer or employee number.
+  {
+    phrases: p('customer number', 'customer no', 'customer code', 'client number', 'code client', 'numero client', 'member number', 'membership number', 'employee number', 'staff number', 'payroll number', 'personnel number', 'matricule', 'badge number'),
+    category: 'user.unique_id',
+    kinds: TEXT_OR_NUMBER,
+    kind: 'individual',
+  },
   { phrases: p('provider account id', 'provider user id', 'external id', 'external user id', 'oauth id', 'openid', 'google id', 'facebook id', 'apple id', 'stripe customer id'), category: 'user.unique_id', kinds: TEXT_OR_NUMBER, kind: 'individual' },
   { phrases: p('avatar', 'selfie', 'portrait', 'profile picture', 'profile image', 'profile photo'), category: 'user.content.self_image', kind: 'individual' },
   MAINTENANCE,
-  { phrases: p('salary', 'salaire', 'wage', 'pay', 'remuneration', 'bonus', 'compensation', 'commission', 'gross pay', 'net pay', 'hourly rate', 'brut'), category: 'user.financial', kinds: TEXT_OR_NUMBER, where: 'history', kind: 'context' },
+  {
+    phrases: p('salary', 'salaire', 'wage', 'pay', 'remuneration', 'bonus', 'compensation', 'commission', 'gross pay', 'net pay', 'hourly rate', 'brut', 'contribution', 'contrib', 'cotisation', 'pension', 'deduction', 'retenue'),     category: 'user.financial',
+    kinds: TEXT_OR_NUMBER,
+    where: 'history',
+    kind: 'context',
+  },
+  // How the person paid, and the payment provider's reference to it.
+  {
+    phrases: p('payment method', 'payment type', 'payment mode', 'mode reglement', 'mode paiement', 'moyen paiement', 'transaction id', 'transaction reference', 'payment intent', 'charge id', 'payment reference'),
+    category: 'user.financial',
+    kinds: TEXTUAL,
+    where: 'history',
+    kind: 'context',
+  },
   // A person's name written beside their role in someone's rows: the customer's name on an order, a comment's author.
   {
     phrases: p('customer name', 'client name', 'contact name', 'recipient name', 'recipient', 'ship name', 'shipping name', 'billing name', 'author', 'author name', 'holder name', 'holder', 'payee', 'beneficiary', 'attendee name', 'guest name', 'patient name', 'passenger name', 'member name', 'employee name', 'nom client', 'destinataire', 'titulaire', 'full name', 'fullname', 'display name', 'nom complet'),
@@ -150,6 +171,8 @@ export const CATEGORY_RULES: readonly Rule[] = [
     kind: 'context',
   },
   { phrases: p('civility', 'civilite', 'salutation', 'title of courtesy', 'honorific', 'courtesy'), category: 'user.name', kinds: TEXTUAL, where: 'personal', kind: 'context' },
+  { phrases: p('absence', 'absence type', 'leave type', 'sick', 'sickness', 'sick leave', 'maladie', 'arret maladie', 'conge', 'type conge'), category: 'user.professional_information', where: 'history', kind: 'context' },
+  { phrases: p('license number', 'licence number', 'registration number', 'professional number', 'specialty', 'speciality', 'specialite', 'qualification', 'diploma', 'diplome'), category: 'user.professional_information', kinds: TEXTUAL, where: 'person', kind: 'context' },
   { phrases: p('hire', 'hired', 'hire date', 'embauche', 'date embauche', 'employment date', 'termination', 'date entree', 'date sortie', 'seniority', 'anciennete', 'contract type', 'type contrat'), category: 'user.professional_information', where: 'history', kind: 'context' },
   { phrases: p('job title', 'job', 'position', 'occupation', 'poste', 'fonction', 'profession', 'title', 'contact title'), category: 'user.professional_information.job_title', kinds: TEXTUAL, where: 'person', kind: 'context' },
   { phrases: p('department', 'dept', 'division', 'team'), category: 'user.professional_information.workplace', kinds: TEXTUAL, where: 'person', kind: 'context' },
@@ -187,6 +210,10 @@ export const CATEGORY_RULES: readonly Rule[] = [
   },
   { phrases: p('description', 'details', 'interests', 'hobbies', 'preferences'), category: 'user.content.private', kinds: TEXTUAL, where: 'person', kind: 'context' },
   { phrases: p('title', 'subject', 'sujet', 'objet'), category: 'user.content.private', kinds: TEXTUAL, where: 'history', kind: 'context' },
+  // What the person did, when the row records it (an audit log's action), and the period a row of theirs covers (a pay slip's month).
+  { phrases: p('action', 'event', 'activity', 'activite', 'period', 'periode'), category: 'user.behavior', kinds: TEXTUAL, where: 'history', kind: 'context' },
+  // What they bought: the item on their order line.
+  { phrases: p('item name', 'product name', 'item', 'product', 'designation', 'article'), category: 'user.behavior.purchase_history', kinds: TEXTUAL, where: 'history', kind: 'context' },
   {
     phrases: p('amount', 'total', 'price', 'cost', 'sum', 'fee', 'fees', 'paid', 'balance', 'subtotal', 'sub total', 'tax', 'discount', 'quantity', 'qty', 'montant', 'prix', 'cout', 'somme', 'solde', 'remise', 'quantite', 'tva', 'ht', 'ttc', 'frais', 'acompte', 'credit', 'debit', 'refund', 'tip', 'net', 'gross', 'points', 'rating', 'score', 'spent', 'limit'),
     category: 'user.behavior.purchase_history',
@@ -205,11 +232,14 @@ for (const rule of CATEGORY_RULES) {
 export const KNOWN_WORDS: ReadonlySet<string> = new Set([
   ...CATEGORY_RULES.flatMap((r) => r.phrases.flat()),
   ...ADDRESS_WORDS,
-  'id', 'date', 'time', 'at', 'on', 'by', 'no', 'number', 'code', 'type', 'status', 'created', 'order', 'customer', 'client', 'user', 'contact', 'employee', 'staff', 'member', 'account', 'person', 'product', 'item', 'line', 'home', 'work', 'office', 'mobile', 'primary', 'secondary', 'other', 'main', 'last', 'first', 'full', 'short', 'long', 'zip', 'post', 'payment', 'invoice', 'rental', 'return', 'commande', 'facture', 'paiement', 'livraison', 'client', 'emp', 'cust',
+  'id', 'date', 'time', 'at', 'on', 'by', 'no', 'number', 'code', 'type', 'status', 'created', 'order', 'customer', 'client', 'user', 'contact', 'employee', 'staff', 'member', 'account', 'person', 'product', 'item', 'line', 'home', 'work', 'office', 'mobile', 'primary', 'secondary', 'other', 'main', 'last', 'first', 'full', 'short', 'long', 'zip', 'post', 'payment', 'invoice', 'rental', 'return', 'commande', 'facture', 'paiement', 'livraison', 'client', 'emp', 'empl', 'cust', 'usr', 'mgr',
 ].filter((w) => w.length >= 2));
 
-/** The words of a column or table name, with glued words split (nameWords with the rules' vocabulary). */
-export const columnWords = (name: string): string[] => nameWords(name, KNOWN_WORDS);
+/** Abbreviations of the words that name people, as schemas write them ("emp_no", "cust_id", "mgr_id"). */
+const ABBREVIATIONS: Readonly<Record<string, string>> = { emp: 'employee', empl: 'employee', cust: 'customer', usr: 'user', mgr: 'manager' };
+
+/** The words of a column or table name, with glued words split (nameWords with the rules' vocabulary) and abbreviations spelt out. */
+export const columnWords = (name: string): string[] => nameWords(name, KNOWN_WORDS).map((w) => ABBREVIATIONS[w] ?? w);
 
 export interface ColumnContext {
   role: TableRole;
@@ -289,8 +319,21 @@ function applies(match: Match, context: ColumnContext): boolean {
   }
 }
 
-/** A key that holds a person's email or phone (an email as the primary key) is their data; any other key is structure. */
-const VALUE_IDENTIFIERS = new Set(['user.contact.email', 'user.contact.phone_number']);
+/** A key that holds a person's email, phone or secret (an email or a session token as the primary key) is their data; any other key is structure. */
+const VALUE_IDENTIFIERS = new Set(['user.contact.email', 'user.contact.phone_number', 'user.authorization.credentials', 'user.authorization.password']);
+
+/**
+ * Last words that say a column classifies its row rather than holding a value ("comment_type",
+ * "token_type", "post_status", "comment_approved"): not personal, unless a rule's phrase ends with
+ * the word itself ("blood_type", "absence_type").
+ */
+const DESCRIPTOR_WORDS = new Set(['type', 'kind', 'status', 'statut', 'approved', 'count', 'format']);
+
+function describesTheRow(words: readonly string[]): boolean {
+  const last = words.at(-1);
+  if (last === undefined || words.length < 2 || !DESCRIPTOR_WORDS.has(last)) return false;
+  return !CATEGORY_RULES.some((r) => r.phrases.some((ph) => ph.length > 1 && ph.at(-1) === last && hasPhrase(words.slice(-ph.length), ph)));
+}
 
 export function suggestCategories(column: ColumnShape, context: ColumnContext): CategorySuggestion {
   const kind = typeKind(column.type);
@@ -301,8 +344,9 @@ export function suggestCategories(column: ColumnShape, context: ColumnContext): 
   // A key is read to find rows; only a key that is itself a person's identifier (an email as the key) is personal data.
   if (context.key && (match === undefined || !VALUE_IDENTIFIERS.has(match.rule.category))) return operations('a key (read to find rows, never masked)');
   if (match !== undefined && match.rule.category === 'system.operations') return operations(`the column name ("${match.phrase.join(' ')}": bookkeeping of the row)`);
-  // The first rule of the name decides; if it does not apply to this table, later rules may ("title" of a post, not a person's job title).
   const words = columnWords(column.name);
+  if (describesTheRow(words)) return operations(`the column name ("${words.at(-1)}": it says what kind of row this is)`);
+  // The first rule of the name decides; if it does not apply to this table, later rules may ("title" of a post, not a person's job title).
   for (const rule of CATEGORY_RULES) {
     if (rule === MAINTENANCE || (rule.kinds !== undefined && !rule.kinds.includes(kind))) continue;
     const phrase = rule.phrases.find((ph) => hasPhrase(words, ph));

@@ -37,7 +37,7 @@ export interface GeneratedReference {
   note: string;
 }
 
-export type GeneratedMasking = { strategy: 'random_string'; length: number } | { strategy: 'fixed'; value: string };
+export type GeneratedMasking = { strategy: 'random_string'; length: number } | { strategy: 'fixed'; value: '' };
 
 export interface GeneratedField {
   name: string;
@@ -48,8 +48,10 @@ export interface GeneratedField {
   personal: boolean;
   identity?: string;
   identityNote?: string;
-  /** A NOT NULL personal-data column cannot be set to NULL on erasure: a value of its type instead. */
+  /** A NOT NULL personal-data text column cannot be set to NULL on erasure: a string instead. */
   masking?: GeneratedMasking;
+  /** A NOT NULL personal-data column of another type: left as it is by an erasure (no safe value), said in the comment. */
+  readOnly?: boolean;
   maskingNote?: string;
   /** Left out of the access copy (Art. 15(4)): a password hash or a token would weaken everyone's security. */
   excludeFromCopy?: string;
@@ -544,9 +546,13 @@ export function generateDataset(tables: readonly TableShape[], options: Generate
           const masking = maskingFor(c, field.identity ?? (suggestion.categories[0] === 'user.account.username' ? 'email' : undefined));
           if (masking !== undefined) {
             field.masking = masking;
-            field.maskingNote = `suggested: the column is NOT NULL, so an erasure writes ${masking.strategy === 'random_string' ? 'a random string' : masking.value === '' ? 'an empty string' : `"${masking.value}"`} instead of NULL`;
+            field.maskingNote = `suggested: the column is NOT NULL, so an erasure writes ${masking.strategy === 'random_string' ? 'a random string' : 'an empty string'} instead of NULL`;
           } else {
-            field.maskingNote = 'the column is NOT NULL and of a type no generic value fits: give a masking value of its type, or a legal hold, before an erasure';
+            // No value of a date or a number is safe to write in its place: a CHECK or a partition
+            // bound may refuse it, and a made-up date or amount is a false record. Kept, in the open.
+            field.readOnly = true;
+            field.maskingNote =
+              'suggested: NOT NULL and no text: an erasure leaves it as it is (no value of its type is safe to write: a CHECK or a partition may refuse it) while the person\'s other fields are masked; give a masking value, a legal hold or erasure: delete if it must go';
           }
         }
         if (suggestion.categories.some((cat) => cat.startsWith('user.authorization'))) {
@@ -630,28 +636,14 @@ function retentionStart(t: TableShape, fields: readonly GeneratedField[]): strin
 }
 
 /**
- * What an erasure writes in a NOT NULL personal-data column instead of NULL: a random string for
- * text (it fits a UNIQUE column), a neutral value of the type otherwise. Every database reads the
- * bound text as a value of the column's type. Undefined for types no generic value fits (an
- * enumeration, JSON, a UUID): the person chooses.
+ * What an erasure writes in a NOT NULL personal-data text column instead of NULL: a random string
+ * for an identity (it may be UNIQUE), an empty string otherwise (it fits any length). Undefined
+ * for other types (an enumeration, JSON, a UUID, a date, a number): no generic value fits them.
  */
 function maskingFor(c: ColumnShape, identity: string | undefined): GeneratedMasking | undefined {
   const type = c.type.toLowerCase();
   if (/enum|^set$|json|uuid/.test(type)) return undefined;
-  switch (typeKind(type)) {
-    case 'text':
-    case 'other':
-      // An identity may be UNIQUE: a random string keeps rows apart; anything else takes an empty string, which fits any length.
-      return identity ? { strategy: 'random_string', length: identity === 'email' ? 16 : 8 } : { strategy: 'fixed', value: '' };
-    case 'number':
-    case 'boolean':
-      return { strategy: 'fixed', value: '0' };
-    case 'date':
-      if (type === 'year') return { strategy: 'fixed', value: '1970' };
-      if (/^time( |$)/.test(type)) return { strategy: 'fixed', value: '00:00:00' };
-      // MySQL's TIMESTAMP starts one second after the epoch in UTC.
-      return { strategy: 'fixed', value: type === 'timestamp' ? '1970-01-02 00:00:00' : '1970-01-01' };
-    default:
-      return undefined;
-  }
+  const kind = typeKind(type);
+  if (kind !== 'text' && kind !== 'other') return undefined;
+  return identity ? { strategy: 'random_string', length: identity === 'email' ? 16 : 8 } : { strategy: 'fixed', value: '' };
 }

@@ -28,6 +28,7 @@ export function writeDatasetYaml(dataset: GeneratedDataset, options: WriteOption
           categories: f.categories,
           ...(f.identity === undefined ? {} : { identity: f.identity }),
           ...(f.masking === undefined ? {} : { masking: f.masking }),
+          ...(f.readOnly === true ? { read_only: true } : {}),
           ...(f.excludeFromCopy === undefined ? {} : { exclude_from_copy: { reason: f.excludeFromCopy } }),
           ...(f.references.length === 0
             ? {}
@@ -67,6 +68,8 @@ export function writeDatasetYaml(dataset: GeneratedDataset, options: WriteOption
         if (isMap(masking)) {
           masking.flow = true;
           masking.comment = ` ${f.maskingNote}`;
+        } else if (f.readOnly === true) {
+          setComment(fNode, 'read_only', f.maskingNote);
         } else {
           // No value fits the type: the comment says what to decide, above the field.
           fNode.commentBefore = [fNode.commentBefore, ` ${f.maskingNote}`].filter((x) => x).join('\n');

@@ -388,7 +388,8 @@ export function generateDataset(tables: readonly TableShape[], options: Generate
   //    (customers, users); others: the organisation's people (staff), who make requests too.
   const withContact = (t: TableShape) => t.columns.some((c) => contactOf(c) !== undefined && !othersContact(c.name));
   const withEmail = (t: TableShape) => t.columns.some((c) => contactOf(c) === 'email' && !othersContact(c.name));
-  const personShaped = (t: TableShape) => t.columns.some((c) => PERSON_SHAPE.has(columnEvidence(c)?.category ?? ''));
+  const shaped = new Set(kept.filter((t) => t.columns.some((c) => PERSON_SHAPE.has(columnEvidence(c)?.category ?? ''))).map(tableId));
+  const personShaped = (t: TableShape) => shaped.has(tableId(t));
   const staffWord = (t: TableShape) => {
     const word = otherPeopleWord(t);
     return word !== undefined && OTHER_PEOPLE_WORDS[word] !== undefined ? word : undefined;

@@ -13,7 +13,7 @@
  */
 import type { ColumnShape } from '../../connectors/connector.js';
 import { isDataCategory } from '../../reference/taxonomy.js';
-import { hasPhrase, nameWords } from './name-words.js';
+import { nameWords, singular } from './name-words.js';
 
 export interface CategorySuggestion {
   categories: string[];
@@ -239,7 +239,16 @@ export const KNOWN_WORDS: ReadonlySet<string> = new Set([
 const ABBREVIATIONS: Readonly<Record<string, string>> = { emp: 'employee', empl: 'employee', cust: 'customer', usr: 'user', mgr: 'manager' };
 
 /** The words of a column or table name, with glued words split (nameWords with the rules' vocabulary) and abbreviations spelt out. */
-export const columnWords = (name: string): string[] => nameWords(name, KNOWN_WORDS).map((w) => ABBREVIATIONS[w] ?? w);
+export function columnWords(name: string): string[] {
+  let words = WORDS_OF.get(name);
+  if (words === undefined) {
+    words = nameWords(name, KNOWN_WORDS).map((w) => ABBREVIATIONS[w] ?? w);
+    WORDS_OF.set(name, words);
+  }
+  return words;
+}
+/** Names are read many times while the roles are worked out: once each. */
+const WORDS_OF = new Map<string, string[]>();
 
 export interface ColumnContext {
   role: TableRole;
@@ -259,26 +268,50 @@ interface Match {
   prefix: string[];
 }
 
-function findPhrase(words: readonly string[], phrase: readonly string[]): number {
-  const joined = phrase.join('');
+/**
+ * Where the phrase starts in the name's words (each word also read in the singular; a phrase
+ * written as one glued word counts too: "firstname"), or -1.
+ */
+function phraseAt(words: readonly string[], phrase: readonly string[]): number {
+  const singulars = singularsOf(words);
+  const joined = phrase.length > 1 ? phrase.join('') : undefined;
   for (let i = 0; i < words.length; i++) {
-    if (words[i] === joined) return i;
-    if (phrase.every((w, j) => words[i + j] !== undefined && (words[i + j] === w || singularOf(words[i + j]!) === w))) return i;
+    if (joined !== undefined && words[i] === joined) return i;
+    if (phrase.every((w, j) => words[i + j] === w || singulars[i + j] === w)) return i;
   }
   return -1;
 }
-const singularOf = (w: string) => (w.endsWith('s') && !w.endsWith('ss') && w.length > 3 ? w.slice(0, -1) : w);
+const singularsOf = (words: readonly string[]): readonly string[] => {
+  let found = SINGULARS.get(words);
+  if (found === undefined) SINGULARS.set(words, (found = words.map(singular)));
+  return found;
+};
+const SINGULARS = new WeakMap<readonly string[], readonly string[]>();
+
+/** The rules with a phrase starting with (or glued into) each word: a name is held only against the rules its words can start. */
+const RULES_BY_WORD = new Map<string, Set<Rule>>();
+for (const rule of [...CATEGORY_RULES, MAINTENANCE]) {
+  for (const phrase of rule.phrases) {
+    for (const w of [phrase[0]!, phrase.join('')]) RULES_BY_WORD.set(w, (RULES_BY_WORD.get(w) ?? new Set()).add(rule));
+  }
+}
+function candidateRules(words: readonly string[]): Set<Rule> {
+  const found = new Set<Rule>();
+  for (const w of [...words, ...singularsOf(words)]) for (const rule of RULES_BY_WORD.get(w) ?? []) found.add(rule);
+  return found;
+}
 
 /** The first rule whose phrase and value kind fit the column, where it applies or not. */
 function matchRule(column: ColumnShape, rules: readonly Rule[]): Match | undefined {
   const words = columnWords(column.name);
   const kind = typeKind(column.type);
+  const candidates = candidateRules(words);
   for (const rule of rules) {
-    if (rule.kinds !== undefined && !rule.kinds.includes(kind)) continue;
+    if (!candidates.has(rule) || (rule.kinds !== undefined && !rule.kinds.includes(kind))) continue;
     for (const phrase of rule.phrases) {
-      if (!hasPhrase(words, phrase)) continue;
-      const at = findPhrase(words, phrase);
-      return { rule, phrase, prefix: at < 0 ? [] : words.slice(0, at) };
+      const at = phraseAt(words, phrase);
+      if (at < 0) continue;
+      return { rule, phrase, prefix: words.slice(0, at) };
     }
   }
   return undefined;
@@ -289,7 +322,17 @@ function matchRule(column: ColumnShape, rules: readonly Rule[]): Match | undefin
  * (a table with a first name is about people; a table with only a name and a code may be a
  * catalogue). The address prefix is given for contact address parts.
  */
-export function columnEvidence(column: ColumnShape): { kind: RuleKind; category: string; addressPrefix?: string } | undefined {
+export type Evidence = { kind: RuleKind; category: string; addressPrefix?: string } | undefined;
+
+export function columnEvidence(column: ColumnShape): Evidence {
+  if (EVIDENCE_OF.has(column)) return EVIDENCE_OF.get(column);
+  const evidence = readEvidence(column);
+  EVIDENCE_OF.set(column, evidence);
+  return evidence;
+}
+const EVIDENCE_OF = new WeakMap<ColumnShape, Evidence>();
+
+function readEvidence(column: ColumnShape): Evidence {
   if (typeKind(column.type) === 'inet') return { kind: 'individual', category: 'user.device.ip_address' };
   const match = matchRule(column, CATEGORY_RULES);
   if (match === undefined || match.rule.category === 'system.operations') return undefined;
@@ -332,7 +375,7 @@ const DESCRIPTOR_WORDS = new Set(['type', 'kind', 'status', 'statut', 'approved'
 function describesTheRow(words: readonly string[]): boolean {
   const last = words.at(-1);
   if (last === undefined || words.length < 2 || !DESCRIPTOR_WORDS.has(last)) return false;
-  return !CATEGORY_RULES.some((r) => r.phrases.some((ph) => ph.length > 1 && ph.at(-1) === last && hasPhrase(words.slice(-ph.length), ph)));
+  return !CATEGORY_RULES.some((r) => r.phrases.some((ph) => ph.length > 1 && ph.at(-1) === last && phraseAt(words.slice(-ph.length), ph) === 0));
 }
 
 export function suggestCategories(column: ColumnShape, context: ColumnContext): CategorySuggestion {
@@ -347,11 +390,13 @@ export function suggestCategories(column: ColumnShape, context: ColumnContext): 
   const words = columnWords(column.name);
   if (describesTheRow(words)) return operations(`the column name ("${words.at(-1)}": it says what kind of row this is)`);
   // The first rule of the name decides; if it does not apply to this table, later rules may ("title" of a post, not a person's job title).
+  const candidates = candidateRules(words);
   for (const rule of CATEGORY_RULES) {
-    if (rule === MAINTENANCE || (rule.kinds !== undefined && !rule.kinds.includes(kind))) continue;
-    const phrase = rule.phrases.find((ph) => hasPhrase(words, ph));
+    if (rule === MAINTENANCE || !candidates.has(rule) || (rule.kinds !== undefined && !rule.kinds.includes(kind))) continue;
+    let at = -1;
+    const phrase = rule.phrases.find((ph) => (at = phraseAt(words, ph)) >= 0);
     if (phrase === undefined) continue;
-    const m: Match = { rule, phrase, prefix: words.slice(0, Math.max(0, findPhrase(words, phrase))) };
+    const m: Match = { rule, phrase, prefix: words.slice(0, at) };
     if (!applies(m, context)) continue;
     return { categories: [rule.category], reason: `the column name ("${phrase.join(' ')}")`, personal: rule.category.startsWith('user'), recognised: true, kind: rule.kind };
   }
@@ -359,6 +404,6 @@ export function suggestCategories(column: ColumnShape, context: ColumnContext): 
   if (kind === 'date' && (context.role === 'owned' || context.role === 'person')) {
     return { categories: ['user.behavior'], reason: "a date in a person's rows (when they did something)", personal: true, recognised: true, kind: 'context' };
   }
-  if (hasPhrase(words, ['id'])) return operations('an id column');
+  if (phraseAt(words, ['id']) >= 0) return operations('an id column');
   return operations('nothing recognised in the name; review whether it holds personal data', false);
 }

@@ -70,20 +70,3 @@ export function singular(word: string): string {
   if (word.endsWith('s') && !word.endsWith('ss') && word.length > 3) return word.slice(0, -1);
   return word;
 }
-
-/** Words of a name, each also in the singular. */
-export function wordSet(name: string, known?: ReadonlySet<string>): Set<string> {
-  const words = nameWords(name, known);
-  return new Set([...words, ...words.map(singular)]);
-}
-
-/** True when `words` (in order, adjacent) occur in the name's words, or their concatenation is one word ("firstname"). */
-export function hasPhrase(words: readonly string[], phrase: readonly string[]): boolean {
-  if (phrase.length === 1) return words.includes(phrase[0]!) || words.map(singular).includes(phrase[0]!);
-  const joined = phrase.join('');
-  if (words.includes(joined)) return true;
-  for (let i = 0; i + phrase.length <= words.length; i++) {
-    if (phrase.every((p, j) => words[i + j] === p || singular(words[i + j]!) === p)) return true;
-  }
-  return false;
-}

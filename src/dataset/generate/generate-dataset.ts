@@ -590,7 +590,8 @@ export function generateDataset(tables: readonly TableShape[], options: Generate
         collection.subjectNote = 'suggested: each row describes one person, entered only through an identity, never through a reference';
       }
     } else if (othersSet.has(tableId(t))) {
-      const subject = OTHER_PEOPLE_WORDS[otherPeopleWord(t)!];
+      const word = otherPeopleWord(t);
+      const subject = word === undefined ? undefined : OTHER_PEOPLE_WORDS[word];
       if (subject !== undefined && isDataSubject(subject)) {
         collection.subject = subject;
         collection.subjectNote = 'suggested: these rows describe other people than the customers; a request about a customer never enters them, an employee\'s request enters through their own identity';

@@ -70,6 +70,12 @@ export interface TableShape extends TableRef {
    * its own (declarative partitions are not listed at all: they are reached through their parent).
    */
   inherits?: TableRef;
+  /**
+   * Unique constraints and indexes other than the primary key, each as its columns (partial and
+   * expression indexes left out): one whose columns are all NOT NULL addresses one row, as a
+   * primary key does, for a table that has none.
+   */
+  uniqueKeys?: string[][];
 }
 
 export type DatabaseType = 'postgres' | 'mysql' | 'sqlite';

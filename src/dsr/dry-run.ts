@@ -4,14 +4,15 @@
  * recording wrapper below, so a dry run cannot change a database even through a bug.
  */
 import type { DatabaseConnector, Statement, StatementResult } from '../connectors/connector.js';
-import type { Dataset, MaskingStrategy } from '../dataset/model.js';
+import { isPersonalDataCategory, type Dataset, type MaskingStrategy } from '../dataset/model.js';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { DsrKind } from '../store/dsr-repository.js';
 import { toStatement } from './erasure/execute-erasure.js';
 import type { KeptRecord } from './erasure/plan-erasure.js';
+import { drawBoundary, ownRows } from './boundary.js';
 import { collect } from './execute/collect.js';
 import type { BlockedEdge, Edge, Seed } from './plan/graph.js';
-import { keysOf, planErasureOf, prepareRequest, type OpenConnections } from './run-request.js';
+import { columnTypesOf, copyColumnsOf, keysOf, planErasureOf, prepareRequest, type OpenConnections, type PreparedRequest } from './run-request.js';
 
 export interface PlannedStatement {
   connection: string;
@@ -27,7 +28,16 @@ export interface DryRunReport {
   seeds: Seed[];
   edges: Edge[];
   blocked: BlockedEdge[];
-  reached: { collection: string; rows: number }[];
+  /** The person's collections: their own rows, and rows found that are not theirs alone (withheld from a copy, kept by an erasure). */
+  reached: { collection: string; rows: number; withheld: number }[];
+  /** Catalogues the request reads at most (not the person's records: never counted, followed further or written). */
+  context: { collection: string; rows: number }[];
+  /**
+   * Per collection, columns shown in the copy and left as they are by an erasure that the dataset
+   * does not declare, or declares without a user.* category (keys and references aside): for the
+   * DPO to review (a purchase date called system.operations is not erased).
+   */
+  review: { collection: string; undeclared: string[]; notPersonal: string[] }[];
   statements: PlannedStatement[];
   kept: KeptRecord[];
   warnings: string[];
@@ -75,12 +85,21 @@ export async function dryRun(input: {
   const keyOf = keysOf(prepared);
   const connectorFor = (datasetKey: string) => connections.database(prepared.connectionOf(datasetKey));
   const identityValues = Object.fromEntries(Object.entries(input.identities).map(([k, v]) => [k, [v]]));
-  const found = await collect({ graph: prepared.graph, identities: identityValues, connectorFor, keyOf });
+  const copies = input.kind === 'access' || input.kind === 'portability';
+  const found = await collect({
+    graph: prepared.graph,
+    identities: identityValues,
+    connectorFor,
+    keyOf,
+    columnTypesOf: columnTypesOf(prepared),
+    ...(copies ? { copyColumnsOf: copyColumnsOf(prepared) } : {}),
+  });
+  phase = 'check';
+  const boundary = await drawBoundary({ graph: prepared.graph, found, keyOf, connectorFor, identities: identityValues });
 
   let kept: KeptRecord[] = [];
   if (input.kind === 'erasure') {
-    phase = 'check';
-    const plan = await planErasureOf(prepared, found, identityValues, connectorFor, input.secretFor);
+    const plan = await planErasureOf(prepared, found, boundary, connectorFor, input.secretFor);
     kept = plan.kept;
     for (const c of plan.connections) {
       const connector = input.connections.database(c.connection);
@@ -95,11 +114,37 @@ export async function dryRun(input: {
     seeds: prepared.graph.seeds,
     edges: prepared.graph.edges,
     blocked: prepared.graph.blocked,
-    reached: [...found.values()].map((c) => ({ collection: c.node.id, rows: c.rows.size })),
+    reached: [...found.values()]
+      .filter((c) => !prepared.graph.context.has(c.node.id))
+      .map((c) => {
+        const own = ownRows(boundary, c).size;
+        return { collection: c.node.id, rows: own, withheld: c.rows.size - own };
+      }),
+    context: [...found.values()].filter((c) => prepared.graph.context.has(c.node.id)).map((c) => ({ collection: c.node.id, rows: c.rows.size })),
+    review: reviewColumns(prepared),
     statements,
     kept,
     warnings: prepared.warnings,
   };
+}
+
+/** Columns shown in the copy that an erasure leaves as they are, because nothing says they are personal data. */
+function reviewColumns(prepared: PreparedRequest): DryRunReport['review'] {
+  const out: DryRunReport['review'] = [];
+  for (const id of prepared.graph.reachable) {
+    const node = prepared.graph.nodes.get(id)!;
+    const checked = prepared.checked.get(id);
+    if (prepared.graph.context.has(id) || checked === undefined) continue;
+    const c = node.collection;
+    const technical = new Set([...checked.key, ...checked.shape.foreignKeys.flatMap((fk) => fk.columns), ...c.fields.filter((f) => f.references.length > 0).map((f) => f.name)]);
+    const declared = new Set(c.fields.map((f) => f.name));
+    const undeclared = checked.shape.columns.map((col) => col.name).filter((name) => !declared.has(name) && !technical.has(name));
+    const notPersonal = c.fields
+      .filter((f) => f.identity === undefined && f.excludeFromCopy === undefined && !technical.has(f.name) && !f.categories.some(isPersonalDataCategory))
+      .map((f) => f.name);
+    if (undeclared.length + notPersonal.length > 0) out.push({ collection: id, undeclared, notPersonal });
+  }
+  return out;
 }
 
 export function formatDryRun(report: DryRunReport): string {
@@ -111,11 +156,32 @@ export function formatDryRun(report: DryRunReport): string {
   for (const e of report.edges) lines.push(`  ${e.from}.${e.fromField} -> ${e.to}.${e.toField}`);
   if (report.blocked.length > 0) {
     lines.push('', 'Does not follow (another data subject\'s records, or skipped):');
-    const why = { 'other-subject': 'declared other_subject', 'subject-collection': 'the target describes its own data subjects', skipped: 'skipped collection' };
+    const why = {
+      'other-subject': 'declared other_subject',
+      'subject-collection': 'the target describes its own data subjects',
+      skipped: 'skipped collection',
+      context: 'from a catalogue: context, not the person\'s records',
+    };
     for (const e of report.blocked) lines.push(`  ${e.from}.${e.fromField} -> ${e.to}.${e.toField}  (${why[e.reason]}; ${e.at.file}:${e.at.line})`);
   }
   lines.push('', 'Rows found:');
-  for (const r of report.reached) lines.push(`  ${r.collection}: ${r.rows}`);
+  for (const r of report.reached) {
+    lines.push(`  ${r.collection}: ${r.rows}${r.withheld > 0 ? ` (and ${r.withheld} not the person's alone: withheld from a copy, kept by an erasure)` : ''}`);
+  }
+  if (report.context.length > 0) {
+    lines.push('', 'Context (not the person\'s records): read to show beside the rows pointing at them, never counted, followed further or written:');
+    for (const r of report.context) lines.push(`  ${r.collection}: ${r.rows} row(s) read`);
+  }
+  if (report.review.length > 0) {
+    lines.push('', 'For review: shown in the copy, left as they are by an erasure (no user.* category):');
+    for (const r of report.review) {
+      const parts = [
+        ...(r.undeclared.length > 0 ? [`not declared: ${r.undeclared.join(', ')}`] : []),
+        ...(r.notPersonal.length > 0 ? [`declared without a user.* category: ${r.notPersonal.join(', ')}`] : []),
+      ];
+      lines.push(`  ${r.collection}: ${parts.join('; ')}`);
+    }
+  }
   if (report.kept.length > 0) {
     lines.push('', 'Kept on erasure:');
     for (const k of report.kept) lines.push(`  ${k.node}: ${k.rows} row(s), ${k.reason}${k.hold ? ` — ${k.hold.article}: ${k.hold.reason}` : ''}${k.fields ? ` (fields: ${k.fields.join(', ')})` : ''}`);

@@ -8,18 +8,21 @@
  * transaction per database.
  */
 import type { DatabaseConnector, Row, SystemAction, SystemConnector, SystemOutcome, TableShape, Value } from '../connectors/connector.js';
-import { isPersonalDataField, type Dataset, type MaskingStrategy } from '../dataset/model.js';
+import { valueKey } from '../connectors/value-key.js';
+import { isPersonalDataField, type Collection, type Dataset, type DatasetField, type MaskingStrategy } from '../dataset/model.js';
 import { OpendpoError, isOpendpoError } from '../errors/opendpo-error.js';
 import type { Finding } from '../register/finding.js';
 import { contentHash } from '../store/canonical-json.js';
 import type { DsrKind, DsrRequest, NewDsrStep } from '../store/dsr-repository.js';
 import type { Store } from '../store/open-store.js';
-import type { CollectedCollection, CollectedData, CollectedField } from './collected.js';
+import { drawBoundary, ownRows, withheldRows, type Boundary } from './boundary.js';
+import type { CollectedCollection, CollectedContext, CollectedData, CollectedField, CollectedWithheld, PastErasure } from './collected.js';
 import { executeErasure, type FaultPoint } from './erasure/execute-erasure.js';
 import { planErasure, type ErasurePlan, type KeptRecord } from './erasure/plan-erasure.js';
 import { collect, type CollectedNode } from './execute/collect.js';
 import { checkNode, type CheckedNode } from './plan/check-against-databases.js';
 import { buildRequestGraph, type GraphNode, type RequestGraph } from './plan/graph.js';
+import { keptLines, pastErasure, type KeptLine } from './past-erasures.js';
 
 export interface ConnectionSpec {
   name: string;
@@ -193,7 +196,7 @@ export async function prepareRequest(
   for (const node of graph.nodes.values()) {
     if (node.collection.skip) continue;
     const shape = findTable(tables.get(connectionOf(node.dataset.key)) ?? [], node);
-    const result = checkNode(node, shape, kind);
+    const result = checkNode(node, shape, kind, graph.context.has(node.id));
     findings.push(...result.findings);
     if (result.checked) checked.set(node.id, result.checked);
   }
@@ -230,8 +233,9 @@ async function act(input: RunRequestInput, request: DsrRequest, prepared: Prepar
   const { graph, connections, connectionOf } = prepared;
   const keyOf = keysOf(prepared);
   const connectorFor = (datasetKey: string) => connections.database(connectionOf(datasetKey));
+  const people = [input.identities, ...(input.batch ?? [])];
   const identityValues: Record<string, string[]> = {};
-  for (const person of [input.identities, ...(input.batch ?? [])]) {
+  for (const person of people) {
     for (const [type, value] of Object.entries(person)) (identityValues[type] ??= []).push(value);
   }
   const warnings: string[] = [];
@@ -240,9 +244,20 @@ async function act(input: RunRequestInput, request: DsrRequest, prepared: Prepar
   // An erasure whose writes were already decided resumes them as they were decided.
   const resumingErasure = input.kind === 'erasure' && (await repo.hasWork(request.id)) && request.attempts > 1;
   let found = new Map<string, CollectedNode>();
+  let boundary: Boundary = new Map();
   if (!resumingErasure) {
     const startedAt = new Date().toISOString();
-    found = await collect({ graph, identities: identityValues, connectorFor, keyOf, columnTypesOf: columnTypesOf(prepared) });
+    // Access and portability copy whole rows (Art. 15(3)): every column of the table is read.
+    const copies = input.kind === 'access' || input.kind === 'portability';
+    found = await collect({
+      graph,
+      identities: identityValues,
+      connectorFor,
+      keyOf,
+      columnTypesOf: columnTypesOf(prepared),
+      ...(copies ? { copyColumnsOf: copyColumnsOf(prepared) } : {}),
+    });
+    boundary = await drawBoundary({ graph, found, keyOf, connectorFor, identities: identityValues });
     const steps: NewDsrStep[] = [...found.values()].map((c) => ({
       connection: connectionOf(c.node.dataset.key),
       collection: c.node.id,
@@ -252,17 +267,22 @@ async function act(input: RunRequestInput, request: DsrRequest, prepared: Prepar
       startedAt,
       durationMs: c.durationMs,
       status: 'done',
-      note: c.searchedTogether ? 'one statement searched every collection' : `${c.statements} statement(s)`,
+      note: `${c.searchedTogether ? 'one statement searched every collection' : `${c.statements} statement(s)`}${boundaryNote(graph, boundary, c)}`,
     }));
     await repo.addSteps(request.id, request.attempts, steps);
-    for (const c of found.values()) input.onProgress?.({ phase: 'collect', collection: c.node.id, rows: c.rows.size });
+    for (const c of found.values()) {
+      if (!graph.context.has(c.node.id)) input.onProgress?.({ phase: 'collect', collection: c.node.id, rows: ownRows(boundary, c).size });
+    }
   }
 
   if (input.kind === 'erasure') {
     if (!resumingErasure) {
       input.onProgress?.({ phase: 'plan', message: 'deciding the writes' });
-      const plan = await planErasureOf(prepared, found, identityValues, connectorFor, input.secretFor);
+      const plan = await planErasureOf(prepared, found, boundary, connectorFor, input.secretFor);
       kept = plan.kept;
+      // Before the work log, so that a resumed erasure always has it: a later access by any of
+      // these identities says what was erased, when, and what is kept (Art. 15 after Art. 17).
+      await repo.recordErasure(request.id, await identityFingerprints(input, people), JSON.stringify(keptLines(plan.kept)));
       await repo.saveWork(
         request.id,
         plan.connections.map((c) => ({ connection: c.connection, operationsJson: JSON.stringify(c.operations) })),
@@ -292,14 +312,44 @@ async function act(input: RunRequestInput, request: DsrRequest, prepared: Prepar
       onProgress: (e) => input.onProgress?.({ phase: 'write', ...e }),
     });
   } else if (input.kind === 'rectification') {
-    await rectify(input, request, prepared, found);
+    await rectify(input, request, prepared, ownFound(graph, boundary, found));
   } else if (input.kind === 'restriction') {
-    await restrict(input, request, prepared, found);
+    await restrict(input, request, prepared, ownFound(graph, boundary, found));
   }
 
   const systemRows = await runSystems(input, request, prepared, warnings);
-  const collected = toCollectedData(request.id, input.identities, found, systemRows, [...prepared.warnings, ...warnings]);
+  const erasures = input.kind === 'access' ? await pastErasures(input) : [];
+  const collected = toCollectedData(request.id, input.identities, prepared, found, boundary, systemRows, [...prepared.warnings, ...warnings], erasures);
   return { collected, kept, warnings, pendingSystems: systemRows.pending };
+}
+
+/** What the evidence says of a collection beyond its count: a catalogue, or rows not the person's alone. */
+function boundaryNote(graph: RequestGraph, boundary: Boundary, c: CollectedNode): string {
+  if (graph.context.has(c.node.id)) return '; context (not the person\'s records)';
+  const withheld = c.rows.size - ownRows(boundary, c).size;
+  return withheld > 0 ? `; ${withheld} row(s) not the person's alone (withheld)` : '';
+}
+
+/** The collections the request acts on with only the person's own rows (Art. 16, 18): no catalogue, no one else's row. */
+function ownFound(graph: RequestGraph, boundary: Boundary, found: ReadonlyMap<string, CollectedNode>): Map<string, CollectedNode> {
+  const own = new Map<string, CollectedNode>();
+  for (const [id, c] of found) if (!graph.context.has(id)) own.set(id, { ...c, rows: ownRows(boundary, c) });
+  return own;
+}
+
+/** One keyed fingerprint per identity (type and value) of everyone in the request, never the identity itself. */
+async function identityFingerprints(input: RunRequestInput, people: readonly Readonly<Record<string, string>>[]): Promise<string[]> {
+  const fingerprints: string[] = [];
+  for (const person of people) {
+    for (const [type, value] of Object.entries(person)) fingerprints.push(await input.store.requests.fingerprint({ [type]: value }));
+  }
+  return fingerprints;
+}
+
+/** Erasures completed earlier for any of the request's identities, as the access answer gives them. */
+async function pastErasures(input: RunRequestInput): Promise<PastErasure[]> {
+  const records = await input.store.requests.completedErasures(await identityFingerprints(input, [input.identities]));
+  return records.map((r) => pastErasure(r.requestId, r.completedAt, JSON.parse(r.keptJson) as KeptLine[]));
 }
 
 function keptNote(k: KeptRecord): string {
@@ -382,7 +432,16 @@ async function rectify(input: RunRequestInput, request: DsrRequest, prepared: Pr
   const byNode = new Map<CollectedNode, Record<string, string>>();
   for (const [target, value] of changes) {
     const { node, field } = resolveChange(prepared.graph, target);
+    if (prepared.graph.context.has(node.id)) {
+      throw new OpendpoError('INVALID_INPUT', `--set ${target.slice(0, 200)}: ${node.id} is a catalogue (${node.collection.at.file}:${node.collection.at.line}), nobody's records: it is not rectified through a person's request`);
+    }
     const rows = found.get(node.id);
+    if (rows !== undefined && rows.key.length === 0) {
+      throw new OpendpoError(
+        'DATASET_INVALID',
+        `${node.id} (${node.collection.at.file}:${node.collection.at.line}) has no primary key and no unique index on NOT NULL columns, so a rectification cannot address the person's rows one by one: add a primary key (or a unique NOT NULL index) to the table, or declare primary_key: true on the fields that identify a row`,
+      );
+    }
     if (rows !== undefined) byNode.set(rows, { ...byNode.get(rows), [field]: value });
   }
   await updateFoundRows(
@@ -501,37 +560,104 @@ function systemCollection(datasets: readonly Dataset[], spec: ConnectionSpec, co
   return { dataset: dataset?.key ?? spec.name, collection, ...(system ? { system } : {}), fields, rows, excluded: [], withheld: [], context: [] };
 }
 
+/**
+ * What the request found, as the access copy gives it (Art. 15(3)-(4)): per collection the person
+ * reached, every column of their own rows (declared or not) but those excluded with a reason; rows
+ * not theirs alone counted and flagged with their non-personal fields only; the descriptive fields
+ * of the catalogue rows their rows point at. Catalogues are not listed as the person's collections.
+ */
 function toCollectedData(
   requestId: string,
   identities: Readonly<Record<string, string>>,
-  found: Map<string, CollectedNode>,
+  prepared: PreparedRequest,
+  found: ReadonlyMap<string, CollectedNode>,
+  boundary: Boundary,
   systems: SystemRows,
   warnings: string[],
+  erasures: PastErasure[],
 ): CollectedData {
+  const { graph } = prepared;
   const collections: CollectedCollection[] = [];
   for (const c of found.values()) {
-    const declared = new Map(c.node.collection.fields.map((f) => [f.name, f]));
-    const fields: CollectedField[] = c.columns
-      .filter((name) => {
-        const f = declared.get(name);
-        return f === undefined || f.primaryKey || c.key.includes(name) || f.identity !== undefined || f.references.length > 0 || isPersonalDataField(f);
-      })
-      .map((name) => {
-        const f = declared.get(name);
-        return {
-          name,
-          categories: f?.categories ?? [],
-          primaryKey: c.key.includes(name),
-          declared: f !== undefined,
-          ...(f?.provenance ? { provenance: f.provenance } : {}),
-          ...(f?.identity ? { identity: f.identity } : {}),
-        };
-      });
-    const rows = [...c.rows.values()].map((r) => Object.fromEntries(fields.map((f) => [f.name, r[f.name] ?? null])));
-    const system = c.node.collection.system ?? c.node.dataset.system;
-    collections.push({ dataset: c.node.dataset.key, collection: c.node.collection.name, ...(system ? { system } : {}), fields, rows, excluded: [], withheld: [], context: [] });
+    if (graph.context.has(c.node.id)) continue;
+    const collection = c.node.collection;
+    const fieldOf = collectedFieldOf(prepared, c);
+    const fields = c.columns.filter((name) => !isExcluded(collection, name)).map(fieldOf);
+    const project = (r: Row) => Object.fromEntries(fields.map((f) => [f.name, r[f.name] ?? null]));
+    const own = [...ownRows(boundary, c).values()];
+    // Another person's rows: at most their fields that are not personal data (never an identity, never a key that is personal data).
+    const shown = fields.filter((f) => f.declared && !isPersonalDataField(declaredField(collection, f.name)!));
+    const withheld: CollectedWithheld[] = [];
+    for (const [reason, rows] of Object.entries(withheldRows(boundary, c)) as [CollectedWithheld['reason'], Row[]][]) {
+      if (rows.length > 0) withheld.push({ reason, fields: shown, rows: rows.map((r) => Object.fromEntries(shown.map((f) => [f.name, r[f.name] ?? null]))) });
+    }
+    const system = collection.system ?? c.node.dataset.system;
+    collections.push({
+      dataset: c.node.dataset.key,
+      collection: collection.name,
+      ...(system ? { system } : {}),
+      fields,
+      rows: own.map(project),
+      excluded: collection.fields.flatMap((f) => (f.excludeFromCopy ? [{ field: f.name, reason: f.excludeFromCopy.reason }] : [])),
+      withheld,
+      context: contextOf(prepared, found, c, own),
+      ...(collection.retentionStart ? { retentionStart: collection.retentionStart } : {}),
+    });
   }
-  return { requestId, collectedAt: new Date().toISOString(), identities: { ...identities }, collections: [...collections, ...systems.collections], erasures: [], warnings };
+  return { requestId, collectedAt: new Date().toISOString(), identities: { ...identities }, collections: [...collections, ...systems.collections], erasures, warnings };
+}
+
+const declaredField = (collection: Collection, name: string): DatasetField | undefined => collection.fields.find((f) => f.name === name);
+const isExcluded = (collection: Collection, name: string) => declaredField(collection, name)?.excludeFromCopy !== undefined;
+
+/** A column as the copy describes it: its declaration when there is one, else "not declared". */
+function collectedFieldOf(prepared: PreparedRequest, c: CollectedNode): (name: string) => CollectedField {
+  const foreignKeyColumns = new Set(prepared.checked.get(c.node.id)?.shape.foreignKeys.flatMap((fk) => fk.columns) ?? []);
+  return (name) => {
+    const f = declaredField(c.node.collection, name);
+    const reference = (f?.references.length ?? 0) > 0 || foreignKeyColumns.has(name);
+    return {
+      name,
+      categories: f ? [...f.categories] : [],
+      primaryKey: c.key.includes(name),
+      declared: f !== undefined,
+      ...(f?.provenance ? { provenance: f.provenance } : {}),
+      ...(f?.identity ? { identity: f.identity } : {}),
+      ...(reference ? { reference: true } : {}),
+      ...(f?.label !== undefined ? { label: f.label } : {}),
+      ...(f?.format ? { format: f.format } : {}),
+    };
+  };
+}
+
+/**
+ * The descriptive fields (not keys, not references) of the catalogue rows the person's rows point
+ * at, per pointing field: the product's name beside an order line, the city beside an address.
+ */
+function contextOf(prepared: PreparedRequest, found: ReadonlyMap<string, CollectedNode>, c: CollectedNode, own: readonly Row[]): CollectedContext[] {
+  const { graph } = prepared;
+  const out: CollectedContext[] = [];
+  for (const edge of graph.edges) {
+    if (edge.from !== c.node.id || edge.kind !== 'points-at' || !graph.context.has(edge.to)) continue;
+    const catalogue = found.get(edge.to);
+    if (catalogue === undefined) continue;
+    const fieldOf = collectedFieldOf(prepared, catalogue);
+    const fields = catalogue.columns
+      .filter((name) => name !== edge.toField && !catalogue.key.includes(name) && !isExcluded(catalogue.node.collection, name))
+      .map(fieldOf)
+      .filter((f) => f.reference !== true);
+    if (fields.length === 0) continue;
+    const byValue = new Map([...catalogue.rows.values()].map((r) => [valueKey(r[edge.toField] ?? null), r]));
+    const rows: Record<string, Row> = {};
+    for (const r of own) {
+      const v = r[edge.fromField];
+      if (v === null || v === undefined) continue;
+      const target = byValue.get(valueKey(v));
+      if (target !== undefined) rows[valueKey(v)] = Object.fromEntries(fields.map((f) => [f.name, target[f.name] ?? null]));
+    }
+    if (Object.keys(rows).length > 0) out.push({ field: edge.fromField, catalogue: edge.to, fields, rows });
+  }
+  return out;
 }
 
 function summarise(collected: CollectedData, kept: readonly KeptRecord[], warnings: readonly string[]) {
@@ -553,7 +679,12 @@ export function columnTypesOf(prepared: PreparedRequest): (node: GraphNode) => R
   };
 }
 
-/** Primary key of a node: the one the check found (declared, or the table's own). */
+/** Every column of a node's table, from the check: what a copy of whole rows reads (Art. 15(3)). */
+export function copyColumnsOf(prepared: PreparedRequest): (node: GraphNode) => readonly string[] | undefined {
+  return (node) => prepared.checked.get(node.id)?.shape.columns.map((c) => c.name);
+}
+
+/** Primary key of a node: the one the check found (declared, the table's own, or a unique NOT NULL index). */
 export function keysOf(prepared: PreparedRequest): (node: GraphNode) => string[] {
   return (node) => prepared.checked.get(node.id)?.key ?? node.collection.fields.filter((f) => f.primaryKey).map((f) => f.name);
 }
@@ -562,15 +693,14 @@ export function keysOf(prepared: PreparedRequest): (node: GraphNode) => string[]
 export function planErasureOf(
   prepared: PreparedRequest,
   found: Map<string, CollectedNode>,
-  identities: Readonly<Record<string, readonly string[]>>,
+  boundary: Boundary,
   connectorFor: (datasetKey: string) => DatabaseConnector,
   secretFor: RunRequestInput['secretFor'],
 ): Promise<ErasurePlan> {
   return planErasure({
     graph: prepared.graph,
     collected: found,
-    identities,
-    keyOf: keysOf(prepared),
+    boundary,
     shapeOf: (node) => prepared.checked.get(node.id)!.shape,
     tablesOf: (connection) => prepared.tables.get(connection) ?? [],
     connectionOf: prepared.connectionOf,

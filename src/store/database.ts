@@ -92,6 +92,15 @@ export interface DsrRestrictionsTable {
   lifted_at: string | null;
 }
 
+/** An erasure, per identity, for a later access request (Art. 15 after Art. 17); no identity values. */
+export interface DsrErasuresTable {
+  /** HMAC of one identity (type and value) with the store's secret. */
+  identity_fingerprint: string;
+  request_id: string;
+  /** What the erasure kept and why (JSON lines: collection, rows, fields, hold, reason, start date); no values. */
+  kept_json: string;
+}
+
 /** A step of a request a person does and confirms (src/connectors/manual); no identity values. */
 export interface ManualTasksTable {
   id: string;
@@ -122,5 +131,6 @@ export interface Database {
   dsr_steps: DsrStepsTable;
   dsr_work: DsrWorkTable;
   dsr_restrictions: DsrRestrictionsTable;
+  dsr_erasures: DsrErasuresTable;
   manual_tasks: ManualTasksTable;
 }

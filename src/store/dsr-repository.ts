@@ -1,7 +1,7 @@
 /**
  * The only code that reads and writes data subject requests in the store: the request, its
- * evidence steps (counts and timings, never values), the durable work log of an erasure, and
- * restrictions (Art. 18).
+ * evidence steps (counts and timings, never values), the durable work log of an erasure,
+ * restrictions (Art. 18), and erasures a later access must speak of (Art. 15 after Art. 17).
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
@@ -256,6 +256,52 @@ export class DsrRepository {
       .executeTakeFirst();
     return row !== undefined && row.lifted_at === null;
   }
+
+  /**
+   * Records, for each identity fingerprint, that this erasure concerns it and what it keeps; a new
+   * plan of the same request replaces the old one. Counts once the request completes.
+   */
+  async recordErasure(requestId: string, fingerprints: readonly string[], keptJson: string): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('dsr_erasures').where('request_id', '=', requestId).execute();
+      const unique = [...new Set(fingerprints)];
+      if (unique.length === 0) return;
+      await tx
+        .insertInto('dsr_erasures')
+        .values(unique.map((f) => ({ identity_fingerprint: f, request_id: requestId, kept_json: keptJson })))
+        .execute();
+    });
+  }
+
+  /** The completed erasures of any of these identity fingerprints, oldest first, each once. */
+  async completedErasures(fingerprints: readonly string[]): Promise<ErasureRecord[]> {
+    if (fingerprints.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('dsr_erasures')
+      .innerJoin('dsr_requests', 'dsr_requests.id', 'dsr_erasures.request_id')
+      .select(['dsr_erasures.request_id', 'dsr_requests.completed_at', 'dsr_erasures.kept_json'])
+      .where('dsr_erasures.identity_fingerprint', 'in', [...fingerprints])
+      .where('dsr_requests.kind', '=', 'erasure')
+      .where('dsr_requests.status', '=', 'completed')
+      .orderBy('dsr_requests.completed_at')
+      .orderBy('dsr_erasures.request_id')
+      .execute();
+    const seen = new Set<string>();
+    const out: ErasureRecord[] = [];
+    for (const r of rows) {
+      if (seen.has(r.request_id) || r.completed_at === null) continue;
+      seen.add(r.request_id);
+      out.push({ requestId: r.request_id, completedAt: r.completed_at, keptJson: r.kept_json });
+    }
+    return out;
+  }
+}
+
+/** An erasure recorded for an identity: its request, completion and what it kept (JSON, no values). */
+export interface ErasureRecord {
+  requestId: string;
+  completedAt: string;
+  keptJson: string;
 }
 
 function toRequest(r: Selectable<DsrRequestsTable>): DsrRequest {

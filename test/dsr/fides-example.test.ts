@@ -8,7 +8,10 @@
  * with customer_id = 1 (pay_aaa-aaa); the second card used by customer 1's order ord_ddd-ddd
  * (pay_bbb-bbb) belongs to customer 2 and is reachable only through orders.payment_card_id,
  * which the dataset does not declare as a reference. So the access answer has 1 card, and this
- * test pins exactly that; every other count matches the NOTICE.
+ * test pins exactly that. Customer 1's two addresses are found, as Fides finds them, but they are
+ * other people's too (customer 2 lives at one; customer 2's order ships to the other): the copy
+ * withholds them, with their non-personal fields only (Art. 15(4)), as the erasure keeps them.
+ * Every other count matches the NOTICE.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -100,7 +103,11 @@ describe.runIf(postgres)('the Fides example in PostgreSQL, through the Fides imp
     expect(outcome.request.status).toBe('completed');
     expect(rows('customer')).toHaveLength(1);
     expect(rows('customer')[0]).toMatchObject({ id: 1, email: 'customer-1@example.com', name: 'John Customer' });
-    expect(rows('address').map((r) => r.id).sort()).toEqual([1, 2]);
+    const address = outcome.collected.collections.find((c) => c.collection === 'address')!;
+    expect(address.rows).toEqual([]);
+    expect(address.withheld).toEqual([{ reason: 'shared', fields: [expect.objectContaining({ name: 'id' })], rows: [{ id: 1 }, { id: 2 }] }]);
+    // Every column of the person's rows, declared or not: the customer's creation date too.
+    expect(Object.keys(rows('customer')[0]!).sort()).toEqual(['address_id', 'created', 'email', 'id', 'name']);
     expect(rows('orders').map((r) => r.id).sort()).toEqual(['ord_aaa-aaa', 'ord_ccc-ccc', 'ord_ddd-ddd']);
     expect(rows('payment_card').map((r) => r.id)).toEqual(['pay_aaa-aaa']);
     expect(rows('login')).toHaveLength(6);
@@ -151,8 +158,9 @@ describe.runIf(postgres)('the Fides example in PostgreSQL, through the Fides imp
     });
     const found = outcome.collected.collections.filter((c) => c.rows.length > 0).map((c) => [`${c.dataset}.${c.collection}`, c.rows]);
     expect(found).toEqual([
-      ['backup.customer', [{ id: 1, email: 'customer-500@example.com', name: 'Johanna Customer', address_id: '7' }]],
-      ['backup.address', [{ id: 7, city: 'Test Town' }]],
+      ['backup.customer', [{ id: 1, email: 'customer-500@example.com', name: 'Johanna Customer', address_id: '7', created: expect.anything() }]],
+      // Every column of the table, also those the dataset does not declare.
+      ['backup.address', [{ id: 7, city: 'Test Town', house: 311, state: 'TX', street: 'Test Street', zip: '79843' }]],
     ]);
   });
 

@@ -9,6 +9,7 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseType } from '../../src/connectors/connector.js';
+import { valueKey } from '../../src/connectors/value-key.js';
 import { parseDatabaseUrl } from '../../src/config/config.js';
 import { loadDatasetsOrThrow } from '../../src/dataset/load-datasets.js';
 import type { Dataset } from '../../src/dataset/model.js';
@@ -123,14 +124,21 @@ for (const t of TARGETS) {
     it('access finds Alice\'s rows everywhere, and never the staff member assigned to her tickets', async () => {
       const outcome = await run('access', ALICE);
       const count = Object.fromEntries(outcome.collected.collections.map((c) => [c.collection, c.rows.length]));
-      expect(count).toMatchObject({ customer: 1, address: 2, orders: 2, order_item: 2, invoice: 2, support_ticket: 2, newsletter_subscription: 1, product: 2 });
+      expect(count).toMatchObject({ customer: 1, address: 2, orders: 2, order_item: 2, invoice: 2, support_ticket: 2, newsletter_subscription: 1 });
       expect(count.staff ?? 0).toBe(0);
+      // The product catalogue is not Alice's records: the product's name is shown beside her order line.
+      expect(count.product).toBeUndefined();
+      const lines = outcome.collected.collections.find((c) => c.collection === 'order_item')!;
+      expect(lines.context).toEqual([expect.objectContaining({ field: 'product_id', catalogue: 'shop.product' })]);
+      expect(lines.context[0]!.fields.map((f) => f.name)).toEqual(['name', 'price_cents']);
+      expect(lines.rows.map((r) => lines.context[0]!.rows[valueKey(r.product_id!)]?.name).sort()).toEqual(['Ceramic mug', 'Linen tote bag']);
       const customer = outcome.collected.collections.find((c) => c.collection === 'customer')!;
       expect(customer.rows[0]).toMatchObject({ email: 'alice.martin@example.com', first_name: 'Alice' });
       expect(JSON.stringify(outcome.collected)).not.toMatch(/Sophie|Karim|bruno|chloe/i);
       // One database, references that do not loop: the whole search was one statement.
       const selects = (await store.requests.steps(outcome.request.id)).filter((x) => x.kind === 'select');
-      expect(selects.map((x) => x.note)).toEqual(selects.map(() => 'one statement searched every collection'));
+      expect(selects.map((x) => x.note?.split(';')[0])).toEqual(selects.map(() => 'one statement searched every collection'));
+      expect(selects.find((x) => x.collection === 'shop.product')?.note).toContain('context (not the person\'s records)');
     });
 
     it('rectification changes only the named field of the person\'s rows', async () => {

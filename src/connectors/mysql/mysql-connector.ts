@@ -203,5 +203,28 @@ async function introspectMysql(pool: mysql.Pool, defaultSchema: string | undefin
     fk.references.columns.push(row.rc);
   }
   for (const fk of foreign.values()) fk.shape.foreignKeys.push({ columns: fk.columns, references: fk.references });
+  await addUniqueKeysMysql(pool, names, shapes, id);
   return [...shapes.values()];
+}
+
+/** Unique indexes other than the primary key (an index with an expression part left out). */
+async function addUniqueKeysMysql(pool: mysql.Pool, schemas: string[], shapes: Map<string, TableShape>, id: (s: string, t: string) => string): Promise<void> {
+  const [rows] = await pool.query(
+    `select table_schema as s, table_name as t, index_name as k, column_name as c
+       from information_schema.statistics
+      where table_schema in (${schemas.map(() => '?').join(', ')}) and non_unique = 0 and index_name <> 'PRIMARY'
+      order by table_schema, table_name, index_name, seq_in_index`,
+    schemas,
+  );
+  const indexes = new Map<string, { shape: TableShape; columns: Array<string | null> }>();
+  for (const row of rows as Array<{ s: string; t: string; k: string; c: string | null }>) {
+    const shape = shapes.get(id(row.s, row.t));
+    if (shape === undefined) continue;
+    const key = `${id(row.s, row.t)}\u0000${row.k}`;
+    if (!indexes.has(key)) indexes.set(key, { shape, columns: [] });
+    indexes.get(key)!.columns.push(row.c);
+  }
+  for (const { shape, columns } of indexes.values()) {
+    if (columns.every((c): c is string => c !== null)) (shape.uniqueKeys ??= []).push(columns);
+  }
 }

@@ -201,6 +201,7 @@ async function introspectPostgres(pool: pg.Pool, defaultSchema: string, schemas:
     const schema = norm(parent.schema);
     if (shape !== undefined) shape.inherits = { ...(schema === undefined ? {} : { schema }), name: parent.name };
   }
+  await addUniqueKeysPostgres(pool, shapes);
   return [...shapes.values()];
 }
 
@@ -220,4 +221,22 @@ async function inheritanceParents(pool: pg.Pool, oids: string[]): Promise<Map<st
     [oids],
   );
   return new Map(rows.rows.map((r) => [r.oid, { schema: r.schema, name: r.name }]));
+}
+
+/** Unique indexes other than the primary key (constraints included; partial, expression and invalid indexes left out). */
+async function addUniqueKeysPostgres(pool: pg.Pool, shapes: Map<string, TableShape>): Promise<void> {
+  const unique = await pool.query<{ oid: string; columns: string[] }>(
+    `select i.indrelid::text as oid,
+            array(select a.attname from unnest(i.indkey::int2[]) with ordinality k(attnum, n)
+                    join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum order by k.n)::text[] as columns
+       from pg_catalog.pg_index i
+      where i.indrelid = any($1::oid[]) and i.indisunique and not i.indisprimary and i.indisvalid
+        and i.indpred is null and i.indexprs is null
+      order by i.indrelid, i.indexrelid`,
+    [[...shapes.keys()]],
+  );
+  for (const u of unique.rows) {
+    const shape = shapes.get(u.oid);
+    if (shape !== undefined) (shape.uniqueKeys ??= []).push(u.columns);
+  }
 }

@@ -178,6 +178,7 @@ function introspectSqlite(db: SqliteDatabase.Database, schemas: Array<string | u
         // SQLite foreign keys never leave their database file.
         return { columns: fk.columns, references: { ...(schema === 'main' ? {} : { schema }), name: fk.ref, columns: refColumns } };
       });
+      const uniqueKeys = uniqueKeysSqlite(db, name, schema);
       shapes.push({
         ...(schema === 'main' ? {} : { schema }),
         name,
@@ -185,8 +186,20 @@ function introspectSqlite(db: SqliteDatabase.Database, schemas: Array<string | u
         columns: info.map((c) => ({ name: c.name, type: c.type.toLowerCase(), nullable: c.not_null === 0 && c.pk === 0 })),
         primaryKey,
         foreignKeys,
+        ...(uniqueKeys.length > 0 ? { uniqueKeys } : {}),
       });
     }
   }
   return shapes;
+}
+
+/** Unique indexes other than the primary key (UNIQUE constraints included; partial and expression indexes left out). */
+function uniqueKeysSqlite(db: SqliteDatabase.Database, table: string, schema: string): string[][] {
+  const indexes = db.prepare('select name from pragma_index_list(?, ?) where "unique" = 1 and origin <> \'pk\' and partial = 0 order by seq').all(table, schema) as Array<{ name: string }>;
+  const keys: string[][] = [];
+  for (const { name } of indexes) {
+    const columns = db.prepare('select name from pragma_index_info(?, ?) order by seqno').all(name, schema) as Array<{ name: string | null }>;
+    if (columns.length > 0 && columns.every((c) => c.name !== null)) keys.push(columns.map((c) => c.name!));
+  }
+  return keys;
 }

@@ -2,10 +2,11 @@
  * Turns the rows an access search found into the exact writes of an erasure (Art. 17), before
  * any write happens:
  *
- * - rows under a legal hold are kept, with the reason (Art. 17(3));
- * - a row another record also leads to (an address shared with another customer's order) is
- *   kept: erasing it would erase someone else's data. Sharing is read from the same edges the
- *   search follows, so it is exactly "reachable from a row that is not the person's";
+ * - only the person's own rows are written: a row the boundary (../boundary.ts) finds shared with
+ *   another person (an address another customer's order ships to) or another person's is kept,
+ *   as access withholds it; catalogue rows (products, cities, stores) are nobody's and never written;
+ * - rows under a legal hold are kept, with the reason (Art. 17(3)) and, where the dataset dates
+ *   them (`retention_start`), the latest start date, so the person can later be told until when;
  * - rows are deleted when their collection says so, or when their primary key holds one of the
  *   person's identities (masking a key in place would break the row's identity);
  * - a row to delete that a real foreign key still points at from a row that stays is masked
@@ -17,11 +18,13 @@
  * Every value to write is computed here, so the plan can be stored and replayed identically.
  */
 import type { DatabaseConnector, Row, TableRef, TableShape, Value } from '../../connectors/connector.js';
-import { isPersonalDataField, type LegalHold, type MaskingStrategy } from '../../dataset/model.js';
+import { isPersonalDataField, type Collection, type LegalHold, type MaskingStrategy } from '../../dataset/model.js';
 import { OpendpoError } from '../../errors/opendpo-error.js';
 import { valueKey } from '../../connectors/value-key.js';
+import type { Boundary } from '../boundary.js';
 import { rowKey, type CollectedNode } from '../execute/collect.js';
-import { edgesInto, type GraphNode, type RequestGraph } from '../plan/graph.js';
+import { calendarDate } from '../past-erasures.js';
+import type { GraphNode, RequestGraph } from '../plan/graph.js';
 import { topologicalOrder } from '../plan/topological-order.js';
 import { encodeValue, type EncodedValue } from './encode-value.js';
 import { isConstantStrategy, maskValue } from './masking.js';
@@ -49,6 +52,11 @@ export interface KeptRecord {
   /** For a field-level legal hold, the fields kept. */
   fields?: string[];
   hold?: LegalHold;
+  /**
+   * Under a legal hold, in a collection with a `retention_start`: the latest start date (YYYY-MM-DD)
+   * among the rows kept, when every one of them has a date; the hold lasts until it plus its period.
+   */
+  latestStart?: string;
 }
 
 export interface ErasurePlan {
@@ -59,10 +67,8 @@ export interface ErasurePlan {
 export interface PlanErasureOptions {
   graph: RequestGraph;
   collected: Map<string, CollectedNode>;
-  /** The identities the request was made with (type -> values): rows naming other values are someone else's. */
-  identities: Readonly<Record<string, readonly string[]>>;
-  /** Primary key of any node of the graph (reachable or not). */
-  keyOf: (node: GraphNode) => string[];
+  /** Whose each found row is: only the person's own rows are written. */
+  boundary: Boundary;
   /** The table shape found for a node at the check. */
   shapeOf: (node: GraphNode) => TableShape;
   /** Every table of a connection, for the foreign keys that point at rows to delete. */
@@ -86,28 +92,28 @@ export async function planErasure(options: PlanErasureOptions): Promise<ErasureP
   const states = new Map<string, Map<string, RowState>>();
 
   // 1. Rows that are someone else's too, then legal holds on whole collections.
-  const shared = await sharedRows(options);
   for (const [id, found] of collected) {
     const c = found.node.collection;
+    const ownership = options.boundary.get(id);
+    // Catalogue rows are nobody's records: never written.
+    if (found.rows.size === 0 || c.skip || ownership === undefined) continue;
     const rows = new Map<string, RowState>();
     states.set(id, rows);
-    if (found.rows.size === 0 || c.skip) continue;
+    const own = [...found.rows].filter(([k]) => ownership.get(k) === 'own');
+    const withheld = found.rows.size - own.length;
+    const identityInKey = found.key.some((k) => c.fields.some((f) => f.name === k && f.identity !== undefined));
+    // Only worth saying where there is personal data to keep.
+    const hasPersonalData = c.legalHold !== undefined || c.erasure.strategy === 'delete' || identityInKey || maskableFields(found).length > 0;
+    if (withheld > 0 && hasPersonalData) kept.push({ node: id, reason: 'shared', rows: withheld });
+    if (own.length === 0) continue;
     if (c.legalHold !== undefined) {
-      kept.push({ node: id, reason: 'legal-hold', rows: found.rows.size, hold: c.legalHold });
+      kept.push({ node: id, reason: 'legal-hold', rows: own.length, hold: c.legalHold, ...latestStartOf(c, own.map(([, r]) => r)) });
       continue;
     }
-    const sharedHere = shared.get(id)!;
-    const identityInKey = found.key.some((k) => c.fields.some((f) => f.name === k && f.identity !== undefined));
     // A field under a legal hold keeps its row: the row is masked instead of deleted.
     const fieldHeld = c.fields.some((f) => f.legalHold !== undefined);
     const action = (c.erasure.strategy === 'delete' || identityInKey) && !fieldHeld ? 'delete' : 'mask';
-    for (const [k, row] of found.rows) {
-      if (sharedHere.has(k)) continue;
-      rows.set(k, { row, action });
-    }
-    // Only worth saying where there is personal data to keep.
-    const hasPersonalData = c.erasure.strategy === 'delete' || identityInKey || maskableFields(found).length > 0;
-    if (sharedHere.size > 0 && hasPersonalData) kept.push({ node: id, reason: 'shared', rows: sharedHere.size });
+    for (const [k, row] of own) rows.set(k, { row, action });
   }
 
   // 2. A row to delete that a real foreign key still points at from a row that stays is masked.
@@ -140,7 +146,6 @@ export async function planErasure(options: PlanErasureOptions): Promise<ErasureP
     }
     const toMask = [...rows.values()].filter((s) => s.action === 'mask');
     if (toMask.length > 0) target.updates.push(...maskOperations(options, found, toMask.map((s) => s.row), kept));
-    else recordFieldHolds(found, kept, [...rows.values()].some((s) => s.action === 'delete'));
   }
 
   const connections: ConnectionErasure[] = [];
@@ -149,106 +154,6 @@ export async function planErasure(options: PlanErasureOptions): Promise<ErasureP
     if (updates.length + ordered.length > 0) connections.push({ connection, operations: [...updates, ...ordered] });
   }
   return { connections, kept };
-}
-
-/**
- * The rows that are not the person's alone, by node. A row found through one of the person's own
- * identities is theirs, whoever else points at it (a support ticket with their email stays theirs
- * though an agent is assigned to it). Any other row is someone else's too when an edge reaches it
- * from a row outside the request (an address another customer's order ships to), when its
- * identity field names someone else (another customer's email on an order of this one), or when
- * the request reaches it from such a row (the other person reaches it the same way).
- */
-async function sharedRows(options: PlanErasureOptions): Promise<Map<string, Set<string>>> {
-  const shared = new Map<string, Set<string>>();
-  const own = new Map<string, Set<string>>();
-  for (const [id, found] of options.collected) {
-    const mine = new Set<string>();
-    const set = new Set<string>();
-    // Only identity types the request carries can be compared.
-    const identityFields = found.node.collection.fields.filter((f) => f.identity !== undefined && options.identities[f.identity] !== undefined);
-    const values = new Map(identityFields.map((f) => [f.name, new Set(options.identities[f.identity!]!.map((v) => valueKey(v)))]));
-    for (const [k, row] of found.rows) {
-      let namesSomeoneElse = false;
-      for (const f of identityFields) {
-        const v = row[f.name];
-        if (v === null || v === undefined) continue;
-        if (values.get(f.name)!.has(valueKey(v))) mine.add(k);
-        else namesSomeoneElse = true;
-      }
-      if (namesSomeoneElse && !mine.has(k)) set.add(k);
-    }
-    for (const k of await enteredFromOutside(options, found)) if (!mine.has(k)) set.add(k);
-    shared.set(id, set);
-    own.set(id, mine);
-  }
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const edge of options.graph.edges) {
-      const from = options.collected.get(edge.from);
-      const to = options.collected.get(edge.to);
-      if (from === undefined || to === undefined) continue;
-      const fromShared = shared.get(edge.from)!;
-      if (fromShared.size === 0) continue;
-      const values = new Set<string>();
-      for (const k of fromShared) {
-        const v = from.rows.get(k)?.[edge.fromField];
-        if (v !== null && v !== undefined) values.add(valueKey(v));
-      }
-      const toShared = shared.get(edge.to)!;
-      const toOwn = own.get(edge.to)!;
-      for (const [k, row] of to.rows) {
-        const v = row[edge.toField];
-        if (!toShared.has(k) && !toOwn.has(k) && v !== null && v !== undefined && values.has(valueKey(v))) {
-          toShared.add(k);
-          changed = true;
-        }
-      }
-    }
-  }
-  return shared;
-}
-
-/** Rows of `found` that an edge reaches from a row that is not part of the request. */
-async function enteredFromOutside(options: PlanErasureOptions, found: CollectedNode): Promise<Set<string>> {
-  const shared = new Set<string>();
-  for (const edge of edgesInto(options.graph, found.node.id)) {
-    const values = new Map<string, Value>();
-    for (const row of found.rows.values()) {
-      const v = row[edge.toField];
-      if (v !== null && v !== undefined) values.set(valueKey(v), v);
-    }
-    if (values.size === 0) continue;
-    const source = options.graph.nodes.get(edge.from)!;
-    const sourceFound = options.collected.get(edge.from);
-    const sourceKey = options.keyOf(source);
-    // When the edge starts at the source's own single-column key and every value is the key of a
-    // row already in the request, no row outside it can hold those values: nothing to ask.
-    if (sourceFound !== undefined && sourceKey.length === 1 && sourceKey[0] === edge.fromField) {
-      const inside = new Set([...sourceFound.rows.values()].map((r) => valueKey(r[edge.fromField] ?? null)));
-      if ([...values.keys()].every((k) => inside.has(k))) continue;
-    }
-    const columns = [...new Set([...sourceKey, edge.fromField])];
-    const table = source.collection.schema === undefined ? { name: source.collection.name } : { schema: source.collection.schema, name: source.collection.name };
-    const result = await options.connectorFor(source.dataset.key).run({
-      kind: 'select',
-      table,
-      columns,
-      where: { columns: [edge.fromField], values: [...values.values()].map((v) => [v]) },
-    });
-    const outsideValues = new Set<string>();
-    for (const r of result.rows) {
-      const inside = sourceFound !== undefined && sourceFound.rows.has(rowKey(r, sourceFound.key, sourceFound.columns));
-      if (!inside) outsideValues.add(valueKey(r[edge.fromField] ?? null));
-    }
-    if (outsideValues.size === 0) continue;
-    for (const [k, row] of found.rows) {
-      const v = row[edge.toField];
-      if (v !== null && v !== undefined && outsideValues.has(valueKey(v))) shared.add(k);
-    }
-  }
-  return shared;
 }
 
 async function downgradeReferenced(options: PlanErasureOptions, states: Map<string, Map<string, RowState>>): Promise<number> {
@@ -308,10 +213,12 @@ function maskableFields(found: CollectedNode) {
   );
 }
 
-function recordFieldHolds(found: CollectedNode, kept: KeptRecord[], deleting: boolean) {
-  if (deleting) return;
-  const held = found.node.collection.fields.filter((f) => f.legalHold !== undefined && isPersonalDataField(f));
-  for (const f of held) kept.push({ node: found.node.id, reason: 'legal-hold', rows: found.rows.size, fields: [f.name], hold: f.legalHold });
+/** The latest retention start among rows kept under a hold, when the collection dates them and every row has a date. */
+function latestStartOf(c: Collection, rows: readonly Row[]): { latestStart?: string } {
+  if (c.retentionStart === undefined || rows.length === 0) return {};
+  const dates = rows.map((r) => calendarDate(r[c.retentionStart!] ?? null));
+  if (dates.some((d) => d === undefined)) return {};
+  return { latestStart: (dates as string[]).reduce((a, b) => (a > b ? a : b)) };
 }
 
 /**
@@ -329,7 +236,9 @@ function maskOperations(options: PlanErasureOptions, found: CollectedNode, rows:
     return encodeValue(maskValue(strategy, row[f.name] ?? null, strategy.strategy === 'hmac' ? options.secretFor(strategy) : undefined));
   };
   for (const f of found.node.collection.fields) {
-    if (f.legalHold !== undefined && isPersonalDataField(f)) kept.push({ node: found.node.id, reason: 'legal-hold', rows: rows.length, fields: [f.name], hold: f.legalHold });
+    if (f.legalHold !== undefined && isPersonalDataField(f)) {
+      kept.push({ node: found.node.id, reason: 'legal-hold', rows: rows.length, fields: [f.name], hold: f.legalHold, ...latestStartOf(found.node.collection, rows) });
+    }
   }
   if (fields.length === 0) return [];
   if (fields.every((f) => isConstantStrategy(strategyOf(f)))) {

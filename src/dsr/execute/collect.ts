@@ -16,7 +16,11 @@ import { topologicalOrder } from '../plan/topological-order.js';
 export interface CollectedNode {
   node: GraphNode;
   table: TableRef;
-  /** Columns selected: keys, personal-data fields and the fields edges use. */
+  /**
+   * Columns selected: keys, identities, references, personal-data fields, the retention start and
+   * the fields edges use; for a copy (access, portability), every column of the table but those
+   * excluded from it.
+   */
   columns: string[];
   /** Primary-key columns (declared, or the database's own). */
   key: string[];
@@ -40,6 +44,12 @@ export interface CollectOptions {
   keyOf: (node: GraphNode) => string[];
   /** Column types of a node's table, as its database names them (from the check), when known. */
   columnTypesOf?: (node: GraphNode) => ReadonlyMap<string, string> | undefined;
+  /**
+   * The columns of a node's table (from the check), when the request copies whole rows (access,
+   * portability, Art. 15(3)): every one is read, declared or not, but those the dataset excludes from
+   * the copy. Absent: only the columns the request needs.
+   */
+  copyColumnsOf?: (node: GraphNode) => readonly string[] | undefined;
 }
 
 /** Identity values up to which a search may run as one statement (see searchAtOnce). */
@@ -53,19 +63,31 @@ export function rowKey(row: Row, key: readonly string[], columns: readonly strin
 export const tableOf = (node: GraphNode): TableRef =>
   node.collection.schema === undefined ? { name: node.collection.name } : { schema: node.collection.schema, name: node.collection.name };
 
-/** The columns an access request reads from a collection. */
-export function columnsFor(graph: RequestGraph, node: GraphNode, key: readonly string[]): string[] {
+/**
+ * The columns a request reads from a collection: what it needs to find rows and act on them, and,
+ * with `tableColumns` (a copy of whole rows), every column of the table but those excluded from the copy.
+ */
+export function columnsFor(graph: RequestGraph, node: GraphNode, key: readonly string[], tableColumns?: readonly string[]): string[] {
   const wanted = new Set<string>(key);
   for (const field of node.collection.fields) {
     if (field.primaryKey || field.identity !== undefined || field.references.length > 0 || isPersonalDataField(field)) wanted.add(field.name);
   }
+  // The retention start dates what an erasure keeps under a legal hold (until when, Art. 15(1)(d)).
+  if (node.collection.retentionStart !== undefined) wanted.add(node.collection.retentionStart);
   for (const edge of graph.edges) {
     if (edge.from === node.id) wanted.add(edge.fromField);
     if (edge.to === node.id) wanted.add(edge.toField);
   }
-  // Declaration order first, then keys the dataset does not declare (the database's own primary key).
+  if (tableColumns !== undefined) {
+    const excluded = new Set(node.collection.fields.filter((f) => f.excludeFromCopy !== undefined).map((f) => f.name));
+    for (const c of tableColumns) if (!excluded.has(c)) wanted.add(c);
+  }
+  // Declaration order first, then the table's other columns in its order, then keys the dataset does
+  // not declare (the database's own primary key).
   const declared = node.collection.fields.map((f) => f.name).filter((n) => wanted.has(n));
-  return [...declared, ...[...wanted].filter((n) => !declared.includes(n))];
+  const undeclared = (tableColumns ?? []).filter((n) => wanted.has(n) && !declared.includes(n));
+  const listed = new Set([...declared, ...undeclared]);
+  return [...declared, ...undeclared, ...[...wanted].filter((n) => !listed.has(n))];
 }
 
 export async function collect(options: CollectOptions): Promise<Map<string, CollectedNode>> {
@@ -74,7 +96,8 @@ export async function collect(options: CollectOptions): Promise<Map<string, Coll
   for (const id of graph.reachable) {
     const node = graph.nodes.get(id)!;
     const key = options.keyOf(node);
-    collected.set(id, { node, table: tableOf(node), columns: columnsFor(graph, node, key), key, rows: new Map(), statements: 0, durationMs: 0, searchedTogether: false });
+    const columns = columnsFor(graph, node, key, options.copyColumnsOf?.(node));
+    collected.set(id, { node, table: tableOf(node), columns, key, rows: new Map(), statements: 0, durationMs: 0, searchedTogether: false });
   }
   if (await searchAtOnce(options, collected)) return collected;
 

@@ -45,6 +45,31 @@ export const PackageTable = z.strictObject({
   table: z.string().describe('The table (collection) name.'),
   fields: z.array(PackageField),
   rows: z.array(z.record(z.string(), CellValue)).describe('One object per record, keyed by field name, in the order of `fields`.'),
+  excluded: z
+    .array(z.strictObject({ field: z.string(), reason: z.string() }))
+    .optional()
+    .describe('Art. 15(4): columns left out of the copy, with the reason (a password hash).'),
+  withheld: z
+    .array(
+      z.strictObject({
+        reason: z.enum(['shared', 'other-person']).describe('shared: other people\'s records lead to these rows too; other-person: the rows name another person.'),
+        fields: z.array(z.string()).describe('The fields shown: never personal data.'),
+        rows: z.array(z.record(z.string(), CellValue)),
+      }),
+    )
+    .optional()
+    .describe('Art. 15(4): rows linked to the person that are not theirs alone, with their non-personal fields only.'),
+  context: z
+    .array(
+      z.strictObject({
+        field: z.string().describe('The field of this table pointing at the catalogue.'),
+        catalogue: z.string().describe('The catalogue, "dataset.collection": reference data, nobody\'s records.'),
+        fields: z.array(z.string()),
+        rows: z.record(z.string(), z.record(z.string(), CellValue)).describe('The pointing value (as a value key) -> the catalogue row\'s descriptive fields.'),
+      }),
+    )
+    .optional()
+    .describe('Descriptive fields of the catalogue rows the person\'s rows point at (the product\'s name beside an order line).'),
 });
 export type PackageTable = z.infer<typeof PackageTable>;
 
@@ -154,6 +179,23 @@ export const Processing = z.strictObject({
 });
 export type Processing = z.infer<typeof Processing>;
 
+export const PastErasureInfo = z.strictObject({
+  requestId: z.string(),
+  completedAt: z.string().describe('ISO 8601 instant the erasure completed.'),
+  kept: z
+    .array(
+      z.strictObject({
+        collection: z.string().describe('"dataset.collection".'),
+        rows: z.int().nonnegative(),
+        fields: z.array(z.string()).optional().describe('For a hold on some fields: the fields kept.'),
+        reason: z.enum(['legal-hold', 'shared', 'referenced']),
+        hold: z.strictObject({ reason: z.string(), article: z.string(), period: z.string().optional() }).optional(),
+        until: z.string().optional().describe('The date (YYYY-MM-DD) the legal hold ends, when it can be worked out.'),
+      }),
+    )
+    .describe('What the erasure kept and why (Art. 17(3)).'),
+});
+
 export const ACCESS_PACKAGE_KIND = 'opendpo-access-package';
 export const ACCESS_PACKAGE_VERSION = 1;
 
@@ -183,6 +225,7 @@ export const AccessPackage = z.strictObject({
     tablesSearched: z.int().nonnegative(),
   }),
   data: z.array(PackageSystem).describe('The copy of the data (Art. 15(3)): systems holding records, then their tables.'),
+  erasures: z.array(PastErasureInfo).optional().describe('Erasures done earlier for these identities: when, and what is still kept under a legal hold (Art. 15 after Art. 17).'),
   processing: Processing,
   warnings: z.array(z.string()).describe('What this answer may miss: collections not reached, systems that have not answered, data without processing information.'),
   partlyInOtherLanguage: z.boolean().describe('Some register texts exist only in another language and are given in it.'),

@@ -52,11 +52,14 @@ export function buildAccessPackage(collected: CollectedData, context: AccessPack
   const ctx = new Context(context);
   const data = copyOfTheData(ctx, collected.collections);
   const records = data.reduce((n, s) => n + s.tables.reduce((m, t) => m + t.rows.length, 0), 0);
-  const tables = data.reduce((n, s) => n + s.tables.length, 0);
+  const holding = data.filter((s) => s.tables.some((t) => t.rows.length > 0));
+  const tables = holding.reduce((n, s) => n + s.tables.filter((t) => t.rows.length > 0).length, 0);
   const controller = controllerOf(ctx);
 
-  // Art. 15(1): the confirmation comes first, whatever else the answer holds.
-  const processed = records > 0;
+  // Art. 15(1): the confirmation comes first, whatever else the answer holds. Data an earlier
+  // erasure kept under a legal hold is still processed (Art. 17(3)).
+  const held = collected.erasures.some((e) => e.kept.some((k) => k.reason === 'legal-hold' && k.rows > 0));
+  const processed = records > 0 || held;
   const s = ctx.s;
   const statement = processed
     ? controller
@@ -64,7 +67,7 @@ export function buildAccessPackage(collected: CollectedData, context: AccessPack
       : s.confirmation_yes
     : fill(s.confirmation_no, { searched: collected.collections.length });
 
-  const processing = processingInformation(ctx, data, processed);
+  const processing = processingInformation(ctx, holding, processed);
   return {
     kind: ACCESS_PACKAGE_KIND,
     version: ACCESS_PACKAGE_VERSION,
@@ -73,8 +76,9 @@ export function buildAccessPackage(collected: CollectedData, context: AccessPack
     collectedAt: collected.collectedAt,
     ...(controller ? { controller } : {}),
     identities: Object.entries(collected.identities).map(([type, value]) => ({ type, value })),
-    confirmation: { processed, statement, records, tables, systems: data.length, tablesSearched: collected.collections.length },
+    confirmation: { processed, statement, records, tables, systems: holding.length, tablesSearched: collected.collections.length },
     data,
+    ...(collected.erasures.length > 0 ? { erasures: collected.erasures.map((e) => ({ ...e, kept: e.kept.map((k) => ({ ...k })) })) } : {}),
     processing,
     warnings: [...collected.warnings, ...ctx.warnings],
     partlyInOtherLanguage: ctx.usedOtherLanguage,
@@ -193,7 +197,7 @@ function systemKeyOf(ctx: Context, c: CollectedCollection): { kind: 'system' | '
 function copyOfTheData(ctx: Context, collections: readonly CollectedCollection[]): PackageSystem[] {
   const bySystem = new Map<string, PackageSystem>();
   for (const c of collections) {
-    if (c.rows.length === 0) continue;
+    if (c.rows.length === 0 && c.withheld.length === 0) continue;
     const key = systemKeyOf(ctx, c);
     const mapKey = `${key.kind}:${key.id}`;
     let system = bySystem.get(mapKey);
@@ -210,6 +214,20 @@ function copyOfTheData(ctx: Context, collections: readonly CollectedCollection[]
       table: c.collection,
       fields: c.fields.map((f) => packageField(ctx, f, activities)),
       rows: c.rows.map((r) => rowOf(names, r)),
+      ...(c.excluded.length > 0 ? { excluded: c.excluded.map((e) => ({ ...e })) } : {}),
+      ...(c.withheld.length > 0
+        ? { withheld: c.withheld.map((w) => ({ reason: w.reason, fields: w.fields.map((f) => f.name), rows: w.rows.map((r) => rowOf(w.fields.map((f) => f.name), r)) })) }
+        : {}),
+      ...(c.context.length > 0
+        ? {
+            context: c.context.map((x) => ({
+              field: x.field,
+              catalogue: x.catalogue,
+              fields: x.fields.map((f) => f.name),
+              rows: Object.fromEntries(Object.entries(x.rows).map(([k, r]) => [k, rowOf(x.fields.map((f) => f.name), r)])),
+            })),
+          }
+        : {}),
     });
   }
   return [...bySystem.values()];

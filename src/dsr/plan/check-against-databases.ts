@@ -1,11 +1,15 @@
 /**
  * Before anything is written, the datasets are held against the databases' real tables: a
- * dataset naming a table or column that does not exist, a table whose rows cannot be addressed
- * (no primary key), or a masking strategy the column cannot take is reported with the dataset's
- * file:line, and the request does not start. Nothing is half-done because of a typo.
+ * dataset naming a table or column that does not exist, a table the request must write whose rows
+ * cannot be addressed (no key), or a masking strategy the column cannot take is reported with the
+ * dataset's file:line, and the request does not start. Nothing is half-done because of a typo.
+ *
+ * A row is addressed by its key: the fields the dataset declares `primary_key`, else the table's
+ * primary key, else a unique index whose columns are all NOT NULL (Fides datasets often declare
+ * no key on collections without personal data). Only a collection the request must write needs one.
  */
 import type { TableShape } from '../../connectors/connector.js';
-import { isPersonalDataField, type MaskingStrategy } from '../../dataset/model.js';
+import { isPersonalDataField, type Collection, type MaskingStrategy } from '../../dataset/model.js';
 import type { Finding } from '../../register/finding.js';
 import type { GraphNode } from './graph.js';
 
@@ -13,7 +17,7 @@ export type RequestKind = 'access' | 'portability' | 'rectification' | 'restrict
 
 export interface CheckedNode {
   shape: TableShape;
-  /** Declared primary-key fields, or the table's own primary key. */
+  /** Declared primary-key fields, else the table's primary key, else a unique NOT NULL index; empty: none. */
   key: string[];
 }
 
@@ -28,11 +32,35 @@ const finding = (rule: string, message: string, at: { file: string; line: number
 
 const tableName = (node: GraphNode) => (node.collection.schema ? `${node.collection.schema}.${node.collection.name}` : node.collection.name);
 
+/** The key rows are addressed by: declared, else the table's primary key, else its narrowest unique index on NOT NULL columns. */
+export function keyOf(collection: Collection, shape: TableShape): string[] {
+  const declared = collection.fields.filter((f) => f.primaryKey).map((f) => f.name);
+  if (declared.length > 0) return declared;
+  if (shape.primaryKey.length > 0) return shape.primaryKey;
+  const notNull = new Set(shape.columns.filter((c) => !c.nullable).map((c) => c.name));
+  const unique = (shape.uniqueKeys ?? []).filter((k) => k.length > 0 && k.every((c) => notNull.has(c)));
+  return [...unique].sort((a, b) => a.length - b.length)[0] ?? [];
+}
+
 /**
- * Checks one node against its table (undefined: the table was not found).
- * `writes`: the request will write to this collection (erasure, rectification, restriction).
+ * Why the request must write to a collection (and so address its rows by key), or undefined when it
+ * only reads it. An erasure writes a collection with personal-data fields to mask or rows to delete,
+ * unless a legal hold keeps it whole or it is a catalogue; a restriction sets the flag a collection
+ * declares. (A rectification checks the collection it changes when it resolves `--set`.)
  */
-export function checkNode(node: GraphNode, shape: TableShape | undefined, kind: RequestKind): { findings: Finding[]; checked?: CheckedNode } {
+export function writeNeed(collection: Collection, kind: RequestKind, context: boolean): string | undefined {
+  if (kind === 'restriction') return collection.restrictionFlag !== undefined ? 'a restriction sets its restriction flag on the person\'s rows' : undefined;
+  if (kind !== 'erasure' || context || collection.legalHold !== undefined) return undefined;
+  if (collection.erasure.strategy === 'delete') return 'an erasure deletes the person\'s rows (erasure: delete)';
+  const masked = collection.fields.filter((f) => isPersonalDataField(f) && !f.readOnly && f.legalHold === undefined && !f.primaryKey);
+  return masked.length > 0 ? `an erasure masks its personal-data fields (${masked.map((f) => f.name).join(', ')})` : undefined;
+}
+
+/**
+ * Checks one node against its table (undefined: the table was not found). `context`: the node is a
+ * catalogue for this request (read at most, never written).
+ */
+export function checkNode(node: GraphNode, shape: TableShape | undefined, kind: RequestKind, context = false): { findings: Finding[]; checked?: CheckedNode } {
   const findings: Finding[] = [];
   const c = node.collection;
   if (shape === undefined) {
@@ -48,16 +76,19 @@ export function checkNode(node: GraphNode, shape: TableShape | undefined, kind: 
   if (c.restrictionFlag !== undefined && !columns.has(c.restrictionFlag.field)) {
     findings.push(finding('dataset/column-missing', `Restriction flag column "${c.restrictionFlag.field}" does not exist in table "${tableName(node)}".`, c.at));
   }
-  const declaredKey = c.fields.filter((f) => f.primaryKey).map((f) => f.name);
-  const key = declaredKey.length > 0 ? declaredKey : shape.primaryKey;
-  const writes = kind === 'erasure' || kind === 'rectification' || kind === 'restriction';
-  if (key.length === 0 && writes) {
+  const key = keyOf(c, shape);
+  const need = writeNeed(c, kind, context);
+  if (key.length === 0 && need !== undefined) {
     findings.push(
-      finding('dataset/no-primary-key', `Table "${tableName(node)}" has no primary key, so its rows cannot be addressed one by one: declare primary_key on a unique field.`, c.at),
+      finding(
+        'dataset/no-primary-key',
+        `Table "${tableName(node)}" has no primary key and no unique index on NOT NULL columns, and ${need}, so its rows must be addressed one by one: add a primary key (or a unique NOT NULL index) to the table, or declare primary_key: true on the fields that identify a row.`,
+        c.at,
+      ),
     );
   }
 
-  if (kind === 'erasure' && c.erasure.strategy === 'mask' && c.legalHold === undefined) {
+  if (kind === 'erasure' && !context && c.erasure.strategy === 'mask' && c.legalHold === undefined) {
     const fkColumns = new Set(shape.foreignKeys.flatMap((fk) => fk.columns));
     for (const field of c.fields) {
       const column = columns.get(field.name);

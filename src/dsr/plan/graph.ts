@@ -11,6 +11,14 @@
  *   through its identity fields, never through a reference: the support agent assigned to a
  *   customer is not part of the customer's request;
  * - a reference declared `other_subject` is never followed.
+ *
+ * A third keeps the organisation's own reference data out of it: a **context** collection (a
+ * product catalogue, cities, stores) is not the person's records. It is one that declares
+ * `catalogue: true`, or one without personal data that the request reaches only along references
+ * the person's rows point at it with (an order line points at its product: many rows, one product).
+ * Its rows may be read to show their descriptive fields beside the row pointing at them, but
+ * nothing is followed out of them: a store's address and its manager are not the customer's.
+ *
  * Edges refused by these rules are kept in `blocked`, so the plan can show what was not followed and why.
  */
 import { collectionId, isPersonalDataField, type Collection, type Dataset, type Reference, type SourcePlace } from '../../dataset/model.js';
@@ -27,16 +35,25 @@ export interface Seed {
   identity: string;
 }
 
+/**
+ * Which way an edge runs along its reference: `points-at` from the row holding the reference to the
+ * row it names (orders.shipping_address_id -> address.id: many rows may point at one), `looked-up`
+ * from the named row to the rows holding it (customer.id -> orders.customer_id: the rows that are
+ * the person's because they name the person's row).
+ */
+export type EdgeKind = 'points-at' | 'looked-up';
+
 export interface Edge {
   from: string;
   fromField: string;
   to: string;
   toField: string;
+  kind: EdgeKind;
   /** Where the reference is declared. */
   at: SourcePlace;
 }
 
-export type BlockReason = 'other-subject' | 'subject-collection' | 'skipped';
+export type BlockReason = 'other-subject' | 'subject-collection' | 'skipped' | 'context';
 
 export interface BlockedEdge extends Edge {
   reason: BlockReason;
@@ -48,8 +65,10 @@ export interface RequestGraph {
   /** Followed edges, by source node. */
   edges: Edge[];
   blocked: BlockedEdge[];
-  /** Nodes reachable from the seeds, in breadth-first order. */
+  /** Nodes reachable from the seeds, in breadth-first order (context nodes included: their rows are read, not followed). */
   reachable: string[];
+  /** Context collections (catalogues): not the person's records, never followed further. */
+  context: ReadonlySet<string>;
   /** Collections holding personal data that no identity or reference reaches: warnings, not failures. */
   unreachable: GraphNode[];
 }
@@ -65,7 +84,8 @@ export function buildRequestGraph(datasets: readonly Dataset[], identityTypes: r
   const wanted = new Set(identityTypes);
   const seeds: Seed[] = [];
   for (const node of nodes.values()) {
-    if (node.collection.skip) continue;
+    // A catalogue's email (a store's address) is the organisation's, never a person's identity.
+    if (node.collection.skip || node.collection.catalogue === true) continue;
     for (const field of node.collection.fields) {
       if (field.identity !== undefined && wanted.has(field.identity)) {
         seeds.push({ node: node.id, field: field.name, identity: field.identity });
@@ -73,7 +93,7 @@ export function buildRequestGraph(datasets: readonly Dataset[], identityTypes: r
     }
   }
 
-  const edges: Edge[] = [];
+  let edges: Edge[] = [];
   const blocked: BlockedEdge[] = [];
   const addEdge = (edge: Edge, reference: Reference, intoReferenced: boolean) => {
     const target = nodes.get(edge.to);
@@ -91,14 +111,32 @@ export function buildRequestGraph(datasets: readonly Dataset[], identityTypes: r
         const referenced = collectionId(reference.dataset, reference.collection);
         // "to": this row points at the referenced row, so values flow from here to there.
         if (reference.direction === 'to' || reference.direction === 'both') {
-          addEdge({ from: node.id, fromField: field.name, to: referenced, toField: reference.field, at: reference.at }, reference, true);
+          addEdge({ from: node.id, fromField: field.name, to: referenced, toField: reference.field, kind: 'points-at', at: reference.at }, reference, true);
         }
         // "from": the referenced row identifies this one (orders.customer_id from customer.id).
         if (reference.direction === 'from' || reference.direction === 'both') {
-          addEdge({ from: referenced, fromField: reference.field, to: node.id, toField: field.name, at: reference.at }, reference, false);
+          addEdge({ from: referenced, fromField: reference.field, to: node.id, toField: field.name, kind: 'looked-up', at: reference.at }, reference, false);
         }
       }
     }
+  }
+
+  // Context collections, and nothing followed out of them. Blocking their edges can leave another
+  // collection reached only by points-at edges: repeat until nothing changes.
+  const seeded = new Set(seeds.map((s) => s.node));
+  const context = new Set<string>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const node of nodes.values()) {
+      if (context.has(node.id) || node.collection.skip) continue;
+      if (isContext(node, seeded, edges)) {
+        context.add(node.id);
+        grew = true;
+      }
+    }
+    const out = edges.filter((e) => context.has(e.from));
+    blocked.push(...out.map((e): BlockedEdge => ({ ...e, reason: 'context' })));
+    edges = edges.filter((e) => !context.has(e.from));
   }
 
   const reachable: string[] = [];
@@ -117,10 +155,25 @@ export function buildRequestGraph(datasets: readonly Dataset[], identityTypes: r
   }
 
   const unreachable = [...nodes.values()].filter(
-    (n) => !seen.has(n.id) && !n.collection.skip && n.collection.fields.some(isPersonalDataField),
+    (n) => !seen.has(n.id) && !n.collection.skip && !context.has(n.id) && n.collection.fields.some(isPersonalDataField),
   );
-  return { nodes, seeds, edges, blocked, reachable, unreachable };
+  return { nodes, seeds, edges, blocked, reachable, context, unreachable };
 }
+
+/**
+ * Declared a catalogue, or: no identity of the request enters it, it holds no personal data, and
+ * every followed reference into it is one the person's rows point along (many rows, one catalogue
+ * row). A collection some reference looks up from the person's rows (orders from a customer) is
+ * the person's, whatever its fields.
+ */
+function isContext(node: GraphNode, seeded: ReadonlySet<string>, edges: readonly Edge[]): boolean {
+  if (node.collection.catalogue === true) return true;
+  if (seeded.has(node.id) || node.collection.fields.some(isPersonalDataField)) return false;
+  const into = edges.filter((e) => e.to === node.id);
+  return into.length > 0 && into.every((e) => e.kind === 'points-at');
+}
+
+export const isContextNode = (graph: RequestGraph, node: string): boolean => graph.context.has(node);
 
 /** The edges leaving a node, for the collector. */
 export function edgesFrom(graph: RequestGraph, node: string): Edge[] {

@@ -6,11 +6,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { registerVersionsMigration } from './0001-register-versions.js';
 import { dsrRequestsMigration } from './0002-dsr-requests.js';
 import { manualTasksMigration } from './0003-manual-tasks.js';
+import { dsrErasuresMigration } from './0005-dsr-erasures.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-register-versions': registerVersionsMigration,
   '0002-dsr-requests': dsrRequestsMigration,
   '0003-manual-tasks': manualTasksMigration,
+  '0005-dsr-erasures': dsrErasuresMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

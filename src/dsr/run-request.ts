@@ -585,8 +585,10 @@ function toCollectedData(
     const fields = c.columns.filter((name) => !isExcluded(collection, name)).map(fieldOf);
     const project = (r: Row) => Object.fromEntries(fields.map((f) => [f.name, r[f.name] ?? null]));
     const own = [...ownRows(boundary, c).values()];
-    // Another person's rows: at most their fields that are not personal data (never an identity, never a key that is personal data).
-    const shown = fields.filter((f) => f.declared && !isPersonalDataField(declaredField(collection, f.name)!));
+    // Rows not the person's alone: only their declared fields that are not personal data — never an
+    // identity, a personal-data key, an undeclared column (nobody said it is not personal data), nor
+    // a reference (it links to the other person's records).
+    const shown = fields.filter((f) => f.declared && f.reference !== true && !isPersonalDataField(declaredField(collection, f.name)!));
     const withheld: CollectedWithheld[] = [];
     for (const [reason, rows] of Object.entries(withheldRows(boundary, c)) as [CollectedWithheld['reason'], Row[]][]) {
       if (rows.length > 0) withheld.push({ reason, fields: shown, rows: rows.map((r) => Object.fromEntries(shown.map((f) => [f.name, r[f.name] ?? null]))) });

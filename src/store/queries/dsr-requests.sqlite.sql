@@ -55,3 +55,12 @@ select "lifted_at" from "dsr_restrictions" where "identity_fingerprint" = ?;
 
 -- list
 select * from "dsr_requests" order by "created_at" desc limit ?;
+
+-- recordErasure (one transaction)
+begin;
+delete from "dsr_erasures" where "request_id" = ?;
+insert into "dsr_erasures" ("identity_fingerprint", "request_id", "kept_json") values (?, ?, ?);
+commit;
+
+-- completedErasures
+select "dsr_erasures"."request_id", "dsr_requests"."completed_at", "dsr_erasures"."kept_json" from "dsr_erasures" inner join "dsr_requests" on "dsr_requests"."id" = "dsr_erasures"."request_id" where "dsr_erasures"."identity_fingerprint" in (?) and "dsr_requests"."kind" = ? and "dsr_requests"."status" = ? order by "dsr_requests"."completed_at", "dsr_erasures"."request_id";

@@ -49,8 +49,64 @@ describe('the request graph', () => {
     ]);
   });
 
+  it('knows which edges point at a row and which look rows up from it', () => {
+    expect(graph.edges.map((e) => `${e.from} -> ${e.to}: ${e.kind}`)).toEqual([
+      'shop.customer -> shop.orders: looked-up',
+      'shop.orders -> shop.address: points-at',
+      'shop.customer -> shop.ticket: looked-up',
+    ]);
+  });
+
   it('reports collections with personal data that nothing reaches, as warnings', () => {
     expect(graph.unreachable.map((n) => n.id)).toEqual(['shop.legacy']);
     expect(buildRequestGraph([shop], ['email', 'phone_number']).unreachable).toEqual([]);
+  });
+});
+
+describe('catalogues: context, not the person\'s records', () => {
+  // A Sakila-like shop: the customer points at their store, which has its own address and manager;
+  // an address points at its city; a rental points at a film copy, which points at its store.
+  const sakila: Dataset = {
+    key: 'shop',
+    format: 'opendpo',
+    at,
+    collections: [
+      collection('customer', [field('id'), field('email', { identity: 'email', categories: ['user.contact.email'] }), field('store_id', { references: [ref('store', 'to')] }), field('address_id', { references: [ref('address', 'to')] })], { subject: 'customer' }),
+      collection('store', [field('id'), field('address_id', { references: [ref('address', 'to')] }), field('manager_id', { references: [ref('staff', 'to', true)] })]),
+      collection('address', [field('id'), field('street', { categories: ['user.contact.address.street'] }), field('city_id', { references: [ref('city', 'to')] })]),
+      collection('city', [field('id'), field('name', { categories: ['user.contact.address.city'] })], { catalogue: true }),
+      collection('rental', [field('id'), field('customer_id', { references: [ref('customer', 'from')] }), field('inventory_id', { references: [ref('inventory', 'to')] })]),
+      collection('inventory', [field('id'), field('store_id', { references: [ref('store', 'to')] }), field('film_id', { references: [ref('film', 'to')] })]),
+      collection('film', [field('id'), field('title')]),
+      collection('staff', [field('id'), field('email', { identity: 'email', categories: ['user.contact.email'] })], { subject: 'employee' }),
+      // Looked up from the person's rental: the person's records, whatever its fields.
+      collection('rental_note', [field('id'), field('rental_id', { references: [ref('rental', 'from')] })]),
+    ],
+  };
+  const graph = buildRequestGraph([sakila], ['email']);
+
+  it('a declared catalogue, and a collection without personal data that only points-at references reach, are context', () => {
+    expect([...graph.context].sort()).toEqual(['shop.city', 'shop.film', 'shop.inventory', 'shop.store']);
+  });
+
+  it('nothing is followed out of a catalogue: the store\'s address and the film copy\'s store are not the customer\'s', () => {
+    const followed = graph.edges.map((e) => `${e.from}.${e.fromField} -> ${e.to}`);
+    expect(followed).not.toContain('shop.store.address_id -> shop.address');
+    expect(followed).not.toContain('shop.inventory.film_id -> shop.film');
+    expect(graph.blocked.filter((e) => e.reason === 'context').map((e) => `${e.from}.${e.fromField} -> ${e.to}`).sort()).toEqual([
+      'shop.inventory.film_id -> shop.film',
+      'shop.inventory.store_id -> shop.store',
+      'shop.store.address_id -> shop.address',
+    ]);
+    // The film is reached through a catalogue only: not reached at all.
+    expect(graph.reachable).not.toContain('shop.film');
+    expect(graph.reachable).toEqual(expect.arrayContaining(['shop.store', 'shop.inventory', 'shop.city', 'shop.rental_note']));
+  });
+
+  it('a catalogue is never entered through an identity, and a collection an identity enters is never context', () => {
+    const withEmail: Dataset = { ...sakila, collections: sakila.collections.map((c) => (c.name === 'city' ? { ...c, fields: [...c.fields, field('email', { identity: 'email' })] } : c)) };
+    expect(buildRequestGraph([withEmail], ['email']).seeds.map((s) => s.node)).not.toContain('shop.city');
+    const legacy: Dataset = { ...sakila, collections: [...sakila.collections, collection('legacy', [field('id'), field('email', { identity: 'email' }), field('film_id', { references: [ref('film', 'to')] })])] };
+    expect(buildRequestGraph([legacy], ['email']).context.has('shop.legacy')).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ import { toStatement } from './erasure/execute-erasure.js';
 import type { KeptRecord } from './erasure/plan-erasure.js';
 import { drawBoundary, ownRows } from './boundary.js';
 import { collect } from './execute/collect.js';
-import type { BlockedEdge, Edge, Seed } from './plan/graph.js';
+import { withoutContext, type BlockedEdge, type Edge, type Seed } from './plan/graph.js';
 import { columnTypesOf, copyColumnsOf, keysOf, planErasureOf, prepareRequest, type OpenConnections, type PreparedRequest } from './run-request.js';
 
 export interface PlannedStatement {
@@ -30,8 +30,11 @@ export interface DryRunReport {
   blocked: BlockedEdge[];
   /** The person's collections: their own rows, and rows found that are not theirs alone (withheld from a copy, kept by an erasure). */
   reached: { collection: string; rows: number; withheld: number }[];
-  /** Catalogues the request reads at most (not the person's records: never counted, followed further or written). */
-  context: { collection: string; rows: number }[];
+  /**
+   * Catalogues the request reaches (not the person's records: never counted, followed further or
+   * written); `rows`: the rows read to show beside the person's (access and portability only).
+   */
+  context: { collection: string; rows?: number }[];
   /**
    * Per collection, columns shown in the copy and left as they are by an erasure that the dataset
    * does not declare, or declares without a user.* category (keys and references aside): for the
@@ -87,7 +90,7 @@ export async function dryRun(input: {
   const identityValues = Object.fromEntries(Object.entries(input.identities).map(([k, v]) => [k, [v]]));
   const copies = input.kind === 'access' || input.kind === 'portability';
   const found = await collect({
-    graph: prepared.graph,
+    graph: copies ? prepared.graph : withoutContext(prepared.graph),
     identities: identityValues,
     connectorFor,
     keyOf,
@@ -120,7 +123,12 @@ export async function dryRun(input: {
         const own = ownRows(boundary, c).size;
         return { collection: c.node.id, rows: own, withheld: c.rows.size - own };
       }),
-    context: [...found.values()].filter((c) => prepared.graph.context.has(c.node.id)).map((c) => ({ collection: c.node.id, rows: c.rows.size })),
+    context: prepared.graph.reachable
+      .filter((id) => prepared.graph.context.has(id))
+      .map((id) => {
+        const read = found.get(id);
+        return read === undefined ? { collection: id } : { collection: id, rows: read.rows.size };
+      }),
     review: reviewColumns(prepared),
     statements,
     kept,
@@ -169,8 +177,8 @@ export function formatDryRun(report: DryRunReport): string {
     lines.push(`  ${r.collection}: ${r.rows}${r.withheld > 0 ? ` (and ${r.withheld} not the person's alone: withheld from a copy, kept by an erasure)` : ''}`);
   }
   if (report.context.length > 0) {
-    lines.push('', 'Context (not the person\'s records): read to show beside the rows pointing at them, never counted, followed further or written:');
-    for (const r of report.context) lines.push(`  ${r.collection}: ${r.rows} row(s) read`);
+    lines.push('', 'Context (not the person\'s records): shown beside the rows pointing at them, never counted, followed further or written:');
+    for (const r of report.context) lines.push(`  ${r.collection}: ${r.rows === undefined ? 'not read by this request' : `${r.rows} row(s) read`}`);
   }
   if (report.review.length > 0) {
     lines.push('', 'For review: shown in the copy, left as they are by an erasure (no user.* category):');

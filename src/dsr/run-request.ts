@@ -21,7 +21,7 @@ import { executeErasure, type FaultPoint } from './erasure/execute-erasure.js';
 import { planErasure, type ErasurePlan, type KeptRecord } from './erasure/plan-erasure.js';
 import { collect, type CollectedNode } from './execute/collect.js';
 import { checkNode, type CheckedNode } from './plan/check-against-databases.js';
-import { buildRequestGraph, type GraphNode, type RequestGraph } from './plan/graph.js';
+import { buildRequestGraph, withoutContext, type GraphNode, type RequestGraph } from './plan/graph.js';
 import { keptLines, pastErasure, type KeptLine } from './past-erasures.js';
 
 export interface ConnectionSpec {
@@ -247,10 +247,11 @@ async function act(input: RunRequestInput, request: DsrRequest, prepared: Prepar
   let boundary: Boundary = new Map();
   if (!resumingErasure) {
     const startedAt = new Date().toISOString();
-    // Access and portability copy whole rows (Art. 15(3)): every column of the table is read.
+    // Access and portability copy whole rows (Art. 15(3)): every column of the table is read, and the
+    // catalogue rows they point at, to show beside them. The other requests never read catalogues.
     const copies = input.kind === 'access' || input.kind === 'portability';
     found = await collect({
-      graph,
+      graph: copies ? graph : withoutContext(graph),
       identities: identityValues,
       connectorFor,
       keyOf,

@@ -150,6 +150,9 @@ for (const t of TARGETS) {
       try {
         const report = await dryRun({ kind: 'erasure', identities: { email: MARY }, datasets: SAKILA.datasets, connections });
         expect(report.context.map((c) => c.collection).sort()).toEqual(['sakila.city', 'sakila.inventory', 'sakila.store']);
+        // An erasure never reads a catalogue: no statement names one.
+        expect(report.context.every((c) => c.rows === undefined)).toBe(true);
+        expect(report.statements.filter((x) => /"(city|country|store|inventory|film)"/.test(x.sql))).toEqual([]);
         expect(report.reached.map((r) => r.collection)).not.toContain('sakila.store');
         expect(report.reached.find((r) => r.collection === 'sakila.payment')).toEqual({ collection: 'sakila.payment', rows: 2, withheld: 1 });
         expect(report.review.find((r) => r.collection === 'sakila.rental')).toEqual({ collection: 'sakila.rental', undeclared: [], notPersonal: ['rental_date', 'return_date', 'last_update'] });
@@ -177,6 +180,8 @@ for (const t of TARGETS) {
       expect(address).toMatchObject({ address2: null, postal_code: null, city_id: 1 });
       expect(address.address).not.toBe('1913 Hanoi Way');
       expect(after.address!.filter((r) => Number(r.address_id) !== 5)).toEqual(before.address!.filter((r) => Number(r.address_id) !== 5));
+      const read = (await h.store.requests.steps(outcome.request.id)).map((x) => x.collection);
+      for (const catalogue of ['sakila.city', 'sakila.country', 'sakila.store', 'sakila.inventory', 'sakila.film']) expect(read).not.toContain(catalogue);
       expect(outcome.kept).toEqual([
         { node: 'sakila.payment', reason: 'shared', rows: 1 },
         { node: 'sakila.payment', reason: 'legal-hold', rows: 2, hold: expect.objectContaining({ article: 'Art. 17(3)(b)', period: 'P10Y' }), latestStart: '2024-05-28' },

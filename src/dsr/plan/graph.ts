@@ -173,7 +173,13 @@ function isContext(node: GraphNode, seeded: ReadonlySet<string>, edges: readonly
   return into.length > 0 && into.every((e) => e.kind === 'points-at');
 }
 
-export const isContextNode = (graph: RequestGraph, node: string): boolean => graph.context.has(node);
+/**
+ * The graph a request that copies nothing searches (erasure, rectification, restriction): catalogues
+ * are not read at all, since nothing is shown beside the person's rows and nothing in them is written.
+ */
+export function withoutContext(graph: RequestGraph): RequestGraph {
+  return { ...graph, edges: graph.edges.filter((e) => !graph.context.has(e.to)), reachable: graph.reachable.filter((id) => !graph.context.has(id)) };
+}
 
 /** The edges leaving a node, for the collector. */
 export function edgesFrom(graph: RequestGraph, node: string): Edge[] {

@@ -8,19 +8,19 @@
  * transaction per database.
  */
 import type { DatabaseConnector, Row, SystemAction, SystemConnector, SystemOutcome, TableShape, Value } from '../connectors/connector.js';
-import { valueKey } from '../connectors/value-key.js';
-import { isPersonalDataField, type Collection, type Dataset, type DatasetField, type MaskingStrategy } from '../dataset/model.js';
+import type { Dataset, MaskingStrategy } from '../dataset/model.js';
 import { OpendpoError, isOpendpoError } from '../errors/opendpo-error.js';
 import type { Finding } from '../register/finding.js';
 import { contentHash } from '../store/canonical-json.js';
 import type { DsrKind, DsrRequest, NewDsrStep } from '../store/dsr-repository.js';
 import type { Store } from '../store/open-store.js';
-import { drawBoundary, ownRows, withheldRows, type Boundary } from './boundary.js';
-import type { CollectedCollection, CollectedContext, CollectedData, CollectedField, CollectedWithheld, PastErasure } from './collected.js';
+import { drawBoundary, ownRows, type Boundary } from './boundary.js';
+import type { CollectedCollection, CollectedData, CollectedField, PastErasure } from './collected.js';
+import { toCollectedData } from './collected-copy.js';
 import { executeErasure, type FaultPoint } from './erasure/execute-erasure.js';
 import { planErasure, type ErasurePlan, type KeptRecord } from './erasure/plan-erasure.js';
 import { collect, type CollectedNode } from './execute/collect.js';
-import { checkNode, type CheckedNode } from './plan/check-against-databases.js';
+import { checkNode, NO_KEY_FIX, type CheckedNode } from './plan/check-against-databases.js';
 import { buildRequestGraph, withoutContext, type GraphNode, type RequestGraph } from './plan/graph.js';
 import { keptLines, pastErasure, type KeptLine } from './past-erasures.js';
 
@@ -320,7 +320,18 @@ async function act(input: RunRequestInput, request: DsrRequest, prepared: Prepar
 
   const systemRows = await runSystems(input, request, prepared, warnings);
   const erasures = input.kind === 'access' ? await pastErasures(input) : [];
-  const collected = toCollectedData(request.id, input.identities, prepared, found, boundary, systemRows, [...prepared.warnings, ...warnings], erasures);
+  const collected = toCollectedData({
+    requestId: request.id,
+    collectedAt: new Date().toISOString(),
+    identities: input.identities,
+    graph,
+    checked: prepared.checked,
+    found,
+    boundary,
+    systems: systemRows.collections,
+    warnings: [...prepared.warnings, ...warnings],
+    erasures,
+  });
   return { collected, kept, warnings, pendingSystems: systemRows.pending };
 }
 
@@ -440,7 +451,7 @@ async function rectify(input: RunRequestInput, request: DsrRequest, prepared: Pr
     if (rows !== undefined && rows.key.length === 0) {
       throw new OpendpoError(
         'DATASET_INVALID',
-        `${node.id} (${node.collection.at.file}:${node.collection.at.line}) has no primary key and no unique index on NOT NULL columns, so a rectification cannot address the person's rows one by one: add a primary key (or a unique NOT NULL index) to the table, or declare primary_key: true on the fields that identify a row`,
+        `${node.id} (${node.collection.at.file}:${node.collection.at.line}) has no primary key and no unique index on NOT NULL columns, so a rectification cannot address the person's rows one by one: ${NO_KEY_FIX}`,
       );
     }
     if (rows !== undefined) byNode.set(rows, { ...byNode.get(rows), [field]: value });
@@ -559,108 +570,6 @@ function systemCollection(datasets: readonly Dataset[], spec: ConnectionSpec, co
   });
   const system = declared?.system ?? dataset?.system;
   return { dataset: dataset?.key ?? spec.name, collection, ...(system ? { system } : {}), fields, rows, excluded: [], withheld: [], context: [] };
-}
-
-/**
- * What the request found, as the access copy gives it (Art. 15(3)-(4)): per collection the person
- * reached, every column of their own rows (declared or not) but those excluded with a reason; rows
- * not theirs alone counted and flagged with their non-personal fields only; the descriptive fields
- * of the catalogue rows their rows point at. Catalogues are not listed as the person's collections.
- */
-function toCollectedData(
-  requestId: string,
-  identities: Readonly<Record<string, string>>,
-  prepared: PreparedRequest,
-  found: ReadonlyMap<string, CollectedNode>,
-  boundary: Boundary,
-  systems: SystemRows,
-  warnings: string[],
-  erasures: PastErasure[],
-): CollectedData {
-  const { graph } = prepared;
-  const collections: CollectedCollection[] = [];
-  for (const c of found.values()) {
-    if (graph.context.has(c.node.id)) continue;
-    const collection = c.node.collection;
-    const fieldOf = collectedFieldOf(prepared, c);
-    const fields = c.columns.filter((name) => !isExcluded(collection, name)).map(fieldOf);
-    const project = (r: Row) => Object.fromEntries(fields.map((f) => [f.name, r[f.name] ?? null]));
-    const own = [...ownRows(boundary, c).values()];
-    // Rows not the person's alone: only their declared fields that are not personal data — never an
-    // identity, a personal-data key, an undeclared column (nobody said it is not personal data), nor
-    // a reference (it links to the other person's records).
-    const shown = fields.filter((f) => f.declared && f.reference !== true && !isPersonalDataField(declaredField(collection, f.name)!));
-    const withheld: CollectedWithheld[] = [];
-    for (const [reason, rows] of Object.entries(withheldRows(boundary, c)) as [CollectedWithheld['reason'], Row[]][]) {
-      if (rows.length > 0) withheld.push({ reason, fields: shown, rows: rows.map((r) => Object.fromEntries(shown.map((f) => [f.name, r[f.name] ?? null]))) });
-    }
-    const system = collection.system ?? c.node.dataset.system;
-    collections.push({
-      dataset: c.node.dataset.key,
-      collection: collection.name,
-      ...(system ? { system } : {}),
-      fields,
-      rows: own.map(project),
-      excluded: collection.fields.flatMap((f) => (f.excludeFromCopy ? [{ field: f.name, reason: f.excludeFromCopy.reason }] : [])),
-      withheld,
-      context: contextOf(prepared, found, c, own),
-      ...(collection.retentionStart ? { retentionStart: collection.retentionStart } : {}),
-    });
-  }
-  return { requestId, collectedAt: new Date().toISOString(), identities: { ...identities }, collections: [...collections, ...systems.collections], erasures, warnings };
-}
-
-const declaredField = (collection: Collection, name: string): DatasetField | undefined => collection.fields.find((f) => f.name === name);
-const isExcluded = (collection: Collection, name: string) => declaredField(collection, name)?.excludeFromCopy !== undefined;
-
-/** A column as the copy describes it: its declaration when there is one, else "not declared". */
-function collectedFieldOf(prepared: PreparedRequest, c: CollectedNode): (name: string) => CollectedField {
-  const foreignKeyColumns = new Set(prepared.checked.get(c.node.id)?.shape.foreignKeys.flatMap((fk) => fk.columns) ?? []);
-  return (name) => {
-    const f = declaredField(c.node.collection, name);
-    const reference = (f?.references.length ?? 0) > 0 || foreignKeyColumns.has(name);
-    return {
-      name,
-      categories: f ? [...f.categories] : [],
-      primaryKey: c.key.includes(name),
-      declared: f !== undefined,
-      ...(f?.provenance ? { provenance: f.provenance } : {}),
-      ...(f?.identity ? { identity: f.identity } : {}),
-      ...(reference ? { reference: true } : {}),
-      ...(f?.label !== undefined ? { label: f.label } : {}),
-      ...(f?.format ? { format: f.format } : {}),
-    };
-  };
-}
-
-/**
- * The descriptive fields (not keys, not references) of the catalogue rows the person's rows point
- * at, per pointing field: the product's name beside an order line, the city beside an address.
- */
-function contextOf(prepared: PreparedRequest, found: ReadonlyMap<string, CollectedNode>, c: CollectedNode, own: readonly Row[]): CollectedContext[] {
-  const { graph } = prepared;
-  const out: CollectedContext[] = [];
-  for (const edge of graph.edges) {
-    if (edge.from !== c.node.id || edge.kind !== 'points-at' || !graph.context.has(edge.to)) continue;
-    const catalogue = found.get(edge.to);
-    if (catalogue === undefined) continue;
-    const fieldOf = collectedFieldOf(prepared, catalogue);
-    const fields = catalogue.columns
-      .filter((name) => name !== edge.toField && !catalogue.key.includes(name) && !isExcluded(catalogue.node.collection, name))
-      .map(fieldOf)
-      .filter((f) => f.reference !== true);
-    if (fields.length === 0) continue;
-    const byValue = new Map([...catalogue.rows.values()].map((r) => [valueKey(r[edge.toField] ?? null), r]));
-    const rows: Record<string, Row> = {};
-    for (const r of own) {
-      const v = r[edge.fromField];
-      if (v === null || v === undefined) continue;
-      const target = byValue.get(valueKey(v));
-      if (target !== undefined) rows[valueKey(v)] = Object.fromEntries(fields.map((f) => [f.name, target[f.name] ?? null]));
-    }
-    if (Object.keys(rows).length > 0) out.push({ field: edge.fromField, catalogue: edge.to, fields, rows });
-  }
-  return out;
 }
 
 function summarise(collected: CollectedData, kept: readonly KeptRecord[], warnings: readonly string[]) {

@@ -32,6 +32,9 @@ const finding = (rule: string, message: string, at: { file: string; line: number
 
 const tableName = (node: GraphNode) => (node.collection.schema ? `${node.collection.schema}.${node.collection.name}` : node.collection.name);
 
+/** What to do about a collection a request must write whose rows have no key. */
+export const NO_KEY_FIX = 'add a primary key (or a unique NOT NULL index) to the table, or declare primary_key: true on the fields that identify a row';
+
 /** The key rows are addressed by: declared, else the table's primary key, else its narrowest unique index on NOT NULL columns. */
 export function keyOf(collection: Collection, shape: TableShape): string[] {
   const declared = collection.fields.filter((f) => f.primaryKey).map((f) => f.name);
@@ -82,7 +85,7 @@ export function checkNode(node: GraphNode, shape: TableShape | undefined, kind: 
     findings.push(
       finding(
         'dataset/no-primary-key',
-        `Table "${tableName(node)}" has no primary key and no unique index on NOT NULL columns, and ${need}, so its rows must be addressed one by one: add a primary key (or a unique NOT NULL index) to the table, or declare primary_key: true on the fields that identify a row.`,
+        `Table "${tableName(node)}" has no primary key and no unique index on NOT NULL columns, and ${need}, so its rows must be addressed one by one: ${NO_KEY_FIX}.`,
         c.at,
       ),
     );

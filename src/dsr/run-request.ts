@@ -282,7 +282,8 @@ async function act(input: RunRequestInput, request: DsrRequest, prepared: Prepar
       const plan = await planErasureOf(prepared, found, boundary, connectorFor, input.secretFor);
       kept = plan.kept;
       // Before the work log, so that a resumed erasure always has it: a later access by any of
-      // these identities says what was erased, when, and what is kept (Art. 15 after Art. 17).
+      // these identities says what was erased, when, and what is kept (Art. 15 after Art. 17). A
+      // batch is planned as one, so each of its people gets the batch's lines (counts of them all).
       await repo.recordErasure(request.id, await identityFingerprints(input, people), JSON.stringify(keptLines(plan.kept)));
       await repo.saveWork(
         request.id,

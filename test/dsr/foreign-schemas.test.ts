@@ -56,7 +56,7 @@ function harness(s: Schema, t: (typeof TARGETS)[number]) {
     target: undefined as unknown as Target,
     store: undefined as unknown as Store,
     dir: '',
-    run: (kind: 'access' | 'erasure' | 'rectification', identities: Record<string, string>, extra: object = {}) =>
+    run: (kind: 'access' | 'erasure' | 'rectification' | 'restriction', identities: Record<string, string>, extra: object = {}) =>
       runRequest({
         kind,
         identities,
@@ -143,6 +143,20 @@ for (const t of TARGETS) {
       const json = h.json(outcome.collected);
       expect(json).not.toContain('8cb2237d0679ca88db6464eac60da96345513964');
       for (const other of ['MARY', 'PATRICIA', 'LINDA', 'sakilacustomer']) expect(json, other).not.toContain(other);
+    });
+
+    it('a restriction flags Mary\'s own payments only, not the one Patricia made on her rental', async () => {
+      const before = await h.target.rows('payment');
+      // A variant of the dataset where payments carry a restriction flag (Art. 18).
+      const flagged = SAKILA.datasets.map((d) => ({
+        ...d,
+        collections: d.collections.map((c) => (c.name === 'payment' ? { ...c, restrictionFlag: { field: 'last_update', value: '2000-01-01' } } : c)),
+      }));
+      const outcome = await h.run('restriction', { email: MARY }, { datasets: flagged });
+      expect(outcome.request.status).toBe('completed');
+      const after = await h.target.rows('payment');
+      const flaggedIds = after.filter((r, i) => JSON.stringify(r) !== JSON.stringify(before[i])).map((r) => Number(r.payment_id));
+      expect(flaggedIds).toEqual([1, 2]);
     });
 
     it('dsr plan shows the catalogues as context and lists the columns an erasure would leave, for review', async () => {

@@ -367,7 +367,7 @@ async function pastErasures(input: RunRequestInput): Promise<PastErasure[]> {
 
 function keptNote(k: KeptRecord): string {
   if (k.reason === 'legal-hold') return `legal hold (${k.hold?.article ?? ''}): ${k.hold?.reason ?? ''}${k.fields ? `; fields: ${k.fields.join(', ')}` : ''}`;
-  if (k.reason === 'shared') return 'kept: other records outside this request lead to these rows';
+  if (k.reason === 'shared') return 'kept: not the person\'s alone (records outside this request lead to these rows, or they name another person)';
   return 'kept: a foreign key from rows outside this request points at these rows; personal-data fields masked instead of deleting';
 }
 

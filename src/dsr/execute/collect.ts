@@ -54,6 +54,12 @@ export interface CollectOptions {
 
 /** Identity values up to which a search may run as one statement (see searchAtOnce). */
 const MAX_SEED_VALUES_AT_ONCE = 16;
+/**
+ * Columns (of every collection together) up to which a search may run as one statement: a copy reads
+ * every column of every table, and outside PostgreSQL each one is a column of the one result (SQLite
+ * allows 2,000 by default). Wider, the step-by-step search reads each table on its own.
+ */
+const MAX_COLUMNS_AT_ONCE = 1000;
 
 export function rowKey(row: Row, key: readonly string[], columns: readonly string[]): string {
   const cols = key.length > 0 ? key : columns;
@@ -181,6 +187,7 @@ async function searchAtOnce(options: CollectOptions, collected: Map<string, Coll
   // collection's columns together; the step-by-step search keeps them narrow.
   const seedValues = Object.values(options.identities).reduce((n, values) => n + values.length, 0);
   if (seedValues > MAX_SEED_VALUES_AT_ONCE) return false;
+  if (ids.reduce((n, id) => n + collected.get(id)!.columns.length, 0) > MAX_COLUMNS_AT_ONCE) return false;
   const inside = new Set(ids);
   const edges = graph.edges.filter((e) => inside.has(e.from) && inside.has(e.to));
   // A step follows the steps whose rows lead to it; followed references that loop (a

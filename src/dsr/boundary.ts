@@ -99,10 +99,12 @@ export interface ClassifyInput {
 
 /**
  * Whether a stored identity value is one the request was made with. The one comparison of the
- * boundary: "names someone else" is its negation.
+ * boundary ("names someone else" is its negation): the search's own rule for the field's identity
+ * type must decide it, so that a row the search found by an identity is the person's here too.
  */
-function isRequestedIdentity(_field: DatasetField, stored: Value, requested: ReadonlySet<string>): boolean {
-  return requested.has(valueKey(stored));
+function isRequestedIdentity(_field: DatasetField, stored: Value, requested: readonly string[]): boolean {
+  const key = valueKey(stored);
+  return requested.some((v) => valueKey(v) === key);
 }
 
 /** Classifies every found row of every non-context node. Pure. */
@@ -118,14 +120,13 @@ export function classifyRows(input: ClassifyInput): Boundary {
     identified.set(id, mine);
     // Only identity types the request carries can be compared.
     const identityFields = node.node.collection.fields.filter((f) => f.identity !== undefined && input.identities[f.identity] !== undefined);
-    const requested = new Map(identityFields.map((f) => [f.name, new Set(input.identities[f.identity!]!.map((v) => valueKey(v)))]));
     const entering = graph.edges.filter((e) => e.to === id);
     for (const [k, row] of node.rows) {
       let namesSomeoneElse = false;
       for (const f of identityFields) {
         const v = row[f.name];
         if (v === null || v === undefined) continue;
-        if (isRequestedIdentity(f, v, requested.get(f.name)!)) mine.add(k);
+        if (isRequestedIdentity(f, v, input.identities[f.identity!]!)) mine.add(k);
         else namesSomeoneElse = true;
       }
       if (mine.has(k)) rows.set(k, 'own');

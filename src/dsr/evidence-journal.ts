@@ -39,7 +39,6 @@ export interface OpenRequestInput {
 
 export class EvidenceJournal {
   #heartbeat: NodeJS.Timeout | undefined;
-  #ended = false;
 
   private constructor(
     private readonly repository: DsrRepository,
@@ -197,11 +196,6 @@ export class EvidenceJournal {
   }
 
   #stop(): void {
-    this.#ended = true;
     if (this.#heartbeat) clearInterval(this.#heartbeat);
-  }
-
-  get ended(): boolean {
-    return this.#ended;
   }
 }

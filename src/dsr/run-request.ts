@@ -148,7 +148,8 @@ export async function runRequest(input: RunRequestInput): Promise<RequestOutcome
     return { request: done, collected: outcome.collected, kept: keptFromSteps(steps), warnings };
   } catch (err) {
     await journal.fail(err);
-    if (isOpendpoError(err)) {
+    // A run that lost its lease says so itself: the request is another run's now.
+    if (isOpendpoError(err) && err.code !== 'REQUEST_IN_PROGRESS') {
       // A database or system that could not be reached: the same command resumes the request.
       const retryable = err.code === 'TARGET_UNAVAILABLE' || err.code === 'STORE_UNAVAILABLE';
       err.message = retryable

@@ -16,7 +16,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EvidenceSummary } from '../../src/dsr/request-lifecycle.js';
 import type { DsrStep } from '../../src/store/dsr-repository.js';
 import { expectNoStackTrace, runCli, startCli } from '../helpers/cli.js';
-import { postgresCase, sqliteCase, type DialectCase } from '../store/store-cases.js';
+import { postgresCase, sqliteCase } from '../store/store-cases.js';
 import { createThrowawayPostgres, type ThrowawayDatabase } from '../store/throwaway-postgres.js';
 
 const PAYMENTS = 2000;

@@ -233,6 +233,45 @@ describe.each([sqliteCase(), postgresCase()])('evidence and leases, with the sto
     expect(steps.filter((s) => s.kind === 'select' && s.collection === 'billing.payment')).toHaveLength(1);
   });
 
+  it.runIf(storeCase.available)('a run that stalls past its lease loses the request: its transaction rolls back, and the run that took over counts the rows once', async () => {
+    let release!: () => void;
+    let reached!: () => void;
+    const stalled = new Promise<void>((r) => (reached = r));
+    // A short lease the stalled run does not renew (its heartbeat would come after a minute).
+    const first = runRequest(
+      input({
+        lease: { ttlMs: 300, heartbeatMs: 60_000 },
+        fault: async (point) => {
+          if (point.at === 'after-statement' && point.connection === 'billing' && point.index === 1) {
+            reached();
+            await new Promise<void>((r) => (release = r));
+          }
+        },
+      }),
+    );
+    // The first run has deleted the payments in its open transaction, then stalls.
+    await stalled;
+    await new Promise((r) => setTimeout(r, 400));
+    const second = runRequest(input());
+    // The second run takes the request over (attempt 2), then waits for the rows the first one locks.
+    for (let i = 0; (await store.requests.list())[0]?.attempts !== 2; i++) {
+      if (i > 200) throw new Error('the second run did not take the request over');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    release();
+    const lost = await failing(first);
+    expect(isOpendpoError(lost) && lost.code).toBe('REQUEST_IN_PROGRESS');
+    expect(lost.message).toContain('this run lost the lease');
+    const outcome = await second;
+    expect(outcome.request).toMatchObject({ status: 'completed', attempts: 2 });
+    expect(await billingRows()).toMatchObject({ payments: 0, others: 1, holder: null });
+    const steps = await store.requests.steps(outcome.request.id);
+    // The first run recorded no write (its lease was gone before its commit), nor its failure.
+    expect(steps.filter((s) => s.attempt === 1).map((s) => s.kind)).not.toContain('delete');
+    expect(steps.filter((s) => s.kind === 'delete').map((s) => [s.attempt, s.rowsChanged])).toEqual([[2, PAYMENTS]]);
+    expect(written(outcome.request.summary)['billing.payment delete']).toBe(PAYMENTS);
+  });
+
   it.runIf(storeCase.available)('an erasure resumed after a legal hold was added to its dataset is refused, naming the dataset, and nothing held is written', async () => {
     const first = await failing(runRequest(input({ fault: crashAt('before-transaction', 'billing') })));
     expect(first.message).toContain('simulated crash');

@@ -141,10 +141,17 @@ export function writesState(steps: readonly DsrStep[], connection: string): Writ
   return { attempt, outcome: marker === undefined ? 'unknown' : marker.status === 'committed' ? 'committed' : 'rolled-back' };
 }
 
+/** What became of a write step: its transaction committed, rolled back, or not known yet. Undefined for other steps. */
+export function writeOutcomes(steps: readonly DsrStep[]): (step: DsrStep) => WritesState['outcome'] | undefined {
+  const settled = new Map<string, 'committed' | 'rolled-back'>();
+  for (const s of steps) if (s.kind === 'commit') settled.set(`${s.connection}\u0000${String(settledAttempt(s))}`, s.status === 'committed' ? 'committed' : 'rolled-back');
+  return (step) => (isWrite(step) ? (settled.get(`${step.connection}\u0000${step.attempt}`) ?? 'unknown') : undefined);
+}
+
 /** The write steps whose transaction is confirmed committed, from every attempt: what the databases changed. */
 export function committedWrites(steps: readonly DsrStep[]): DsrStep[] {
-  const committed = new Set(steps.filter((s) => s.status === 'committed').map((s) => `${s.connection}\u0000${String(settledAttempt(s))}`));
-  return steps.filter((s) => isWrite(s) && committed.has(`${s.connection}\u0000${s.attempt}`));
+  const outcome = writeOutcomes(steps);
+  return steps.filter((s) => outcome(s) === 'committed');
 }
 
 /**
@@ -187,8 +194,7 @@ export function summariseEvidence(steps: readonly DsrStep[], warnings: number): 
     entry.rows += s.rowsChanged;
     written.set(key, entry);
   }
-  const settled = new Set<string>();
-  for (const s of steps) if (s.kind === 'commit') settled.add(`${s.connection}\u0000${String(settledAttempt(s))}`);
+  const outcome = writeOutcomes(steps);
   return {
     attempts: Math.max(0, ...steps.map((s) => s.attempt)),
     collections: [...collections, ...[...systems].map(([connection, rows]) => ({ collection: connection, rows }))],
@@ -200,7 +206,7 @@ export function summariseEvidence(steps: readonly DsrStep[], warnings: number): 
       ...(k.fields ? { fields: k.fields } : {}),
       ...(k.hold ? { article: k.hold.article } : {}),
     })),
-    unconfirmed: steps.filter((s) => isWrite(s) && !settled.has(`${s.connection}\u0000${s.attempt}`)).length,
+    unconfirmed: steps.filter((s) => outcome(s) === 'unknown').length,
     warnings,
   };
 }

@@ -159,6 +159,11 @@ describe.each([
     expect(summary).toMatchObject({ attempts: 2, unconfirmed: 0 });
     const verdict = steps.find((s) => s.kind === 'commit' && s.attempt === 2 && s.connection === 'billing');
     expect(verdict?.note).toBe(kill === 'after-commit' ? "attempt 1's writes committed (verified at attempt 2)" : "attempt 1's writes rolled back (verified at attempt 2)");
+    // dsr show marks the writes that did not commit.
+    const shown = (await dsr(['show', id])).stdout;
+    expect(shown).not.toContain('[commit not confirmed]');
+    if (kill === 'before-commit') expect(shown).toMatch(/ 1 delete .* billing \/ billing\.payment {2}\[rolled back\]\n/);
+    else expect(shown).not.toContain('[rolled back]');
     // The deletes were attempted once when the kill came after the commit, twice when before.
     expect(steps.filter((s) => s.kind === 'delete').map((s) => [s.attempt, s.rowsChanged])).toEqual(
       kill === 'after-commit' ? [[1, PAYMENTS]] : [[1, PAYMENTS], [2, PAYMENTS]],

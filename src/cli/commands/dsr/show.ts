@@ -4,9 +4,9 @@
  * value. A request whose run died holding its lease shows as `interrupted (resumable)`.
  */
 import type { Command } from 'commander';
-import { isResumable, presentStatus, type PresentedStatus } from '../../../dsr/request-lifecycle.js';
+import { isResumable, presentStatus, writeOutcomes, type PresentedStatus } from '../../../dsr/request-lifecycle.js';
 import { OpendpoError } from '../../../errors/opendpo-error.js';
-import type { DsrRequest } from '../../../store/dsr-repository.js';
+import type { DsrRequest, DsrStep } from '../../../store/dsr-repository.js';
 import { action } from '../../action.js';
 import { withStore } from './common.js';
 
@@ -42,6 +42,9 @@ export function addDsrShowCommands(parent: Command): void {
             process.stdout.write(`${JSON.stringify({ request, steps }, null, 2)}\n`);
             return 0;
           }
+          // Writes are recorded before their commit: say which ones did not commit, or are not known to.
+          const outcome = writeOutcomes(steps);
+          const flag = (s: DsrStep) => ({ committed: '', 'rolled-back': '  [rolled back]', unknown: '  [commit not confirmed]' })[outcome(s) ?? 'committed'];
           const lines = [
             `request ${request.id}: ${request.kind}, ${statusText(request)}, ${request.attempts} attempt(s)`,
             ...(request.lease && request.status === 'running' ? [`run by process ${request.lease.pid} on ${request.lease.host} since ${request.lease.since}`] : []),
@@ -54,7 +57,7 @@ export function addDsrShowCommands(parent: Command): void {
             'seq attempt kind      found changed   ms  connection / collection  note',
             ...steps.map(
               (s) =>
-                `${String(s.seq).padStart(3)} ${String(s.attempt).padStart(7)} ${s.kind.padEnd(8)} ${String(s.rowsFound).padStart(6)} ${String(s.rowsChanged).padStart(7)} ${String(s.durationMs).padStart(4)}  ${s.connection}${s.collection ? ` / ${s.collection}` : ''}${s.note ? `  ${s.note}` : ''}`,
+                `${String(s.seq).padStart(3)} ${String(s.attempt).padStart(7)} ${s.kind.padEnd(8)} ${String(s.rowsFound).padStart(6)} ${String(s.rowsChanged).padStart(7)} ${String(s.durationMs).padStart(4)}  ${s.connection}${s.collection ? ` / ${s.collection}` : ''}${s.note ? `  ${s.note}` : ''}${flag(s)}`,
             ),
           ];
           process.stdout.write(`${lines.join('\n')}\n`);

@@ -46,6 +46,8 @@ export class EvidenceJournal {
     readonly request: DsrRequest,
     /** Whether this run takes up an unfinished request (false: a new request). */
     readonly resumed: boolean,
+    /** The unfinished request this new one supersedes (--new-request), if any. */
+    readonly superseded: string | undefined,
     private readonly owner: string,
     private readonly timing: LeaseTiming,
     private readonly clock: () => Date,
@@ -81,8 +83,8 @@ export class EvidenceJournal {
       datasets: input.binding.datasets,
       changesFingerprint: input.binding.changesFingerprint,
     };
-    const start = async (request: DsrRequest, resumed: boolean, note: string) => {
-      const journal = new EvidenceJournal(repo, request, resumed, owner, timing, clock);
+    const start = async (request: DsrRequest, resumed: boolean, note: string, superseded?: string) => {
+      const journal = new EvidenceJournal(repo, request, resumed, superseded, owner, timing, clock);
       await journal.record([{ connection: 'opendpo', collection: null, kind: 'start', rowsFound: 0, rowsChanged: 0, startedAt: clock().toISOString(), durationMs: 0, status: 'done', note }]);
       journal.#beat();
       return journal;
@@ -99,7 +101,7 @@ export class EvidenceJournal {
       if (leaseIsLive(existing.lease, clock())) throw new OpendpoError('REQUEST_IN_PROGRESS', inProgressMessage(existing, existing.lease));
       if (input.newRequest) {
         const created = await repo.supersede(existing.id, claim(), fresh);
-        if (created) return start(created, false, `new request, superseding request ${existing.id}`);
+        if (created) return start(created, false, `new request, superseding request ${existing.id}`, existing.id);
         continue;
       }
       const differences = bindingDifferences(existing, input.binding);

@@ -128,6 +128,7 @@ export async function runRequest(input: RunRequestInput): Promise<RequestOutcome
 
   let connections: OpenConnections | undefined;
   try {
+    if (journal.superseded !== undefined) await withdrawTasks(input.store, journal.superseded, request.id);
     input.onProgress?.({ phase: 'connect', message: `request ${request.id}${journal.resumed ? ` (attempt ${request.attempts})` : ''}` });
     connections = await input.connect();
     // The identity types of everyone in the request decide where the search starts.
@@ -160,6 +161,20 @@ export async function runRequest(input: RunRequestInput): Promise<RequestOutcome
   } finally {
     await connections?.close().catch(() => {});
   }
+}
+
+/**
+ * The manual steps of a superseded request are no one's work any more: declined, saying by which
+ * request, so that the person who would do them sees it (the new request opens its own).
+ */
+async function withdrawTasks(store: Store, superseded: string, by: string): Promise<void> {
+  for (const task of await store.manualTasks.list({ requestId: superseded, status: 'open' })) {
+    await store.manualTasks.decline(task.id, { by: 'opendpo', reason: `request ${superseded} was superseded by request ${by}` }).catch((err: unknown) => {
+      // Decided by its person meanwhile: theirs stands.
+      if (!(isOpendpoError(err) && err.code === 'INVALID_INPUT')) throw err;
+    });
+  }
+  await store.manualTasks.clearRows(superseded);
 }
 
 /** Connects, reads the databases' tables, and checks every dataset against them before anything is read or written. */

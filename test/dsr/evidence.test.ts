@@ -17,9 +17,10 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Collection, Dataset, DatasetField, Reference } from '../../src/dataset/model.js';
+import { createManualConnector } from '../../src/connectors/manual/manual-connector.js';
 import type { FaultPoint } from '../../src/dsr/erasure/execute-erasure.js';
 import type { EvidenceSummary } from '../../src/dsr/request-lifecycle.js';
-import { runRequest, type RunRequestInput } from '../../src/dsr/run-request.js';
+import { runRequest, type OpenConnections, type RunRequestInput } from '../../src/dsr/run-request.js';
 import { isOpendpoError } from '../../src/errors/opendpo-error.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { postgresCase, sqliteCase } from '../store/store-cases.js';
@@ -294,6 +295,38 @@ describe.each([sqliteCase(), postgresCase()])('evidence and leases, with the sto
     expect(outcome.kept).toContainEqual(expect.objectContaining({ node: 'billing.payment', reason: 'legal-hold', rows: PAYMENTS }));
     expect(await store.requests.get(request!.id)).toMatchObject({ status: 'superseded' });
     expect((await store.requests.steps(request!.id)).map((s) => s.kind)).toEqual(expect.arrayContaining(['error', 'superseded']));
+  });
+
+  it.runIf(storeCase.available)('superseding a request that waits for a person declines its open task, saying by which request', async () => {
+    const archive: Dataset = {
+      key: 'archive',
+      format: 'opendpo',
+      at: { ...at, file: 'archive.yaml' },
+      collections: [collection('paper_forms', [field('reference'), field('signed_form', { categories: ['user.content'] })])],
+    };
+    const connect = async (): Promise<OpenConnections> => {
+      const databases = await input().connect();
+      const manual = createManualConnector({ name: 'archive', instructions: 'Scan the signed paper forms.', tasks: store.manualTasks });
+      return { ...databases, specs: [...databases.specs, { name: 'archive', type: 'manual', datasets: ['archive'] }], system: () => manual };
+    };
+    const first = await runRequest(input({ kind: 'access', datasets: [...datasets(), archive], connect }));
+    expect(first.request.status).toBe('waiting');
+    const [task] = await store.manualTasks.list({ requestId: first.request.id });
+    expect(task).toMatchObject({ status: 'open', connection: 'archive' });
+
+    const changed = [...datasets(), { ...archive, system: 'paper-archive' }];
+    const refused = await failing(runRequest(input({ kind: 'access', datasets: changed, connect })));
+    expect(refused.message).toContain('dataset archive (archive.yaml) changed since attempt 1');
+    expect((await store.manualTasks.get(task!.id))?.status).toBe('open');
+
+    const second = await runRequest(input({ kind: 'access', datasets: changed, connect, newRequest: true }));
+    expect(second.request.status).toBe('waiting');
+    expect(await store.manualTasks.get(task!.id)).toMatchObject({
+      status: 'declined',
+      decidedBy: 'opendpo',
+      reason: `request ${first.request.id} was superseded by request ${second.request.id}`,
+    });
+    expect((await store.manualTasks.list({ requestId: second.request.id })).map((t) => t.status)).toEqual(['open']);
   });
 
   it.runIf(storeCase.available)('a failed rectification resumed with other --set values is refused, its failure kept; --new-request starts afresh', async () => {

@@ -16,6 +16,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoreLocation } from '../../src/config/config.js';
 import type { Collection, Dataset, DatasetField, Reference } from '../../src/dataset/model.js';
 import { createManualConnector } from '../../src/connectors/manual/manual-connector.js';
 import type { FaultPoint } from '../../src/dsr/erasure/execute-erasure.js';
@@ -69,6 +70,7 @@ describe.each([sqliteCase(), postgresCase()])('evidence and leases, with the sto
   let billing: ThrowawayDatabase;
   let dir: string;
   let store: Store;
+  let location: StoreLocation;
 
   beforeEach(async () => {
     if (!storeCase.available) return;
@@ -89,7 +91,8 @@ describe.each([sqliteCase(), postgresCase()])('evidence and leases, with the sto
     crm.exec(`CREATE TABLE contact (id INTEGER PRIMARY KEY, email TEXT, name TEXT);
       INSERT INTO contact VALUES (1, 'p@example.com', 'Paula Person'), (2, 'q@example.com', 'Quentin Other');`);
     crm.close();
-    store = await openStore(await storeCase.setUp());
+    location = await storeCase.setUp();
+    store = await openStore(location);
   });
   afterEach(async () => {
     if (!storeCase.available) return;
@@ -232,6 +235,37 @@ describe.each([sqliteCase(), postgresCase()])('evidence and leases, with the sto
     const steps = await store.requests.steps(outcome.request.id);
     expect(steps.filter((s) => s.kind === 'start')).toHaveLength(1);
     expect(steps.filter((s) => s.kind === 'select' && s.collection === 'billing.payment')).toHaveLength(1);
+  });
+
+  it.runIf(storeCase.available)('two runs starting the same new request at the same instant make one request; the other is refused', async () => {
+    // PostgreSQL: two stores (two pools), a real race; SQLite: one handle serialises them.
+    const other = location.kind === 'postgres' ? await openStore(location) : store;
+    try {
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      let writers = 0;
+      let bothWrite!: () => void;
+      const both = new Promise<number>((r) => (bothWrite = () => r(-1)));
+      // The run admitted waits before its first write until the other has been answered.
+      const hold = async (point: FaultPoint) => {
+        if (point.at !== 'before-transaction' || point.connection !== 'billing') return;
+        if (++writers === 2) bothWrite();
+        await released;
+      };
+      const runs = [runRequest(input({ fault: hold })), runRequest(input({ store: other, fault: hold }))];
+      const first = await Promise.race([...runs.map((run, i) => run.then(() => i, () => i)), both]);
+      if (first === -1) release();
+      expect(first, 'both runs went on to write').not.toBe(-1);
+      const refused = await failing(runs[first]!);
+      expect(isOpendpoError(refused) && refused.code).toBe('REQUEST_IN_PROGRESS');
+      release();
+      const outcome = await runs[1 - first]!;
+      expect(outcome.request.status).toBe('completed');
+      expect((await store.requests.list()).map((r) => r.id)).toEqual([outcome.request.id]);
+      expect(written(outcome.request.summary)['billing.payment delete']).toBe(PAYMENTS);
+    } finally {
+      if (other !== store) await other.close();
+    }
   });
 
   it.runIf(storeCase.available)('a run that stalls past its lease loses the request: its transaction rolls back, and the run that took over counts the rows once', async () => {

@@ -81,6 +81,23 @@ const VARIABLES = {
     meaning: `Server log level: ${LOG_LEVELS.join(', ')}. Logs are JSON lines on stderr: request id, method, route, status and duration, never query strings or bodies.`,
     schema: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   },
+  OPENDPO_DSR_LEASE_SECONDS: {
+    default: '60',
+    meaning:
+      'How long a data subject request stays held by the process running it without news from it (renewed every quarter of it). A second process is refused meanwhile; a process killed mid-run leaves the request `interrupted`, resumable once this has passed.',
+    schema: z
+      .string()
+      .trim()
+      .default('60')
+      .transform((v, ctx) => {
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n < 1 || n > 3600) {
+          ctx.addIssue({ code: 'custom', message: `must be a number of seconds from 1 to 3600, got '${v}'` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+  },
 } as const;
 
 /** The schema over the environment: the single source of truth for configuration. */
@@ -90,6 +107,7 @@ export const ConfigSchema = z.object({
   DATABASE_URL: VARIABLES.DATABASE_URL.schema,
   OPENDPO_REGISTERS: VARIABLES.OPENDPO_REGISTERS.schema,
   OPENDPO_LOG_LEVEL: VARIABLES.OPENDPO_LOG_LEVEL.schema,
+  OPENDPO_DSR_LEASE_SECONDS: VARIABLES.OPENDPO_DSR_LEASE_SECONDS.schema,
 });
 
 export interface Config {
@@ -99,6 +117,8 @@ export interface Config {
   /** Absolute paths of the register folders to publish into an empty store. */
   readonly registers: readonly string[];
   readonly logLevel: LogLevel;
+  /** How long a request's lease lasts without renewal, in seconds. */
+  readonly dsrLeaseSeconds: number;
 }
 
 /** The variables, their defaults and meanings, for the README and `--help`. */
@@ -144,6 +164,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     store: Object.freeze(parseDatabaseUrl(value.DATABASE_URL, cwd)),
     registers: Object.freeze(value.OPENDPO_REGISTERS.map((r) => path.resolve(packageRoot, r))),
     logLevel: value.OPENDPO_LOG_LEVEL,
+    dsrLeaseSeconds: value.OPENDPO_DSR_LEASE_SECONDS,
   });
 }
 

@@ -1,28 +1,32 @@
 /**
  * Runs one data subject request end to end (Art. 15-18): check the datasets against the real
  * databases, find the person's rows, act on them, and keep the evidence of every step in the
- * store. A request that fails (a database down, a system not answering) stays unfinished with its
- * step log; running the same request again (same kind, same identities) resumes it.
+ * store. A request that fails (a database down, a system not answering, the process killed) stays
+ * unfinished with its step log; running the same request again (same kind, same identities, same
+ * input) resumes it — one process at a time (evidence-journal.ts holds the request's lease).
  *
- * The planning and the erasure's values are decided before the first write; writes run one
- * transaction per database.
+ * The planning and the written values are decided before the first write and kept in the work
+ * log; writes run one transaction per database, recorded before each commit and confirmed after
+ * it (erasure/execute-erasure.ts).
  */
 import type { DatabaseConnector, Row, SystemAction, SystemConnector, SystemOutcome, TableShape, Value } from '../connectors/connector.js';
 import type { Dataset, MaskingStrategy } from '../dataset/model.js';
 import { OpendpoError, isOpendpoError } from '../errors/opendpo-error.js';
 import type { Finding } from '../register/finding.js';
-import { contentHash } from '../store/canonical-json.js';
 import type { DsrKind, DsrRequest, NewDsrStep } from '../store/dsr-repository.js';
 import type { Store } from '../store/open-store.js';
 import { drawBoundary, ownRows, type Boundary } from './boundary.js';
 import type { CollectedCollection, CollectedData, CollectedField, PastErasure } from './collected.js';
 import { toCollectedData } from './collected-copy.js';
-import { executeErasure, type FaultPoint } from './erasure/execute-erasure.js';
+import { encodeValue } from './erasure/encode-value.js';
+import { executeStoredWrites, type FaultPoint, type StoredWrite } from './erasure/execute-erasure.js';
+import { EvidenceJournal } from './evidence-journal.js';
 import { planErasure, type ErasurePlan, type KeptRecord } from './erasure/plan-erasure.js';
 import { collect, type CollectedNode } from './execute/collect.js';
 import { checkNode, NO_KEY_FIX, type CheckedNode } from './plan/check-against-databases.js';
 import { buildRequestGraph, withoutContext, type GraphNode, type RequestGraph } from './plan/graph.js';
 import { keptLines, pastErasure, type KeptLine } from './past-erasures.js';
+import { datasetFingerprints, datasetsHash, keptFromSteps, summariseEvidence, WRITING_KINDS, type LeaseTiming } from './request-lifecycle.js';
 
 export interface ConnectionSpec {
   name: string;
@@ -61,15 +65,22 @@ export interface RunRequestInput {
   /** Resolves the key of an hmac masking strategy. */
   secretFor?: (strategy: MaskingStrategy & { strategy: 'hmac' }) => string;
   onProgress?: (event: ProgressEvent) => void;
-  /** Test hook: simulate a crash at a point of the erasure. */
-  fault?: (point: FaultPoint) => void;
+  /**
+   * Start a new request even if an unfinished one of the same kind and identities exists (it is
+   * marked superseded): what a person does when the datasets or the values changed since.
+   */
+  newRequest?: boolean;
+  /** How long a run's lease lasts and how often it is renewed (default 60 s, every 15 s). */
+  lease?: LeaseTiming;
+  /** Test hook: simulate a crash at a point of the writes (throw, or never return). */
+  fault?: (point: FaultPoint) => void | Promise<void>;
 }
 
 export interface RequestOutcome {
   request: DsrRequest;
   /** What was found (access, portability); for the other kinds, what the request acted on. */
   collected: CollectedData;
-  /** Erasure: what was kept and why. */
+  /** Erasure: what was kept and why (from the evidence: a resumed erasure has its first attempt's). */
   kept: KeptRecord[];
   warnings: string[];
 }
@@ -100,36 +111,49 @@ export async function runRequest(input: RunRequestInput): Promise<RequestOutcome
     input.batch === undefined
       ? await repo.fingerprint(input.identities)
       : await repo.fingerprint({ batch: JSON.stringify(people.map((p) => Object.entries(p).sort())) });
-  const datasetsHash = contentHash(input.datasets.map((d) => ({ ...d, at: undefined })));
-  const existing = await repo.findUnfinished(input.kind, fingerprint);
-  const request = existing
-    ? await repo.resume(existing.id)
-    : await repo.create({ kind: input.kind, fingerprint, identityTypes: Object.keys(input.identities), datasetsHash });
+  // Refused here (nothing written) when another process runs the request, or when the unfinished
+  // request was made with other values or datasets.
+  const journal = await EvidenceJournal.open({
+    repository: repo,
+    kind: input.kind,
+    fingerprint,
+    identityTypes: Object.keys(input.identities),
+    binding: {
+      datasetsHash: datasetsHash(input.datasets),
+      datasets: datasetFingerprints(input.datasets),
+      // The new values are personal data: only their keyed fingerprint is kept.
+      changesFingerprint: input.kind === 'rectification' ? await repo.fingerprint(input.changes ?? {}) : null,
+    },
+    ...(input.newRequest ? { newRequest: true } : {}),
+    ...(input.lease ? { lease: input.lease } : {}),
+  });
+  const request = journal.request;
 
   let connections: OpenConnections | undefined;
   try {
-    input.onProgress?.({ phase: 'connect', message: `request ${request.id}${existing ? ` (attempt ${request.attempts})` : ''}` });
+    if (journal.superseded !== undefined) await withdrawTasks(input.store, journal.superseded, request.id);
+    input.onProgress?.({ phase: 'connect', message: `request ${request.id}${journal.resumed ? ` (attempt ${request.attempts})` : ''}` });
     connections = await input.connect();
     // The identity types of everyone in the request decide where the search starts.
     const types = Object.fromEntries(people.flatMap((p) => Object.entries(p)));
     const prepared = await prepareRequest(input.kind, types, input.datasets, connections, input.onProgress);
-    const outcome = await act(input, request, prepared);
+    const outcome = await act(input, journal, prepared);
     const pending = outcome.pendingSystems;
-    const summary = summarise(outcome.collected, outcome.kept, prepared.warnings);
-    await repo.setStatus(request.id, pending ? 'waiting' : 'completed', { summary });
+    const warnings = [...prepared.warnings, ...outcome.warnings];
+    // The summary is read from the evidence of every attempt, not from this run alone.
+    const steps = await journal.steps();
+    const done = await journal.end(pending ? 'waiting' : 'completed', summariseEvidence(steps, warnings.length));
     if (!pending) {
-      // Row keys and masked values (erasure), rows a person reported (manual access): gone now.
+      // Row keys and values written (the work log), rows a person reported (manual access): gone now.
       await repo.purgeWork(request.id);
       await input.store.manualTasks.clearRows(request.id);
     }
     input.onProgress?.({ phase: 'done', message: pending ? 'waiting for systems to answer' : 'completed' });
-    return { request: (await repo.get(request.id))!, collected: outcome.collected, kept: outcome.kept, warnings: [...prepared.warnings, ...outcome.warnings] };
+    return { request: done, collected: outcome.collected, kept: keptFromSteps(steps), warnings };
   } catch (err) {
-    const known = isOpendpoError(err);
-    await repo
-      .setStatus(request.id, 'failed', { errorCode: known ? err.code : 'INTERNAL', errorMessage: known ? err.message : 'unexpected error' })
-      .catch(() => {});
-    if (known) {
+    await journal.fail(err);
+    // A run that lost its lease says so itself: the request is another run's now.
+    if (isOpendpoError(err) && err.code !== 'REQUEST_IN_PROGRESS') {
       // A database or system that could not be reached: the same command resumes the request.
       const retryable = err.code === 'TARGET_UNAVAILABLE' || err.code === 'STORE_UNAVAILABLE';
       err.message = retryable
@@ -140,6 +164,20 @@ export async function runRequest(input: RunRequestInput): Promise<RequestOutcome
   } finally {
     await connections?.close().catch(() => {});
   }
+}
+
+/**
+ * The manual steps of a superseded request are no one's work any more: declined, saying by which
+ * request, so that the person who would do them sees it (the new request opens its own).
+ */
+async function withdrawTasks(store: Store, superseded: string, by: string): Promise<void> {
+  for (const task of await store.manualTasks.list({ requestId: superseded, status: 'open' })) {
+    await store.manualTasks.decline(task.id, { by: 'opendpo', reason: `request ${superseded} was superseded by request ${by}` }).catch((err: unknown) => {
+      // Decided by its person meanwhile: theirs stands.
+      if (!(isOpendpoError(err) && err.code === 'INVALID_INPUT')) throw err;
+    });
+  }
+  await store.manualTasks.clearRows(superseded);
 }
 
 /** Connects, reads the databases' tables, and checks every dataset against them before anything is read or written. */
@@ -223,13 +261,13 @@ function findTable(tables: readonly TableShape[], node: GraphNode): TableShape |
 
 interface ActOutcome {
   collected: CollectedData;
-  kept: KeptRecord[];
   warnings: string[];
   pendingSystems: boolean;
 }
 
-async function act(input: RunRequestInput, request: DsrRequest, prepared: PreparedRequest): Promise<ActOutcome> {
+async function act(input: RunRequestInput, journal: EvidenceJournal, prepared: PreparedRequest): Promise<ActOutcome> {
   const repo = input.store.requests;
+  const request = journal.request;
   const { graph, connections, connectionOf } = prepared;
   const keyOf = keysOf(prepared);
   const connectorFor = (datasetKey: string) => connections.database(connectionOf(datasetKey));
@@ -239,13 +277,13 @@ async function act(input: RunRequestInput, request: DsrRequest, prepared: Prepar
     for (const [type, value] of Object.entries(person)) (identityValues[type] ??= []).push(value);
   }
   const warnings: string[] = [];
-  let kept: KeptRecord[] = [];
 
-  // An erasure whose writes were already decided resumes them as they were decided.
-  const resumingErasure = input.kind === 'erasure' && (await repo.hasWork(request.id)) && request.attempts > 1;
+  // Writes already decided (an erasure's plan, a rectification's or restriction's updates) resume
+  // as they were decided: the request is bound to the same input (evidence-journal.ts).
+  const resumingWrites = WRITING_KINDS.has(input.kind) && journal.resumed && (await repo.hasWork(request.id));
   let found = new Map<string, CollectedNode>();
   let boundary: Boundary = new Map();
-  if (!resumingErasure) {
+  if (!resumingWrites) {
     const startedAt = new Date().toISOString();
     // Access and portability copy whole rows (Art. 15(3)): every column of the table is read, and the
     // catalogue rows they point at, to show beside them. The other requests never read catalogues.
@@ -270,56 +308,54 @@ async function act(input: RunRequestInput, request: DsrRequest, prepared: Prepar
       status: 'done',
       note: `${c.searchedTogether ? 'one statement searched every collection' : `${c.statements} statement(s)`}${boundaryNote(graph, boundary, c)}`,
     }));
-    await repo.addSteps(request.id, request.attempts, steps);
+    await journal.record(steps);
     for (const c of found.values()) {
       if (!graph.context.has(c.node.id)) input.onProgress?.({ phase: 'collect', collection: c.node.id, rows: ownRows(boundary, c).size });
     }
   }
 
-  if (input.kind === 'erasure') {
-    if (!resumingErasure) {
-      input.onProgress?.({ phase: 'plan', message: 'deciding the writes' });
-      const plan = await planErasureOf(prepared, found, boundary, connectorFor, input.secretFor);
-      kept = plan.kept;
-      // Before the work log, so that a resumed erasure always has it: a later access by any of
-      // these identities says what was erased, when, and what is kept (Art. 15 after Art. 17). A
-      // batch is planned as one, so each of its people gets the batch's lines (counts of them all).
-      await repo.recordErasure(request.id, await identityFingerprints(input, people), JSON.stringify(keptLines(plan.kept)));
-      await repo.saveWork(
-        request.id,
-        plan.connections.map((c) => ({ connection: c.connection, operationsJson: JSON.stringify(c.operations) })),
-      );
-      await repo.addSteps(
-        request.id,
-        request.attempts,
-        plan.kept.map((k) => ({
-          connection: connectionOf(graph.nodes.get(k.node)!.dataset.key),
-          collection: k.node,
-          kind: 'kept',
-          rowsFound: k.rows,
-          rowsChanged: 0,
-          startedAt: new Date().toISOString(),
-          durationMs: 0,
-          status: 'done',
-          note: keptNote(k),
-        })),
-      );
-    }
-    await executeErasure({
-      requestId: request.id,
-      attempt: request.attempts,
+  if (input.kind === 'erasure' && !resumingWrites) {
+    input.onProgress?.({ phase: 'plan', message: 'deciding the writes' });
+    const plan = await planErasureOf(prepared, found, boundary, connectorFor, input.secretFor);
+    // Before the work log, so that a resumed erasure always has it: a later access by any of
+    // these identities says what was erased, when, and what is kept (Art. 15 after Art. 17). A
+    // batch is planned as one, so each of its people gets the batch's lines (counts of them all).
+    await repo.recordErasure(request.id, await identityFingerprints(input, people), JSON.stringify(keptLines(plan.kept)));
+    // What is kept and why, recorded before the work log: a resume that finds the work log has it.
+    await journal.record(
+      plan.kept.map(({ node, rows, ...detail }) => ({
+        connection: connectionOf(graph.nodes.get(node)!.dataset.key),
+        collection: node,
+        kind: 'kept',
+        rowsFound: rows,
+        rowsChanged: 0,
+        startedAt: new Date().toISOString(),
+        durationMs: 0,
+        status: 'done',
+        note: keptNote({ node, rows, ...detail }),
+        detail: { ...detail },
+      })),
+    );
+    await repo.saveWork(
+      request.id,
+      plan.connections.map((c) => ({ connection: c.connection, operationsJson: JSON.stringify(c.operations) })),
+    );
+  } else if (input.kind === 'rectification' && !resumingWrites) {
+    await repo.saveWork(request.id, updateWrites(prepared, rectification(input, prepared, ownFound(graph, boundary, found))));
+  } else if (input.kind === 'restriction' && !resumingWrites) {
+    await repo.saveWork(request.id, updateWrites(prepared, await restriction(input, journal, ownFound(graph, boundary, found))));
+  }
+  if (WRITING_KINDS.has(input.kind)) {
+    await executeStoredWrites({
+      journal,
       repository: repo,
       connectorFor: (connection) => connections.database(connection),
       ...(input.fault ? { fault: input.fault } : {}),
       onProgress: (e) => input.onProgress?.({ phase: 'write', ...e }),
     });
-  } else if (input.kind === 'rectification') {
-    await rectify(input, request, prepared, ownFound(graph, boundary, found));
-  } else if (input.kind === 'restriction') {
-    await restrict(input, request, prepared, ownFound(graph, boundary, found));
   }
 
-  const systemRows = await runSystems(input, request, prepared, warnings);
+  const systemRows = await runSystems(input, journal, prepared, warnings);
   const erasures = input.kind === 'access' ? await pastErasures(input) : [];
   const collected = toCollectedData({
     requestId: request.id,
@@ -333,7 +369,7 @@ async function act(input: RunRequestInput, request: DsrRequest, prepared: Prepar
     warnings: [...prepared.warnings, ...warnings],
     erasures,
   });
-  return { collected, kept, warnings, pendingSystems: systemRows.pending };
+  return { collected, warnings, pendingSystems: systemRows.pending };
 }
 
 /** What the evidence says of a collection beyond its count: a catalogue, or rows not the person's alone. */
@@ -401,45 +437,31 @@ interface RowsUpdate {
   note: string;
 }
 
-/** Runs updates of the person's rows, one transaction per database, and records each as a step. */
-async function updateFoundRows(input: RunRequestInput, request: DsrRequest, prepared: PreparedRequest, updates: readonly RowsUpdate[]): Promise<void> {
-  const byConnection = new Map<string, RowsUpdate[]>();
-  for (const u of updates) {
-    if (u.node.rows.size === 0) continue;
-    const connection = prepared.connectionOf(u.node.node.dataset.key);
-    byConnection.set(connection, [...(byConnection.get(connection) ?? []), u]);
+/**
+ * The work log of updates of the person's rows, one entry per database: rows by key, values
+ * decided now, so a resume writes exactly these (and can verify whether they were written).
+ */
+function updateWrites(prepared: PreparedRequest, updates: readonly RowsUpdate[]): { connection: string; operationsJson: string }[] {
+  const byConnection = new Map<string, StoredWrite[]>();
+  for (const { node, set, note } of updates) {
+    if (node.rows.size === 0) continue;
+    const connection = prepared.connectionOf(node.node.dataset.key);
+    const write: StoredWrite = {
+      node: node.node.id,
+      table: node.table,
+      kind: 'update',
+      keyColumns: node.key,
+      keys: [...node.rows.values()].map((r) => node.key.map((k) => encodeValue(r[k] ?? null))),
+      set: Object.fromEntries(Object.entries(set).map(([k, v]) => [k, encodeValue(v)])),
+      note,
+    };
+    byConnection.set(connection, [...(byConnection.get(connection) ?? []), write]);
   }
-  for (const [connection, list] of byConnection) {
-    const steps: NewDsrStep[] = [];
-    await prepared.connections.database(connection).transaction(async (tx) => {
-      for (const { node, set, note } of list) {
-        const startedAt = new Date();
-        const t0 = performance.now();
-        const result = await tx.run({
-          kind: 'update',
-          table: node.table,
-          set,
-          where: { columns: node.key, values: [...node.rows.values()].map((r) => node.key.map((k) => r[k] ?? null)) },
-        });
-        steps.push({
-          connection,
-          collection: node.node.id,
-          kind: 'update',
-          rowsFound: node.rows.size,
-          rowsChanged: result.affected,
-          startedAt: startedAt.toISOString(),
-          durationMs: performance.now() - t0,
-          status: 'done',
-          note,
-        });
-      }
-    });
-    await input.store.requests.addSteps(request.id, request.attempts, steps);
-  }
+  return [...byConnection].map(([connection, writes]) => ({ connection, operationsJson: JSON.stringify(writes) }));
 }
 
-/** Art. 16: the named fields of the person's rows take the new values, one transaction per database. */
-async function rectify(input: RunRequestInput, request: DsrRequest, prepared: PreparedRequest, found: Map<string, CollectedNode>): Promise<void> {
+/** Art. 16: the named fields of the person's rows take the new values. */
+function rectification(input: RunRequestInput, prepared: PreparedRequest, found: Map<string, CollectedNode>): RowsUpdate[] {
   const changes = Object.entries(input.changes ?? {});
   if (changes.length === 0) throw new OpendpoError('INVALID_INPUT', 'rectification needs at least one --set collection.field=value');
   const byNode = new Map<CollectedNode, Record<string, string>>();
@@ -457,21 +479,16 @@ async function rectify(input: RunRequestInput, request: DsrRequest, prepared: Pr
     }
     if (rows !== undefined) byNode.set(rows, { ...byNode.get(rows), [field]: value });
   }
-  await updateFoundRows(
-    input,
-    request,
-    prepared,
-    [...byNode].map(([node, set]) => ({ node, set, note: `rectified fields: ${Object.keys(set).join(', ')}` })),
-  );
+  return [...byNode].map(([node, set]) => ({ node, set, note: `rectified fields: ${Object.keys(set).join(', ')}` }));
 }
 
-/** Art. 18: the person is recorded as restricted in the store, and flagged where a dataset declares a flag. */
-async function restrict(input: RunRequestInput, request: DsrRequest, prepared: PreparedRequest, found: Map<string, CollectedNode>): Promise<void> {
+/** Art. 18: the person is recorded as restricted in the store; the flags to set where a dataset declares one. */
+async function restriction(input: RunRequestInput, journal: EvidenceJournal, found: Map<string, CollectedNode>): Promise<RowsUpdate[]> {
   const repo = input.store.requests;
   for (const [type, value] of Object.entries(input.identities)) {
-    await repo.restrict(await repo.fingerprint({ [type]: value }), type, request.id);
+    await repo.restrict(await repo.fingerprint({ [type]: value }), type, journal.requestId);
   }
-  await repo.addSteps(request.id, request.attempts, [
+  await journal.record([
     {
       connection: 'opendpo',
       collection: null,
@@ -489,7 +506,7 @@ async function restrict(input: RunRequestInput, request: DsrRequest, prepared: P
     const flag = node.node.collection.restrictionFlag;
     if (flag !== undefined) updates.push({ node, set: { [flag.field]: flag.value }, note: `restriction flag set: ${flag.field}` });
   }
-  await updateFoundRows(input, request, prepared, updates);
+  return updates;
 }
 
 interface SystemRows {
@@ -498,8 +515,9 @@ interface SystemRows {
 }
 
 /** Systems that act for themselves (HTTP) or through a person (manual) get the whole request. */
-async function runSystems(input: RunRequestInput, request: DsrRequest, prepared: PreparedRequest, warnings: string[]): Promise<SystemRows> {
+async function runSystems(input: RunRequestInput, journal: EvidenceJournal, prepared: PreparedRequest, warnings: string[]): Promise<SystemRows> {
   const repo = input.store.requests;
+  const request = journal.request;
   const out: SystemRows = { pending: false, collections: [] };
   const systems = prepared.connections.specs.filter((s) => s.type === 'http' || s.type === 'manual');
   if (systems.length === 0) return out;
@@ -536,7 +554,7 @@ async function runSystems(input: RunRequestInput, request: DsrRequest, prepared:
       }
       await repo.markWorkDone(request.id, spec.name);
     }
-    await repo.addSteps(request.id, request.attempts, [
+    await journal.record([
       {
         connection: spec.name,
         collection: null,
@@ -571,14 +589,6 @@ function systemCollection(datasets: readonly Dataset[], spec: ConnectionSpec, co
   });
   const system = declared?.system ?? dataset?.system;
   return { dataset: dataset?.key ?? spec.name, collection, ...(system ? { system } : {}), fields, rows, excluded: [], withheld: [], context: [] };
-}
-
-function summarise(collected: CollectedData, kept: readonly KeptRecord[], warnings: readonly string[]) {
-  return {
-    collections: collected.collections.map((c) => ({ collection: `${c.dataset}.${c.collection}`, rows: c.rows.length })),
-    kept: kept.map((k) => ({ collection: k.node, reason: k.reason, rows: k.rows, ...(k.fields ? { fields: k.fields } : {}), ...(k.hold ? { article: k.hold.article } : {}) })),
-    warnings: warnings.length,
-  };
 }
 
 /** Column types from the check, for a search run as one statement. */

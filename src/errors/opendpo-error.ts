@@ -20,6 +20,13 @@ export const ERROR_CODES = {
   TARGET_UNAVAILABLE: { status: 503, exit: 3 },
   /** A system holding personal data answered what opendpo cannot accept (malformed, oversized, refused signature). */
   TARGET_INVALID: { status: 502, exit: 1 },
+  /** Another process is running this request (it holds the request's lease): one run of a request at a time. */
+  REQUEST_IN_PROGRESS: { status: 409, exit: 4 },
+  /**
+   * The unfinished request these identities name was made with other input (rectification values,
+   * datasets): it is not resumed with different input; a new request is started explicitly.
+   */
+  REQUEST_CHANGED: { status: 409, exit: 2 },
   /** A bug: never shown with details. */
   INTERNAL: { status: 500, exit: 70 },
 } as const;

@@ -40,7 +40,7 @@ export interface StoreSecretsTable {
 export interface DsrRequestsTable {
   id: string;
   kind: string;
-  /** running | waiting | failed | completed */
+  /** running | waiting | failed | completed | superseded (at most one running, waiting or failed per kind and identities) */
   status: string;
   /** HMAC of the identities with the store's secret: finds an unfinished request again, reveals nothing. */
   identity_fingerprint: string;
@@ -55,6 +55,17 @@ export interface DsrRequestsTable {
   error_message: string | null;
   /** Counts and kept-data reasons (JSON), no personal data. */
   summary_json: string | null;
+  /** Rectification: HMAC of the new values (--set) with the store's secret, never the values. */
+  changes_fingerprint: string | null;
+  /** The datasets the request was made with: [{ key, file, hash }] (JSON); null before 0004. */
+  datasets_json: string | null;
+  /** The run holding the request (a random token per run), null when no run holds it. */
+  lease_owner: string | null;
+  lease_host: string | null;
+  lease_pid: number | null;
+  /** ISO 8601, UTC: when the run took the lease, and until when it holds it unless renewed. */
+  lease_since: string | null;
+  lease_expires_at: string | null;
 }
 
 export interface DsrStepsTable {
@@ -63,15 +74,17 @@ export interface DsrStepsTable {
   attempt: number;
   connection: string;
   collection: string | null;
-  /** select | update | delete | kept | restrict | system */
+  /** start | select | update | delete | kept | commit | restrict | system | error | superseded */
   kind: string;
   rows_found: number;
   rows_changed: number;
   started_at: string;
   duration_ms: number;
-  /** done | failed */
+  /** done | failed | attempted (a write not yet known committed) | committed | rolled-back (a commit marker) */
   status: string;
   note: string | null;
+  /** Structured detail, never a personal-data value: a kept record's reason and legal hold, the attempt a commit marker settles. */
+  detail_json: string | null;
 }
 
 export interface DsrWorkTable {

@@ -1,14 +1,44 @@
 /**
- * The only code that reads and writes data subject requests in the store: the request, its
- * evidence steps (counts and timings, never values), the durable work log of an erasure,
- * restrictions (Art. 18), and erasures a later access must speak of (Art. 15 after Art. 17).
+ * The only code that reads and writes data subject requests in the store: the request (what it
+ * was asked with, its status, the lease of the run holding it), its evidence steps (append-only;
+ * counts and timings, never values), the durable work log of its writes, restrictions (Art. 18),
+ * and erasures a later access must speak of (Art. 15 after Art. 17).
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, DsrRequestsTable } from './database.js';
 
 export type DsrKind = 'access' | 'portability' | 'rectification' | 'restriction' | 'erasure';
-export type DsrStatus = 'running' | 'waiting' | 'failed' | 'completed';
+/** `superseded`: an unfinished request a new one replaced (`--new-request`); kept as evidence, never resumed. */
+export type DsrStatus = 'running' | 'waiting' | 'failed' | 'completed' | 'superseded';
+
+/** The statuses of a request that a run may still take up (at most one per kind and identities). */
+export const UNFINISHED: readonly DsrStatus[] = ['running', 'waiting', 'failed'];
+
+/** One dataset a request was made with: its key, the file it came from, and a hash of its content. */
+export interface DatasetFingerprint {
+  key: string;
+  file: string;
+  hash: string;
+}
+
+/** Who runs a request now: a process on a host, since when, and until when unless it renews. */
+export interface Lease {
+  host: string;
+  pid: number;
+  since: string;
+  expiresAt: string;
+}
+
+/** A run's claim on a request's lease: its own random token, and the times it compares with. */
+export interface LeaseClaim {
+  owner: string;
+  host: string;
+  pid: number;
+  /** ISO 8601: a lease expiring before this is free. */
+  now: string;
+  expiresAt: string;
+}
 
 export interface DsrRequest {
   id: string;
@@ -16,6 +46,10 @@ export interface DsrRequest {
   status: DsrStatus;
   identityTypes: string[];
   datasetsHash: string;
+  /** Per dataset; null for a request recorded before per-dataset fingerprints were kept. */
+  datasets: DatasetFingerprint[] | null;
+  /** Rectification: a keyed fingerprint of the new values, never the values. */
+  changesFingerprint: string | null;
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
@@ -23,7 +57,21 @@ export interface DsrRequest {
   errorCode: string | null;
   errorMessage: string | null;
   summary: unknown;
+  /** The run holding the request, live or expired; null when none holds it. */
+  lease: Lease | null;
 }
+
+export interface NewDsrRequest {
+  kind: DsrKind;
+  fingerprint: string;
+  identityTypes: string[];
+  datasetsHash: string;
+  datasets?: DatasetFingerprint[];
+  changesFingerprint?: string | null;
+  id?: string;
+}
+
+export type DsrStepStatus = 'done' | 'failed' | 'attempted' | 'committed' | 'rolled-back';
 
 export interface DsrStep {
   seq: number;
@@ -35,11 +83,13 @@ export interface DsrStep {
   rowsChanged: number;
   startedAt: string;
   durationMs: number;
-  status: 'done' | 'failed';
+  status: DsrStepStatus;
   note: string | null;
+  /** Structured detail (no personal data): a kept record's reason, a commit marker's settled attempt. */
+  detail: Record<string, unknown> | null;
 }
 
-export type NewDsrStep = Omit<DsrStep, 'seq' | 'attempt'>;
+export type NewDsrStep = Omit<DsrStep, 'seq' | 'attempt' | 'detail'> & { detail?: Record<string, unknown> };
 
 export interface DsrWork {
   connection: string;
@@ -51,7 +101,11 @@ const now = () => new Date().toISOString();
 
 export class DsrRepository {
   private secret: string | undefined;
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** True when a write lost a race with another process (a unique index, a stale snapshot). */
+    private readonly isConflict: (err: unknown) => boolean,
+  ) {}
 
   /** The store's own key for identity fingerprints, made on first use. */
   private async fingerprintKey(): Promise<string> {
@@ -68,7 +122,7 @@ export class DsrRepository {
     return (this.secret = stored.value);
   }
 
-  /** A keyed fingerprint of a set of identities (order-independent). */
+  /** A keyed fingerprint of a set of identities (order-independent); also of rectification values. */
   async fingerprint(identities: Readonly<Record<string, string>>): Promise<string> {
     const key = await this.fingerprintKey();
     const canonical = Object.keys(identities)
@@ -85,16 +139,29 @@ export class DsrRepository {
       .selectAll()
       .where('identity_fingerprint', '=', fingerprint)
       .where('kind', '=', kind)
-      .where('status', '!=', 'completed')
-      .orderBy('created_at', 'desc')
+      .where('status', 'in', UNFINISHED)
       .executeTakeFirst();
     return row ? toRequest(row) : undefined;
   }
 
-  async create(input: { kind: DsrKind; fingerprint: string; identityTypes: string[]; datasetsHash: string; id?: string }): Promise<DsrRequest> {
-    const at = now();
+  /**
+   * Records a new request, held by `lease` when given. Undefined when an unfinished request of the
+   * same kind and identities exists (another process made it at the same instant): look it up again.
+   */
+  async create(input: NewDsrRequest, lease?: LeaseClaim): Promise<DsrRequest | undefined> {
     const id = input.id ?? randomUUID();
-    await this.db
+    try {
+      await this.insertRequest(this.db, id, input, lease);
+    } catch (err) {
+      if (this.isConflict(err)) return undefined;
+      throw err;
+    }
+    return (await this.get(id))!;
+  }
+
+  private async insertRequest(db: Kysely<Database>, id: string, input: NewDsrRequest, lease: LeaseClaim | undefined): Promise<void> {
+    const at = now();
+    await db
       .insertInto('dsr_requests')
       .values({
         id,
@@ -110,9 +177,11 @@ export class DsrRepository {
         error_code: null,
         error_message: null,
         summary_json: null,
+        changes_fingerprint: input.changesFingerprint ?? null,
+        datasets_json: input.datasets ? JSON.stringify(input.datasets) : null,
+        ...leaseColumns(lease),
       })
       .execute();
-    return (await this.get(id))!;
   }
 
   async get(id: string): Promise<DsrRequest | undefined> {
@@ -125,19 +194,63 @@ export class DsrRepository {
     return rows.map(toRequest);
   }
 
-  /** A new attempt at an unfinished request. */
-  async resume(id: string): Promise<DsrRequest> {
-    await this.db
+  /**
+   * A new attempt at an unfinished request, taking its lease in the same statement: undefined
+   * when another run holds a lease that has not expired (or the request is no longer unfinished).
+   */
+  async resume(id: string, lease: LeaseClaim): Promise<DsrRequest | undefined> {
+    const result = await this.db
       .updateTable('dsr_requests')
-      .set((eb) => ({ status: 'running', updated_at: now(), attempts: eb('attempts', '+', 1), error_code: null, error_message: null }))
+      .set((eb) => ({ status: 'running', updated_at: now(), attempts: eb('attempts', '+', 1), error_code: null, error_message: null, ...leaseColumns(lease) }))
       .where('id', '=', id)
-      .execute();
+      .where('status', 'in', UNFINISHED)
+      .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', lease.now)]))
+      .executeTakeFirst();
+    if (result.numUpdatedRows !== 1n) return undefined;
     return (await this.get(id))!;
   }
 
-  async setStatus(id: string, status: DsrStatus, extra: { errorCode?: string; errorMessage?: string; summary?: unknown } = {}): Promise<void> {
+  /**
+   * Starts `replacement` in place of the unfinished request `id`, in one transaction: `id` is marked
+   * superseded (with a step saying by which request) and its work log emptied, unless another run
+   * holds its lease (undefined then).
+   */
+  async supersede(id: string, lease: LeaseClaim, replacement: NewDsrRequest): Promise<DsrRequest | undefined> {
+    const newId = replacement.id ?? randomUUID();
+    const done = await this.db.transaction().execute(async (tx) => {
+      const old = await tx
+        .updateTable('dsr_requests')
+        .set({ status: 'superseded', updated_at: now(), ...leaseColumns(undefined) })
+        .where('id', '=', id)
+        .where('status', 'in', UNFINISHED)
+        .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', lease.now)]))
+        .executeTakeFirst();
+      if (old.numUpdatedRows !== 1n) return false;
+      const { attempts } = await tx.selectFrom('dsr_requests').select('attempts').where('id', '=', id).executeTakeFirstOrThrow();
+      await insertSteps(tx, id, attempts, [
+        { connection: 'opendpo', collection: null, kind: 'superseded', rowsFound: 0, rowsChanged: 0, startedAt: now(), durationMs: 0, status: 'done', note: `superseded by request ${newId}`, detail: { by: newId } },
+      ]);
+      // Row keys and values to write: never run now, so gone.
+      await tx.updateTable('dsr_work').set({ operations_json: '[]' }).where('request_id', '=', id).execute();
+      await this.insertRequest(tx, newId, replacement, lease);
+      return true;
+    });
+    return done ? (await this.get(newId))! : undefined;
+  }
+
+  /** Extends the lease of the run `owner`; false when that run no longer holds it. */
+  async renewLease(id: string, owner: string, expiresAt: string): Promise<boolean> {
+    const result = await this.db.updateTable('dsr_requests').set({ lease_expires_at: expiresAt }).where('id', '=', id).where('lease_owner', '=', owner).executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  /**
+   * Ends the run `owner`: the request takes `status` and the lease is released. False (and nothing
+   * written) when that run no longer holds the lease: another run owns the request now.
+   */
+  async endRun(id: string, owner: string, status: DsrStatus, extra: { errorCode?: string; errorMessage?: string; summary?: unknown } = {}): Promise<boolean> {
     const at = now();
-    await this.db
+    const result = await this.db
       .updateTable('dsr_requests')
       .set({
         status,
@@ -146,38 +259,31 @@ export class DsrRepository {
         error_code: extra.errorCode ?? null,
         error_message: extra.errorMessage ?? null,
         ...(extra.summary === undefined ? {} : { summary_json: JSON.stringify(extra.summary) }),
+        ...leaseColumns(undefined),
       })
       .where('id', '=', id)
-      .execute();
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
   }
 
-  async addSteps(requestId: string, attempt: number, steps: readonly NewDsrStep[]): Promise<void> {
-    if (steps.length === 0) return;
-    const last = await this.db
-      .selectFrom('dsr_steps')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .where('request_id', '=', requestId)
-      .executeTakeFirst();
-    let seq = Number(last?.seq ?? 0);
-    await this.db
-      .insertInto('dsr_steps')
-      .values(
-        steps.map((s) => ({
-          request_id: requestId,
-          seq: ++seq,
-          attempt,
-          connection: s.connection,
-          collection: s.collection,
-          kind: s.kind,
-          rows_found: s.rowsFound,
-          rows_changed: s.rowsChanged,
-          started_at: s.startedAt,
-          duration_ms: Math.round(s.durationMs),
-          status: s.status,
-          note: s.note,
-        })),
-      )
-      .execute();
+  /**
+   * Appends steps to the evidence of the run `owner`, renewing its lease in the same transaction
+   * (the lease is checked first, so a run that lost it writes nothing). Steps are never updated
+   * nor deleted: the store refuses it.
+   */
+  async addSteps(requestId: string, lease: { owner: string; expiresAt: string }, attempt: number, steps: readonly NewDsrStep[]): Promise<boolean> {
+    return this.db.transaction().execute(async (tx) => {
+      const held = await tx
+        .updateTable('dsr_requests')
+        .set({ lease_expires_at: lease.expiresAt })
+        .where('id', '=', requestId)
+        .where('lease_owner', '=', lease.owner)
+        .executeTakeFirst();
+      if (held.numUpdatedRows !== 1n) return false;
+      await insertSteps(tx, requestId, attempt, steps);
+      return true;
+    });
   }
 
   async steps(requestId: string): Promise<DsrStep[]> {
@@ -192,8 +298,9 @@ export class DsrRepository {
       rowsChanged: r.rows_changed,
       startedAt: r.started_at,
       durationMs: r.duration_ms,
-      status: r.status as 'done' | 'failed',
+      status: r.status as DsrStepStatus,
       note: r.note,
+      detail: r.detail_json === null ? null : (JSON.parse(r.detail_json) as Record<string, unknown>),
     }));
   }
 
@@ -311,6 +418,8 @@ function toRequest(r: Selectable<DsrRequestsTable>): DsrRequest {
     status: r.status as DsrStatus,
     identityTypes: r.identity_types.split(',').filter(Boolean),
     datasetsHash: r.datasets_hash,
+    datasets: r.datasets_json === null ? null : (JSON.parse(r.datasets_json) as DatasetFingerprint[]),
+    changesFingerprint: r.changes_fingerprint,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     completedAt: r.completed_at,
@@ -318,5 +427,50 @@ function toRequest(r: Selectable<DsrRequestsTable>): DsrRequest {
     errorCode: r.error_code,
     errorMessage: r.error_message,
     summary: r.summary_json === null ? null : JSON.parse(r.summary_json),
+    lease:
+      r.lease_owner === null
+        ? null
+        : { host: r.lease_host ?? '', pid: r.lease_pid ?? 0, since: r.lease_since ?? '', expiresAt: r.lease_expires_at ?? '' },
   };
+}
+
+function leaseColumns(lease: LeaseClaim | undefined) {
+  return {
+    lease_owner: lease?.owner ?? null,
+    lease_host: lease?.host ?? null,
+    lease_pid: lease?.pid ?? null,
+    lease_since: lease?.now ?? null,
+    lease_expires_at: lease?.expiresAt ?? null,
+  };
+}
+
+/** Steps numbered after the request's last one (one run at a time writes them: the lease). */
+async function insertSteps(db: Kysely<Database>, requestId: string, attempt: number, steps: readonly NewDsrStep[]): Promise<void> {
+  if (steps.length === 0) return;
+  const last = await db
+    .selectFrom('dsr_steps')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('request_id', '=', requestId)
+    .executeTakeFirst();
+  let seq = Number(last?.seq ?? 0);
+  await db
+    .insertInto('dsr_steps')
+    .values(
+      steps.map((s) => ({
+        request_id: requestId,
+        seq: ++seq,
+        attempt,
+        connection: s.connection,
+        collection: s.collection,
+        kind: s.kind,
+        rows_found: s.rowsFound,
+        rows_changed: s.rowsChanged,
+        started_at: s.startedAt,
+        duration_ms: Math.round(s.durationMs),
+        status: s.status,
+        note: s.note,
+        detail_json: s.detail === undefined ? null : JSON.stringify(s.detail),
+      })),
+    )
+    .execute();
 }

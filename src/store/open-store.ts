@@ -50,7 +50,7 @@ export async function openStore(location: StoreLocation, options: OpenStoreOptio
     },
   });
   try {
-    await migrate(db);
+    await migrate(db, storeDialect.kind);
   } catch (err) {
     await db.destroy().catch(() => {});
     throw unavailable(location, err);
@@ -61,7 +61,7 @@ export async function openStore(location: StoreLocation, options: OpenStoreOptio
     kind: storeDialect.kind,
     description: location.display,
     registerVersions: new RegisterVersionsRepository(db, storeDialect.isConflict),
-    requests: new DsrRepository(db),
+    requests: new DsrRepository(db, storeDialect.isConflict),
     manualTasks: new ManualTasksRepository(db),
     async ping() {
       try {
@@ -78,8 +78,8 @@ export async function openStore(location: StoreLocation, options: OpenStoreOptio
   };
 }
 
-async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+async function migrate(db: Kysely<Database>, kind: StoreDialect['kind']): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider(kind) });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error;
 }

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       store: { kind: 'sqlite', file: '/srv/app/.opendpo/opendpo.db', display: 'sqlite .opendpo/opendpo.db' },
       registers: ['/opt/opendpo/examples/acme-shop', '/opt/opendpo/examples/softathome'],
       logLevel: 'info',
+      dsrLeaseSeconds: 60,
     });
   });
 
@@ -44,12 +45,14 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgresql://app:pw@db:5432/opendpo',
       OPENDPO_REGISTERS: ' registers/a , /abs/b ,',
       OPENDPO_LOG_LEVEL: 'warn',
+      OPENDPO_DSR_LEASE_SECONDS: '5',
     });
     expect(config.port).toBe(8080);
     expect(config.host).toBe('0.0.0.0');
     expect(config.store).toEqual({ kind: 'postgres', url: 'postgresql://app:pw@db:5432/opendpo', display: 'postgres postgresql://app:***@db:5432/opendpo' });
     expect(config.registers).toEqual(['/opt/opendpo/registers/a', '/abs/b']);
     expect(config.logLevel).toBe('warn');
+    expect(config.dsrLeaseSeconds).toBe(5);
   });
 
   it.each([
@@ -72,6 +75,8 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://root@db/x' }, 'DATABASE_URL must be postgres://..., postgresql://..., sqlite:PATH or :memory:'],
     [{ OPENDPO_LOG_LEVEL: 'verbose' }, 'OPENDPO_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
     [{ OPENDPO_HOST: 'http://x' }, 'OPENDPO_HOST must be a host name or IP address'],
+    [{ OPENDPO_DSR_LEASE_SECONDS: '0' }, "OPENDPO_DSR_LEASE_SECONDS must be a number of seconds from 1 to 3600, got '0'"],
+    [{ OPENDPO_DSR_LEASE_SECONDS: '1.5' }, "OPENDPO_DSR_LEASE_SECONDS must be a number of seconds from 1 to 3600, got '1.5'"],
   ])('refuses %j naming the variable', (env, message) => {
     const err = configError(env);
     expect(err.code).toBe('CONFIG_INVALID');

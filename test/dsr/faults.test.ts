@@ -1,8 +1,9 @@
 /**
  * Faults during a request, on real databases:
  * - PostgreSQL going away in the middle of an erasure (a TCP proxy on loopback that is cut while
- *   the transaction runs): the request stops in a retryable state with its step log, the database
- *   that had committed is not touched again, and the next run completes it;
+ *   the transaction runs): the request stops in a retryable state with its step log and its
+ *   failure, the database that had committed is not touched again, and the next run completes it;
+ *   (crashes of the process itself: evidence.test.ts and crash.test.ts)
  * - references that form cycles: a search terminates; deletes that real foreign keys chain in a
  *   cycle are refused before any write.
  */
@@ -185,9 +186,13 @@ describe.runIf(postgres)('PostgreSQL going away in the middle of an erasure', ()
       await direct.end();
     }
     const steps = await store.requests.steps(request!.id);
-    expect(steps.filter((s) => s.attempt === 2).map((s) => [s.connection, s.kind, s.rowsChanged])).toEqual([
-      ['b-billing', 'update', 1],
-      ['b-billing', 'delete', 2],
+    // Attempt 1's failure stays in the evidence; its PostgreSQL writes never reached the
+    // evidence (the connection died before they could be recorded as attempted).
+    expect(steps.filter((s) => s.attempt === 1 && s.kind === 'error').map((s) => s.note)).toEqual([expect.stringMatching(/^TARGET_UNAVAILABLE: /)]);
+    expect(steps.filter((s) => s.attempt === 2 && s.kind !== 'start').map((s) => [s.connection, s.kind, s.status, s.rowsChanged])).toEqual([
+      ['b-billing', 'update', 'attempted', 1],
+      ['b-billing', 'delete', 'attempted', 2],
+      ['b-billing', 'commit', 'committed', 0],
     ]);
   });
 });

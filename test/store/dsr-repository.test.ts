@@ -1,23 +1,52 @@
 /**
  * The store's data subject requests on both real stores (SQLite and PostgreSQL): lifecycle,
- * evidence steps, the erasure work log, restrictions, erasures a later access speaks of; and the SQL each method runs, committed in
+ * leases, one unfinished request per kind and identities, superseding, append-only evidence
+ * steps, the work log, restrictions, erasures a later access speaks of; and the SQL each method runs, committed in
  * src/store/queries/dsr-requests.*.sql (OPENDPO_UPDATE_QUERIES=1 rewrites them after a change).
  */
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, sql } from 'kysely';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import type { StoreLocation } from '../../src/config/config.js';
+import type { LeaseClaim, NewDsrRequest } from '../../src/store/dsr-repository.js';
+import { migrationProvider } from '../../src/store/migrations/migration-provider.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { expectCommittedQueries } from './committed-queries.js';
 import { postgresCase, sqliteCase, type DialectCase } from './store-cases.js';
 
 /** A fresh store of the dialect; `drop` closes it and removes its database. */
-async function open(dialect: DialectCase): Promise<{ store: Store; drop: () => Promise<void> }> {
-  const store = await openStore(await dialect.setUp());
+async function open(dialect: DialectCase): Promise<{ store: Store; location: StoreLocation; drop: () => Promise<void> }> {
+  const location = await dialect.setUp();
+  const store = await openStore(location);
   return {
     store,
+    location,
     drop: async () => {
       await store.close();
       await dialect.tearDown();
     },
   };
+}
+
+/** Runs SQL on the store's database with the driver itself, past the repository. */
+async function raw(location: StoreLocation, text: string): Promise<void> {
+  if (location.kind === 'sqlite') {
+    const db = new SqliteDatabase(location.file);
+    try {
+      db.exec(text);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: location.url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
 }
 
 const step = (collection: string, kind: string) => ({
@@ -32,8 +61,27 @@ const step = (collection: string, kind: string) => ({
   note: null,
 });
 
+const T0 = Date.parse('2026-11-28T10:00:00.000Z');
+/** A run's claim on a lease at `seconds` after T0, lasting 60 s. */
+const claim = (owner: string, seconds = 0): LeaseClaim => ({
+  owner,
+  host: `host-${owner}`,
+  pid: 100,
+  now: new Date(T0 + seconds * 1000).toISOString(),
+  expiresAt: new Date(T0 + (seconds + 60) * 1000).toISOString(),
+});
+const held = (owner: string, seconds = 0) => ({ owner, expiresAt: claim(owner, seconds).expiresAt });
+const erasure = (fingerprint: string, extra: Partial<NewDsrRequest> = {}): NewDsrRequest => ({
+  kind: 'erasure',
+  fingerprint,
+  identityTypes: ['email'],
+  datasetsHash: 'h',
+  datasets: [{ key: 'shop', file: 'shop.yaml', hash: 'x' }],
+  ...extra,
+});
+
 describe.each([sqliteCase(), postgresCase()])('data subject requests in the $name store', (s) => {
-  it.runIf(s.available)('are created, found unfinished by their identities, resumed, and completed', async () => {
+  it.runIf(s.available)('are created held by a run, found unfinished by their identities, resumed, and completed', async () => {
     const { store, drop } = await open(s);
     try {
       const repo = store.requests;
@@ -41,20 +89,28 @@ describe.each([sqliteCase(), postgresCase()])('data subject requests in the $nam
       expect(fp).toMatch(/^[0-9a-f]{64}$/);
       expect(await repo.fingerprint({ email: 'jane@example.com' })).toBe(fp);
       expect(await repo.fingerprint({ email: 'john@example.com' })).not.toBe(fp);
-      const created = await repo.create({ kind: 'erasure', fingerprint: fp, identityTypes: ['email'], datasetsHash: 'h' });
-      expect(created).toMatchObject({ status: 'running', attempts: 1, identityTypes: ['email'] });
-      await repo.setStatus(created.id, 'failed', { errorCode: 'TARGET_UNAVAILABLE', errorMessage: 'down' });
+      const created = (await repo.create(erasure(fp, { changesFingerprint: 'c' }), claim('a')))!;
+      expect(created).toMatchObject({
+        status: 'running',
+        attempts: 1,
+        identityTypes: ['email'],
+        datasets: [{ key: 'shop', file: 'shop.yaml', hash: 'x' }],
+        changesFingerprint: 'c',
+        lease: { host: 'host-a', pid: 100, since: claim('a').now, expiresAt: claim('a').expiresAt },
+      });
+      expect(await repo.endRun(created.id, 'a', 'failed', { errorCode: 'TARGET_UNAVAILABLE', errorMessage: 'down' })).toBe(true);
+      expect(await repo.get(created.id)).toMatchObject({ status: 'failed', errorCode: 'TARGET_UNAVAILABLE', lease: null });
       expect((await repo.findUnfinished('erasure', fp))?.id).toBe(created.id);
       expect(await repo.findUnfinished('access', fp)).toBeUndefined();
-      const resumed = await repo.resume(created.id);
-      expect(resumed).toMatchObject({ status: 'running', attempts: 2, errorCode: null });
+      const resumed = await repo.resume(created.id, claim('b', 1));
+      expect(resumed).toMatchObject({ status: 'running', attempts: 2, errorCode: null, lease: { host: 'host-b' } });
 
-      await repo.addSteps(created.id, 1, [step('shop.customer', 'select'), step('shop.orders', 'select')]);
-      await repo.addSteps(created.id, 2, [step('shop.customer', 'update')]);
-      expect((await repo.steps(created.id)).map((x) => [x.seq, x.attempt, x.kind, x.durationMs])).toEqual([
-        [1, 1, 'select', 3],
-        [2, 1, 'select', 3],
-        [3, 2, 'update', 3],
+      expect(await repo.addSteps(created.id, held('b'), 1, [step('shop.customer', 'select'), step('shop.orders', 'select')])).toBe(true);
+      expect(await repo.addSteps(created.id, held('b'), 2, [{ ...step('shop.customer', 'kept'), detail: { reason: 'legal-hold', fields: ['total'] } }])).toBe(true);
+      expect((await repo.steps(created.id)).map((x) => [x.seq, x.attempt, x.kind, x.durationMs, x.detail])).toEqual([
+        [1, 1, 'select', 3, null],
+        [2, 1, 'select', 3, null],
+        [3, 2, 'kept', 3, { reason: 'legal-hold', fields: ['total'] }],
       ]);
 
       await repo.saveWork(created.id, [
@@ -66,14 +122,147 @@ describe.each([sqliteCase(), postgresCase()])('data subject requests in the $nam
         ['a', 'done'],
         ['b', 'pending'],
       ]);
-      await repo.setStatus(created.id, 'completed', { summary: { rows: 3 } });
+      expect(await repo.endRun(created.id, 'b', 'completed', { summary: { rows: 3 } })).toBe(true);
       await repo.purgeWork(created.id);
       expect((await repo.work(created.id)).map((w) => w.operationsJson)).toEqual(['[]', '[]']);
       expect(await repo.findUnfinished('erasure', fp)).toBeUndefined();
-      expect(await repo.get(created.id)).toMatchObject({ status: 'completed', summary: { rows: 3 } });
+      expect(await repo.get(created.id)).toMatchObject({ status: 'completed', summary: { rows: 3 }, lease: null });
       expect((await repo.list()).map((r) => r.id)).toEqual([created.id]);
     } finally {
       await drop();
+    }
+  });
+
+  it.runIf(s.available)('give a request to one run at a time: a live lease refuses another run, an expired one is taken over, and the run that lost it writes nothing', async () => {
+    const { store, drop } = await open(s);
+    try {
+      const repo = store.requests;
+      const request = (await repo.create(erasure('fp'), claim('a')))!;
+      // Another run 30 s later: the lease (60 s) is live.
+      expect(await repo.resume(request.id, claim('b', 30))).toBeUndefined();
+      expect(await repo.supersede(request.id, claim('b', 30), erasure('fp'))).toBeUndefined();
+      // The holder renews; another cannot.
+      expect(await repo.renewLease(request.id, 'a', claim('a', 30).expiresAt)).toBe(true);
+      expect(await repo.renewLease(request.id, 'b', claim('b', 30).expiresAt)).toBe(false);
+      // Renewed until 90 s: still refused at 80 s, taken over at 100 s (run a was killed).
+      expect(await repo.resume(request.id, claim('b', 80))).toBeUndefined();
+      expect(await repo.resume(request.id, claim('b', 100))).toMatchObject({ attempts: 2, lease: { host: 'host-b' } });
+      // Run a wakes up: it can neither add evidence nor end the request.
+      expect(await repo.addSteps(request.id, held('a', 100), 1, [step('c', 'update')])).toBe(false);
+      expect(await repo.endRun(request.id, 'a', 'failed', { errorCode: 'INTERNAL' })).toBe(false);
+      expect(await repo.steps(request.id)).toEqual([]);
+      expect(await repo.get(request.id)).toMatchObject({ status: 'running', lease: { host: 'host-b' } });
+      expect(await repo.addSteps(request.id, held('b', 100), 2, [step('c', 'update')])).toBe(true);
+      expect(await repo.endRun(request.id, 'b', 'completed')).toBe(true);
+      // A completed request is no longer resumed.
+      expect(await repo.resume(request.id, claim('c', 200))).toBeUndefined();
+    } finally {
+      await drop();
+    }
+  });
+
+  it.runIf(s.available)('keep one unfinished request per kind and identities, even when two runs create it at the same instant', async () => {
+    const { store, location, drop } = await open(s);
+    // PostgreSQL: a second store (its own pool), a real race. SQLite's driver is synchronous:
+    // the two inserts run one after the other, and the index refuses the second all the same.
+    const other = s.name === 'postgres' ? await openStore(location) : store;
+    try {
+      const [one, two] = await Promise.all([store.requests.create(erasure('fp'), claim('a')), other.requests.create(erasure('fp'), claim('b'))]);
+      expect([one, two].filter((r) => r !== undefined)).toHaveLength(1);
+      expect((await store.requests.list()).length).toBe(1);
+      // Another kind, or other identities, are other requests.
+      expect(await store.requests.create({ ...erasure('fp'), kind: 'access' }, claim('c'))).toBeDefined();
+      expect(await store.requests.create(erasure('other'), claim('d'))).toBeDefined();
+      // Once it is completed, the same identities start a new request.
+      const first = (one ?? two)!;
+      expect(await store.requests.endRun(first.id, one ? 'a' : 'b', 'completed')).toBe(true);
+      expect(await store.requests.create(erasure('fp'), claim('e'))).toBeDefined();
+    } finally {
+      if (other !== store) await other.close();
+      await drop();
+    }
+  });
+
+  it.runIf(s.available)('supersede an unfinished request with a new one: marked, said so in its evidence, its work log emptied', async () => {
+    const { store, drop } = await open(s);
+    try {
+      const repo = store.requests;
+      const old = (await repo.create(erasure('fp'), claim('a')))!;
+      await repo.addSteps(old.id, held('a'), 1, [step('c', 'select')]);
+      await repo.saveWork(old.id, [{ connection: 'shop', operationsJson: '[{"keys":[["jane@example.com"]]}]' }]);
+      await repo.endRun(old.id, 'a', 'failed', { errorCode: 'TARGET_UNAVAILABLE' });
+
+      const replacement = await repo.supersede(old.id, claim('b', 1), erasure('fp', { datasets: [{ key: 'shop', file: 'shop.yaml', hash: 'y' }] }));
+      expect(replacement).toMatchObject({ status: 'running', attempts: 1, datasets: [{ hash: 'y' }], lease: { host: 'host-b' } });
+      expect(replacement!.id).not.toBe(old.id);
+      expect(await repo.get(old.id)).toMatchObject({ status: 'superseded', lease: null });
+      expect((await repo.steps(old.id)).map((x) => [x.attempt, x.kind, x.note])).toEqual([
+        [1, 'select', null],
+        [1, 'superseded', `superseded by request ${replacement!.id}`],
+      ]);
+      expect((await repo.work(old.id)).map((w) => w.operationsJson)).toEqual(['[]']);
+      expect((await repo.findUnfinished('erasure', 'fp'))?.id).toBe(replacement!.id);
+      // A superseded request is never resumed.
+      expect(await repo.resume(old.id, claim('c', 500))).toBeUndefined();
+    } finally {
+      await drop();
+    }
+  });
+
+  it.runIf(s.available)('refuse to update or delete evidence steps, in the store itself', async () => {
+    const { store, location, drop } = await open(s);
+    try {
+      const request = (await store.requests.create(erasure('fp'), claim('a')))!;
+      await store.requests.addSteps(request.id, held('a'), 1, [step('shop.customer', 'delete')]);
+      await store.close();
+      const refused = /append-only/;
+      await expect(raw(location, `update dsr_steps set rows_changed = 0`)).rejects.toThrow(refused);
+      await expect(raw(location, `delete from dsr_steps`)).rejects.toThrow(refused);
+      // Deleting the request would delete its evidence with it (on delete cascade).
+      await expect(raw(location, `delete from dsr_requests`)).rejects.toThrow(refused);
+      if (s.name === 'postgres') await expect(raw(location, `truncate dsr_steps`)).rejects.toThrow(refused);
+      const reopened = await openStore(location);
+      try {
+        expect((await reopened.requests.steps(request.id)).map((x) => [x.kind, x.rowsChanged])).toEqual([['delete', 1]]);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await drop();
+    }
+  });
+
+  it.runIf(s.available)('migrate a store holding two unfinished requests for the same identities: the older one is superseded', async () => {
+    const location = await s.setUp();
+    try {
+      const dialect =
+        location.kind === 'sqlite'
+          ? (await import('../../src/store/dialects/sqlite/create-dialect.js')).createDialect(location)
+          : (await import('../../src/store/dialects/postgres/create-dialect.js')).createDialect(location);
+      const db = new Kysely<unknown>({ dialect: dialect.dialect });
+      const { error } = await new Migrator({ db, provider: migrationProvider(dialect.kind) }).migrateTo('0003-manual-tasks');
+      expect(error).toBeUndefined();
+      const row = (id: string, createdAt: string, status: string) =>
+        sql`insert into dsr_requests (id, kind, status, identity_fingerprint, identity_types, datasets_hash, created_at, updated_at, attempts)
+            values (${id}, 'erasure', ${status}, 'fp', 'email', 'h', ${createdAt}, ${createdAt}, 1)`.execute(db);
+      await row('older', '2026-01-01T00:00:00.000Z', 'failed');
+      await row('newer', '2026-01-02T00:00:00.000Z', 'running');
+      await row('done', '2026-01-03T00:00:00.000Z', 'completed');
+      await db.destroy();
+
+      const store = await openStore(location);
+      try {
+        expect(Object.fromEntries((await store.requests.list()).map((r) => [r.id, [r.status, r.datasets, r.lease]]))).toEqual({
+          older: ['superseded', null, null],
+          newer: ['running', null, null],
+          done: ['completed', null, null],
+        });
+        expect((await store.requests.findUnfinished('erasure', 'fp'))?.id).toBe('newer');
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await s.tearDown();
     }
   });
 
@@ -97,13 +286,17 @@ describe.each([sqliteCase(), postgresCase()])('data subject requests in the $nam
       const email = await repo.fingerprint({ email: 'jane@example.com' });
       const phone = await repo.fingerprint({ phone_number: '+33600000000' });
       const other = await repo.fingerprint({ email: 'john@example.com' });
-      const erasure = await repo.create({ kind: 'erasure', fingerprint: await repo.fingerprint({ email: 'jane@example.com', phone_number: '+33600000000' }), identityTypes: ['email', 'phone_number'], datasetsHash: 'h' });
+      const request = await repo.create(
+        { kind: 'erasure', fingerprint: await repo.fingerprint({ email: 'jane@example.com', phone_number: '+33600000000' }), identityTypes: ['email', 'phone_number'], datasetsHash: 'h' },
+        claim('a'),
+      );
+      const erasure = request!;
       await repo.recordErasure(erasure.id, [email, phone], '[{"first":true}]');
       // A new plan of the same request (a re-run before its first write) replaces the lines.
       await repo.recordErasure(erasure.id, [email, phone, email], '[{"collection":"shop.invoice","rows":2}]');
       // Not completed yet: nothing to say.
       expect(await repo.completedErasures([email])).toEqual([]);
-      await repo.setStatus(erasure.id, 'completed');
+      expect(await repo.endRun(erasure.id, 'a', 'completed')).toBe(true);
       const completedAt = (await repo.get(erasure.id))!.completedAt!;
       const record = { requestId: erasure.id, completedAt, keptJson: '[{"collection":"shop.invoice","rows":2}]' };
       expect(await repo.completedErasures([email])).toEqual([record]);
@@ -122,18 +315,22 @@ describe.each([sqliteCase(), postgresCase()])('data subject requests in the $nam
       let fp = '';
       let id = '';
       await section('fingerprint (the store secret made on first use)', async () => (fp = await repo.fingerprint({ email: 'x' })));
-      await section('create', async () => (id = (await repo.create({ kind: 'erasure', fingerprint: fp, identityTypes: ['email'], datasetsHash: 'h', id: 'req-1' })).id));
+      await section('create (held by the run)', async () => (id = (await repo.create(erasure(fp, { id: 'req-1' }), claim('a')))!.id));
       await section('findUnfinished', () => repo.findUnfinished('erasure', fp));
-      await section('resume', () => repo.resume(id));
-      await section('addSteps', () => repo.addSteps(id, 1, [step('c', 'select')]));
+      await section('renewLease', () => repo.renewLease(id, 'a', claim('a', 10).expiresAt));
+      await section('addSteps (one transaction, the lease checked first)', () => repo.addSteps(id, held('a'), 1, [step('c', 'select')]));
+      await section('endRun', () => repo.endRun(id, 'a', 'failed', { errorCode: 'TARGET_UNAVAILABLE', errorMessage: 'down' }));
+      await section('resume (takes the lease)', () => repo.resume(id, claim('b', 1)));
       await section('steps', () => repo.steps(id));
       await section('saveWork (one transaction)', () => repo.saveWork(id, [{ connection: 'a', operationsJson: '[]' }]));
       await section('addWork', () => repo.addWork(id, [{ connection: 'b', operationsJson: '{}' }]));
       await section('work', () => repo.work(id));
       await section('hasWork', () => repo.hasWork(id));
       await section('markWorkDone', () => repo.markWorkDone(id, 'a'));
-      await section('setStatus', () => repo.setStatus(id, 'completed'));
       await section('purgeWork', () => repo.purgeWork(id));
+      // Not recorded: the run that resumed it ends, so that it can be superseded.
+      await repo.endRun(id, 'b', 'failed');
+      await section('supersede (one transaction)', () => repo.supersede(id, claim('c', 2), erasure(fp, { id: 'req-2' })));
       await section('restrict', () => repo.restrict(fp, 'email', id));
       await section('isRestricted', () => repo.isRestricted('email', 'x'));
       await section('list', () => repo.list());

@@ -5,20 +5,29 @@ select "value" from "store_secrets" where "name" = $1;
 insert into "store_secrets" ("name", "value") values ($1, $2) on conflict ("name") do nothing;
 select "value" from "store_secrets" where "name" = $1;
 
--- create
-insert into "dsr_requests" ("id", "kind", "status", "identity_fingerprint", "identity_types", "datasets_hash", "created_at", "updated_at", "completed_at", "attempts", "error_code", "error_message", "summary_json") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
+-- create (held by the run)
+insert into "dsr_requests" ("id", "kind", "status", "identity_fingerprint", "identity_types", "datasets_hash", "created_at", "updated_at", "completed_at", "attempts", "error_code", "error_message", "summary_json", "changes_fingerprint", "datasets_json", "lease_owner", "lease_host", "lease_pid", "lease_since", "lease_expires_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20);
 select * from "dsr_requests" where "id" = $1;
 
 -- findUnfinished
-select * from "dsr_requests" where "identity_fingerprint" = $1 and "kind" = $2 and "status" != $3 order by "created_at" desc;
+select * from "dsr_requests" where "identity_fingerprint" = $1 and "kind" = $2 and "status" in ($3, $4, $5);
 
--- resume
-update "dsr_requests" set "status" = $1, "updated_at" = $2, "attempts" = "attempts" + $3, "error_code" = $4, "error_message" = $5 where "id" = $6;
-select * from "dsr_requests" where "id" = $1;
+-- renewLease
+update "dsr_requests" set "lease_expires_at" = $1 where "id" = $2 and "lease_owner" = $3;
 
--- addSteps
+-- addSteps (one transaction, the lease checked first)
+begin;
+update "dsr_requests" set "lease_expires_at" = $1 where "id" = $2 and "lease_owner" = $3;
 select max("seq") as "seq" from "dsr_steps" where "request_id" = $1;
-insert into "dsr_steps" ("request_id", "seq", "attempt", "connection", "collection", "kind", "rows_found", "rows_changed", "started_at", "duration_ms", "status", "note") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
+insert into "dsr_steps" ("request_id", "seq", "attempt", "connection", "collection", "kind", "rows_found", "rows_changed", "started_at", "duration_ms", "status", "note", "detail_json") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
+commit;
+
+-- endRun
+update "dsr_requests" set "status" = $1, "updated_at" = $2, "completed_at" = $3, "error_code" = $4, "error_message" = $5, "lease_owner" = $6, "lease_host" = $7, "lease_pid" = $8, "lease_since" = $9, "lease_expires_at" = $10 where "id" = $11 and "lease_owner" = $12;
+
+-- resume (takes the lease)
+update "dsr_requests" set "status" = $1, "updated_at" = $2, "attempts" = "attempts" + $3, "error_code" = $4, "error_message" = $5, "lease_owner" = $6, "lease_host" = $7, "lease_pid" = $8, "lease_since" = $9, "lease_expires_at" = $10 where "id" = $11 and "status" in ($12, $13, $14) and ("lease_owner" is null or "lease_expires_at" < $15);
+select * from "dsr_requests" where "id" = $1;
 
 -- steps
 select * from "dsr_steps" where "request_id" = $1 order by "seq";
@@ -41,11 +50,19 @@ select "connection" from "dsr_work" where "request_id" = $1;
 -- markWorkDone
 update "dsr_work" set "status" = $1, "done_at" = $2 where "request_id" = $3 and "connection" = $4;
 
--- setStatus
-update "dsr_requests" set "status" = $1, "updated_at" = $2, "completed_at" = $3, "error_code" = $4, "error_message" = $5 where "id" = $6;
-
 -- purgeWork
 update "dsr_work" set "operations_json" = $1 where "request_id" = $2;
+
+-- supersede (one transaction)
+begin;
+update "dsr_requests" set "status" = $1, "updated_at" = $2, "lease_owner" = $3, "lease_host" = $4, "lease_pid" = $5, "lease_since" = $6, "lease_expires_at" = $7 where "id" = $8 and "status" in ($9, $10, $11) and ("lease_owner" is null or "lease_expires_at" < $12);
+select "attempts" from "dsr_requests" where "id" = $1;
+select max("seq") as "seq" from "dsr_steps" where "request_id" = $1;
+insert into "dsr_steps" ("request_id", "seq", "attempt", "connection", "collection", "kind", "rows_found", "rows_changed", "started_at", "duration_ms", "status", "note", "detail_json") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
+update "dsr_work" set "operations_json" = $1 where "request_id" = $2;
+insert into "dsr_requests" ("id", "kind", "status", "identity_fingerprint", "identity_types", "datasets_hash", "created_at", "updated_at", "completed_at", "attempts", "error_code", "error_message", "summary_json", "changes_fingerprint", "datasets_json", "lease_owner", "lease_host", "lease_pid", "lease_since", "lease_expires_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20);
+commit;
+select * from "dsr_requests" where "id" = $1;
 
 -- restrict
 insert into "dsr_restrictions" ("identity_fingerprint", "identity_type", "request_id", "restricted_at", "lifted_at") values ($1, $2, $3, $4, $5) on conflict ("identity_fingerprint") do update set "request_id" = $6, "restricted_at" = $7, "lifted_at" = $8;

@@ -5,20 +5,29 @@ select "value" from "store_secrets" where "name" = ?;
 insert into "store_secrets" ("name", "value") values (?, ?) on conflict ("name") do nothing;
 select "value" from "store_secrets" where "name" = ?;
 
--- create
-insert into "dsr_requests" ("id", "kind", "status", "identity_fingerprint", "identity_types", "datasets_hash", "created_at", "updated_at", "completed_at", "attempts", "error_code", "error_message", "summary_json") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+-- create (held by the run)
+insert into "dsr_requests" ("id", "kind", "status", "identity_fingerprint", "identity_types", "datasets_hash", "created_at", "updated_at", "completed_at", "attempts", "error_code", "error_message", "summary_json", "changes_fingerprint", "datasets_json", "lease_owner", "lease_host", "lease_pid", "lease_since", "lease_expires_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 select * from "dsr_requests" where "id" = ?;
 
 -- findUnfinished
-select * from "dsr_requests" where "identity_fingerprint" = ? and "kind" = ? and "status" != ? order by "created_at" desc;
+select * from "dsr_requests" where "identity_fingerprint" = ? and "kind" = ? and "status" in (?, ?, ?);
 
--- resume
-update "dsr_requests" set "status" = ?, "updated_at" = ?, "attempts" = "attempts" + ?, "error_code" = ?, "error_message" = ? where "id" = ?;
-select * from "dsr_requests" where "id" = ?;
+-- renewLease
+update "dsr_requests" set "lease_expires_at" = ? where "id" = ? and "lease_owner" = ?;
 
--- addSteps
+-- addSteps (one transaction, the lease checked first)
+begin;
+update "dsr_requests" set "lease_expires_at" = ? where "id" = ? and "lease_owner" = ?;
 select max("seq") as "seq" from "dsr_steps" where "request_id" = ?;
-insert into "dsr_steps" ("request_id", "seq", "attempt", "connection", "collection", "kind", "rows_found", "rows_changed", "started_at", "duration_ms", "status", "note") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+insert into "dsr_steps" ("request_id", "seq", "attempt", "connection", "collection", "kind", "rows_found", "rows_changed", "started_at", "duration_ms", "status", "note", "detail_json") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+commit;
+
+-- endRun
+update "dsr_requests" set "status" = ?, "updated_at" = ?, "completed_at" = ?, "error_code" = ?, "error_message" = ?, "lease_owner" = ?, "lease_host" = ?, "lease_pid" = ?, "lease_since" = ?, "lease_expires_at" = ? where "id" = ? and "lease_owner" = ?;
+
+-- resume (takes the lease)
+update "dsr_requests" set "status" = ?, "updated_at" = ?, "attempts" = "attempts" + ?, "error_code" = ?, "error_message" = ?, "lease_owner" = ?, "lease_host" = ?, "lease_pid" = ?, "lease_since" = ?, "lease_expires_at" = ? where "id" = ? and "status" in (?, ?, ?) and ("lease_owner" is null or "lease_expires_at" < ?);
+select * from "dsr_requests" where "id" = ?;
 
 -- steps
 select * from "dsr_steps" where "request_id" = ? order by "seq";
@@ -41,11 +50,19 @@ select "connection" from "dsr_work" where "request_id" = ?;
 -- markWorkDone
 update "dsr_work" set "status" = ?, "done_at" = ? where "request_id" = ? and "connection" = ?;
 
--- setStatus
-update "dsr_requests" set "status" = ?, "updated_at" = ?, "completed_at" = ?, "error_code" = ?, "error_message" = ? where "id" = ?;
-
 -- purgeWork
 update "dsr_work" set "operations_json" = ? where "request_id" = ?;
+
+-- supersede (one transaction)
+begin;
+update "dsr_requests" set "status" = ?, "updated_at" = ?, "lease_owner" = ?, "lease_host" = ?, "lease_pid" = ?, "lease_since" = ?, "lease_expires_at" = ? where "id" = ? and "status" in (?, ?, ?) and ("lease_owner" is null or "lease_expires_at" < ?);
+select "attempts" from "dsr_requests" where "id" = ?;
+select max("seq") as "seq" from "dsr_steps" where "request_id" = ?;
+insert into "dsr_steps" ("request_id", "seq", "attempt", "connection", "collection", "kind", "rows_found", "rows_changed", "started_at", "duration_ms", "status", "note", "detail_json") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+update "dsr_work" set "operations_json" = ? where "request_id" = ?;
+insert into "dsr_requests" ("id", "kind", "status", "identity_fingerprint", "identity_types", "datasets_hash", "created_at", "updated_at", "completed_at", "attempts", "error_code", "error_message", "summary_json", "changes_fingerprint", "datasets_json", "lease_owner", "lease_host", "lease_pid", "lease_since", "lease_expires_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+commit;
+select * from "dsr_requests" where "id" = ?;
 
 -- restrict
 insert into "dsr_restrictions" ("identity_fingerprint", "identity_type", "request_id", "restricted_at", "lifted_at") values (?, ?, ?, ?, ?) on conflict ("identity_fingerprint") do update set "request_id" = ?, "restricted_at" = ?, "lifted_at" = ?;

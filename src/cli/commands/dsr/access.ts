@@ -13,7 +13,7 @@ import { OpendpoError } from '../../../errors/opendpo-error.js';
 import { LANGUAGES } from '../../../register/schema.js';
 import { action } from '../../action.js';
 import { addRequestOptions, deliver, languageOption, loadRequestRegister, outputFormat, withRequestContext, type RequestFlags } from './common.js';
-import { outcomeLines, runFromCli } from './run.js';
+import { addNewRequestOption, outcomeLines, runFromCli } from './run.js';
 
 const FORMATS = ['json', 'zip', 'html'] as const;
 
@@ -24,13 +24,13 @@ interface AccessFlags extends RequestFlags {
 
 export function addDsrAccessCommand(parent: Command): void {
   addRequestOptions(
-    parent
+    addNewRequestOption(parent
       .command('access')
       .description('Right of access (Art. 15): find the person\'s data in every system and write the access package')
       .option('--register <dir>', 'the register folder, for the processing information (default: the one connections.yaml names)')
       .option('--out <file>', 'write the package here (default: standard output; a zip needs a file)')
       .option('--format <format>', `${FORMATS.join(', ')} (default: from the --out extension, else json)`)
-      .option('--lang <lang>', `language of the package: ${LANGUAGES.join(', ')}`, 'en'),
+      .option('--lang <lang>', `language of the package: ${LANGUAGES.join(', ')}`, 'en')),
   ).action(
     action(async (flags: AccessFlags) => {
       const format = outputFormat(flags, FORMATS, { '.json': 'json', '.zip': 'zip', '.html': 'html', '.htm': 'html' }, 'json');

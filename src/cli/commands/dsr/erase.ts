@@ -5,19 +5,20 @@
  * resumes the same request: nothing is masked twice, nothing is missed.
  */
 import type { Command } from 'commander';
+import { committedWrites } from '../../../dsr/request-lifecycle.js';
 import { action } from '../../action.js';
 import { addRequestOptions, withRequestContext, printSummary, type RequestFlags } from './common.js';
-import { outcomeLines, runFromCli } from './run.js';
+import { addNewRequestOption, outcomeLines, runFromCli } from './run.js';
 
 export function addDsrEraseCommand(parent: Command): void {
   addRequestOptions(
-    parent.command('erase').description('Right to erasure (Art. 17): mask or delete the person\'s data, keeping legal holds; resumable'),
+    addNewRequestOption(parent.command('erase').description('Right to erasure (Art. 17): mask or delete the person\'s data, keeping legal holds; resumable')),
   ).action(
     action(async (flags: RequestFlags) => {
       return withRequestContext(flags, async (ctx) => {
         const outcome = await runFromCli('erasure', ctx, flags);
         const steps = await ctx.store.requests.steps(outcome.request.id);
-        const writes = steps.filter((s) => s.kind === 'update' || s.kind === 'delete');
+        const writes = committedWrites(steps);
         const byCollection = new Map<string, { masked: number; deleted: number }>();
         for (const s of writes) {
           const entry = byCollection.get(s.collection ?? '') ?? { masked: 0, deleted: 0 };

@@ -11,7 +11,7 @@ import { OpendpoError } from '../../../errors/opendpo-error.js';
 import { LANGUAGES } from '../../../register/schema.js';
 import { action } from '../../action.js';
 import { addRequestOptions, deliver, languageOption, loadRequestRegister, outputFormat, withRequestContext, type RequestFlags } from './common.js';
-import { outcomeLines, runFromCli } from './run.js';
+import { addNewRequestOption, outcomeLines, runFromCli } from './run.js';
 
 const FORMATS = ['json', 'csv'] as const;
 
@@ -22,13 +22,13 @@ interface ExportFlags extends RequestFlags {
 
 export function addDsrExportCommand(parent: Command): void {
   addRequestOptions(
-    parent
+    addNewRequestOption(parent
       .command('export')
       .description('Right to data portability (Art. 20): the data the person provided or that was observed, as JSON or CSV')
       .option('--register <dir>', 'the register folder: which processing rests on consent or contract (default: the one connections.yaml names)')
       .option('--out <file>', 'write the export here (default: standard output; csv is a zip and needs a file)')
       .option('--format <format>', `${FORMATS.join(', ')} (csv: a zip with one CSV per table; default: from the --out extension, else json)`)
-      .option('--lang <lang>', `language of the labels: ${LANGUAGES.join(', ')}`, 'en'),
+      .option('--lang <lang>', `language of the labels: ${LANGUAGES.join(', ')}`, 'en')),
   ).action(
     action(async (flags: ExportFlags) => {
       const format = outputFormat(flags, FORMATS, { '.json': 'json', '.zip': 'csv', '.csv': 'csv' }, 'json');

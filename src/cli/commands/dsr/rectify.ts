@@ -5,9 +5,10 @@
  */
 import type { Command } from 'commander';
 import { OpendpoError } from '../../../errors/opendpo-error.js';
+import { committedWrites } from '../../../dsr/request-lifecycle.js';
 import { action } from '../../action.js';
 import { addRequestOptions, collectRepeated, printSummary, withRequestContext, type RequestFlags } from './common.js';
-import { outcomeLines, runFromCli } from './run.js';
+import { addNewRequestOption, outcomeLines, runFromCli } from './run.js';
 
 interface RectifyFlags extends RequestFlags {
   set: string[];
@@ -34,17 +35,17 @@ function parseChanges(sets: readonly string[]): Record<string, string> {
 
 export function addDsrRectifyCommand(parent: Command): void {
   addRequestOptions(
-    parent
+    addNewRequestOption(parent
       .command('rectify')
       .description('Right to rectification (Art. 16): set fields of the person\'s rows to corrected values')
-      .requiredOption('--set <collection.field=value>', 'the corrected value of a field (repeat for several)', collectRepeated, []),
+      .requiredOption('--set <collection.field=value>', 'the corrected value of a field (repeat for several)', collectRepeated, [])),
   ).action(
     action(async (flags: RectifyFlags) => {
       const changes = parseChanges(flags.set);
       return withRequestContext(flags, async (ctx) => {
         const outcome = await runFromCli('rectification', ctx, flags, changes);
         const steps = await ctx.store.requests.steps(outcome.request.id);
-        const changed = steps.filter((s) => s.kind === 'update' && s.attempt === outcome.request.attempts);
+        const changed = committedWrites(steps).filter((s) => s.kind === 'update');
         printSummary([...outcomeLines(outcome), ...changed.map((s) => `${s.collection}: ${s.rowsChanged} row(s) rectified (${s.note ?? ''})`)]);
         return 0;
       });

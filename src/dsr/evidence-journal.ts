@@ -105,7 +105,20 @@ export class EvidenceJournal {
         continue;
       }
       const differences = bindingDifferences(existing, input.binding);
-      if (differences.length > 0) throw new OpendpoError('REQUEST_CHANGED', bindingRefusal(existing, differences));
+      if (differences.length > 0) {
+        // A request that stopped before deciding anything (a dataset that did not match the
+        // database, a database down during the search) has no plan, no write and no system asked:
+        // the request as it is asked now starts afresh, and the unfinished one is superseded, its
+        // evidence kept. Once something was decided, only the user may choose (--new-request).
+        if (!(await repo.hasWork(existing.id))) {
+          const created = await repo.supersede(existing.id, claim(), fresh);
+          if (created) {
+            return start(created, false, `new request, superseding request ${existing.id}, made with other input before anything was decided (${differences.join('; ')})`, existing.id);
+          }
+          continue;
+        }
+        throw new OpendpoError('REQUEST_CHANGED', bindingRefusal(existing, differences));
+      }
       const resumed = await repo.resume(existing.id, claim());
       if (resumed) return start(resumed, true, `resumed (attempt ${resumed.attempts})`);
     }

@@ -331,6 +331,27 @@ describe.each([sqliteCase(), postgresCase()])('evidence and leases, with the sto
     expect((await store.requests.steps(request!.id)).map((s) => s.kind)).toEqual(expect.arrayContaining(['error', 'superseded']));
   });
 
+  it.runIf(storeCase.available)('a request that stopped before deciding anything runs afresh with the datasets as they are now, superseding the unfinished one', async () => {
+    // A column the database does not have: refused at the check, before any plan or write.
+    const broken = datasets();
+    broken[0]!.collections[0]!.fields.push(field('nickname', { categories: ['user.name'] }));
+    const refused = await failing(runRequest(input({ datasets: broken })));
+    expect(isOpendpoError(refused) && refused.code).toBe('DATASET_INVALID');
+    const [first] = await store.requests.list();
+    expect(first).toMatchObject({ status: 'failed' });
+
+    // The user fixes the dataset and runs the same command: no --new-request needed.
+    const outcome = await runRequest(input());
+    expect(outcome.request.id).not.toBe(first!.id);
+    expect(outcome.request.status).toBe('completed');
+    expect(await billingRows()).toMatchObject({ payments: 0, holder: null });
+    expect(await store.requests.get(first!.id)).toMatchObject({ status: 'superseded' });
+    const start = (await store.requests.steps(outcome.request.id)).find((s) => s.kind === 'start');
+    expect(start?.note).toContain(`superseding request ${first!.id}, made with other input before anything was decided (dataset crm (test.yaml) changed since attempt 1)`);
+    // The first request's evidence is kept: its start and its failure.
+    expect((await store.requests.steps(first!.id)).map((s) => s.kind)).toEqual(expect.arrayContaining(['start', 'error', 'superseded']));
+  });
+
   it.runIf(storeCase.available)('superseding a request that waits for a person declines its open task, saying by which request', async () => {
     const archive: Dataset = {
       key: 'archive',

@@ -36,7 +36,18 @@ export interface Harness {
   disruptInsideTransaction: boolean;
   /** A connection that cannot be opened, whose URL holds the password "hunter2-secret". */
   unreachable: DatabaseConnection;
+  /**
+   * Servers with users: connections the server refuses, each URL holding the password
+   * "hunter2-secret" — a user that does not exist, an existing user with a wrong password (where
+   * the server checks passwords; the test PostgreSQL trusts loopback), a database that does not exist.
+   */
+  refused?: { unknownUser: RefusedUser; wrongPassword?: RefusedUser; unknownDatabase: DatabaseConnection; database: string };
   teardown(): Promise<void>;
+}
+
+export interface RefusedUser {
+  connection: DatabaseConnection;
+  user: string;
 }
 
 export const HOSTILE_TABLE = `we"ird 'name' \`x\``;
@@ -127,6 +138,8 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<Erro
 export interface SuiteFeatures {
   /** The harness has a second schema or database (`otherSchema`) for cross-schema foreign keys. */
   crossSchema: boolean;
+  /** The server has users and databases to refuse (`refused`). */
+  users?: boolean;
 }
 
 export function connectorSuite(name: string, available: boolean, makeHarness: () => Promise<Harness>, features: SuiteFeatures): void {
@@ -408,6 +421,21 @@ export function connectorSuite(name: string, available: boolean, makeHarness: ()
       const bad = await expectCode(openDatabaseConnector({ ...h.unreachable, url: 'not a url with hunter2-secret' }), 'TARGET_UNAVAILABLE');
       expect(bad.message).toContain(`connection "${h.unreachable.name}"`);
       expect(bad.message).not.toContain('hunter2-secret');
+    });
+
+    if (features.users) it('says "access denied for user ..." for a user the server refuses (unknown, or a wrong password), and names a missing database, never the password', async () => {
+      const { unknownUser, wrongPassword, unknownDatabase, database } = h.refused!;
+      for (const { connection, user } of [unknownUser, ...(wrongPassword === undefined ? [] : [wrongPassword])]) {
+        const err = await expectCode(openDatabaseConnector(connection), 'TARGET_UNAVAILABLE');
+        expect(err.message).toMatch(new RegExp(`^${connection.name} \\(${h.type} [^)]+\\): cannot connect: access denied for user "${user}": `));
+        expect(err.message).toContain("check the connection's user and password");
+        expect(err.message).not.toContain('the statement failed');
+        expect(err.message).not.toContain('hunter2-secret');
+      }
+      const missing = await expectCode(openDatabaseConnector(unknownDatabase), 'TARGET_UNAVAILABLE');
+      expect(missing.message).toContain(`/${database}): cannot connect: the database`);
+      expect(missing.message).toContain('does not exist');
+      expect(missing.message).not.toContain('hunter2-secret');
     });
   });
 }

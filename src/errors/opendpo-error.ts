@@ -27,6 +27,11 @@ export const ERROR_CODES = {
    * datasets): it is not resumed with different input; a new request is started explicitly.
    */
   REQUEST_CHANGED: { status: 409, exit: 2 },
+  /**
+   * The request asks what the rules forbid (a field under a legal hold, a row that is not the
+   * person's): refused as a whole, nothing written; details carry each refusal.
+   */
+  REQUEST_REFUSED: { status: 409, exit: 2 },
   /** A bug: never shown with details. */
   INTERNAL: { status: 500, exit: 70 },
 } as const;

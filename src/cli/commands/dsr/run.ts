@@ -21,7 +21,13 @@ export function addNewRequestOption(cmd: Command): Command {
   );
 }
 
-export async function runFromCli(kind: DsrKind, ctx: RequestContext, flags: RunFlags, changes?: Record<string, string>): Promise<RequestOutcome> {
+export async function runFromCli(
+  kind: DsrKind,
+  ctx: RequestContext,
+  flags: RunFlags,
+  changes?: Record<string, string>,
+  where?: Record<string, string[]>,
+): Promise<RequestOutcome> {
   const config = loadConfig(process.env);
   const secretFor = await resolveHmacKeys(kind === 'erasure' ? ctx.loaded.datasets : []);
   const onProgress = progressReporter(flags.progress);
@@ -36,6 +42,7 @@ export async function runFromCli(kind: DsrKind, ctx: RequestContext, flags: RunF
     lease: leaseTiming(config.dsrLeaseSeconds),
     ...(flags.newRequest ? { newRequest: true } : {}),
     ...(changes ? { changes } : {}),
+    ...(where && Object.keys(where).length > 0 ? { where } : {}),
     ...(onProgress ? { onProgress } : {}),
     ...(fault ? { fault } : {}),
   });

@@ -79,7 +79,7 @@ export function addDsrRectifyCommand(parent: Command): void {
       const changes = parseChanges(flags.set);
       const where = parseWhere(flags.where);
       return withRequestContext(flags, async (ctx) => {
-        const outcome = await runFromCli('rectification', ctx, flags, changes, where);
+        const outcome = await runFromCli('rectification', ctx, flags, changes, undefined, where);
         const steps = await ctx.store.requests.steps(outcome.request.id);
         const changed = committedWrites(steps).filter((s) => s.kind === 'update');
         const unchanged = steps.filter((s) => s.kind === 'unchanged' && s.attempt === Math.max(...steps.filter((x) => x.kind === 'select').map((x) => x.attempt)));

@@ -17,10 +17,15 @@ import { addDsrExportCommand } from './commands/dsr/export.js';
 import { addDsrPlanCommand } from './commands/dsr/plan.js';
 import { addDsrRectifyCommand } from './commands/dsr/rectify.js';
 import { addDsrRestrictCommand } from './commands/dsr/restrict.js';
+import { addDsrRestrictionCommands } from './commands/dsr/restrictions.js';
 import { addDsrShowCommands } from './commands/dsr/show.js';
 import { addDsrTaskCommands } from './commands/dsr/tasks.js';
 import { reportError } from './action.js';
+import { endOutputQuietlyWhenClosed } from './standard-output.js';
 import { VERSION } from '../version.js';
+
+// `opendpo dsr list | head -1`: a reader that stops reading ends the output, not in a stack trace.
+endOutputQuietlyWhenClosed();
 
 const program = new Command('opendpo')
   .description('Privacy operations as code: the GDPR register, the privacy notice, and the requests of data subjects.')
@@ -52,6 +57,7 @@ addDsrAccessCommand(dsr);
 addDsrExportCommand(dsr);
 addDsrRectifyCommand(dsr);
 addDsrRestrictCommand(dsr);
+addDsrRestrictionCommands(dsr);
 addDsrEraseCommand(dsr);
 addDsrShowCommands(dsr);
 addDsrTaskCommands(dsr);

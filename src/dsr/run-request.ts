@@ -72,6 +72,13 @@ export interface RunRequestInput {
   newRequest?: boolean;
   /** How long a run's lease lasts and how often it is renewed (default 60 s, every 15 s). */
   lease?: LeaseTiming;
+  /**
+   * Hands the result over (access, portability: the package written to a file or standard output)
+   * before the request is recorded completed, so that a package that could not be written leaves
+   * the request failed, and the same command resumes it. Returns what the evidence says of it:
+   * format and size, never a file name (it may name the person).
+   */
+  deliver?: (collected: CollectedData, warnings: readonly string[]) => Promise<string>;
   /** Test hook: simulate a crash at a point of the writes (throw, or never return). */
   fault?: (point: FaultPoint) => void | Promise<void>;
 }
@@ -140,6 +147,12 @@ export async function runRequest(input: RunRequestInput): Promise<RequestOutcome
     const outcome = await act(input, journal, prepared);
     const pending = outcome.pendingSystems;
     const warnings = [...prepared.warnings, ...outcome.warnings];
+    if (input.deliver) {
+      const startedAt = new Date().toISOString();
+      const t0 = performance.now();
+      const note = await input.deliver(outcome.collected, warnings);
+      await journal.record([{ connection: 'opendpo', collection: null, kind: 'deliver', rowsFound: 0, rowsChanged: 0, startedAt, durationMs: performance.now() - t0, status: 'done', note }]);
+    }
     // The summary is read from the evidence of every attempt, not from this run alone.
     const steps = await journal.steps();
     const done = await journal.end(pending ? 'waiting' : 'completed', summariseEvidence(steps, warnings.length));
@@ -155,7 +168,7 @@ export async function runRequest(input: RunRequestInput): Promise<RequestOutcome
     // A run that lost its lease says so itself: the request is another run's now.
     if (isOpendpoError(err) && err.code !== 'REQUEST_IN_PROGRESS') {
       // A database or system that could not be reached: the same command resumes the request.
-      const retryable = err.code === 'TARGET_UNAVAILABLE' || err.code === 'STORE_UNAVAILABLE';
+      const retryable = err.code === 'TARGET_UNAVAILABLE' || err.code === 'STORE_UNAVAILABLE' || err.code === 'OUTPUT_FAILED';
       err.message = retryable
         ? `${err.message} (request ${request.id} stays unfinished: run the same command again to resume it)`
         : `${err.message} (request ${request.id} failed)`;
@@ -343,7 +356,9 @@ async function act(input: RunRequestInput, journal: EvidenceJournal, prepared: P
   } else if (input.kind === 'rectification' && !resumingWrites) {
     await repo.saveWork(request.id, updateWrites(prepared, rectification(input, prepared, ownFound(graph, boundary, found))));
   } else if (input.kind === 'restriction' && !resumingWrites) {
-    await repo.saveWork(request.id, updateWrites(prepared, await restriction(input, journal, ownFound(graph, boundary, found))));
+    const own = ownFound(graph, boundary, found);
+    warnings.push(...restrictionWarnings(prepared, own));
+    await repo.saveWork(request.id, updateWrites(prepared, await restriction(input, journal, own)));
   }
   if (WRITING_KINDS.has(input.kind)) {
     await executeStoredWrites({
@@ -507,6 +522,28 @@ async function restriction(input: RunRequestInput, journal: EvidenceJournal, fou
     if (flag !== undefined) updates.push({ node, set: { [flag.field]: flag.value }, note: `restriction flag set: ${flag.field}` });
   }
   return updates;
+}
+
+/**
+ * Art. 18: where the restriction cannot be marked in the data. No collection of the datasets
+ * declaring a restriction flag, it is only recorded in the store (what the decision point reads),
+ * and applications reading the databases directly cannot see it; the person having no row where a
+ * flag is declared, likewise for them.
+ */
+export function restrictionWarnings(prepared: PreparedRequest, own: ReadonlyMap<string, CollectedNode>): string[] {
+  const flagged = [...prepared.graph.nodes.values()].filter((n) => n.collection.restrictionFlag !== undefined && !n.collection.skip);
+  const systems = prepared.connections.specs.filter((s) => s.type === 'http' || s.type === 'manual').map((s) => s.name);
+  const asked = systems.length > 0 ? `; ${systems.join(', ')} ${systems.length === 1 ? 'is' : 'are'} asked to restrict processing for ${systems.length === 1 ? 'itself' : 'themselves'}` : '';
+  if (flagged.length === 0) {
+    return [
+      `no collection of the datasets declares a restriction_flag: the restriction is recorded in opendpo's store only, not marked in the databases' data${asked} (declare restriction_flag on the collections your applications read: docs/dataset-format.md#restriction)`,
+    ];
+  }
+  const marked = flagged.filter((n) => (own.get(n.id)?.rows.size ?? 0) > 0);
+  if (marked.length === 0) {
+    return [`the person has no row in the collections declaring a restriction flag (${flagged.map((n) => n.id).join(', ')}): the restriction is recorded in opendpo's store only${asked}`];
+  }
+  return [];
 }
 
 interface SystemRows {

@@ -54,12 +54,14 @@ export const HOSTILE_TABLE = `we"ird 'name' \`x\``;
 export const HOSTILE_COLUMN = `col"1 \`q\``;
 
 /** What render() must print for each database, exactly. */
-const RENDERED: Record<DatabaseType, { select: string; update: string; delete: string; empty: string }> = {
+// PostgreSQL binds a single-column key list as one array parameter (one text for any number of keys).
+const RENDERED: Record<DatabaseType, { select: string; update: string; delete: string; empty: string; arrays?: true }> = {
   postgres: {
-    select: 'select "id", "email" from "customer" where "id" in ($1, $2)',
+    select: 'select "id", "email" from "customer" where "id" = any($1)',
     update: `update "s"."we""ird" set "note" = $1, "a\`b" = $2 where ("a", "b") in (($3, $4), ($5, $6))`,
-    delete: 'delete from "order" where "id" in ($1)',
+    delete: 'delete from "order" where "id" = any($1)',
     empty: 'select "id" from "customer" where 1 = 0',
+    arrays: true,
   },
   mysql: {
     select: 'select `id`, `email` from `customer` where `id` in (?, ?)',
@@ -157,7 +159,7 @@ export function connectorSuite(name: string, available: boolean, makeHarness: ()
     it('renders the exact SQL, identifiers quoted and values as placeholders', () => {
       const expected = RENDERED[h.type];
       const s = h.connector.render(select('customer', ['id', 'email'], ['id'], [[1], [2]]));
-      expect(s).toEqual({ sql: expected.select, parameters: [1, 2] });
+      expect(s).toEqual({ sql: expected.select, parameters: expected.arrays ? [[1, 2]] : [1, 2] });
       const u = h.connector.render({
         kind: 'update',
         table: { schema: 's', name: 'we"ird' },
@@ -167,7 +169,7 @@ export function connectorSuite(name: string, available: boolean, makeHarness: ()
       expect(u).toEqual({ sql: expected.update, parameters: ['x', null, 1, 'k', 2, 'l'] });
       expect(h.connector.render({ kind: 'delete', table: { name: 'order' }, where: { columns: ['id'], values: [[10]] } })).toEqual({
         sql: expected.delete,
-        parameters: [10],
+        parameters: expected.arrays ? [[10]] : [10],
       });
       expect(h.connector.render(select('customer', ['id'], ['id'], [])).sql).toBe(expected.empty);
     });
@@ -211,7 +213,8 @@ export function connectorSuite(name: string, available: boolean, makeHarness: ()
       const keys = Array.from({ length: BULK + 100 }, (_, i) => [i + 1]);
       const chunks = h.connector.renderChunks(select('bulk', ['id', 'v'], ['id'], keys));
       expect(chunks.length).toBe(3);
-      expect(chunks.map((c) => c.parameters.length)).toEqual([1000, 1000, 600]);
+      const keysIn = (c: { parameters: readonly unknown[] }) => (RENDERED[h.type].arrays ? (c.parameters[0] as unknown[]).length : c.parameters.length);
+      expect(chunks.map(keysIn)).toEqual([1000, 1000, 600]);
       const { rows } = await h.connector.run(select('bulk', ['id', 'v'], ['id'], keys));
       expect(rows.length).toBe(BULK);
       expect(new Set(rows.map((r) => Number(r.id))).size).toBe(BULK);

@@ -110,3 +110,50 @@ describe('catalogues: context, not the person\'s records', () => {
     expect(buildRequestGraph([legacy], ['email']).context.has('shop.legacy')).toBe(false);
   });
 });
+
+describe('what the graph leaves out', () => {
+  const graph = buildRequestGraph(
+    [
+      {
+        key: 'shop',
+        format: 'opendpo',
+        at,
+        collections: [
+          collection('customer', [field('id'), field('email', { identity: 'email', categories: ['user.contact.email'] }), field('country_id', { references: [ref('country', 'to')] })], { subject: 'customer' }),
+          // Referrals name the customer who referred someone (both ways), another person: only looking the referrals up is followed.
+          collection('referral', [field('id'), field('referrer_id', { references: [ref('customer', 'both', true)] })]),
+          // Skipped, though it has an identity, personal data and a reference of its own.
+          collection('archive', [field('id'), field('email', { identity: 'email', categories: ['user.contact.email'] }), field('customer_id', { references: [ref('customer', 'to')] })], { skip: true }),
+          // A reference to a collection no dataset declares is no edge (the loader reports it).
+          collection('wishlist', [field('id'), field('customer_id', { references: [ref('customer', 'from')] }), field('gift_id', { references: [ref('gift', 'to')] })]),
+          collection('country', [field('id'), field('name', { categories: ['user.contact.address.country'] })], { catalogue: true }),
+          // A catalogue nothing points at, with a personal-looking column: not a warning.
+          collection('region', [field('id'), field('name', { categories: ['user.contact.address.state'] })], { catalogue: true }),
+        ],
+      },
+    ],
+    ['email'],
+  );
+
+  it('a skipped collection is never a seed, and its references are blocked both ways', () => {
+    expect(graph.seeds.map((s) => s.node)).toEqual(['shop.customer']);
+    expect(graph.blocked.map((e) => [`${e.from} -> ${e.to}`, e.reason])).toEqual([
+      ['shop.referral -> shop.customer', 'other-subject'],
+      ['shop.archive -> shop.customer', 'skipped'],
+    ]);
+  });
+
+  it('another person\'s reference is not entered, but what it lets look up is followed', () => {
+    expect(graph.edges.map((e) => `${e.from}.${e.fromField} -> ${e.to}.${e.toField}`)).toEqual([
+      'shop.customer.country_id -> shop.country.id',
+      'shop.customer.id -> shop.referral.referrer_id',
+      'shop.customer.id -> shop.wishlist.customer_id',
+    ]);
+    expect(graph.reachable).toEqual(['shop.customer', 'shop.country', 'shop.referral', 'shop.wishlist']);
+  });
+
+  it('catalogues and skipped collections are never reported as unreached', () => {
+    expect(graph.unreachable).toEqual([]);
+    expect([...graph.context].sort()).toEqual(['shop.country', 'shop.region']);
+  });
+});

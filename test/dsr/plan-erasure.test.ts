@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Collection, Dataset, DatasetField, LegalHold, Reference } from '../../src/dataset/model.js';
 import { isOpendpoError } from '../../src/errors/opendpo-error.js';
 import { drawBoundary } from '../../src/dsr/boundary.js';
+import { dryRun } from '../../src/dsr/dry-run.js';
 import type { EncodedValue } from '../../src/dsr/erasure/encode-value.js';
 import type { ErasureOperation, ErasurePlan } from '../../src/dsr/erasure/plan-erasure.js';
 import { collect } from '../../src/dsr/execute/collect.js';
@@ -236,7 +237,8 @@ describe('the writes an erasure decides', () => {
       `CREATE TABLE invoice (id INTEGER PRIMARY KEY, email TEXT, name TEXT, billing_address TEXT, issued TEXT);
        INSERT INTO invoice VALUES (1, '${PERSON}', 'Ann', '1 rue A', '2023-04-01'), (2, '${PERSON}', 'Ann', '1 rue A', '2024-02-29');`,
       shop(
-        collection('invoice', [id(), email(), personal('name'), personal('billing_address', { legalHold: HOLD }), field('issued')], {
+        // A hold on a field the erasure would not touch anyway (not personal data) keeps nothing more.
+        collection('invoice', [id(), email(), personal('name'), personal('billing_address', { legalHold: HOLD }), field('issued', { legalHold: HOLD })], {
           erasure: { strategy: 'delete' },
           retentionStart: 'issued',
         }),
@@ -292,5 +294,82 @@ describe('the writes an erasure decides', () => {
     );
     expect(writes(plan)).toEqual(['update shop.customer: 1', 'update shop.orders: 10,11', 'update shop.address: 2']);
     expect(plan.kept).toEqual([{ node: 'shop.address', reason: 'shared', rows: 1 }]);
+  });
+
+  it('shared rows are reported wherever the collection holds personal data of any kind: fields to mask, a legal hold, rows to delete, an identity in its key', async () => {
+    const plan = await planOn(
+      `CREATE TABLE customer (id INTEGER PRIMARY KEY, email TEXT);
+       CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER, address_id INTEGER);
+       CREATE TABLE address (id INTEGER PRIMARY KEY, label TEXT);
+       CREATE TABLE a_note (id INTEGER PRIMARY KEY, address_id INTEGER, text TEXT);
+       CREATE TABLE b_held (id INTEGER PRIMARY KEY, address_id INTEGER);
+       CREATE TABLE c_deleted (id INTEGER PRIMARY KEY, address_id INTEGER);
+       CREATE TABLE d_keyed (email TEXT PRIMARY KEY, address_id INTEGER);
+       CREATE TABLE e_plain (id INTEGER PRIMARY KEY, address_id INTEGER);
+       INSERT INTO customer VALUES (1, '${PERSON}'), (2, '${OTHER}');
+       INSERT INTO orders VALUES (10, 1, 1), (11, 2, 1);
+       INSERT INTO address VALUES (1, 'home');
+       INSERT INTO a_note VALUES (1, 1, 'ring twice');
+       INSERT INTO b_held VALUES (1, 1);
+       INSERT INTO c_deleted VALUES (1, 1);
+       INSERT INTO d_keyed VALUES ('carol@example.com', 1);
+       INSERT INTO e_plain VALUES (1, 1);`,
+      shop(
+        collection('customer', [id(), email()], { subject: 'customer' }),
+        collection('orders', [id(), refField('customer_id', 'customer'), field('address_id', { references: [ref('address', 'to')] })]),
+        collection('address', [id(), personal('label')]),
+        collection('a_note', [id(), refField('address_id', 'address'), personal('text')]),
+        collection('b_held', [id(), refField('address_id', 'address')], { legalHold: HOLD }),
+        collection('c_deleted', [id(), refField('address_id', 'address')], { erasure: { strategy: 'delete' } }),
+        collection('d_keyed', [field('email', { identity: 'email', categories: ['system.operations'], primaryKey: true }), refField('address_id', 'address')]),
+        collection('e_plain', [id(), refField('address_id', 'address')]),
+      ),
+    );
+    // Bob's order ships to the same address: everything found from it is his too, and nothing of it is written.
+    expect(writes(plan)).toEqual(['update shop.customer: 1']);
+    expect([...plan.kept].sort((a, b) => a.node.localeCompare(b.node))).toEqual(['shop.a_note', 'shop.address', 'shop.b_held', 'shop.c_deleted', 'shop.d_keyed'].map((node) => ({ node, reason: 'shared', rows: 1 })));
+  });
+
+  it('an erasure that keeps every row writes nothing, in no database', async () => {
+    const plan = await planOn(
+      `CREATE TABLE invoice (id INTEGER PRIMARY KEY, email TEXT, name TEXT);
+       INSERT INTO invoice VALUES (1, '${PERSON}', 'Ann');`,
+      shop(collection('invoice', [id(), email(), personal('name')], { legalHold: HOLD })),
+    );
+    expect(plan).toEqual({ connections: [], kept: [{ node: 'shop.invoice', reason: 'legal-hold', rows: 1, hold: HOLD }] });
+  });
+
+  it('the person\'s rows of a table that point at each other are deleted together, not refused as a cycle', async () => {
+    const plan = await planOn(
+      `CREATE TABLE message (id INTEGER PRIMARY KEY, email TEXT, reply_to INTEGER REFERENCES message (id));
+       INSERT INTO message VALUES (1, '${PERSON}', NULL), (2, '${PERSON}', 1), (3, '${PERSON}', 2), (4, '${OTHER}', NULL);`,
+      shop(collection('message', [id(), email(), field('reply_to')], { erasure: { strategy: 'delete' } })),
+    );
+    expect(writes(plan)).toEqual(['delete shop.message: 1,2,3']);
+  });
+
+  it('an erasure reads no catalogue: nothing in it is the person\'s to erase, nor decides what is shared', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'opendpo-plan-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'shop.db');
+    const db = new SqliteDatabase(file);
+    db.exec(`CREATE TABLE customer (id INTEGER PRIMARY KEY, email TEXT, city_id INTEGER);
+       CREATE TABLE city (id INTEGER PRIMARY KEY, name TEXT);
+       INSERT INTO city VALUES (1, 'Lyon');
+       INSERT INTO customer VALUES (1, '${PERSON}', 1), (2, '${OTHER}', 1);`);
+    db.close();
+    const datasets = shop(
+      collection('customer', [id(), email(), field('city_id', { references: [ref('city', 'to')] })], { subject: 'customer' }),
+      collection('city', [id(), personal('name')], { catalogue: true }),
+    );
+    const connections = await openTestConnections([{ name: 'shop', type: 'sqlite', url: `sqlite:${file}`, datasets: ['shop'] }]);
+    try {
+      const read = async (kind: 'access' | 'erasure') => (await dryRun({ kind, identities: { email: PERSON }, datasets, connections })).statements.filter((x) => x.phase !== 'write');
+      // Access reads the city, to show its name beside the person's row; an erasure never does.
+      expect((await read('access')).some((x) => x.sql.includes('"city"'))).toBe(true);
+      expect((await read('erasure')).some((x) => x.sql.includes('"city"'))).toBe(false);
+    } finally {
+      await connections.close();
+    }
   });
 });

@@ -180,13 +180,3 @@ function isContext(node: GraphNode, seeded: ReadonlySet<string>, edges: readonly
 export function withoutContext(graph: RequestGraph): RequestGraph {
   return { ...graph, edges: graph.edges.filter((e) => !graph.context.has(e.to)), reachable: graph.reachable.filter((id) => !graph.context.has(id)) };
 }
-
-/** The edges leaving a node, for the collector. */
-export function edgesFrom(graph: RequestGraph, node: string): Edge[] {
-  return graph.edges.filter((e) => e.from === node);
-}
-
-/** The edges entering a node: the ways another row can make one of its rows part of a request. */
-export function edgesInto(graph: RequestGraph, node: string): Edge[] {
-  return graph.edges.filter((e) => e.to === node);
-}

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Collection, Dataset, DatasetField, Reference } from '../../src/dataset/model.js';
 import { buildRequestGraph } from '../../src/dsr/plan/graph.js';
 
@@ -22,8 +22,13 @@ const shop: Dataset = {
   ],
 };
 
+// Graphs are built in each test, not when the suite is collected: mutation testing (StrykerJS)
+// activates a mutant for the tests only.
 describe('the request graph', () => {
-  const graph = buildRequestGraph([shop], ['email']);
+  let graph: ReturnType<typeof buildRequestGraph>;
+  beforeEach(() => {
+    graph = buildRequestGraph([shop], ['email']);
+  });
 
   it('starts at the identity fields of the types given, in every collection that has one', () => {
     expect(graph.seeds).toEqual([
@@ -83,7 +88,10 @@ describe('catalogues: context, not the person\'s records', () => {
       collection('rental_note', [field('id'), field('rental_id', { references: [ref('rental', 'from')] })]),
     ],
   };
-  const graph = buildRequestGraph([sakila], ['email']);
+  let graph: ReturnType<typeof buildRequestGraph>;
+  beforeEach(() => {
+    graph = buildRequestGraph([sakila], ['email']);
+  });
 
   it('a declared catalogue, and a collection without personal data that only points-at references reach, are context', () => {
     expect([...graph.context].sort()).toEqual(['shop.city', 'shop.film', 'shop.inventory', 'shop.store']);
@@ -112,7 +120,9 @@ describe('catalogues: context, not the person\'s records', () => {
 });
 
 describe('what the graph leaves out', () => {
-  const graph = buildRequestGraph(
+  let graph: ReturnType<typeof buildRequestGraph>;
+  beforeEach(() => {
+    graph = buildRequestGraph(
     [
       {
         key: 'shop',
@@ -134,6 +144,7 @@ describe('what the graph leaves out', () => {
     ],
     ['email'],
   );
+  });
 
   it('a skipped collection is never a seed, and its references are blocked both ways', () => {
     expect(graph.seeds.map((s) => s.node)).toEqual(['shop.customer']);

@@ -13,6 +13,7 @@ import { databaseTypeOf, openDatabaseConnector, sqliteFileOf } from '../../conne
 import { datasetKeyFrom, generateDataset, type GeneratedDataset } from '../../dataset/generate/generate-dataset.js';
 import { writeDatasetYaml } from '../../dataset/generate/write-dataset-yaml.js';
 import { DatasetFileSchema, DatasetKey } from '../../dataset/schema.js';
+import { loadConfig } from '../../config/config.js';
 import { OpendpoError } from '../../errors/opendpo-error.js';
 import { Id } from '../../register/schema.js';
 import { action } from '../action.js';
@@ -52,7 +53,12 @@ export async function datasetGenerate(flags: DatasetGenerateFlags): Promise<Data
   if (flags.system !== undefined && !Id.safeParse(flags.system).success) {
     throw new OpendpoError('INVALID_INPUT', `--system must be a system id of the register (systems.yaml), not "${flags.system}"`);
   }
-  const connector = await openDatabaseConnector({ name: CONNECTION_NAME, type: databaseTypeOf(flags.url) ?? 'postgres', url: flags.url });
+  const connector = await openDatabaseConnector({
+    name: CONNECTION_NAME,
+    type: databaseTypeOf(flags.url) ?? 'postgres',
+    url: flags.url,
+    timeoutMs: loadConfig(process.env).targetTimeoutMs,
+  });
   let tables;
   try {
     tables = await connector.introspect({ schemas: flags.schema ?? [] });

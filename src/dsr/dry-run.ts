@@ -11,8 +11,9 @@ import { toStatement } from './erasure/execute-erasure.js';
 import type { KeptRecord } from './erasure/plan-erasure.js';
 import { drawBoundary, ownRows } from './boundary.js';
 import { collect } from './execute/collect.js';
+import { canonicalIdentity } from './identity-match.js';
 import { withoutContext, type BlockedEdge, type Edge, type Seed } from './plan/graph.js';
-import { columnTypesOf, copyColumnsOf, keysOf, planErasureOf, prepareRequest, type OpenConnections, type PreparedRequest } from './run-request.js';
+import { columnTypesOf, copyColumnsOf, keysOf, planErasureOf, prepareRequest, shapeOf, type OpenConnections, type PreparedRequest } from './run-request.js';
 
 export interface PlannedStatement {
   connection: string;
@@ -87,7 +88,7 @@ export async function dryRun(input: {
   const prepared = await prepareRequest(input.kind, input.identities, input.datasets, connections);
   const keyOf = keysOf(prepared);
   const connectorFor = (datasetKey: string) => connections.database(prepared.connectionOf(datasetKey));
-  const identityValues = Object.fromEntries(Object.entries(input.identities).map(([k, v]) => [k, [v]]));
+  const identityValues = Object.fromEntries(Object.entries(input.identities).map(([k, v]) => [k, [canonicalIdentity(v)]]));
   const copies = input.kind === 'access' || input.kind === 'portability';
   const found = await collect({
     graph: copies ? prepared.graph : withoutContext(prepared.graph),
@@ -95,6 +96,7 @@ export async function dryRun(input: {
     connectorFor,
     keyOf,
     columnTypesOf: columnTypesOf(prepared),
+    shapeOf: shapeOf(prepared),
     ...(copies ? { copyColumnsOf: copyColumnsOf(prepared) } : {}),
   });
   phase = 'check';

@@ -36,6 +36,8 @@ export function databaseTypeOf(url: string): DatabaseType | undefined {
 interface ParsedTarget {
   type: DatabaseType;
   label: string;
+  /** The user the URL names (not the password), for "access denied for user ..."; undefined: the driver's default. */
+  user?: string;
   open(): Promise<SqlConnector>;
 }
 
@@ -74,18 +76,20 @@ function parse(connection: DatabaseConnection): ParsedTarget {
   const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
   const port = u.port === '' ? (type === 'postgres' ? 5432 : 3306) : Number(u.port);
   const label = `${name} (${type} ${u.hostname}:${port}${database === '' ? '' : `/${database}`})`;
+  const user = u.username === '' ? undefined : decodeURIComponent(u.username);
   if (type === 'postgres') {
-    return { type, label, open: async () => (await import('./postgres/postgres-connector.js')).openPostgresConnector({ url, label }) };
+    return { type, label, ...(user === undefined ? {} : { user }), open: async () => (await import('./postgres/postgres-connector.js')).openPostgresConnector({ url, label }) };
   }
   const ssl = u.searchParams.get('ssl');
   return {
     type,
     label,
+    ...(user === undefined ? {} : { user }),
     open: async () =>
       (await import('./mysql/mysql-connector.js')).openMysqlConnector({
         host: u.hostname,
         port,
-        ...(u.username === '' ? {} : { user: decodeURIComponent(u.username) }),
+        ...(user === undefined ? {} : { user }),
         ...(u.password === '' ? {} : { password: decodeURIComponent(u.password) }),
         ...(database === '' ? {} : { database }),
         ssl: ssl === 'true' || ssl === 'required' || ssl === '1',
@@ -109,6 +113,11 @@ export async function openDatabaseConnector(connection: DatabaseConnection): Pro
     return await target.open();
   } catch (err) {
     const cls = await classify(target.type, err);
+    if (cls?.denied === true) {
+      // The user is the controller's own account, written in connections.yaml; the password never is shown.
+      const who = target.user === undefined ? 'the default user (none in the URL)' : `user "${target.user}"`;
+      throw new OpendpoError('TARGET_UNAVAILABLE', `${target.label}: cannot connect: access denied for ${who}: ${cls.reason}; check the connection's user and password`, undefined, { cause: err });
+    }
     const reason = cls?.reason ?? 'the database cannot be opened';
     throw new OpendpoError('TARGET_UNAVAILABLE', `${target.label}: cannot connect: ${reason}`, undefined, { cause: err });
   }

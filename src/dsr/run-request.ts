@@ -347,7 +347,9 @@ async function act(input: RunRequestInput, journal: EvidenceJournal, prepared: P
   } else if (input.kind === 'rectification' && !resumingWrites) {
     await repo.saveWork(request.id, updateWrites(prepared, rectification(input, prepared, ownFound(graph, boundary, found))));
   } else if (input.kind === 'restriction' && !resumingWrites) {
-    await repo.saveWork(request.id, updateWrites(prepared, await restriction(input, journal, ownFound(graph, boundary, found))));
+    const own = ownFound(graph, boundary, found);
+    warnings.push(...restrictionWarnings(prepared, own));
+    await repo.saveWork(request.id, updateWrites(prepared, await restriction(input, journal, own)));
   }
   if (WRITING_KINDS.has(input.kind)) {
     await executeStoredWrites({
@@ -514,6 +516,28 @@ async function restriction(input: RunRequestInput, journal: EvidenceJournal, fou
     if (flag !== undefined) updates.push({ node, set: { [flag.field]: flag.value }, note: `restriction flag set: ${flag.field}` });
   }
   return updates;
+}
+
+/**
+ * Art. 18: where the restriction cannot be marked in the data. No collection of the datasets
+ * declaring a restriction flag, it is only recorded in the store (what the decision point reads),
+ * and applications reading the databases directly cannot see it; the person having no row where a
+ * flag is declared, likewise for them.
+ */
+export function restrictionWarnings(prepared: PreparedRequest, own: ReadonlyMap<string, CollectedNode>): string[] {
+  const flagged = [...prepared.graph.nodes.values()].filter((n) => n.collection.restrictionFlag !== undefined && !n.collection.skip);
+  const systems = prepared.connections.specs.filter((s) => s.type === 'http' || s.type === 'manual').map((s) => s.name);
+  const asked = systems.length > 0 ? `; ${systems.join(', ')} ${systems.length === 1 ? 'is' : 'are'} asked to restrict processing for ${systems.length === 1 ? 'itself' : 'themselves'}` : '';
+  if (flagged.length === 0) {
+    return [
+      `no collection of the datasets declares a restriction_flag: the restriction is recorded in opendpo's store only, not marked in the databases' data${asked} (declare restriction_flag on the collections your applications read: docs/dataset-format.md#restriction)`,
+    ];
+  }
+  const marked = flagged.filter((n) => (own.get(n.id)?.rows.size ?? 0) > 0);
+  if (marked.length === 0) {
+    return [`the person has no row in the collections declaring a restriction flag (${flagged.map((n) => n.id).join(', ')}): the restriction is recorded in opendpo's store only${asked}`];
+  }
+  return [];
 }
 
 interface SystemRows {

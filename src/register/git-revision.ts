@@ -11,12 +11,12 @@ import { promisify } from 'node:util';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { Finding } from './finding.js';
 import { tooLargeMessage } from '../yaml/read-yaml.js';
-import { loadRegisterFromFiles, MAX_FILE_BYTES, REGISTER_FILE, type LoadResult, type RegisterFileInput } from './load.js';
+import { fileProblem, isRegisterPath, loadRegisterFromFiles, MAX_FILE_BYTES, notYaml, REGISTER_FILE, type LoadResult, type RegisterFileInput } from './load.js';
 
 const run = promisify(execFile);
 
-/** Files the loader reads: top-level YAML and activities/*.yaml. */
-const isRegisterFile = (rel: string) => /^(?:activities\/)?[^/]+\.ya?ml$/.test(rel);
+/** Everything under activities/ but hidden files (.gitkeep): read, or said why not. */
+const isActivityPath = (rel: string) => rel.startsWith('activities/') && !rel.split('/').some((part) => part.startsWith('.'));
 
 /**
  * Loads the register in `dir` (relative to the repository root, as in `git show REV:PATH`)
@@ -37,8 +37,7 @@ export async function loadRegisterAtRevision(repo: string, rev: string, dir: str
     .split('\0')
     .filter((line) => line !== '')
     .map(parseTreeLine)
-    // Regular files only: a symlink's blob is its target path, a submodule is another repository.
-    .filter((e): e is TreeEntry => e !== undefined && e.type === 'blob' && (e.mode === '100644' || e.mode === '100755'));
+    .filter((e): e is TreeEntry => e !== undefined);
   if (entries.length === 0) {
     throw new OpendpoError('NOT_FOUND', `the folder "${folder || '.'}" does not exist at revision ${rev}`);
   }
@@ -48,7 +47,30 @@ export async function loadRegisterAtRevision(repo: string, rev: string, dir: str
   const files: RegisterFileInput[] = [];
   for (const entry of entries) {
     const rel = folder === '' ? entry.path : entry.path.slice(folder.length + 1);
-    if (!isRegisterFile(rel)) continue;
+    const display = path.join(label, rel);
+    const link = entry.mode === '120000' || entry.type !== 'blob';
+    if (rel === 'activities' && !link) {
+      // A file where the folder of activities should be: never read as a register without activities.
+      problems.push(fileProblem('file/activities-not-folder', display, 'activities is not a folder: it holds the processing activities, one YAML file each (activities/<id>.yaml)', 'Art. 30(1)'));
+      continue;
+    }
+    if (!isRegisterPath(rel) && !isActivityPath(rel) && rel !== 'activities') continue;
+    if (link) {
+      // A link's blob is its target's path, a submodule another repository: neither is read at a
+      // revision, and saying so beats a register that silently lacks the file.
+      problems.push(
+        fileProblem(
+          'file/link-refused',
+          display,
+          `${rel} is ${entry.type === 'blob' ? 'a symbolic link' : 'a git submodule'}: at a git revision it is not followed (commit the file itself, or compare the folder on disk)`,
+        ),
+      );
+      continue;
+    }
+    if (isActivityPath(rel) && !/\.ya?ml$/.test(rel)) {
+      problems.push(notYaml(display, rel));
+      continue;
+    }
     if (entry.size > MAX_FILE_BYTES) {
       problems.push({
         rule: 'file/too-large',

@@ -5,7 +5,7 @@
  * This is the register's I/O edge: everything after it is pure.
  * Bad input never throws: it becomes a Finding, and the file is left out.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import type { z } from 'zod';
@@ -77,26 +77,24 @@ const SYSTEMS_FILES = ['systems.yaml', 'systems.yml'];
 const ACTIVITY_DIR = 'activities';
 const isYaml = (name: string) => name.endsWith('.yaml') || name.endsWith('.yml');
 
+/** Whether a path relative to the register folder is a register file: the loader reads these only. */
+export const isRegisterPath = (rel: string) =>
+  ORGANISATION_FILES.includes(rel) || RECIPIENTS_FILES.includes(rel) || SYSTEMS_FILES.includes(rel) || (rel.startsWith(`${ACTIVITY_DIR}/`) && isYaml(rel));
+
 /** Reads the register files of a folder on disk. */
 export async function loadRegister(dir: string): Promise<LoadResult> {
   const problems: Finding[] = [];
   const inputs: RegisterFileInput[] = [];
-  let dirStat;
+  let root: string;
   try {
-    dirStat = await stat(dir);
+    root = await realpath(dir);
   } catch {
     return { loaded: undefined, problems: [fileProblem('file/unreadable', dir, `cannot read the register folder ${dir}: it does not exist`)] };
   }
-  if (!dirStat.isDirectory()) {
+  if (!(await stat(root)).isDirectory()) {
     return { loaded: undefined, problems: [fileProblem('file/unreadable', dir, `${dir} is not a folder: a register is a folder of YAML files`)] };
   }
-  const top = await readdir(dir, { withFileTypes: true });
-  const candidates = top.filter((e) => e.isFile() && isYaml(e.name)).map((e) => e.name);
-  if (top.some((e) => e.isDirectory() && e.name === ACTIVITY_DIR)) {
-    const acts = await readdir(path.join(dir, ACTIVITY_DIR), { withFileTypes: true });
-    for (const e of acts) if (e.isFile() && isYaml(e.name)) candidates.push(`${ACTIVITY_DIR}/${e.name}`);
-  }
-  for (const rel of candidates.sort()) {
+  for (const rel of await listRegisterFiles(dir, root, problems)) {
     const full = path.join(dir, rel);
     try {
       const s = await stat(full);
@@ -113,6 +111,91 @@ export async function loadRegister(dir: string): Promise<LoadResult> {
   return { loaded: result.loaded, problems: [...problems, ...result.problems] };
 }
 
+/**
+ * The register files of a folder, as paths relative to it: the top-level files by name, and every
+ * YAML file under activities/, sub-folders included (people group activities by department).
+ * Nothing is skipped without a word: a symbolic link is followed when it leads to a place inside
+ * the register folder and refused otherwise (a register is reviewed as one folder; a link out of
+ * it would publish files nobody reviewed there); `activities` that is not a folder, a file of
+ * activities/ that is not YAML, a link to nowhere each give a finding.
+ */
+async function listRegisterFiles(dir: string, root: string, problems: Finding[]): Promise<string[]> {
+  const found: string[] = [];
+  const inside = (real: string) => real === root || real.startsWith(`${root}${path.sep}`);
+  /** What `rel` is once links within the register are followed; undefined (reported) otherwise. */
+  const kindOf = async (rel: string): Promise<{ kind: 'file' | 'folder' | 'other'; real: string } | undefined> => {
+    const full = path.join(dir, rel);
+    let real: string;
+    try {
+      real = await realpath(full);
+    } catch {
+      problems.push(fileProblem('file/link-refused', full, `${rel} is a symbolic link to nothing: its target does not exist`));
+      return undefined;
+    }
+    if (!inside(real)) {
+      problems.push(
+        fileProblem(
+          'file/link-refused',
+          full,
+          `${rel} is a symbolic link to ${real}, outside the register folder: links are followed only within the folder (copy the file in)`,
+        ),
+      );
+      return undefined;
+    }
+    const s = await stat(real);
+    return { kind: s.isFile() ? 'file' : s.isDirectory() ? 'folder' : 'other', real };
+  };
+
+  const top = new Set(await readdir(dir));
+  for (const name of [...ORGANISATION_FILES, ...RECIPIENTS_FILES, ...SYSTEMS_FILES]) {
+    if (!top.has(name)) continue;
+    const entry = await kindOf(name);
+    if (entry?.kind === 'file') found.push(name);
+    else if (entry) problems.push(fileProblem('file/unreadable', path.join(dir, name), `${name} is not a file`));
+  }
+  if (!top.has(ACTIVITY_DIR)) return found;
+  const activities = await kindOf(ACTIVITY_DIR);
+  if (activities && activities.kind !== 'folder') {
+    problems.push(
+      fileProblem(
+        'file/activities-not-folder',
+        path.join(dir, ACTIVITY_DIR),
+        `${ACTIVITY_DIR} is not a folder: it holds the processing activities, one YAML file each (activities/<id>.yaml)`,
+        'Art. 30(1)',
+      ),
+    );
+  }
+  if (activities?.kind !== 'folder') return found;
+
+  // Each real folder is read once: a link back to a folder already read would read it forever.
+  const read = new Set<string>();
+  const walk = async (relDir: string, real: string): Promise<void> => {
+    if (read.has(real)) {
+      problems.push(fileProblem('file/link-refused', path.join(dir, relDir), `${relDir} is a symbolic link to a folder already read (${path.relative(root, real) || '.'}): each activity is read once`));
+      return;
+    }
+    read.add(real);
+    for (const name of (await readdir(path.join(dir, relDir))).sort()) {
+      // Hidden files are tooling's (.gitkeep, editor swap files), never an activity.
+      if (name.startsWith('.')) continue;
+      const rel = `${relDir}/${name}`;
+      const entry = await kindOf(rel);
+      if (!entry) continue;
+      if (entry.kind === 'folder') await walk(rel, entry.real);
+      else if (entry.kind === 'other') problems.push(fileProblem('file/unreadable', path.join(dir, rel), `${rel} is not a regular file`));
+      else if (isYaml(name)) found.push(rel);
+      else problems.push(notYaml(path.join(dir, rel), rel));
+    }
+  };
+  await walk(ACTIVITY_DIR, activities.real);
+  return found;
+}
+
+/** A file of activities/ that is not read, said once the same way for a folder and a git revision. */
+export function notYaml(display: string, rel: string): Finding {
+  return { ...fileProblem('file/not-yaml', display, `${rel} is not read: activity files end in .yaml or .yml`), severity: 'warning' };
+}
+
 interface ParsedFile {
   display: string;
   value: unknown;
@@ -125,19 +208,13 @@ export function loadRegisterFromFiles(label: string, inputs: readonly RegisterFi
   const problems: Finding[] = [];
   const parsed = new Map<string, ParsedFile>();
   const display = (rel: string) => path.join(label, rel);
-  const known = (rel: string) =>
-    ORGANISATION_FILES.includes(rel) ||
-    RECIPIENTS_FILES.includes(rel) ||
-    SYSTEMS_FILES.includes(rel) ||
-    (rel.startsWith(`${ACTIVITY_DIR}/`) && isYaml(rel));
-
   for (const input of inputs) {
-    if (!known(input.path)) continue; // other YAML (CI config, datasets) is not ours to judge here
+    if (!isRegisterPath(input.path)) continue; // other YAML (CI config, datasets) is not ours to judge here
     const file = parseYamlFile(display(input.path), input.content, problems);
     if (file) parsed.set(input.path, file);
   }
 
-  if (inputs.filter((i) => known(i.path)).length === 0) {
+  if (inputs.filter((i) => isRegisterPath(i.path)).length === 0) {
     problems.push(
       fileProblem(
         'file/empty-register',
@@ -363,7 +440,7 @@ function spanAt(file: ParsedFile, p: readonly PathKey[], keyNode = false): Span 
   return spanInDocument(doc, lines, p, keyNode);
 }
 
-function fileProblem(rule: string, file: string, message: string, article?: string): Finding {
+export function fileProblem(rule: string, file: string, message: string, article?: string): Finding {
   return { rule, severity: 'error', message, file, line: 1, column: 1, ...(article ? { article } : {}) };
 }
 

@@ -18,6 +18,8 @@ export interface PublishOptions {
   message?: string | undefined;
   /** Publish even with errors (the seed's register has real gaps): the findings are recorded. */
   allowErrors?: boolean;
+  /** Publish a register with no processing activity at all (everything really ended). */
+  allowEmpty?: boolean;
   publishedAt?: Date;
 }
 
@@ -38,7 +40,7 @@ export interface PreparedRegister {
  * Lints the register and refuses it (REGISTER_INVALID, with the findings) when it has errors,
  * unless `allowErrors`. Touches no store: a refused register leaves the store as it was.
  */
-export function prepareRegisterPublication(loadResult: LoadResult, options: { allowErrors?: boolean }): PreparedRegister {
+export function prepareRegisterPublication(loadResult: LoadResult, options: { allowErrors?: boolean; allowEmpty?: boolean }): PreparedRegister {
   const { loaded, problems } = loadResult;
   const findings = sortFindings([...problems, ...(loaded ? lintRegister(loaded) : [])]);
   if (!loaded || (hasErrors(findings) && !options.allowErrors)) {
@@ -48,6 +50,15 @@ export function prepareRegisterPublication(loadResult: LoadResult, options: { al
       loaded
         ? `the register has ${errors} error${errors === 1 ? '' : 's'}: nothing was published (fix them, or publish anyway with --allow-errors)`
         : 'nothing usable was found in the register folder: nothing was published',
+      { findings },
+    );
+  }
+  if (loaded.register.activities.length === 0 && !options.allowEmpty) {
+    // A register emptied by mistake (a folder moved, a link not followed) would publish a notice
+    // that describes no processing at all (Art. 13-14): only on purpose.
+    throw new OpendpoError(
+      'REGISTER_INVALID',
+      `the register has no processing activity${hasErrors(findings) ? ' that can be read (see the errors above)' : ''}: nothing was published (if every activity has really ended, publish with --allow-empty)`,
       { findings },
     );
   }

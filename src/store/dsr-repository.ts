@@ -353,6 +353,41 @@ export class DsrRepository {
       .execute();
   }
 
+  /**
+   * The restrictions recorded, one per request (the identity types it restricted, never the
+   * identities), newest first; only those in force unless `includeLifted`.
+   */
+  async restrictions(options: { includeLifted?: boolean } = {}): Promise<RestrictionRecord[]> {
+    let query = this.db.selectFrom('dsr_restrictions').select(['request_id', 'identity_type', 'restricted_at', 'lifted_at']);
+    if (!options.includeLifted) query = query.where('lifted_at', 'is', null);
+    const rows = await query.orderBy('restricted_at', 'desc').orderBy('request_id').orderBy('identity_type').execute();
+    const byRequest = new Map<string, RestrictionRecord>();
+    for (const r of rows) {
+      const record = byRequest.get(r.request_id) ?? { requestId: r.request_id, identityTypes: [], restrictedAt: r.restricted_at, liftedAt: r.lifted_at };
+      if (!record.identityTypes.includes(r.identity_type)) record.identityTypes.push(r.identity_type);
+      if (r.restricted_at > record.restrictedAt) record.restrictedAt = r.restricted_at;
+      // Lifted when every identity of the request is (a later restriction may have taken one over).
+      if (r.lifted_at === null) record.liftedAt = null;
+      byRequest.set(r.request_id, record);
+    }
+    return [...byRequest.values()];
+  }
+
+  /**
+   * Lifts the restriction `requestId` recorded (Art. 18(3)), and appends `step` (who lifted it,
+   * when and how the person was told) to that request's evidence, in one transaction. False, and
+   * nothing written, when no restriction of that request is in force.
+   */
+  async liftRestriction(requestId: string, step: NewDsrStep): Promise<boolean> {
+    return this.db.transaction().execute(async (tx) => {
+      const lifted = await tx.updateTable('dsr_restrictions').set({ lifted_at: now() }).where('request_id', '=', requestId).where('lifted_at', 'is', null).executeTakeFirst();
+      if (lifted.numUpdatedRows === 0n) return false;
+      const request = await tx.selectFrom('dsr_requests').select('attempts').where('id', '=', requestId).executeTakeFirst();
+      await insertSteps(tx, requestId, request?.attempts ?? 1, [{ ...step, rowsChanged: Number(lifted.numUpdatedRows) }]);
+      return true;
+    });
+  }
+
   /** Whether processing of this identity is restricted (for the capabilities that enforce Art. 18). */
   async isRestricted(identityType: string, value: string): Promise<boolean> {
     const fingerprint = await this.fingerprint({ [identityType]: value });
@@ -402,6 +437,15 @@ export class DsrRepository {
     }
     return out;
   }
+}
+
+/** A restriction in the store: the request that made it, what it restricted (identity types, never values), since when. */
+export interface RestrictionRecord {
+  requestId: string;
+  identityTypes: string[];
+  restrictedAt: string;
+  /** When it was lifted; null while in force. */
+  liftedAt: string | null;
 }
 
 /** An erasure recorded for an identity: its request, completion and what it kept (JSON, no values). */

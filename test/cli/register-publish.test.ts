@@ -1,5 +1,5 @@
 /** `opendpo register publish`, run as a user runs it: a spawned process on a real SQLite file. */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,7 +91,11 @@ describe('opendpo register publish', () => {
 
   it('publishes anyway with --allow-errors and records the findings', async () => {
     const db = path.join(dir, 'allowed.db');
-    const result = await publish(db, [path.join(FIXTURES, 'store-invalid'), '--allow-errors']);
+    // Its one activity is invalid, so the version holds none: that takes --allow-empty as well.
+    const withoutEmpty = await publish(db, [path.join(FIXTURES, 'store-invalid'), '--allow-errors']);
+    expect(withoutEmpty.code).toBe(1);
+    expect(withoutEmpty.stderr).toContain('the register has no processing activity that can be read (see the errors above): nothing was published');
+    const result = await publish(db, [path.join(FIXTURES, 'store-invalid'), '--allow-errors', '--allow-empty']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/version 1 /);
     expect(result.stdout).toMatch(/recorded [1-9]\d* error\(s\)/);
@@ -99,6 +103,49 @@ describe('opendpo register publish', () => {
     const findings = versions[0]![0]!.findings;
     // Stored relative to the register folder: the machine's own paths stay on the machine.
     expect(findings).toContainEqual(expect.objectContaining({ rule: 'schema/invalid', file: 'activities/newsletter.yaml', line: 7, column: 12 }));
+  });
+
+  it('refuses a register whose activities/ is a link leading outside the folder, naming the link, and writes nothing', async () => {
+    const db = path.join(dir, 'link-outside.db');
+    expect((await publish(db, [fixture('store-shop')])).code).toBe(0);
+    const before = await snapshot(db);
+    const reg = path.join(dir, 'linked-register');
+    mkdirSync(reg);
+    cpSync(path.join(FIXTURES, 'store-shop/organisation.yaml'), path.join(reg, 'organisation.yaml'));
+    cpSync(path.join(FIXTURES, 'store-shop/recipients.yaml'), path.join(reg, 'recipients.yaml'));
+    symlinkSync(path.join(FIXTURES, 'store-shop/activities'), path.join(reg, 'activities'));
+
+    const lint = await runCli(['register', 'lint', reg]);
+    expect(lint.code).toBe(1);
+    expect(lint.stdout).toContain(`${reg}/activities:1:1  error    activities is a symbolic link to ${path.join(FIXTURES, 'store-shop/activities')}, outside the register folder`);
+    const refused = await publish(db, [reg]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('file/link-refused');
+    expect(refused.stderr).toContain('nothing was published');
+    expectNoStackTrace(refused.stderr);
+    expect(await snapshot(db)).toEqual(before);
+  });
+
+  it('publishes a register with no processing activity only with --allow-empty', async () => {
+    const db = path.join(dir, 'emptied.db');
+    expect((await publish(db, [fixture('store-shop')])).code).toBe(0);
+    const before = await snapshot(db);
+    const reg = path.join(dir, 'emptied-register');
+    cpSync(path.join(FIXTURES, 'store-shop'), reg, { recursive: true });
+    rmSync(path.join(reg, 'activities'), { recursive: true });
+
+    const refused = await publish(db, [reg]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('the register has no processing activity: nothing was published (if every activity has really ended, publish with --allow-empty)');
+    expectNoStackTrace(refused.stderr);
+    expect(await snapshot(db)).toEqual(before);
+
+    const allowed = await publish(db, [reg, '--allow-empty']);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toMatch(/^published store-shop version 2 /);
+    const { versions } = await snapshot(db);
+    expect(versions[0]![0]!.register.activities).toEqual([]);
   });
 
   it('gives two publishers racing on the same SQLite file distinct versions', async () => {

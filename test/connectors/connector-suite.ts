@@ -36,19 +36,32 @@ export interface Harness {
   disruptInsideTransaction: boolean;
   /** A connection that cannot be opened, whose URL holds the password "hunter2-secret". */
   unreachable: DatabaseConnection;
+  /**
+   * Servers with users: connections the server refuses, each URL holding the password
+   * "hunter2-secret" — a user that does not exist, an existing user with a wrong password (where
+   * the server checks passwords; the test PostgreSQL trusts loopback), a database that does not exist.
+   */
+  refused?: { unknownUser: RefusedUser; wrongPassword?: RefusedUser; unknownDatabase: DatabaseConnection; database: string };
   teardown(): Promise<void>;
+}
+
+export interface RefusedUser {
+  connection: DatabaseConnection;
+  user: string;
 }
 
 export const HOSTILE_TABLE = `we"ird 'name' \`x\``;
 export const HOSTILE_COLUMN = `col"1 \`q\``;
 
 /** What render() must print for each database, exactly. */
-const RENDERED: Record<DatabaseType, { select: string; update: string; delete: string; empty: string }> = {
+// PostgreSQL binds a single-column key list as one array parameter (one text for any number of keys).
+const RENDERED: Record<DatabaseType, { select: string; update: string; delete: string; empty: string; arrays?: true }> = {
   postgres: {
-    select: 'select "id", "email" from "customer" where "id" in ($1, $2)',
+    select: 'select "id", "email" from "customer" where "id" = any($1)',
     update: `update "s"."we""ird" set "note" = $1, "a\`b" = $2 where ("a", "b") in (($3, $4), ($5, $6))`,
-    delete: 'delete from "order" where "id" in ($1)',
+    delete: 'delete from "order" where "id" = any($1)',
     empty: 'select "id" from "customer" where 1 = 0',
+    arrays: true,
   },
   mysql: {
     select: 'select `id`, `email` from `customer` where `id` in (?, ?)',
@@ -127,6 +140,8 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<Erro
 export interface SuiteFeatures {
   /** The harness has a second schema or database (`otherSchema`) for cross-schema foreign keys. */
   crossSchema: boolean;
+  /** The server has users and databases to refuse (`refused`). */
+  users?: boolean;
 }
 
 export function connectorSuite(name: string, available: boolean, makeHarness: () => Promise<Harness>, features: SuiteFeatures): void {
@@ -144,7 +159,7 @@ export function connectorSuite(name: string, available: boolean, makeHarness: ()
     it('renders the exact SQL, identifiers quoted and values as placeholders', () => {
       const expected = RENDERED[h.type];
       const s = h.connector.render(select('customer', ['id', 'email'], ['id'], [[1], [2]]));
-      expect(s).toEqual({ sql: expected.select, parameters: [1, 2] });
+      expect(s).toEqual({ sql: expected.select, parameters: expected.arrays ? [[1, 2]] : [1, 2] });
       const u = h.connector.render({
         kind: 'update',
         table: { schema: 's', name: 'we"ird' },
@@ -154,7 +169,7 @@ export function connectorSuite(name: string, available: boolean, makeHarness: ()
       expect(u).toEqual({ sql: expected.update, parameters: ['x', null, 1, 'k', 2, 'l'] });
       expect(h.connector.render({ kind: 'delete', table: { name: 'order' }, where: { columns: ['id'], values: [[10]] } })).toEqual({
         sql: expected.delete,
-        parameters: [10],
+        parameters: expected.arrays ? [[10]] : [10],
       });
       expect(h.connector.render(select('customer', ['id'], ['id'], [])).sql).toBe(expected.empty);
     });
@@ -198,7 +213,8 @@ export function connectorSuite(name: string, available: boolean, makeHarness: ()
       const keys = Array.from({ length: BULK + 100 }, (_, i) => [i + 1]);
       const chunks = h.connector.renderChunks(select('bulk', ['id', 'v'], ['id'], keys));
       expect(chunks.length).toBe(3);
-      expect(chunks.map((c) => c.parameters.length)).toEqual([1000, 1000, 600]);
+      const keysIn = (c: { parameters: readonly unknown[] }) => (RENDERED[h.type].arrays ? (c.parameters[0] as unknown[]).length : c.parameters.length);
+      expect(chunks.map(keysIn)).toEqual([1000, 1000, 600]);
       const { rows } = await h.connector.run(select('bulk', ['id', 'v'], ['id'], keys));
       expect(rows.length).toBe(BULK);
       expect(new Set(rows.map((r) => Number(r.id))).size).toBe(BULK);
@@ -408,6 +424,21 @@ export function connectorSuite(name: string, available: boolean, makeHarness: ()
       const bad = await expectCode(openDatabaseConnector({ ...h.unreachable, url: 'not a url with hunter2-secret' }), 'TARGET_UNAVAILABLE');
       expect(bad.message).toContain(`connection "${h.unreachable.name}"`);
       expect(bad.message).not.toContain('hunter2-secret');
+    });
+
+    if (features.users) it('says "access denied for user ..." for a user the server refuses (unknown, or a wrong password), and names a missing database, never the password', async () => {
+      const { unknownUser, wrongPassword, unknownDatabase, database } = h.refused!;
+      for (const { connection, user } of [unknownUser, ...(wrongPassword === undefined ? [] : [wrongPassword])]) {
+        const err = await expectCode(openDatabaseConnector(connection), 'TARGET_UNAVAILABLE');
+        expect(err.message).toMatch(new RegExp(`^${connection.name} \\(${h.type} [^)]+\\): cannot connect: access denied for user "${user}": `));
+        expect(err.message).toContain("check the connection's user and password");
+        expect(err.message).not.toContain('the statement failed');
+        expect(err.message).not.toContain('hunter2-secret');
+      }
+      const missing = await expectCode(openDatabaseConnector(unknownDatabase), 'TARGET_UNAVAILABLE');
+      expect(missing.message).toContain(`/${database}): cannot connect: the database`);
+      expect(missing.message).toContain('does not exist');
+      expect(missing.message).not.toContain('hunter2-secret');
     });
   });
 }

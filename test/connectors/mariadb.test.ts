@@ -14,6 +14,16 @@ connectorSuite(
     unreachable.port = '1';
     unreachable.username = 'app';
     unreachable.password = 'hunter2-secret';
+    // A real user of the server, to be refused with a wrong password; dropped with the databases.
+    const user = `opendpo_u_${db.name.slice(-8)}`;
+    await db.exec(`create user '${user}'@'%' identified by 'the-right-one'`);
+    const refusedUrl = (name: string, database: string) => {
+      const u = new URL(db.url);
+      u.username = name;
+      u.password = 'hunter2-secret';
+      u.pathname = `/${database}`;
+      return u.toString();
+    };
     return {
       type: 'mysql',
       connector,
@@ -31,11 +41,18 @@ connectorSuite(
         return async () => {};
       },
       unreachable: { name: 'shop', type: 'mysql', url: unreachable.toString().replace(/^mysql:/, 'mariadb:') },
+      refused: {
+        unknownUser: { user: `${user}_nobody`, connection: { name: 'shop', type: 'mysql', url: refusedUrl(`${user}_nobody`, db.name) } },
+        wrongPassword: { user, connection: { name: 'shop', type: 'mysql', url: refusedUrl(user, db.name) } },
+        unknownDatabase: { name: 'shop', type: 'mysql', url: new URL(`/${db.name}_missing`, db.url).toString() },
+        database: `${db.name}_missing`,
+      },
       async teardown() {
+        await db.exec(`drop user if exists '${user}'@'%'`);
         await db.drop();
         await other.drop();
       },
     };
   },
-  { crossSchema: true },
+  { crossSchema: true, users: true },
 );

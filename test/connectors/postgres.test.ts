@@ -17,6 +17,14 @@ connectorSuite(
     unreachable.port = '1';
     unreachable.username = 'app';
     unreachable.password = 'hunter2-secret';
+    const refusedUrl = (user: string, database: string) => {
+      const u = new URL(db.url);
+      u.username = user;
+      u.password = 'hunter2-secret';
+      u.pathname = `/${database}`;
+      return u.toString();
+    };
+    const missingDatabase = `opendpo_missing_${Date.now().toString(36)}`;
     return {
       type: 'postgres',
       connector,
@@ -33,11 +41,16 @@ connectorSuite(
         return async () => {};
       },
       unreachable: { name: 'shop', type: 'postgres', url: unreachable.toString() },
+      refused: {
+        unknownUser: { user: 'opendpo_no_such_role', connection: { name: 'shop', type: 'postgres', url: refusedUrl('opendpo_no_such_role', new URL(db.url).pathname.slice(1)) } },
+        unknownDatabase: { name: 'shop', type: 'postgres', url: refusedUrl(new URL(db.url).username || 'postgres', missingDatabase) },
+        database: missingDatabase,
+      },
       async teardown() {
         await admin.end();
         await db.drop();
       },
     };
   },
-  { crossSchema: true },
+  { crossSchema: true, users: true },
 );

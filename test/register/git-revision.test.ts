@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,3 +70,41 @@ describe('loadRegisterAtRevision', () => {
     await expect(loadRegisterAtRevision(os.tmpdir(), 'HEAD', 'reg')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
+
+describe('loadRegisterAtRevision: links, sub-folders and activities as a file', () => {
+  it('reads sub-folders of activities/, names each link it does not follow and an activities file', async () => {
+    const other = await mkdtemp(path.join(os.tmpdir(), 'opendpo-git-links-'));
+    try {
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-C', other, ...args], {
+          env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.invalid', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.invalid' },
+          stdio: 'pipe',
+        });
+      git('init', '-q', '-b', 'main');
+      await mkdir(path.join(other, 'reg/activities/hr'), { recursive: true });
+      await writeFile(path.join(other, 'reg/organisation.yaml'), 'id: acme\nname: Acme\n');
+      await writeFile(path.join(other, 'reg/activities/a.yaml'), 'id: a\nname: A\n');
+      await writeFile(path.join(other, 'reg/activities/hr/payroll.yaml'), 'id: payroll\nname: Payroll\n');
+      await writeFile(path.join(other, 'reg/activities/notes.txt'), 'not an activity\n');
+      await symlink('a.yaml', path.join(other, 'reg/activities/linked.yaml'));
+      await mkdir(path.join(other, 'flat'));
+      await writeFile(path.join(other, 'flat/organisation.yaml'), 'id: acme\nname: Acme\n');
+      await writeFile(path.join(other, 'flat/activities'), 'id: a\nname: A\n');
+      git('add', '.');
+      git('commit', '-q', '-m', 'registers');
+
+      const { loaded, problems } = await loadRegisterAtRevision(other, 'HEAD', 'reg');
+      expect(loaded?.register.activities.map((a) => a.id)).toEqual(['a', 'payroll']);
+      expect(problems.map((p) => [p.rule, p.severity, p.file])).toEqual([
+        ['file/link-refused', 'error', path.join('HEAD:reg', 'activities/linked.yaml')],
+        ['file/not-yaml', 'warning', path.join('HEAD:reg', 'activities/notes.txt')],
+      ]);
+
+      const flat = await loadRegisterAtRevision(other, 'HEAD', 'flat');
+      expect(flat.problems).toEqual([expect.objectContaining({ rule: 'file/activities-not-folder', severity: 'error', file: path.join('HEAD:flat', 'activities') })]);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -153,5 +153,66 @@ describe('loadRegister', () => {
     ]);
     expect(loaded?.register.activities[0]?.name).toEqual({ en: 'Orders', fr: 'Commandes' });
     expect(problems).toEqual([expect.objectContaining({ rule: 'schema/unknown-key', line: 2, column: 9 })]);
+  });
+});
+
+describe('loadRegister: links, sub-folders and what activities/ holds are followed or refused, never skipped', () => {
+  const ACT = (id: string) => `id: ${id}\nname: ${id}\n`;
+
+  it('follows links that stay inside the register folder: activities/ itself, an activity file, organisation.yaml', async () => {
+    const dir = await writeRegister({ 'shared/org.yaml': ORG, 'shared/acts/a.yaml': ACT('a'), 'shared/b.yaml': ACT('b') });
+    await symlink('shared/org.yaml', path.join(dir, 'organisation.yaml'));
+    await symlink('shared/acts', path.join(dir, 'activities'));
+    await symlink('../b.yaml', path.join(dir, 'shared/acts/b.yaml'));
+    const { loaded, problems } = await loadRegister(dir);
+    expect(problems).toEqual([]);
+    expect(loaded?.register.organisation.id).toBe('acme');
+    expect(loaded?.register.activities.map((a) => a.id)).toEqual(['a', 'b']);
+  });
+
+  it('refuses links leading outside the register folder or nowhere, naming each', async () => {
+    const outside = await writeRegister({ 'acts/x.yaml': ACT('x'), 'y.yaml': ACT('y') });
+    const linkedFolder = await writeRegister({ 'organisation.yaml': ORG });
+    await symlink(path.join(outside, 'acts'), path.join(linkedFolder, 'activities'));
+    const folderResult = await loadRegister(linkedFolder);
+    expect(folderResult.problems).toEqual([
+      expect.objectContaining({
+        rule: 'file/link-refused',
+        severity: 'error',
+        file: path.join(linkedFolder, 'activities'),
+        message: expect.stringContaining('outside the register folder'),
+      }),
+    ]);
+    expect(folderResult.loaded?.register.activities).toEqual([]);
+
+    const linkedFile = await writeRegister({ 'organisation.yaml': ORG, 'activities/a.yaml': ACT('a') });
+    await symlink(path.join(outside, 'y.yaml'), path.join(linkedFile, 'activities/y.yaml'));
+    await symlink('gone.yaml', path.join(linkedFile, 'activities/dangling.yaml'));
+    const fileResult = await loadRegister(linkedFile);
+    expect(fileResult.problems.map((p) => [p.rule, p.file, p.message])).toEqual([
+      ['file/link-refused', path.join(linkedFile, 'activities/dangling.yaml'), 'activities/dangling.yaml is a symbolic link to nothing: its target does not exist'],
+      ['file/link-refused', path.join(linkedFile, 'activities/y.yaml'), expect.stringContaining('outside the register folder')],
+    ]);
+    expect(fileResult.loaded?.register.activities.map((a) => a.id)).toEqual(['a']);
+  });
+
+  it('reads sub-folders of activities/, and reads a folder a link leads back to only once', async () => {
+    const dir = await writeRegister({ 'organisation.yaml': ORG, 'activities/a.yaml': ACT('a'), 'activities/hr/payroll.yaml': ACT('payroll'), 'activities/hr/deep/c.yml': ACT('c') });
+    await symlink('..', path.join(dir, 'activities/hr/loop'));
+    const { loaded, problems } = await loadRegister(dir);
+    expect(loaded?.register.activities.map((a) => a.id)).toEqual(['a', 'c', 'payroll']);
+    expect(loaded?.files).toContain(path.join(dir, 'activities/hr/deep/c.yml'));
+    expect(problems).toEqual([expect.objectContaining({ rule: 'file/link-refused', file: path.join(dir, 'activities/hr/loop'), message: expect.stringContaining('already read') })]);
+  });
+
+  it('says that activities is not a folder, and warns of a file in activities/ that is not read', async () => {
+    const asFile = await writeRegister({ 'organisation.yaml': ORG, activities: ACT('a') });
+    expect((await loadRegister(asFile)).problems).toEqual([
+      expect.objectContaining({ rule: 'file/activities-not-folder', severity: 'error', file: path.join(asFile, 'activities'), message: expect.stringContaining('activities is not a folder') }),
+    ]);
+    const notYaml = await writeRegister({ 'organisation.yaml': ORG, 'activities/a.yaml': ACT('a'), 'activities/b.yaml.bak': ACT('b'), 'activities/.gitkeep': '' });
+    expect((await loadRegister(notYaml)).problems).toEqual([
+      expect.objectContaining({ rule: 'file/not-yaml', severity: 'warning', file: path.join(notYaml, 'activities/b.yaml.bak') }),
+    ]);
   });
 });

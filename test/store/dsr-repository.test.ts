@@ -279,6 +279,44 @@ describe.each([sqliteCase(), postgresCase()])('data subject requests in the $nam
     }
   });
 
+  it.runIf(s.available)('list the restrictions in force per request (identity types, never values), and lift one with its evidence step, once', async () => {
+    const { store, drop } = await open(s);
+    try {
+      const repo = store.requests;
+      const jane = await repo.fingerprint({ email: 'jane@example.com', phone_number: '+33600000000' });
+      const made = (await repo.create({ ...erasure(jane), kind: 'restriction', identityTypes: ['email', 'phone_number'] }, claim('a')))!;
+      await repo.endRun(made.id, 'a', 'completed');
+      await repo.restrict(await repo.fingerprint({ email: 'jane@example.com' }), 'email', made.id);
+      await repo.restrict(await repo.fingerprint({ phone_number: '+33600000000' }), 'phone_number', made.id);
+      const john = (await repo.create({ ...erasure(await repo.fingerprint({ email: 'john@example.com' })), kind: 'restriction' }, claim('b')))!;
+      await repo.restrict(await repo.fingerprint({ email: 'john@example.com' }), 'email', john.id);
+
+      const inForce = await repo.restrictions();
+      expect(inForce.map((r) => [r.requestId, r.identityTypes.sort(), r.liftedAt])).toEqual(
+        expect.arrayContaining([
+          [made.id, ['email', 'phone_number'], null],
+          [john.id, ['email'], null],
+        ]),
+      );
+      expect(JSON.stringify(inForce)).not.toMatch(/jane|john|\+336/);
+
+      const lift = { ...step('opendpo', 'unrestrict'), rowsFound: 2, note: 'person informed' };
+      expect(await repo.liftRestriction(made.id, lift)).toBe(true);
+      expect(await repo.isRestricted('email', 'jane@example.com')).toBe(false);
+      expect(await repo.isRestricted('phone_number', '+33600000000')).toBe(false);
+      expect(await repo.isRestricted('email', 'john@example.com')).toBe(true);
+      // Lifted once: a second lifting writes nothing.
+      expect(await repo.liftRestriction(made.id, lift)).toBe(false);
+      const evidence = (await repo.steps(made.id)).filter((x) => x.kind === 'unrestrict');
+      expect(evidence).toEqual([expect.objectContaining({ rowsFound: 2, rowsChanged: 2, note: 'person informed', attempt: 1 })]);
+      expect((await repo.restrictions()).map((r) => r.requestId)).toEqual([john.id]);
+      const all = await repo.restrictions({ includeLifted: true });
+      expect(all.find((r) => r.requestId === made.id)?.liftedAt).toMatch(/^\d{4}-/);
+    } finally {
+      await drop();
+    }
+  });
+
   it.runIf(s.available)('record erasures per identity fingerprint, found by a later access once the erasure completed', async () => {
     const { store, drop } = await open(s);
     try {
@@ -333,6 +371,9 @@ describe.each([sqliteCase(), postgresCase()])('data subject requests in the $nam
       await section('supersede (one transaction)', () => repo.supersede(id, claim('c', 2), erasure(fp, { id: 'req-2' })));
       await section('restrict', () => repo.restrict(fp, 'email', id));
       await section('isRestricted', () => repo.isRestricted('email', 'x'));
+      await section('restrictions (in force)', () => repo.restrictions());
+      await section('restrictions (lifted too)', () => repo.restrictions({ includeLifted: true }));
+      await section('liftRestriction (one transaction)', () => repo.liftRestriction(id, step('opendpo', 'unrestrict')));
       await section('list', () => repo.list());
       await section('recordErasure (one transaction)', () => repo.recordErasure(id, [fp], '[]'));
       await section('completedErasures', () => repo.completedErasures([fp]));

@@ -15,6 +15,7 @@ interface PublishFlags {
   author?: string;
   message?: string;
   allowErrors?: boolean;
+  allowEmpty?: boolean;
 }
 
 export function addRegisterPublishCommand(parent: Command): void {
@@ -25,12 +26,13 @@ export function addRegisterPublishCommand(parent: Command): void {
     .option('--author <name>', 'who publishes (default: git config user.name, or the OS user)')
     .option('--message <text>', 'why this version is published')
     .option('--allow-errors', 'publish even when lint finds errors (the findings are recorded with the version)')
+    .option('--allow-empty', 'publish a register with no processing activity (every activity has ended)')
     .action(
       action(async (dir: string, flags: PublishFlags) => {
         const config = loadConfig(process.env);
         const loadResult = await loadRegister(dir);
         // Refused before the store is even opened: a refused publish writes nothing.
-        const prepared = prepareRegisterPublication(loadResult, { allowErrors: flags.allowErrors ?? false });
+        const prepared = prepareRegisterPublication(loadResult, { allowErrors: flags.allowErrors ?? false, allowEmpty: flags.allowEmpty ?? false });
         // Loaded on demand, so that the other commands do not pay for the store's modules.
         const { openStore } = await import('../../store/open-store.js');
         const store = await openStore(config.store);

@@ -56,15 +56,21 @@ const UNAVAILABLE: Record<string, string> = {
   ER_CONNECTION_KILLED: 'the server ended the connection',
   ER_QUERY_INTERRUPTED: 'the statement was interrupted',
   ER_STATEMENT_TIMEOUT: 'the statement timed out',
-  ER_ACCESS_DENIED_ERROR: 'authentication failed',
-  ER_HOST_NOT_PRIVILEGED: 'this host may not connect',
   ER_CLIENT_INTERACTION_TIMEOUT: 'the server closed an idle connection',
+};
+
+/** The server refused the user: 1045 (wrong password, unknown user), 1698 (no password given, or none accepted), 1130 (host). */
+const DENIED: Record<string, string> = {
+  ER_ACCESS_DENIED_ERROR: 'unknown user, or wrong password',
+  ER_ACCESS_DENIED_NO_PASSWORD_ERROR: 'unknown user, or wrong or missing password',
+  ER_HOST_NOT_PRIVILEGED: 'this host may not connect',
 };
 
 export function classifyMysqlError(err: unknown): ErrorClass | undefined {
   const network = classifyNetworkError(err);
   if (network) return network;
   const code = errorCode(err);
+  if (code !== undefined && DENIED[code]) return { kind: 'unavailable', reason: `${DENIED[code]} (${code})`, denied: true };
   if (code !== undefined && INVALID[code]) return { kind: 'invalid', reason: `${INVALID[code]} (${code})` };
   if (code !== undefined && UNAVAILABLE[code]) return { kind: 'unavailable', reason: `${UNAVAILABLE[code]} (${code})` };
   if ((err as { fatal?: unknown })?.fatal === true) return { kind: 'unavailable', reason: `the connection failed (${code ?? 'fatal'})` };

@@ -47,9 +47,13 @@ const UNAVAILABLE: Record<string, string> = {
   '40001': 'a serialization failure',
   '40P01': 'a deadlock',
   '55P03': 'a lock could not be obtained',
-  '28P01': 'authentication failed',
-  '28000': 'authentication failed',
   '3D000': 'the database does not exist',
+};
+
+/** The server refused the user (class 28, invalid authorization specification). */
+const DENIED: Record<string, string> = {
+  '28P01': 'wrong password',
+  '28000': 'the role does not exist, or may not connect to this database from this host',
 };
 
 export function classifyPostgresError(err: unknown): ErrorClass | undefined {
@@ -59,6 +63,7 @@ export function classifyPostgresError(err: unknown): ErrorClass | undefined {
   if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) {
     const constraint = (err as { constraint?: unknown }).constraint;
     const named = typeof constraint === 'string' && code.startsWith('23') ? ` ("${constraint}")` : '';
+    if (DENIED[code]) return { kind: 'unavailable', reason: `${DENIED[code]} (${code})`, denied: true };
     if (INVALID[code]) return { kind: 'invalid', reason: `${INVALID[code]}${named} (${code})` };
     if (UNAVAILABLE[code]) return { kind: 'unavailable', reason: `${UNAVAILABLE[code]} (${code})` };
     // Connection exceptions, resources, operator intervention: come back later.

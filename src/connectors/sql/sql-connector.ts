@@ -106,7 +106,10 @@ export class SqlConnector implements DatabaseConnector {
       const rendered = renderStatement(this.engine.dialect, chunk);
       let result;
       try {
-        result = await session.execute(rendered, chunk.kind === 'select');
+        // A key list bound as one array (PostgreSQL, see statement-sql.ts) gives the same text for
+        // any number of keys: prepared, its plan is kept for the next chunk and the next request.
+        const prepare = this.engine.dialect.type === 'postgres' && chunk.where.columns.length === 1;
+        result = await session.execute({ ...rendered, prepare }, chunk.kind === 'select');
       } catch (err) {
         throw this.#mapError(err, { action: chunk.kind, table: tableLabel(chunk.table) });
       }

@@ -73,7 +73,12 @@ function whereSql(dialect: SqlDialect, where: KeyFilter): RawBuilder<unknown> {
   if (where.values.length === 0) return sql`1 = 0`;
   const bound = (v: Value) => sql.val(dialect.bind(v));
   if (where.columns.length === 1) {
+    // An identity compared without letter case reads lower(column) (src/dsr/identity-lookup.ts).
     const column = where.lowerCase ? sql`lower(${sql.id(where.columns[0]!)})` : sql.id(where.columns[0]!);
+    // PostgreSQL takes the whole list as one array parameter, typed from the column: one text per
+    // table and column whatever the number of keys, so the statement is prepared once and its plan
+    // kept, where a list of a thousand placeholders is parsed and planned again every time.
+    if (dialect.type === 'postgres') return sql`${column} = any(${sql.val(where.values.map((t) => dialect.bind(t[0]!)))})`;
     return sql`${column} in (${sql.join(where.values.map((t) => bound(t[0]!)))})`;
   }
   const columns = sql`(${sql.join(where.columns.map((c) => sql.id(c)))})`;

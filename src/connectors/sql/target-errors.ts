@@ -16,6 +16,12 @@ export interface ErrorClass {
   kind: 'unavailable' | 'invalid';
   /** Safe to show: our words and the driver's code, no value, no SQL, no credentials. */
   reason: string;
+  /**
+   * `reason` then says why (wrong password, unknown role...), after "access denied".
+   * The server refused the user (unknown user, wrong password, a host the user may not connect
+   * from): opening the connection says which user, as the connection's owner wrote it.
+   */
+  denied?: boolean;
 }
 
 /** Recognises one driver's errors; undefined for anything it does not know (a bug, then). */
@@ -59,6 +65,9 @@ export interface ErrorContext {
 /** The OpendpoError for a classified driver error, naming the connection and the table. */
 export function targetError(label: string, cls: ErrorClass, context: ErrorContext, cause: unknown): OpendpoError {
   const where = context.table === undefined ? context.action : `${context.action} on table ${context.table}`;
+  if (cls.denied === true) {
+    return new OpendpoError('TARGET_UNAVAILABLE', `${label}: the database refused the connection (${where}): access denied: ${cls.reason}; check the connection's user and password`, undefined, { cause });
+  }
   if (cls.kind === 'unavailable') {
     const unknownOutcome = context.action === 'commit' ? '; whether the commit took effect is unknown' : '';
     return new OpendpoError('TARGET_UNAVAILABLE', `${label}: the database cannot be reached (${where}): ${cls.reason}${unknownOutcome}; retry when it is back`, undefined, { cause });

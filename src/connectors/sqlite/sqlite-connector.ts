@@ -77,6 +77,12 @@ export async function openSqliteConnector(options: SqliteOptions): Promise<SqlCo
     // Declared foreign keys hold while opendpo writes, as the application meant them to.
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+    // Art. 17: an erased value must not stay readable in the file. secure_delete overwrites with
+    // zeros what a delete or an update frees (cells, free-list pages), on this connection only.
+    db.pragma('secure_delete = ON');
+    // Rollback journal modes are per connection: this one starts in DELETE, so its -journal file
+    // (the original pages, old values included) is deleted at each commit, whatever mode
+    // (PERSIST, TRUNCATE) the application's own connections use. WAL is the file's: see clearWal.
   } catch (err) {
     db.close();
     throw err;
@@ -95,7 +101,9 @@ export async function openSqliteConnector(options: SqliteOptions): Promise<SqlCo
   const run = (query: { sql: string; parameters: readonly unknown[] }, reader: boolean) => {
     const stmt = prepare(query.sql);
     if (reader) return { rows: stmt.all(...query.parameters) as Row[], affected: 0 };
-    return { rows: [], affected: stmt.run(...query.parameters).changes };
+    const affected = stmt.run(...query.parameters).changes;
+    if (!db.inTransaction) clearWal(db);
+    return { rows: [], affected };
   };
   const engine: SqlEngine = {
     dialect: SQLITE_DIALECT,
@@ -116,7 +124,10 @@ export async function openSqliteConnector(options: SqliteOptions): Promise<SqlCo
         execute: async (query, reader) => run(query, reader),
         // IMMEDIATE: take the write lock now, so a busy database fails before anything is read.
         begin: async () => void db.exec('begin immediate'),
-        commit: async () => void db.exec('commit'),
+        commit: async () => {
+          db.exec('commit');
+          clearWal(db);
+        },
         rollback: async () => {
           if (db.inTransaction) db.exec('rollback');
         },
@@ -141,6 +152,17 @@ export async function openSqliteConnector(options: SqliteOptions): Promise<SqlCo
     },
   };
   return new SqlConnector(engine);
+}
+
+/**
+ * In WAL mode the -wal file holds earlier versions of the pages a commit changed (the old values)
+ * until a checkpoint copies the new ones into the database and the log starts over: after a
+ * write, checkpoint and empty it (TRUNCATE waits up to busy_timeout for readers of older
+ * snapshots). A rollback journal needs nothing: it is deleted or emptied at the commit.
+ */
+function clearWal(db: SqliteDatabase.Database): void {
+  if (String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return;
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 function introspectSqlite(db: SqliteDatabase.Database, schemas: Array<string | undefined>): TableShape[] {

@@ -7,7 +7,7 @@
  * The result is exactly the set of rows reachable from the identities through the followed edges;
  * test/dsr/properties checks this against a naive recursive search.
  */
-import type { DatabaseConnector, Row, SearchStep, TableRef, TableShape, Value } from '../../connectors/connector.js';
+import type { DatabaseConnector, Row, SearchStep, StatementResult, TableRef, TableShape, Value } from '../../connectors/connector.js';
 import { valueKey } from '../../connectors/value-key.js';
 import { isPersonalDataField } from '../../dataset/model.js';
 import { identityLookup, keepMatching, textComparisonOf, type IdentityLookup } from '../identity-lookup.js';
@@ -137,59 +137,81 @@ export async function collect(options: CollectOptions): Promise<Map<string, Coll
     outgoing.get(edge.from)!.push(edge);
   }
 
-  // The identities first, each under its field's rule: the database is asked for a superset, the
-  // rule keeps the rows that match (identity-lookup.ts); only those lead further.
-  for (const seed of graph.seeds) {
-    const identities = options.identities[seed.identity] ?? [];
-    if (identities.length === 0) continue;
+  // The identities first, as one round, each under its field's rule: the database is asked for a
+  // superset, the rule keeps the rows that match (identity-lookup.ts); only those lead further.
+  const seeds = graph.seeds.filter((seed) => (options.identities[seed.identity] ?? []).length > 0);
+  const seeded = await Promise.allSettled(
+    seeds.map(async (seed) => {
+      const target = collected.get(seed.node)!;
+      const lookup = seedLookup(options, target.node, seed, options.identities[seed.identity]!);
+      const started = performance.now();
+      const result = await options.connectorFor(target.node.dataset.key).run({
+        kind: 'select',
+        table: target.table,
+        columns: target.columns,
+        where: { columns: [seed.field], values: lookup.values.map((v) => [v]), ...(lookup.lowerCase ? { lowerCase: true } : {}) },
+      });
+      return { result, durationMs: performance.now() - started };
+    }),
+  );
+  const seedFailed = seeded.find((s) => s.status === 'rejected');
+  if (seedFailed !== undefined) throw seedFailed.reason;
+  seeds.forEach((seed, i) => {
     const target = collected.get(seed.node)!;
-    const lookup = seedLookup(options, target.node, seed, identities);
-    const started = performance.now();
-    const result = await options.connectorFor(target.node.dataset.key).run({
-      kind: 'select',
-      table: target.table,
-      columns: target.columns,
-      where: { columns: [seed.field], values: lookup.values.map((v) => [v]), ...(lookup.lowerCase ? { lowerCase: true } : {}) },
-    });
+    const { result, durationMs } = (seeded[i] as PromiseFulfilledResult<{ result: StatementResult; durationMs: number }>).value;
     target.statements += 1;
-    target.durationMs += performance.now() - started;
-    for (const row of keepMatching(result.rows, seed.field, identityRuleOf(target.node, seed), identities)) {
+    target.durationMs += durationMs;
+    for (const row of keepMatching(result.rows, seed.field, identityRuleOf(target.node, seed), options.identities[seed.identity]!)) {
       const k = rowKey(row, target.key, target.columns);
       if (target.rows.has(k)) continue;
       target.rows.set(k, row);
       for (const edge of outgoing.get(seed.node) ?? []) enqueue(edge.to, edge.toField, row[edge.fromField] ?? null);
     }
-  }
+  });
 
+  // Round by round: every (collection, field) with values not asked for yet is asked at once, on
+  // as many connections as the pool lends, then the answers are taken in the round's order, so
+  // the rows found, and the order they are found in, do not depend on which answer came first.
   while (pending.size > 0) {
-    const [nodeId, byField] = pending.entries().next().value as [string, Map<string, Map<string, Value>>];
-    const [field, values] = byField.entries().next().value as [string, Map<string, Value>];
-    byField.delete(field);
-    if (byField.size === 0) pending.delete(nodeId);
-
-    const target = collected.get(nodeId)!;
-    const connector = options.connectorFor(target.node.dataset.key);
-    const started = performance.now();
-    const result = await connector.run({
-      kind: 'select',
-      table: target.table,
-      columns: target.columns,
-      where: { columns: [field], values: [...values.values()].map((v) => [v]) },
-    });
-    target.statements += 1;
-    target.durationMs += performance.now() - started;
-
-    const fresh: Row[] = [];
-    for (const row of result.rows) {
-      const k = rowKey(row, target.key, target.columns);
-      if (!target.rows.has(k)) {
-        target.rows.set(k, row);
-        fresh.push(row);
+    const round: Array<{ nodeId: string; field: string; values: Value[] }> = [];
+    for (const [nodeId, byField] of pending) {
+      for (const [field, values] of byField) round.push({ nodeId, field, values: [...values.values()] });
+    }
+    pending.clear();
+    // Settled, not raced: when one statement fails, none of the round is still running on the
+    // connections when the error reaches the caller.
+    const settled = await Promise.allSettled(
+      round.map(async ({ nodeId, field, values }) => {
+        const target = collected.get(nodeId)!;
+        const started = performance.now();
+        const result = await options.connectorFor(target.node.dataset.key).run({
+          kind: 'select',
+          table: target.table,
+          columns: target.columns,
+          where: { columns: [field], values: values.map((v) => [v]) },
+        });
+        return { result, durationMs: performance.now() - started };
+      }),
+    );
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    round.forEach(({ nodeId }, i) => {
+      const target = collected.get(nodeId)!;
+      const { result, durationMs } = (settled[i] as PromiseFulfilledResult<{ result: StatementResult; durationMs: number }>).value;
+      target.statements += 1;
+      target.durationMs += durationMs;
+      const fresh: Row[] = [];
+      for (const row of result.rows) {
+        const k = rowKey(row, target.key, target.columns);
+        if (!target.rows.has(k)) {
+          target.rows.set(k, row);
+          fresh.push(row);
+        }
       }
-    }
-    for (const edge of outgoing.get(nodeId) ?? []) {
-      for (const row of fresh) enqueue(edge.to, edge.toField, row[edge.fromField] ?? null);
-    }
+      for (const edge of outgoing.get(nodeId) ?? []) {
+        for (const row of fresh) enqueue(edge.to, edge.toField, row[edge.fromField] ?? null);
+      }
+    });
   }
   return collected;
 }

@@ -70,6 +70,20 @@ insert into "dsr_restrictions" ("identity_fingerprint", "identity_type", "reques
 -- isRestricted
 select "lifted_at" from "dsr_restrictions" where "identity_fingerprint" = $1;
 
+-- restrictions (in force)
+select "request_id", "identity_type", "restricted_at", "lifted_at" from "dsr_restrictions" where "lifted_at" is null order by "restricted_at" desc, "request_id", "identity_type";
+
+-- restrictions (lifted too)
+select "request_id", "identity_type", "restricted_at", "lifted_at" from "dsr_restrictions" order by "restricted_at" desc, "request_id", "identity_type";
+
+-- liftRestriction (one transaction)
+begin;
+update "dsr_restrictions" set "lifted_at" = $1 where "request_id" = $2 and "lifted_at" is null;
+select "attempts" from "dsr_requests" where "id" = $1;
+select max("seq") as "seq" from "dsr_steps" where "request_id" = $1;
+insert into "dsr_steps" ("request_id", "seq", "attempt", "connection", "collection", "kind", "rows_found", "rows_changed", "started_at", "duration_ms", "status", "note", "detail_json") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
+commit;
+
 -- list
 select * from "dsr_requests" order by "created_at" desc limit $1;
 

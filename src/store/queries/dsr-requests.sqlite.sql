@@ -70,6 +70,20 @@ insert into "dsr_restrictions" ("identity_fingerprint", "identity_type", "reques
 -- isRestricted
 select "lifted_at" from "dsr_restrictions" where "identity_fingerprint" = ?;
 
+-- restrictions (in force)
+select "request_id", "identity_type", "restricted_at", "lifted_at" from "dsr_restrictions" where "lifted_at" is null order by "restricted_at" desc, "request_id", "identity_type";
+
+-- restrictions (lifted too)
+select "request_id", "identity_type", "restricted_at", "lifted_at" from "dsr_restrictions" order by "restricted_at" desc, "request_id", "identity_type";
+
+-- liftRestriction (one transaction)
+begin;
+update "dsr_restrictions" set "lifted_at" = ? where "request_id" = ? and "lifted_at" is null;
+select "attempts" from "dsr_requests" where "id" = ?;
+select max("seq") as "seq" from "dsr_steps" where "request_id" = ?;
+insert into "dsr_steps" ("request_id", "seq", "attempt", "connection", "collection", "kind", "rows_found", "rows_changed", "started_at", "duration_ms", "status", "note", "detail_json") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+commit;
+
 -- list
 select * from "dsr_requests" order by "created_at" desc limit ?;
 

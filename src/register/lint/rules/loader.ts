@@ -24,6 +24,24 @@ export const LOADER_RULES: readonly Rule[] = [
     help: 'Register files are text written by people and are limited to 2 MB; a larger file is not a register file. Split it, or move data out of the register.',
   },
   {
+    id: 'file/link-refused',
+    severity: 'error',
+    title: 'A symbolic link leads outside the register folder, or nowhere',
+    help: 'Links are followed only when they stay inside the register folder, which is what is reviewed and published; at a git revision no link is followed. Copy the file into the folder, or point the link inside it.',
+  },
+  {
+    id: 'file/activities-not-folder',
+    severity: 'error',
+    title: 'activities is not a folder',
+    help: 'The processing activities are a folder, activities/, with one YAML file per activity (sub-folders are read too). A register read without them would describe no processing.',
+  },
+  {
+    id: 'file/not-yaml',
+    severity: 'warning',
+    title: 'A file in activities/ is not read',
+    help: 'Only files ending in .yaml or .yml are activities. Rename the file if it is one; move it out of activities/ if it is not.',
+  },
+  {
     id: 'file/empty-register',
     severity: 'error',
     title: 'The folder holds no register file',

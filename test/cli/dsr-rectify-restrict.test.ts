@@ -1,0 +1,80 @@
+/**
+ * `opendpo dsr rectify`, `restrict`, `restrictions` and `unrestrict` as a user runs them, on the
+ * example shop (a SQLite database made from seed.sql in a fresh working folder), the CLI spawned.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expectNoStackTrace, ROOT, runCli } from '../helpers/cli.js';
+
+const DATASETS = path.join(ROOT, 'examples/acme-shop/datasets');
+const CHLOE = 'email=chloe.durand@example.com';
+let work: string;
+
+function shopRows(table: string): Record<string, unknown>[] {
+  const db = new SqliteDatabase(path.join(work, '.opendpo/acme-shop.db'), { readonly: true });
+  try {
+    return db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all() as Record<string, unknown>[];
+  } finally {
+    db.close();
+  }
+}
+
+const dsr = (args: string[]) => runCli(['dsr', ...args], { cwd: work, env: { DATABASE_URL: '' }, timeoutMs: 30_000 });
+const today = () => new Date().toISOString().slice(0, 10);
+
+beforeEach(() => {
+  work = mkdtempSync(path.join(tmpdir(), 'opendpo-dsr-rr-'));
+  mkdirSync(path.join(work, '.opendpo'));
+  const db = new SqliteDatabase(path.join(work, '.opendpo/acme-shop.db'));
+  db.exec(readFileSync(path.join(DATASETS, 'seed.sql'), 'utf8'));
+  db.close();
+});
+afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+describe('restriction of processing (Art. 18)', () => {
+  it('lists the restrictions in force without identities, and lifts one only with the acknowledgement that the person was told', async () => {
+    const made = await dsr(['restrict', '--identity', CHLOE, '--datasets', DATASETS]);
+    expect(made.code, made.stderr).toBe(0);
+    const id = /request ([0-9a-f-]{36})/.exec(made.stderr)![1]!;
+
+    const listed = await dsr(['restrictions']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain(`${id}  since `);
+    expect(listed.stdout).toContain('identity types: email');
+    expect(listed.stdout).toContain('shop / shop.newsletter_subscription: 1 row(s) flagged');
+    expect(listed.stdout).not.toMatch(/chloe/i);
+
+    // Art. 18(3): told before the lifting, so not on a date still to come.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const early = await dsr(['unrestrict', id, '--person-informed', tomorrow, '--informed-by', 'email', '--by', 'DPO']);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toContain('the person must be told before the restriction is lifted (Art. 18(3))');
+    expectNoStackTrace(early.stderr);
+
+    const lifted = await dsr(['unrestrict', id, '--person-informed', today(), '--informed-by', 'letter', '--by', 'DPO']);
+    expect(lifted.code, lifted.stderr).toBe(0);
+    expect(lifted.stderr).toContain(`restriction of request ${id} lifted`);
+    // The flag it set in the data is named, not silently left.
+    expect(lifted.stderr).toContain('shop / shop.newsletter_subscription: the restriction flag set on 1 row(s) is left as it is');
+
+    const after = await dsr(['restrictions', '--json']);
+    expect(JSON.parse(after.stdout)).toEqual([]);
+    const evidence = await dsr(['show', id]);
+    expect(evidence.stdout).toMatch(new RegExp(`unrestrict .* restriction lifted by DPO; the person was informed on ${today()} by letter \\(Art\\. 18\\(3\\)\\)`));
+  }, 120_000);
+
+  it('warns when no collection of the datasets has a restriction flag: the restriction is only recorded', async () => {
+    const copy = path.join(work, 'datasets');
+    cpSync(DATASETS, copy, { recursive: true });
+    writeFileSync(path.join(copy, 'connections.yaml'), 'connections:\n  - name: shop\n    type: sqlite\n    url: sqlite:.opendpo/acme-shop.db\n    datasets: [shop]\n');
+    const yaml = readFileSync(path.join(copy, 'shop.yaml'), 'utf8').replace(/\n\s*restriction_flag: .*\n/, '\n');
+    writeFileSync(path.join(copy, 'shop.yaml'), yaml);
+    const r = await dsr(['restrict', '--identity', CHLOE, '--datasets', copy]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("warning: no collection of the datasets declares a restriction_flag: the restriction is recorded in opendpo's store only");
+    expect(shopRows('newsletter_subscription').map((x) => x.processing_restricted)).toEqual([0, 0, 0]);
+  }, 60_000);
+});

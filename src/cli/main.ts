@@ -21,7 +21,11 @@ import { addDsrRestrictionCommands } from './commands/dsr/restrictions.js';
 import { addDsrShowCommands } from './commands/dsr/show.js';
 import { addDsrTaskCommands } from './commands/dsr/tasks.js';
 import { reportError } from './action.js';
+import { endOutputQuietlyWhenClosed } from './standard-output.js';
 import { VERSION } from '../version.js';
+
+// `opendpo dsr list | head -1`: a reader that stops reading ends the output, not in a stack trace.
+endOutputQuietlyWhenClosed();
 
 const program = new Command('opendpo')
   .description('Privacy operations as code: the GDPR register, the privacy notice, and the requests of data subjects.')

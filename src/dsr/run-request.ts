@@ -73,6 +73,13 @@ export interface RunRequestInput {
   newRequest?: boolean;
   /** How long a run's lease lasts and how often it is renewed (default 60 s, every 15 s). */
   lease?: LeaseTiming;
+  /**
+   * Hands the result over (access, portability: the package written to a file or standard output)
+   * before the request is recorded completed, so that a package that could not be written leaves
+   * the request failed, and the same command resumes it. Returns what the evidence says of it:
+   * format and size, never a file name (it may name the person).
+   */
+  deliver?: (collected: CollectedData, warnings: readonly string[]) => Promise<string>;
   /** Test hook: simulate a crash at a point of the writes (throw, or never return). */
   fault?: (point: FaultPoint) => void | Promise<void>;
 }
@@ -143,6 +150,12 @@ export async function runRequest(input: RunRequestInput): Promise<RequestOutcome
     const outcome = await act(input, journal, prepared);
     const pending = outcome.pendingSystems;
     const warnings = [...prepared.warnings, ...outcome.warnings];
+    if (input.deliver) {
+      const startedAt = new Date().toISOString();
+      const t0 = performance.now();
+      const note = await input.deliver(outcome.collected, warnings);
+      await journal.record([{ connection: 'opendpo', collection: null, kind: 'deliver', rowsFound: 0, rowsChanged: 0, startedAt, durationMs: performance.now() - t0, status: 'done', note }]);
+    }
     // The summary is read from the evidence of every attempt, not from this run alone.
     const steps = await journal.steps();
     const done = await journal.end(pending ? 'waiting' : 'completed', summariseEvidence(steps, warnings.length));
@@ -158,7 +171,7 @@ export async function runRequest(input: RunRequestInput): Promise<RequestOutcome
     // A run that lost its lease says so itself: the request is another run's now.
     if (isOpendpoError(err) && err.code !== 'REQUEST_IN_PROGRESS') {
       // A database or system that could not be reached: the same command resumes the request.
-      const retryable = err.code === 'TARGET_UNAVAILABLE' || err.code === 'STORE_UNAVAILABLE';
+      const retryable = err.code === 'TARGET_UNAVAILABLE' || err.code === 'STORE_UNAVAILABLE' || err.code === 'OUTPUT_FAILED';
       err.message = retryable
         ? `${err.message} (request ${request.id} stays unfinished: run the same command again to resume it)`
         : `${err.message} (request ${request.id} failed)`;

@@ -27,6 +27,11 @@ export const ERROR_CODES = {
    * datasets): it is not resumed with different input; a new request is started explicitly.
    */
   REQUEST_CHANGED: { status: 409, exit: 2 },
+  /**
+   * What the command produces could not be written where it was asked (an --out file, standard
+   * output closed or full): a request whose package was not written is not completed (exit 74, EX_IOERR).
+   */
+  OUTPUT_FAILED: { status: 500, exit: 74 },
   /** A bug: never shown with details. */
   INTERNAL: { status: 500, exit: 70 },
 } as const;

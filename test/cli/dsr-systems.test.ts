@@ -84,7 +84,8 @@ describe('a request over a database, an HTTP system and a manual step', () => {
     const confirmed = await dsr(['task-confirm', task!.id, '--by', 'Records office', '--rows', path.join(work, 'rows.json')]);
     expect(confirmed.code, confirmed.stderr).toBe(0);
 
-    const second = await dsr(args);
+    // The package of the waiting request is replaced by the complete one: said with --force.
+    const second = await dsr([...args, '--force']);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain(`request ${id}: completed`);
     const pkg = readFileSync(path.join(work, 'package.json'), 'utf8');

@@ -1,24 +1,24 @@
 /**
  * What every `opendpo dsr` command shares: the identity and datasets options, reading the
  * datasets (refused before any database is touched), the register for the processing
- * information, the store for the evidence, the progress display on a terminal, and writing the
- * output file whole or not at all.
+ * information, the store for the evidence, the progress display on a terminal, and handing the
+ * package over (output-file.ts) before the request is recorded completed.
  */
-import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ensureStoreFolder, loadConfig } from '../../../config/config.js';
 import { loadDatasetsOrThrow, type LoadDatasetsResult } from '../../../dataset/load-datasets.js';
-import { parseIdentities } from '../../../dsr/identity.js';
 import type { ProgressEvent, RunRequestInput } from '../../../dsr/run-request.js';
 import { OpendpoError } from '../../../errors/opendpo-error.js';
 import { loadRegister } from '../../../register/load.js';
 import { LANGUAGES, type Language, type Register } from '../../../register/schema.js';
 import type { Store } from '../../../store/open-store.js';
+import { chooseOutputFormat, checkOutputFile, writeOutputFile, type FormatExtensions } from '../../output-file.js';
+import { readIdentities, type IdentityFlags } from './identities-option.js';
 import { requireReadableRegister } from '../../require-readable-register.js';
+import { writeStandardOutput } from '../../standard-output.js';
 
-export interface RequestFlags {
-  identity: string[];
+export interface RequestFlags extends IdentityFlags {
   datasets: string;
   register?: string;
   out?: string;
@@ -29,7 +29,12 @@ export const collectRepeated = (value: string, previous: string[] = []) => [...p
 
 export function addRequestOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('--identity <type=value>', 'a verified identity of the person, e.g. email=jane@example.com (repeat for several)', collectRepeated, [])
+    .option(
+      '--identity <type=value>',
+      'a verified identity of the person, e.g. email=jane@example.com (repeat for several); on the command line it is visible in `ps` and kept in the shell history: prefer --identity-file',
+      collectRepeated,
+    )
+    .option('--identity-file <file>', 'read the identities from this file, one type=value a line (# comments and blank lines allowed); - reads them from standard input')
     .requiredOption('--datasets <dir>', 'the datasets folder (dataset files and connections.yaml)')
     .option('--no-progress', 'no progress display, even on a terminal');
 }
@@ -56,7 +61,7 @@ export async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T>
 
 /** Checks the arguments and the datasets (before any database is touched), then runs `fn` with the store open. */
 export async function withRequestContext<T>(flags: RequestFlags, fn: (ctx: RequestContext) => Promise<T>): Promise<T> {
-  const identities = parseIdentities(flags.identity);
+  const identities = await readIdentities(flags);
   const loaded = await loadDatasetsOrThrow(flags.datasets);
   if (loaded.connections === undefined) {
     throw new OpendpoError('DATASET_INVALID', `${path.join(flags.datasets, 'connections.yaml')} is missing: it says where each dataset lives`);
@@ -71,11 +76,43 @@ export function languageOption(lang: string | undefined): Language {
   return found;
 }
 
-/** Writes the output to --out (whole or not at all) or standard output, then the summary lines. */
-export async function deliver(out: string | undefined, content: string | Uint8Array, summary: string[]): Promise<void> {
-  if (out === undefined) process.stdout.write(content);
-  else await writeOutput(out, content);
-  printSummary([...summary, ...(out ? [`wrote ${out}`] : [])]);
+/** --out, --format and --force of the commands that write a package, checked before the request runs. */
+export interface OutputFlags {
+  out?: string;
+  format?: string;
+  force?: boolean;
+}
+
+export function addOutputOptions(cmd: Command, what: string, formats: FormatExtensions<string>, fallback: string, fileOnly?: string): Command {
+  const extensions = Object.entries(formats)
+    .map(([f, exts]) => `${exts.join('/')} ${f}`)
+    .join(', ');
+  return cmd
+    .option('--out <file>', `write the ${what} to this file (default: standard output${fileOnly ? `; ${fileOnly}` : ''}); the format follows its extension: ${extensions}`)
+    .option('--format <format>', `${Object.keys(formats).join(', ')} (default: from the --out extension, else ${fallback})`)
+    .option('--force', 'replace the --out file if it exists');
+}
+
+/**
+ * The format, and the --out file checked (its folder exists and is writable, the file absent
+ * unless --force): all before the request runs, so that a request never runs for a package that
+ * cannot be written.
+ */
+export async function checkOutput<F extends string>(flags: OutputFlags, formats: FormatExtensions<F>, fallback: NoInfer<F>): Promise<F> {
+  const format = chooseOutputFormat({ format: flags.format, file: flags.out }, '--out', formats, fallback);
+  if (flags.out !== undefined) await checkOutputFile(flags.out, { option: '--out', force: flags.force === true });
+  return format;
+}
+
+/**
+ * Hands the package over: the --out file whole (or nothing), or standard output. Called by the
+ * request before it is recorded completed; returns the evidence's note (format and size, no path).
+ */
+export async function deliverPackage(flags: OutputFlags, format: string, content: string | Uint8Array): Promise<string> {
+  if (flags.out === undefined) await writeStandardOutput(content);
+  else await writeOutputFile(flags.out, content, { option: '--out', force: flags.force === true });
+  const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
+  return `${format} package of ${bytes} bytes written to ${flags.out === undefined ? 'standard output' : 'the --out file'}`;
 }
 
 /** The register named by --register, or by connections.yaml; undefined when neither names one. */
@@ -103,29 +140,6 @@ export function progressReporter(enabled: boolean | undefined): RunRequestInput[
     last = line;
     if (event.phase === 'done') process.stderr.write('\n');
   };
-}
-
-/** Writes the whole file or nothing: a temporary file renamed into place. */
-export async function writeOutput(file: string, content: string | Uint8Array): Promise<void> {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    await writeFile(temporary, content);
-    await rename(temporary, file);
-  } catch (err) {
-    await rm(temporary, { force: true });
-    throw new OpendpoError('INVALID_INPUT', `cannot write --out ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, undefined, { cause: err });
-  }
-}
-
-/** The output format: --format, or the --out file's extension, or the default. */
-export function outputFormat<F extends string>(flags: { format?: string; out?: string }, formats: readonly F[], byExtension: Record<string, F>, fallback: F): F {
-  if (flags.format !== undefined) {
-    const f = formats.find((x) => x === flags.format);
-    if (f === undefined) throw new OpendpoError('INVALID_INPUT', `--format must be one of ${formats.join(', ')}, not "${flags.format.slice(0, 50)}"`);
-    return f;
-  }
-  const ext = flags.out === undefined ? '' : path.extname(flags.out).toLowerCase();
-  return byExtension[ext] ?? fallback;
 }
 
 export function printSummary(lines: string[]): void {

@@ -4,7 +4,7 @@ import { loadConfig } from '../../../config/config.js';
 import type { FaultPoint } from '../../../dsr/erasure/execute-erasure.js';
 import { openConnections, resolveHmacKeys } from '../../../dsr/open-connections.js';
 import { leaseTiming, type EvidenceSummary } from '../../../dsr/request-lifecycle.js';
-import { runRequest, type RequestOutcome } from '../../../dsr/run-request.js';
+import { runRequest, type RequestOutcome, type RunRequestInput } from '../../../dsr/run-request.js';
 import { OpendpoError } from '../../../errors/opendpo-error.js';
 import type { DsrKind } from '../../../store/dsr-repository.js';
 import { progressReporter, type RequestContext, type RequestFlags } from './common.js';
@@ -21,7 +21,13 @@ export function addNewRequestOption(cmd: Command): Command {
   );
 }
 
-export async function runFromCli(kind: DsrKind, ctx: RequestContext, flags: RunFlags, changes?: Record<string, string>): Promise<RequestOutcome> {
+export async function runFromCli(
+  kind: DsrKind,
+  ctx: RequestContext,
+  flags: RunFlags,
+  changes?: Record<string, string>,
+  deliver?: RunRequestInput['deliver'],
+): Promise<RequestOutcome> {
   const config = loadConfig(process.env);
   const secretFor = await resolveHmacKeys(kind === 'erasure' ? ctx.loaded.datasets : []);
   const onProgress = progressReporter(flags.progress);
@@ -36,6 +42,7 @@ export async function runFromCli(kind: DsrKind, ctx: RequestContext, flags: RunF
     lease: leaseTiming(config.dsrLeaseSeconds),
     ...(flags.newRequest ? { newRequest: true } : {}),
     ...(changes ? { changes } : {}),
+    ...(deliver ? { deliver } : {}),
     ...(onProgress ? { onProgress } : {}),
     ...(fault ? { fault } : {}),
   });

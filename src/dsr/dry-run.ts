@@ -13,7 +13,23 @@ import { drawBoundary, ownRows } from './boundary.js';
 import { collect } from './execute/collect.js';
 import { canonicalIdentity } from './identity-match.js';
 import { withoutContext, type BlockedEdge, type Edge, type Seed } from './plan/graph.js';
-import { columnTypesOf, copyColumnsOf, keysOf, planErasureOf, prepareRequest, shapeOf, type OpenConnections, type PreparedRequest } from './run-request.js';
+import { columnsToRead, planRectification, readUnlinkedMatches, refusalText, resolveRectification, unchangedText, type RectificationRefusal, type RectificationUnchanged } from './rectification.js';
+import {
+  columnTypesOf,
+  copyColumnsOf,
+  keysOf,
+  ownFound,
+  planErasureOf,
+  prepareRequest,
+  shapeOf,
+  rectificationNote,
+  restrictionUpdates,
+  restrictionWarnings,
+  updateOperations,
+  type OpenConnections,
+  type PreparedRequest,
+  type RowsUpdate,
+} from './run-request.js';
 
 export interface PlannedStatement {
   connection: string;
@@ -44,6 +60,14 @@ export interface DryRunReport {
   review: { collection: string; undeclared: string[]; notPersonal: string[] }[];
   statements: PlannedStatement[];
   kept: KeptRecord[];
+  /**
+   * Rectification and restriction: the rows and fields each would change (the person's own rows,
+   * already holding the values left out); for a rectification, also what it would not change and
+   * what it would refuse, and why (the request is then refused as a whole).
+   */
+  changes?: { collection: string; fields: string[]; rows: number; note: string }[];
+  unchanged?: RectificationUnchanged[];
+  refused?: RectificationRefusal[];
   warnings: string[];
 }
 
@@ -72,6 +96,9 @@ export async function dryRun(input: {
   datasets: readonly Dataset[];
   connections: OpenConnections;
   secretFor?: (strategy: MaskingStrategy & { strategy: 'hmac' }) => string;
+  /** Rectification: the --set values and --where rows, as `dsr rectify` takes them. */
+  changes?: Readonly<Record<string, string>>;
+  where?: Readonly<Record<string, readonly string[]>>;
 }): Promise<DryRunReport> {
   const statements: PlannedStatement[] = [];
   let phase: PlannedStatement['phase'] = 'find';
@@ -90,6 +117,11 @@ export async function dryRun(input: {
   const connectorFor = (datasetKey: string) => connections.database(prepared.connectionOf(datasetKey));
   const identityValues = Object.fromEntries(Object.entries(input.identities).map(([k, v]) => [k, [canonicalIdentity(v)]]));
   const copies = input.kind === 'access' || input.kind === 'portability';
+  if (input.kind !== 'rectification' && (Object.keys(input.changes ?? {}).length > 0 || Object.keys(input.where ?? {}).length > 0)) {
+    throw new OpendpoError('INVALID_INPUT', '--set and --where belong to a rectification: --action rectify');
+  }
+  const targets = input.kind === 'rectification' ? resolveRectification(prepared.graph, input.changes ?? {}, input.where ?? {}, keyOf) : [];
+  const rectificationColumns = columnsToRead(targets);
   const found = await collect({
     graph: copies ? prepared.graph : withoutContext(prepared.graph),
     identities: identityValues,
@@ -98,11 +130,36 @@ export async function dryRun(input: {
     columnTypesOf: columnTypesOf(prepared),
     shapeOf: shapeOf(prepared),
     ...(copies ? { copyColumnsOf: copyColumnsOf(prepared) } : {}),
+    ...(targets.length > 0 ? { alsoRead: (node) => rectificationColumns.get(node.id) } : {}),
   });
   phase = 'check';
   const boundary = await drawBoundary({ graph: prepared.graph, found, keyOf, connectorFor, identities: identityValues });
 
   let kept: KeptRecord[] = [];
+  const updates: { changes?: DryRunReport['changes']; unchanged?: RectificationUnchanged[]; refused?: RectificationRefusal[] } = {};
+  const warnings = [...prepared.warnings];
+  const planned = (list: readonly RowsUpdate[]) => {
+    for (const c of updateOperations(prepared, list)) {
+      const connector = input.connections.database(c.connection);
+      for (const op of c.operations) {
+        const rendered = connector.render(toStatement(op));
+        statements.push({ connection: c.connection, phase: 'write', sql: rendered.sql, parameters: rendered.parameters.length, rows: op.keys.length });
+      }
+    }
+    return list.filter((u) => u.node.rows.size > 0).map((u) => ({ collection: u.node.node.id, fields: Object.keys(u.set), rows: u.node.rows.size, note: u.note }));
+  };
+  if (input.kind === 'rectification') {
+    const unlinked = await readUnlinkedMatches(targets, found, connectorFor, columnTypesOf(prepared));
+    const plan = planRectification({ targets, found, boundary, unlinked });
+    updates.unchanged = plan.unchanged;
+    updates.refused = plan.refused;
+    // A refused rectification writes nothing at all: no statement to show.
+    updates.changes = plan.refused.length > 0 ? [] : planned(plan.updates.map((u) => ({ ...u, note: rectificationNote(u) })));
+  } else if (input.kind === 'restriction') {
+    const own = ownFound(prepared.graph, boundary, found);
+    warnings.push(...restrictionWarnings(prepared, own));
+    updates.changes = planned(restrictionUpdates(own));
+  }
   if (input.kind === 'erasure') {
     const plan = await planErasureOf(prepared, found, boundary, connectorFor, input.secretFor);
     kept = plan.kept;
@@ -134,7 +191,8 @@ export async function dryRun(input: {
     review: reviewColumns(prepared),
     statements,
     kept,
-    warnings: prepared.warnings,
+    ...updates,
+    warnings,
   };
 }
 
@@ -195,6 +253,20 @@ export function formatDryRun(report: DryRunReport): string {
   if (report.kept.length > 0) {
     lines.push('', 'Kept on erasure:');
     for (const k of report.kept) lines.push(`  ${k.node}: ${k.rows} row(s), ${k.reason}${k.hold ? ` — ${k.hold.article}: ${k.hold.reason}` : ''}${k.fields ? ` (fields: ${k.fields.join(', ')})` : ''}`);
+  }
+  if (report.changes !== undefined) {
+    const verb = report.kind === 'restriction' ? 'flag' : 'change';
+    lines.push('', `Would ${verb} (the person's own rows only):`);
+    if (report.changes.length === 0) lines.push(report.refused?.length ? '  nothing: the rectification is refused (below)' : '  nothing');
+    for (const c of report.changes) lines.push(`  ${c.collection}: ${c.rows} row(s), ${c.fields.join(', ')}  (${c.note})`);
+  }
+  if (report.unchanged !== undefined && report.unchanged.length > 0) {
+    lines.push('', 'Would not change:');
+    for (const u of report.unchanged) lines.push(`  ${unchangedText(u)}`);
+  }
+  if (report.refused !== undefined && report.refused.length > 0) {
+    lines.push('', 'Refused (the rectification would be refused as a whole, nothing written):');
+    for (const r of report.refused) lines.push(`  ${refusalText(r)}`);
   }
   lines.push('', 'Statements (values are bound as parameters and not shown):');
   for (const s of report.statements) {

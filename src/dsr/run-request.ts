@@ -23,7 +23,8 @@ import { executeStoredWrites, type FaultPoint, type StoredWrite } from './erasur
 import { EvidenceJournal } from './evidence-journal.js';
 import { planErasure, type ErasurePlan, type KeptRecord } from './erasure/plan-erasure.js';
 import { collect, type CollectedNode } from './execute/collect.js';
-import { checkNode, NO_KEY_FIX, type CheckedNode } from './plan/check-against-databases.js';
+import { checkNode, type CheckedNode } from './plan/check-against-databases.js';
+import { columnsToRead, planRectification, readUnlinkedMatches, refusalText, resolveRectification, unchangedText, type RectificationUpdate } from './rectification.js';
 import { buildRequestGraph, withoutContext, type GraphNode, type RequestGraph } from './plan/graph.js';
 import { canonicalIdentity, identityKeys } from './identity-match.js';
 import { keptLines, pastErasure, type KeptLine } from './past-erasures.js';
@@ -63,6 +64,11 @@ export interface RunRequestInput {
   connect: () => Promise<OpenConnections>;
   /** Rectification: "collection.field" or "dataset.collection.field" -> new value. */
   changes?: Readonly<Record<string, string>>;
+  /**
+   * Rectification: "collection.field" -> values, narrowing the rows of a collection a change names to
+   * those holding one of the values (per field; every field must match). Only the person's own rows.
+   */
+  where?: Readonly<Record<string, readonly string[]>>;
   /** Resolves the key of an hmac masking strategy. */
   secretFor?: (strategy: MaskingStrategy & { strategy: 'hmac' }) => string;
   onProgress?: (event: ProgressEvent) => void;
@@ -132,7 +138,7 @@ export async function runRequest(input: RunRequestInput): Promise<RequestOutcome
       datasetsHash: datasetsHash(input.datasets),
       datasets: datasetFingerprints(input.datasets),
       // The new values are personal data: only their keyed fingerprint is kept.
-      changesFingerprint: input.kind === 'rectification' ? await repo.fingerprint(input.changes ?? {}) : null,
+      changesFingerprint: input.kind === 'rectification' ? await repo.fingerprint(rectificationInput(input)) : null,
     },
     ...(input.newRequest ? { newRequest: true } : {}),
     ...(input.lease ? { lease: input.lease } : {}),
@@ -180,6 +186,16 @@ export async function runRequest(input: RunRequestInput): Promise<RequestOutcome
   } finally {
     await connections?.close().catch(() => {});
   }
+}
+
+/**
+ * What a rectification is bound to beyond its identities: the --set values, and the --where ones
+ * when given (a request made without --where keeps the fingerprint it always had).
+ */
+function rectificationInput(input: RunRequestInput): Record<string, string> {
+  const bound: Record<string, string> = { ...input.changes };
+  for (const [target, values] of Object.entries(input.where ?? {})) bound[`--where ${target}`] = [...values].sort().join('\u0000');
+  return bound;
 }
 
 /**
@@ -299,6 +315,9 @@ async function act(input: RunRequestInput, journal: EvidenceJournal, prepared: P
   const resumingWrites = WRITING_KINDS.has(input.kind) && journal.resumed && (await repo.hasWork(request.id));
   let found = new Map<string, CollectedNode>();
   let boundary: Boundary = new Map();
+  // Checked against the datasets before anything is read: a wrong --set or --where reads nothing.
+  const targets = input.kind === 'rectification' && !resumingWrites ? resolveRectification(graph, input.changes ?? {}, input.where ?? {}, keyOf) : [];
+  const rectificationColumns = columnsToRead(targets);
   if (!resumingWrites) {
     const startedAt = new Date().toISOString();
     // Access and portability copy whole rows (Art. 15(3)): every column of the table is read, and the
@@ -312,6 +331,7 @@ async function act(input: RunRequestInput, journal: EvidenceJournal, prepared: P
       columnTypesOf: columnTypesOf(prepared),
       shapeOf: shapeOf(prepared),
       ...(copies ? { copyColumnsOf: copyColumnsOf(prepared) } : {}),
+      ...(targets.length > 0 ? { alsoRead: (node: GraphNode) => rectificationColumns.get(node.id) } : {}),
     });
     boundary = await drawBoundary({ graph, found, keyOf, connectorFor, identities: identityValues });
     const steps: NewDsrStep[] = [...found.values()].map((c) => ({
@@ -358,7 +378,39 @@ async function act(input: RunRequestInput, journal: EvidenceJournal, prepared: P
       plan.connections.map((c) => ({ connection: c.connection, operationsJson: JSON.stringify(c.operations) })),
     );
   } else if (input.kind === 'rectification' && !resumingWrites) {
-    await repo.saveWork(request.id, updateWrites(prepared, rectification(input, prepared, ownFound(graph, boundary, found))));
+    const unlinked = await readUnlinkedMatches(targets, found, connectorFor, columnTypesOf(prepared));
+    const plan = planRectification({ targets, found, boundary, unlinked });
+    // What is not changed, and what is refused, is evidence too (before the refusal stops the request).
+    await journal.record([
+      ...plan.unchanged.map((u) => ({
+        connection: connectionOf(graph.nodes.get(u.collection)!.dataset.key),
+        collection: u.collection,
+        kind: 'unchanged',
+        rowsFound: u.rows,
+        rowsChanged: 0,
+        startedAt: new Date().toISOString(),
+        durationMs: 0,
+        status: 'done' as const,
+        note: unchangedText(u),
+        detail: { reason: u.reason, fields: u.fields },
+      })),
+      ...plan.refused.map((r) => ({
+        connection: connectionOf(graph.nodes.get(r.collection)!.dataset.key),
+        collection: r.collection,
+        kind: 'refused',
+        rowsFound: r.rows,
+        rowsChanged: 0,
+        startedAt: new Date().toISOString(),
+        durationMs: 0,
+        status: 'done' as const,
+        note: refusalText(r),
+        detail: r.reason === 'legal-hold' ? { reason: r.reason, field: r.field, hold: { ...r.hold }, ...(r.until ? { until: r.until } : {}) } : { reason: r.reason, ownership: r.ownership },
+      })),
+    ]);
+    if (plan.refused.length > 0) {
+      throw new OpendpoError('REQUEST_REFUSED', `rectification refused, nothing was written: ${plan.refused.map(refusalText).join('; ')}`, { refused: plan.refused });
+    }
+    await repo.saveWork(request.id, updateWrites(prepared, plan.updates.map((u) => ({ ...u, note: rectificationNote(u) }))));
   } else if (input.kind === 'restriction' && !resumingWrites) {
     const own = ownFound(graph, boundary, found);
     warnings.push(...restrictionWarnings(prepared, own));
@@ -399,7 +451,7 @@ function boundaryNote(graph: RequestGraph, boundary: Boundary, c: CollectedNode)
 }
 
 /** The collections the request acts on with only the person's own rows (Art. 16, 18): no catalogue, no one else's row. */
-function ownFound(graph: RequestGraph, boundary: Boundary, found: ReadonlyMap<string, CollectedNode>): Map<string, CollectedNode> {
+export function ownFound(graph: RequestGraph, boundary: Boundary, found: ReadonlyMap<string, CollectedNode>): Map<string, CollectedNode> {
   const own = new Map<string, CollectedNode>();
   for (const [id, c] of found) if (!graph.context.has(id)) own.set(id, { ...c, rows: ownRows(boundary, c) });
   return own;
@@ -429,30 +481,8 @@ function keptNote(k: KeptRecord): string {
   return 'kept: a foreign key from rows outside this request points at these rows; personal-data fields masked instead of deleting';
 }
 
-/** Resolves a rectification target ("collection.field" or "dataset.collection.field"). */
-function resolveChange(graph: RequestGraph, target: string): { node: GraphNode; field: string } {
-  const parts = target.split('.');
-  const candidates = [...graph.nodes.values()].filter((n) =>
-    parts.length === 3 ? n.dataset.key === parts[0] && n.collection.name === parts[1] : parts.length === 2 && n.collection.name === parts[0],
-  );
-  const fieldName = parts[parts.length - 1]!;
-  if (candidates.length !== 1) {
-    throw new OpendpoError(
-      'INVALID_INPUT',
-      candidates.length === 0
-        ? `--set ${target.slice(0, 200)}: no collection of that name (write collection.field or dataset.collection.field)`
-        : `--set ${target.slice(0, 200)}: several datasets have that collection; write dataset.collection.field`,
-    );
-  }
-  const node = candidates[0]!;
-  const field = node.collection.fields.find((f) => f.name === fieldName);
-  if (field === undefined) throw new OpendpoError('INVALID_INPUT', `--set ${target.slice(0, 200)}: the dataset declares no field "${fieldName.slice(0, 100)}" in ${node.id}`);
-  if (field.primaryKey || field.readOnly) throw new OpendpoError('INVALID_INPUT', `--set ${target}: ${field.primaryKey ? 'a primary key' : 'a read-only field'} is not rectified`);
-  return { node, field: field.name };
-}
-
 /** An update of every row a request found in one collection. */
-interface RowsUpdate {
+export interface RowsUpdate {
   node: CollectedNode;
   set: Record<string, Value>;
   /** For the evidence: which fields, never their values. */
@@ -464,6 +494,11 @@ interface RowsUpdate {
  * decided now, so a resume writes exactly these (and can verify whether they were written).
  */
 function updateWrites(prepared: PreparedRequest, updates: readonly RowsUpdate[]): { connection: string; operationsJson: string }[] {
+  return updateOperations(prepared, updates).map(({ connection, operations }) => ({ connection, operationsJson: JSON.stringify(operations) }));
+}
+
+/** The updates as the work log stores them, per connection (also what `dsr plan` renders). */
+export function updateOperations(prepared: PreparedRequest, updates: readonly RowsUpdate[]): { connection: string; operations: StoredWrite[] }[] {
   const byConnection = new Map<string, StoredWrite[]>();
   for (const { node, set, note } of updates) {
     if (node.rows.size === 0) continue;
@@ -479,29 +514,16 @@ function updateWrites(prepared: PreparedRequest, updates: readonly RowsUpdate[])
     };
     byConnection.set(connection, [...(byConnection.get(connection) ?? []), write]);
   }
-  return [...byConnection].map(([connection, writes]) => ({ connection, operationsJson: JSON.stringify(writes) }));
+  return [...byConnection].map(([connection, operations]) => ({ connection, operations }));
 }
 
-/** Art. 16: the named fields of the person's rows take the new values. */
-function rectification(input: RunRequestInput, prepared: PreparedRequest, found: Map<string, CollectedNode>): RowsUpdate[] {
-  const changes = Object.entries(input.changes ?? {});
-  if (changes.length === 0) throw new OpendpoError('INVALID_INPUT', 'rectification needs at least one --set collection.field=value');
-  const byNode = new Map<CollectedNode, Record<string, string>>();
-  for (const [target, value] of changes) {
-    const { node, field } = resolveChange(prepared.graph, target);
-    if (prepared.graph.context.has(node.id)) {
-      throw new OpendpoError('INVALID_INPUT', `--set ${target.slice(0, 200)}: ${node.id} is a catalogue (${node.collection.at.file}:${node.collection.at.line}), nobody's records: it is not rectified through a person's request`);
-    }
-    const rows = found.get(node.id);
-    if (rows !== undefined && rows.key.length === 0) {
-      throw new OpendpoError(
-        'DATASET_INVALID',
-        `${node.id} (${node.collection.at.file}:${node.collection.at.line}) has no primary key and no unique index on NOT NULL columns, so a rectification cannot address the person's rows one by one: ${NO_KEY_FIX}`,
-      );
-    }
-    if (rows !== undefined) byNode.set(rows, { ...byNode.get(rows), [field]: value });
-  }
-  return [...byNode].map(([node, set]) => ({ node, set, note: `rectified fields: ${Object.keys(set).join(', ')}` }));
+/** The evidence note of a rectification's update: the fields, and the rows left out (never a value). */
+export function rectificationNote(u: RectificationUpdate): string {
+  const left = [
+    ...(u.alreadyEqual > 0 ? [`${u.alreadyEqual} row(s) already held the values`] : []),
+    ...(u.notTheirs > 0 ? [`${u.notTheirs} row(s) not the person's alone left as they are`] : []),
+  ];
+  return `${u.note}${left.length > 0 ? `; ${left.join('; ')}` : ''}`;
 }
 
 /** Art. 18: the person is recorded as restricted in the store; the flags to set where a dataset declares one. */
@@ -523,8 +545,13 @@ async function restriction(input: RunRequestInput, journal: EvidenceJournal, fou
       note: `restriction recorded for identity types: ${Object.keys(input.identities).join(', ')}`,
     },
   ]);
+  return restrictionUpdates(found);
+}
+
+/** Art. 18: the restriction flag of each collection declaring one, set on the person's own rows there. */
+export function restrictionUpdates(own: ReadonlyMap<string, CollectedNode>): RowsUpdate[] {
   const updates: RowsUpdate[] = [];
-  for (const node of found.values()) {
+  for (const node of own.values()) {
     const flag = node.node.collection.restrictionFlag;
     if (flag !== undefined) updates.push({ node, set: { [flag.field]: flag.value }, note: `restriction flag set: ${flag.field}` });
   }

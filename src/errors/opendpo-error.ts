@@ -28,6 +28,11 @@ export const ERROR_CODES = {
    */
   REQUEST_CHANGED: { status: 409, exit: 2 },
   /**
+   * The request asks what the rules forbid (a field under a legal hold, a row that is not the
+   * person's): refused as a whole, nothing written; details carry each refusal.
+   */
+  REQUEST_REFUSED: { status: 409, exit: 2 },
+  /**
    * What the command produces could not be written where it was asked (an --out file, standard
    * output closed or full): a request whose package was not written is not completed (exit 74, EX_IOERR).
    */

@@ -34,6 +34,35 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
+describe('rectification (Art. 16)', () => {
+  it('dry run, refusal of a held field, a row targeted by key, and a request that changes nothing', async () => {
+    const ALICE = 'email=alice.martin@example.com';
+    const before = shopRows('address');
+    const plan = await dsr(['plan', '--action', 'rectify', '--identity', ALICE, '--datasets', DATASETS, '--set', 'address.postal_code=69003', '--where', 'address.id=1', '--set', 'invoice.billing_name=A. Martin']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('Would change (the person\'s own rows only):\n  nothing: the rectification is refused (below)');
+    expect(plan.stdout).toContain("shop.invoice.billing_name is under a legal hold on 2 of the person's row(s) (Art. 17(3)(b)");
+    expect(plan.stdout).not.toMatch(/69003|A\. Martin/);
+    expect(shopRows('address')).toEqual(before);
+
+    const refused = await dsr(['rectify', '--identity', ALICE, '--datasets', DATASETS, '--set', 'address.postal_code=69003', '--where', 'address.id=1', '--set', 'invoice.billing_name=A. Martin']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('rectification refused, nothing was written: shop.invoice.billing_name is under a legal hold');
+    expectNoStackTrace(refused.stderr);
+    expect(shopRows('address')).toEqual(before);
+
+    const done = await dsr(['rectify', '--identity', ALICE, '--datasets', DATASETS, '--set', 'address.postal_code=69003', '--where', 'address.id=1']);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toContain('shop.address: 1 row(s) rectified (rectified fields: postal_code)');
+    expect(shopRows('address').map((a) => a.postal_code)).toEqual(['69003', '69290', '75019', '33000']);
+
+    const again = await dsr(['rectify', '--identity', ALICE, '--datasets', DATASETS, '--set', 'address.postal_code=69003', '--where', 'address.id=1']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/request [0-9a-f-]{36}: completed, nothing changed/);
+    expect(again.stderr).toContain("nothing changed in shop.address (postal_code): the person's 1 row(s) already hold the values given");
+  }, 180_000);
+});
+
 describe('restriction of processing (Art. 18)', () => {
   it('lists the restrictions in force without identities, and lifts one only with the acknowledgement that the person was told', async () => {
     const made = await dsr(['restrict', '--identity', CHLOE, '--datasets', DATASETS]);

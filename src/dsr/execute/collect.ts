@@ -54,6 +54,8 @@ export interface CollectOptions {
    * the copy. Absent: only the columns the request needs.
    */
   copyColumnsOf?: (node: GraphNode) => readonly string[] | undefined;
+  /** More columns a request needs to read from a node (a rectification: the fields it changes and compares). */
+  alsoRead?: (node: GraphNode) => readonly string[] | undefined;
 }
 
 /** Identity values up to which a search may run as one statement (see searchAtOnce). */
@@ -107,6 +109,7 @@ export async function collect(options: CollectOptions): Promise<Map<string, Coll
     const node = graph.nodes.get(id)!;
     const key = options.keyOf(node);
     const columns = columnsFor(graph, node, key, options.copyColumnsOf?.(node));
+    for (const c of options.alsoRead?.(node) ?? []) if (!columns.includes(c)) columns.push(c);
     collected.set(id, { node, table: tableOf(node), columns, key, rows: new Map(), statements: 0, durationMs: 0, searchedTogether: false });
   }
   if (await searchAtOnce(options, collected)) return collected;

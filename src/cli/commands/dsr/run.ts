@@ -27,6 +27,7 @@ export async function runFromCli(
   flags: RunFlags,
   changes?: Record<string, string>,
   deliver?: RunRequestInput['deliver'],
+  where?: Record<string, string[]>,
 ): Promise<RequestOutcome> {
   const config = loadConfig(process.env);
   const secretFor = await resolveHmacKeys(kind === 'erasure' ? ctx.loaded.datasets : []);
@@ -42,6 +43,7 @@ export async function runFromCli(
     lease: leaseTiming(config.dsrLeaseSeconds),
     ...(flags.newRequest ? { newRequest: true } : {}),
     ...(changes ? { changes } : {}),
+    ...(where && Object.keys(where).length > 0 ? { where } : {}),
     ...(deliver ? { deliver } : {}),
     ...(onProgress ? { onProgress } : {}),
     ...(fault ? { fault } : {}),

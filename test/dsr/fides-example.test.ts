@@ -182,7 +182,7 @@ describe.runIf(postgres)('the Fides example in PostgreSQL, through the Fides imp
     });
     const found = outcome.collected.collections.filter((c) => c.rows.length > 0).map((c) => [`${c.dataset}.${c.collection}`, c.rows]);
     expect(found).toEqual([
-      ['backup.customer', [{ id: 1, email: 'customer-500@example.com', name: 'Johanna Customer', address_id: '7', created: expect.anything() }]],
+      ['backup.customer', [{ id: 1, email: 'customer-500@example.com', name: 'Johanna Customer', address_id: 7, created: expect.anything() }]],
       // Every column of the table, also those the dataset does not declare.
       ['backup.address', [{ id: 7, city: 'Test Town', house: 311, state: 'TX', street: 'Test Street', zip: '79843' }]],
     ]);

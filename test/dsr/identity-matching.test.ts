@@ -225,10 +225,11 @@ for (const t of TARGETS) {
         for (const table of TABLES) {
           expect((portability.collected.collections.find((c) => c.collection === table)?.rows ?? []).map((r) => Number(r.id)).sort((a, b) => a - b)).toEqual(expected[table]);
         }
+        const changes = { 'customer.note': 'r', 'orders.note': 'r', 'newsletter.note': 'r' };
         for (const kind of ['access', 'portability', 'restriction', 'rectification', 'erasure'] as const) {
           const connections = await connect();
           try {
-            const plan = await dryRun({ kind, identities, datasets: datasets as Dataset[], connections });
+            const plan = await dryRun({ kind, identities, datasets: datasets as Dataset[], connections, ...(kind === 'rectification' ? { changes } : {}) });
             const rows = Object.fromEntries(plan.reached.map((r) => [r.collection, r.rows]));
             for (const table of TABLES) expect([kind, table, rows[`shop.${table}`] ?? 0]).toEqual([kind, table, expected[table].length]);
             expect(plan.reached.every((r) => r.withheld === 0)).toBe(true);
@@ -240,7 +241,7 @@ for (const t of TARGETS) {
         await run('restriction', identities);
         expect(changed(before, await snapshot())).toEqual(expected);
         before = await snapshot();
-        const rectified = await run('rectification', identities, { changes: { 'customer.note': 'r', 'orders.note': 'r', 'newsletter.note': 'r' } });
+        const rectified = await run('rectification', identities, { changes });
         expect(rectified.request.status).toBe('completed');
         expect(changed(before, await snapshot())).toEqual(expected);
         before = await snapshot();

@@ -166,9 +166,22 @@ for (const t of TARGETS) {
     });
 
     it('lists a restriction with the rows it flagged, warns when no collection has a flag, and lifts one with the person informed', async () => {
+      const unflagged = withCollection('newsletter_subscription', ({ restrictionFlag: _, ...c }) => c);
+      const connections = await openTestConnections([{ name: 'shop', type: target.type, url: target.url, datasets: ['shop'] }]);
+      try {
+        const dry = await dryRun({ kind: 'restriction', identities: CHLOE, datasets: shop, connections });
+        expect(dry.changes).toEqual([{ collection: 'shop.newsletter_subscription', fields: ['processing_restricted'], rows: 1, note: 'restriction flag set: processing_restricted' }]);
+        expect(dry.statements.filter((s) => s.phase === 'write')).toEqual([expect.objectContaining({ connection: 'shop', rows: 1 })]);
+        const none = await dryRun({ kind: 'restriction', identities: CHLOE, datasets: unflagged, connections });
+        expect(none.changes).toEqual([]);
+        expect(none.warnings).toEqual([expect.stringContaining('no collection of the datasets declares a restriction_flag')]);
+      } finally {
+        await connections.close();
+      }
+      expect(await store.requests.isRestricted('email', CHLOE.email)).toBe(false);
+
       const flagged = await run('restriction', CHLOE);
       expect(flagged.warnings).toEqual([]);
-      const unflagged = withCollection('newsletter_subscription', ({ restrictionFlag: _, ...c }) => c);
       const recorded = await run('restriction', BRUNO, { datasets: unflagged });
       expect(recorded.warnings).toEqual([expect.stringContaining("no collection of the datasets declares a restriction_flag: the restriction is recorded in opendpo's store only")]);
 

@@ -5,8 +5,9 @@
  */
 import mysql from 'mysql2/promise';
 import type { Row, TableRef, TableShape, Value } from '../connector.js';
-import { SqlConnector, type SqlEngine, type SqlTransactionConnection } from '../sql/sql-connector.js';
+import { SqlConnector, type ResultTypes, type SqlEngine, type SqlTransactionConnection } from '../sql/sql-connector.js';
 import type { SqlDialect } from '../sql/statement-sql.js';
+import { integerValue, localTimestampText, utcInstantText } from '../sql/stored-values.js';
 import { classifyNetworkError, errorCode, errorMessage, type ErrorClass } from '../sql/target-errors.js';
 
 export const MYSQL_DIALECT: SqlDialect = {
@@ -95,10 +96,50 @@ export interface MysqlOptions {
 
 type Executor = Pick<mysql.Pool, 'execute'>;
 
-async function runQuery(db: Executor, query: { sql: string; parameters: readonly unknown[] }, reader: boolean) {
-  const [result] = await db.execute(query.sql, query.parameters as mysql.ExecuteValues[]);
-  if (reader) return { rows: result as Row[], affected: 0 };
+async function runQuery(db: Executor, query: { sql: string; parameters: readonly unknown[]; types?: ResultTypes }, reader: boolean) {
+  const [result, fields] = await db.execute(query.sql, query.parameters as mysql.ExecuteValues[]);
+  if (reader) return { rows: storedValues(result as Row[], fields, query.types), affected: 0 };
   return { rows: [], affected: (result as mysql.ResultSetHeader).affectedRows };
+}
+
+type Convert = (value: string | number) => Value;
+
+/** By the catalogue's data_type (information_schema.columns), for a search's results. */
+const BY_DATA_TYPE: Record<string, Convert> = {
+  timestamp: (v) => utcInstantText(String(v)),
+  datetime: (v) => localTimestampText(String(v)),
+  tinyint: integerValue,
+  smallint: integerValue,
+  mediumint: integerValue,
+  int: integerValue,
+  integer: integerValue,
+  bigint: integerValue,
+};
+/** By the protocol's column type (the result's own metadata): 7 TIMESTAMP, 12 DATETIME, 8 BIGINT. */
+const BY_COLUMN_TYPE: Record<number, Convert> = { 7: BY_DATA_TYPE.timestamp!, 12: BY_DATA_TYPE.datetime!, 8: integerValue };
+
+/**
+ * Values as stored (ADR 0017). With dateStrings, mysql2 gives dates and times as the server wrote
+ * them, in the session's time zone, UTC (set on each connection): a DATE stays its calendar date,
+ * a DATETIME is shown as stored, a TIMESTAMP (an instant) gets its Z. Decimals are already text;
+ * a BIGINT is a number while safe, a bigint beyond.
+ */
+function storedValues(rows: Row[], fields: readonly mysql.FieldPacket[] | undefined, types: ResultTypes | undefined): Row[] {
+  if (fields === undefined) return rows;
+  const converts: Array<[string, Convert]> = [];
+  for (const field of fields) {
+    const declared = types?.[field.name];
+    const convert = declared !== undefined ? BY_DATA_TYPE[declared] : field.columnType === undefined ? undefined : BY_COLUMN_TYPE[field.columnType];
+    if (convert !== undefined) converts.push([field.name, convert]);
+  }
+  if (converts.length === 0) return rows;
+  for (const row of rows) {
+    for (const [name, convert] of converts) {
+      const v = row[name];
+      if (typeof v === 'string' || typeof v === 'number') row[name] = convert(v);
+    }
+  }
+  return rows;
 }
 
 export async function openMysqlConnector(options: MysqlOptions): Promise<SqlConnector> {
@@ -116,6 +157,8 @@ export async function openMysqlConnector(options: MysqlOptions): Promise<SqlConn
     supportBigNumbers: true,
     bigNumberStrings: false,
     decimalNumbers: false,
+    // Dates and times as text, read in a UTC session (below), and a JavaScript Date bound as UTC.
+    dateStrings: true,
     timezone: 'Z',
     // Each distinct chunk size is its own prepared statement: keep the per-connection cache
     // well under the server's max_prepared_stmt_count.
@@ -123,7 +166,12 @@ export async function openMysqlConnector(options: MysqlOptions): Promise<SqlConn
     multipleStatements: false,
   });
   // An idle connection the server drops must not crash the process: the next query reports it.
-  pool.pool.on('connection', (conn) => conn.on('error', () => {}));
+  // A TIMESTAMP is an instant: read and compared in UTC, whatever the server's time zone. Sent
+  // first on each new connection (mysql2 runs a connection's commands in order).
+  pool.pool.on('connection', (conn) => {
+    conn.on('error', () => {});
+    conn.query("set time_zone = '+00:00'", () => {});
+  });
   let defaultSchema: string | undefined;
   try {
     const [rows] = await pool.query('select database() as db');

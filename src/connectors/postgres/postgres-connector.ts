@@ -9,6 +9,7 @@ import pg from 'pg';
 import type { Row, TableRef, TableShape, TextComparison, Value } from '../connector.js';
 import { SqlConnector, type SqlEngine, type SqlTransactionConnection } from '../sql/sql-connector.js';
 import type { SqlDialect } from '../sql/statement-sql.js';
+import { integerValue, localTimestampText, utcInstantText } from '../sql/stored-values.js';
 import { classifyNetworkError, errorCode, errorMessage, type ErrorClass } from '../sql/target-errors.js';
 
 export const POSTGRES_DIALECT: SqlDialect = {
@@ -106,8 +107,33 @@ async function runQuery(client: pg.Pool | pg.PoolClient, query: { sql: string; p
   return { rows: result.rows as Row[], affected: result.rowCount ?? 0 };
 }
 
+/**
+ * Values as stored (ADR 0017), for this pool only (pg's global parsers, which our own store may
+ * use, are left alone). pg would make a date and a timestamp without time zone JavaScript Dates
+ * at local midnight or local time — 1980-05-17 became 1980-05-16T22:00:00.000Z under
+ * TZ=Europe/Paris — and a timestamptz a Date rounded to milliseconds.
+ */
+// 1009: text[] (pg-types names no array types); its parser splits any array literal into texts.
+const textArray = (pg.types.getTypeParser as (oid: number) => (text: string) => Array<string | null>)(1009);
+const arrayOf = (parse: (text: string) => unknown) => (text: string) => textArray(text).map((v) => (v === null ? null : parse(v)));
+const PARSERS: Record<number, (text: string) => unknown> = {
+  1082: (text) => text, // date: the calendar date
+  1114: localTimestampText, // timestamp: as stored
+  1184: utcInstantText, // timestamptz: its instant, in UTC
+  20: integerValue, // int8: a number while safe, else a bigint
+  1182: arrayOf((text) => text),
+  1115: arrayOf(localTimestampText),
+  1185: arrayOf(utcInstantText),
+  1016: arrayOf(integerValue),
+};
+// A server whose DateStyle is not ISO (rare) writes dates these parsers do not recognise: they are
+// then left as the server wrote them, never shifted.
+const STORED_VALUE_TYPES = {
+  getTypeParser: (oid: number, format?: string) => (format === undefined || format === 'text' ? PARSERS[oid] : undefined) ?? (pg.types.getTypeParser as (oid: number, format?: string) => unknown)(oid, format),
+} as pg.CustomTypesConfig;
+
 export async function openPostgresConnector(options: PostgresOptions): Promise<SqlConnector> {
-  const pool = new pg.Pool({ connectionString: options.url, max: 5, connectionTimeoutMillis: 10_000, keepAlive: true });
+  const pool = new pg.Pool({ connectionString: options.url, max: 5, connectionTimeoutMillis: 10_000, keepAlive: true, types: STORED_VALUE_TYPES });
   // An idle connection the server drops must not crash the process: the next query reports it.
   pool.on('error', noop);
   let defaultSchema: string;

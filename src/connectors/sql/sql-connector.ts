@@ -21,13 +21,20 @@ import { renderSearch, searchParameters, searchShape, splitSearchRows, type Rend
 import { CHUNK_TUPLES, chunkStatement, renderStatement, tableLabel, type SqlDialect } from './statement-sql.js';
 import { targetError, type ErrorClassifier, type ErrorContext } from './target-errors.js';
 
+/**
+ * Output column → its type as the catalogue names it (TableShape), for a result whose own
+ * metadata lost it: a search's UNION ALL makes a MariaDB BIGINT UNSIGNED a DECIMAL, and SQLite
+ * gives declared types only for the first branch of a compound select.
+ */
+export type ResultTypes = Readonly<Record<string, string>>;
+
 /** Runs SQL on one connection (a transaction's) or on any connection of a pool. */
 export interface SqlSession {
   /**
    * `reader`: the statement returns rows (a select). `prepare`: the same text runs again and again
    * (a request's whole search): the database may keep its plan (a named prepared statement).
    */
-  execute(query: RenderedStatement & { prepare?: boolean }, reader: boolean): Promise<{ rows: Row[]; affected: number }>;
+  execute(query: RenderedStatement & { prepare?: boolean; types?: ResultTypes }, reader: boolean): Promise<{ rows: Row[]; affected: number }>;
 }
 
 export interface IntrospectOptions {
@@ -55,6 +62,13 @@ export interface SqlEngine extends SqlSession {
   /** Tables of the given schemas (undefined: the default schema), schema absent for the default one. */
   introspect(schemas: Array<string | undefined>): Promise<TableShape[]>;
   close(): Promise<void>;
+}
+
+/** Each output slot of a search with the type of the step's column it carries (a slot shared by several columns has their one type). */
+function resultTypes(steps: readonly SearchStep[], slots: readonly string[][]): ResultTypes {
+  const types: Record<string, string> = {};
+  steps.forEach((step, i) => step.types?.forEach((type, j) => (types[slots[i]![j]!] = type)));
+  return types;
 }
 
 /** Distinct search shapes kept per connection (one per datasets folder and identity types, in practice). */
@@ -135,7 +149,7 @@ export class SqlConnector implements DatabaseConnector {
     if (rendered === null || parameters.length > CHUNK_TUPLES) return undefined;
     let result;
     try {
-      result = await this.engine.execute({ sql: rendered.sql, parameters, prepare: true }, true);
+      result = await this.engine.execute({ sql: rendered.sql, parameters, prepare: true, types: resultTypes(steps, rendered.slots) }, true);
     } catch (err) {
       throw this.#mapError(err, { action: 'select', table: steps.map((s) => tableLabel(s.table)).join(', ') });
     }

@@ -7,7 +7,8 @@
  */
 import SqliteDatabase from 'better-sqlite3';
 import type { Row, TableShape, TextComparison, Value } from '../connector.js';
-import { SqlConnector, type SqlEngine, type SqlTransactionConnection } from '../sql/sql-connector.js';
+import { SqlConnector, type ResultTypes, type SqlEngine, type SqlTransactionConnection } from '../sql/sql-connector.js';
+import { decimalScale, decimalText, integerValue } from '../sql/stored-values.js';
 import type { SqlDialect } from '../sql/statement-sql.js';
 import { errorCode, errorMessage, type ErrorClass } from '../sql/target-errors.js';
 
@@ -88,19 +89,22 @@ export async function openSqliteConnector(options: SqliteOptions): Promise<SqlCo
     throw err;
   }
   const lock = new Lock();
-  const cache = new Map<string, SqliteDatabase.Statement>();
-  const prepare = (text: string) => {
-    let stmt = cache.get(text);
-    if (stmt === undefined) {
-      stmt = db.prepare(text);
+  const cache = new Map<string, Prepared>();
+  const prepare = (text: string): Prepared => {
+    let prepared = cache.get(text);
+    if (prepared === undefined) {
+      const stmt = db.prepare(text);
+      // Integers as bigints, so one beyond 2^53 keeps its digits; storedValues makes the safe ones numbers.
+      if (stmt.reader) stmt.safeIntegers(true);
+      prepared = { stmt, declared: stmt.reader ? stmt.columns().map((c) => [c.name, c.type] as const) : [] };
       if (cache.size >= 64) cache.delete(cache.keys().next().value!);
-      cache.set(text, stmt);
+      cache.set(text, prepared);
     }
-    return stmt;
+    return prepared;
   };
-  const run = (query: { sql: string; parameters: readonly unknown[] }, reader: boolean) => {
-    const stmt = prepare(query.sql);
-    if (reader) return { rows: stmt.all(...query.parameters) as Row[], affected: 0 };
+  const run = (query: { sql: string; parameters: readonly unknown[]; types?: ResultTypes }, reader: boolean) => {
+    const { stmt, declared } = prepare(query.sql);
+    if (reader) return { rows: storedValues(stmt.all(...query.parameters) as Row[], declared, query.types), affected: 0 };
     const affected = stmt.run(...query.parameters).changes;
     if (!db.inTransaction) clearWal(db);
     return { rows: [], affected };
@@ -152,6 +156,35 @@ export async function openSqliteConnector(options: SqliteOptions): Promise<SqlCo
     },
   };
   return new SqlConnector(engine);
+}
+
+interface Prepared {
+  stmt: SqliteDatabase.Statement;
+  /** Each result column with its declared type (null for an expression, and in a compound select's later branches). */
+  declared: ReadonlyArray<readonly [string, string | null]>;
+}
+
+/**
+ * Values as stored, in the shape the other databases give them (ADR 0017): an integer is a number
+ * while safe, a bigint beyond; a column declared DECIMAL or NUMERIC holds an exact decimal, which
+ * SQLite keeps as a floating-point or an integer: it is given as text with the declared scale
+ * (12.5 in a DECIMAL(10,2) is "12.50", as PostgreSQL and MariaDB give it). Text (dates included:
+ * SQLite has no date type) is left as stored.
+ */
+function storedValues(rows: Row[], declared: Prepared['declared'], types: ResultTypes | undefined): Row[] {
+  const decimals = new Map<string, number | undefined>();
+  for (const [name, type] of declared) {
+    const scale = decimalScale(types?.[name] ?? type ?? '');
+    if (scale !== null) decimals.set(name, scale);
+  }
+  for (const row of rows) {
+    for (const name in row) {
+      const v = row[name];
+      if (decimals.has(name)) row[name] = decimalText(v ?? null, decimals.get(name));
+      else if (typeof v === 'bigint') row[name] = integerValue(v);
+    }
+  }
+  return rows;
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
- * A database value as the access package and the portability export write it. JSON has no
- * bigint, date or byte string, so each is given one documented form, and nothing is lost:
- * - bigint (64-bit integers some drivers return) → decimal text, every digit kept;
- * - Date → ISO 8601 text in UTC;
+ * A database value as the access package and the portability export write it. The connectors
+ * already give dates, times and exact decimals as text in one shape (ADR 0017); JSON has no bigint
+ * or byte string, so each is given one documented form, and nothing is lost:
+ * - bigint (an integer beyond 2^53) → decimal text, every digit kept;
+ * - Date (from a system answering for itself) → ISO 8601 text in UTC;
  * - bytes → { "base64": "..." };
  * - a number JSON cannot hold (NaN, Infinity) → its text.
  * Pure.

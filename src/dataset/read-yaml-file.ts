@@ -20,6 +20,7 @@ import {
   spanInDocument,
   type PathKey,
   type Span,
+  withinNodeLimit,
   type YamlFileKind,
 } from '../yaml/read-yaml.js';
 import type { SourcePlace } from './model.js';
@@ -43,7 +44,13 @@ export interface YamlFile {
  */
 export const MAX_DATASET_FILE_BYTES = 8 * 1024 * 1024;
 
-const DATASET_FILE: YamlFileKind = { maxBytes: MAX_DATASET_FILE_BYTES, plural: 'dataset files', singular: 'a dataset file' };
+/**
+ * Generated datasets hold a YAML value every 10-20 bytes, about 60 per table (Sakila's 16 tables:
+ * 930): 300,000 values is some 5,000 tables, and bounds the work on any file of the size allowed.
+ */
+export const MAX_DATASET_FILE_NODES = 300_000;
+
+const DATASET_FILE: YamlFileKind = { maxBytes: MAX_DATASET_FILE_BYTES, maxNodes: MAX_DATASET_FILE_NODES, plural: 'dataset files', singular: 'a dataset file' };
 
 /** Parses one file; on any problem, reports it and returns undefined. */
 export function readYamlFile(display: string, content: Uint8Array, problems: Finding[]): YamlFile | undefined {
@@ -64,6 +71,7 @@ export function readYamlFile(display: string, content: Uint8Array, problems: Fin
     });
     return undefined;
   }
+  if (!withinNodeLimit(display, text, DATASET_FILE, problems)) return undefined;
   const { doc, lines } = parseWithPositions(text);
   const read = documentValue(display, doc, lines, DATASET_FILE, problems);
   if (read === undefined) return undefined;

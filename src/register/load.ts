@@ -23,6 +23,7 @@ import {
   tooLargeMessage,
   type PathKey,
   type Span,
+  withinNodeLimit,
   type YamlFileKind,
 } from '../yaml/read-yaml.js';
 import {
@@ -69,7 +70,12 @@ export interface RegisterFileInput {
 
 /** A register file larger than this is refused: registers are text written by people. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
-export const REGISTER_FILE: YamlFileKind = { maxBytes: MAX_FILE_BYTES, plural: 'register files', singular: 'a register file' };
+/**
+ * Real register files hold a YAML value every 15-20 bytes and a few hundred values (the largest
+ * example, 7 KB, holds 480): 50,000 is a hundred times that, and bounds the work on any file.
+ */
+export const MAX_FILE_NODES = 50_000;
+export const REGISTER_FILE: YamlFileKind = { maxBytes: MAX_FILE_BYTES, maxNodes: MAX_FILE_NODES, plural: 'register files', singular: 'a register file' };
 
 const ORGANISATION_FILES = ['organisation.yaml', 'organisation.yml'];
 const RECIPIENTS_FILES = ['recipients.yaml', 'recipients.yml'];
@@ -297,7 +303,7 @@ export function loadRegisterFromFiles(label: string, inputs: readonly RegisterFi
 
 function parseYamlFile(displayPath: string, content: Uint8Array, problems: Finding[]): ParsedFile | undefined {
   const source = decodeYamlText(displayPath, content, REGISTER_FILE, problems);
-  if (source === undefined) return undefined;
+  if (source === undefined || !withinNodeLimit(displayPath, source, REGISTER_FILE, problems)) return undefined;
   // Fast path: most register files are plain, well-formed YAML without aliases. js-yaml reads them
   // several times faster than a position-keeping parse, which is then done only if a finding needs
   // a position. Anything unusual (an error, a duplicate key, any alias) takes the full path below,

@@ -4,7 +4,7 @@
  * alias bombs and alias cycles refused, and the position of every node kept, so that each problem
  * names file:line:column. Bad input never throws: it becomes a Finding.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
+import { CST, isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
 import type { Finding } from '../register/finding.js';
 
 export type PathKey = string | number;
@@ -19,6 +19,13 @@ export interface Span {
 /** What a file kind allows, and how its messages name it. */
 export interface YamlFileKind {
   maxBytes: number;
+  /**
+   * The most YAML nodes (values, collections, aliases, as counted by nodeLimitOffset) a real file of
+   * this kind holds. Bytes alone do not bound the work: a file of `[1,1,…]` holds a node every two
+   * bytes where real files hold one every 10-20, and each node read with its position costs about
+   * 1 KB (a 7.6 MB dataset file of `[1,1,…]` took 3.9 GB and 39 s).
+   */
+  maxNodes: number;
   /** Plural, for the size message: "register files", "dataset files". */
   plural: string;
   /** Singular with its article, for the several-documents message: "a register file". */
@@ -49,6 +56,49 @@ export function decodeYamlText(display: string, content: Uint8Array, kind: YamlF
     return undefined;
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Refuses (with a finding at the place the limit is passed) a file holding more than
+ * `kind.maxNodes` nodes. The file is only lexed, and lexing stops at the limit: the work is bounded
+ * by the limit, whatever the file holds. Returns false when refused.
+ */
+export function withinNodeLimit(display: string, text: string, kind: YamlFileKind, problems: Finding[]): boolean {
+  const at = nodeLimitOffset(text, kind.maxNodes);
+  if (at === undefined) return true;
+  const before = text.slice(0, at).split('\n');
+  problems.push({
+    rule: 'yaml/node-limit',
+    severity: 'error',
+    message: `the file passes ${kind.maxNodes.toLocaleString('en')} YAML values (texts, numbers, lists, mappings) here, far more than ${kind.plural} hold: it is not read (split it if it really is one)`,
+    file: display,
+    line: before.length,
+    column: (before.at(-1)?.length ?? 0) + 1,
+  });
+  return false;
+}
+
+/**
+ * The offset where the text passes `max` nodes, or undefined. Counts the tokens that make a node:
+ * a scalar (quoted or not), the start of a flow collection, an alias, a block sequence item, a key
+ * or value indicator. An empty value is a node without a token of its own, but it follows one of
+ * those indicators: the nodes are at most three times the count, plus one. A counted token takes at
+ * least one byte, so a text shorter than `max` cannot pass it and is not lexed at all.
+ */
+export function nodeLimitOffset(text: string, max: number): number | undefined {
+  if (text.length <= max) return undefined;
+  let nodes = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    const first = token[0];
+    // A plain or block scalar comes after the SCALAR marker; a quoted one is a token of its own.
+    if (token === CST.SCALAR || first === '"' || first === "'" || first === '*' || token === '[' || token === '{' || token === '-' || token === '?' || token === ':') {
+      if (++nodes > max) return offset;
+    }
+    // The lexer's markers are not in the text: every other token is a slice of it.
+    if (token !== CST.SCALAR && token !== CST.DOCUMENT && token !== CST.FLOW_END) offset += token.length;
+  }
+  return undefined;
 }
 
 export function parseWithPositions(text: string): { doc: Document.Parsed; lines: LineCounter } {

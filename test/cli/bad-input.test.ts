@@ -85,6 +85,15 @@ describe.concurrent('bad input to opendpo register lint', () => {
     expectLine(r, `${dir}/activities/huge.yaml:1:1`, 'file/too-large', /50\.0 MB; register files are limited to 2 MB/);
   });
 
+  it('a 1.8 MB file of 900,000 values: refused from its count of values, where it passes the limit, quickly', async () => {
+    const dir = await register('ones', { 'organisation.yaml': ORGANISATION, 'activities/ones.yaml': `[${Array<string>(900_000).fill('1').join(',')}]\n` });
+    const started = performance.now();
+    const r = await lint(dir);
+    expect(performance.now() - started).toBeLessThan(60_000); // generous: the CLI starts in about a second
+    // [ and 49,999 values pass 50,000 at the next one, column 2 + 2 × 49,999.
+    expectLine(r, `${dir}/activities/ones.yaml:1:100000`, 'yaml/node-limit', /passes 50,000 YAML values .* far more than register files hold: it is not read/);
+  });
+
   it('a YAML alias bomb (billion laughs)', async () => {
     const dir = await register('bomb', { 'organisation.yaml': ORGANISATION, 'activities/bomb.yaml': ALIAS_BOMB });
     const r = await lint(dir);

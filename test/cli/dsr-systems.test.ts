@@ -95,4 +95,14 @@ describe('a request over a database, an HTTP system and a manual step', () => {
     // The rows the person reported are not kept in the store once the request is complete.
     expect((await dsr(['tasks', '--status', 'confirmed', '--json'])).stdout).not.toContain('AR-2025-118');
   });
+
+  it('refuses --rows holding far more JSON values than rows found by hand, before parsing it and before the store', async () => {
+    // 6 MB of `[{},{},…]`: two million values (20 MB of it took 24 s and 650 MB to parse).
+    writeFileSync(path.join(work, 'objects.json'), `[{}${',{}'.repeat(2_000_000)}]`);
+    const started = performance.now();
+    const r = await dsr(['task-confirm', 'no-such-task', '--by', 'Records office', '--rows', path.join(work, 'objects.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`opendpo: --rows ${path.join(work, 'objects.json')} holds more than 1,000,000 JSON values, far more than rows found by hand: nothing was read\n`);
+    expect(performance.now() - started).toBeLessThan(30_000); // generous: the CLI starts in about a second
+  });
 });

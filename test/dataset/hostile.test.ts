@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDatasets } from '../../src/dataset/load-datasets.js';
-import { MAX_DATASET_FILE_BYTES } from '../../src/dataset/read-yaml-file.js';
+import { MAX_DATASET_FILE_BYTES, MAX_DATASET_FILE_NODES } from '../../src/dataset/read-yaml-file.js';
 import { datasetsFolder, nativeDataset } from './temp-datasets.js';
 
 const ID = '        - { name: id, primary_key: true, categories: [user.unique_id] }\n';
@@ -24,6 +24,29 @@ describe('hostile dataset files', () => {
     await writeFile(path.join(dir, 'big.yaml'), Buffer.alloc(MAX_DATASET_FILE_BYTES + 1, 0x20));
     const { problems } = await loadDatasets(dir);
     expect(problems).toEqual([expect.objectContaining({ rule: 'file/too-large', file: path.join(dir, 'big.yaml'), line: 1, message: 'the file is 8.0 MB; dataset files are limited to 8 MB' })]);
+  });
+
+  it('refuses a file holding far more values than a dataset file holds, quickly, at the place the limit is passed', async () => {
+    // 7.6 MB of `[1,1,…]`: under the size limit, but 3.8 million values (it took 3.9 GB and 39 s).
+    const dir = await datasetsFolder({});
+    const file = path.join(dir, 'ones.yaml');
+    await writeFile(file, `dataset: [${Array<string>(3_800_000).fill('1').join(',')}]\n`);
+    const started = performance.now();
+    const { problems, datasets } = await loadDatasets(dir);
+    const elapsed = performance.now() - started;
+    expect(datasets).toEqual([]);
+    // dataset, :, [ and then the values: the one passing the limit starts at column 11 + 2 × (limit - 3).
+    expect(problems).toEqual([
+      {
+        rule: 'yaml/node-limit',
+        severity: 'error',
+        file,
+        line: 1,
+        column: 11 + 2 * (MAX_DATASET_FILE_NODES - 3),
+        message: 'the file passes 300,000 YAML values (texts, numbers, lists, mappings) here, far more than dataset files hold: it is not read (split it if it really is one)',
+      },
+    ]);
+    expect(elapsed).toBeLessThan(30_000); // generous: a second or two on a quiet machine
   });
 
   it('refuses a NUL character, at its place', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadRegister, loadRegisterFromFiles } from '../../src/register/load.js';
+import { loadRegister, loadRegisterFromFiles, MAX_FILE_NODES } from '../../src/register/load.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -137,6 +137,26 @@ describe('loadRegister', () => {
     const { problems, loaded } = await loadRegister(dir);
     expect(problems).toEqual([expect.objectContaining({ rule: 'file/too-large', message: expect.stringContaining('3.0 MB') })]);
     expect(loaded?.register.organisation.id).toBe('acme');
+  });
+
+  it('refuses a file holding far more values than a register file holds, quickly, at the place the limit is passed', async () => {
+    // 1.8 MB of `[1,1,…]`: under the size limit, but 900,000 values (it took 934 MB).
+    const dir = await writeRegister({ 'organisation.yaml': ORG, 'activities/a.yaml': 'id: a\nname: A\n', 'activities/ones.yaml': `[${Array<string>(900_000).fill('1').join(',')}]\n` });
+    const started = performance.now();
+    const { problems, loaded } = await loadRegister(dir);
+    const elapsed = performance.now() - started;
+    expect(problems).toEqual([
+      {
+        rule: 'yaml/node-limit',
+        severity: 'error',
+        file: path.join(dir, 'activities/ones.yaml'),
+        line: 1,
+        column: 2 + 2 * (MAX_FILE_NODES - 1),
+        message: 'the file passes 50,000 YAML values (texts, numbers, lists, mappings) here, far more than register files hold: it is not read (split it if it really is one)',
+      },
+    ]);
+    expect(loaded?.register.activities.map((a) => a.id)).toEqual(['a']);
+    expect(elapsed).toBeLessThan(30_000); // generous: well under a second on a quiet machine
   });
 
   it('reports a missing organisation.yaml as an unidentified controller, and still loads the activities', () => {

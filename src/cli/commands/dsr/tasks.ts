@@ -7,10 +7,13 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { confirmManualTask, declineManualTask } from '../../../connectors/manual/manual-connector.js';
 import { OpendpoError } from '../../../errors/opendpo-error.js';
+import { jsonValueLimitOffset } from '../../../yaml/json-value-limit.js';
 import { action } from '../../action.js';
 import { withStore } from './common.js';
 
 const MAX_ROWS_FILE_BYTES = 20 * 1024 * 1024;
+/** Rows found by hand hold a value every 10-20 bytes: 1,000,000 bounds the work on any file allowed. */
+const MAX_ROWS_FILE_VALUES = 1_000_000;
 
 export function addDsrTaskCommands(parent: Command): void {
   parent
@@ -48,6 +51,9 @@ export function addDsrTaskCommands(parent: Command): void {
             throw new OpendpoError('INVALID_INPUT', `cannot read --rows ${flags.rows}`);
           }
           if (Buffer.byteLength(text) > MAX_ROWS_FILE_BYTES) throw new OpendpoError('INVALID_INPUT', `--rows ${flags.rows} is larger than 20 MB`);
+          if (jsonValueLimitOffset(text, MAX_ROWS_FILE_VALUES) !== undefined) {
+            throw new OpendpoError('INVALID_INPUT', `--rows ${flags.rows} holds more than ${MAX_ROWS_FILE_VALUES.toLocaleString('en')} JSON values, far more than rows found by hand: nothing was read`);
+          }
           try {
             rows = JSON.parse(text);
           } catch {

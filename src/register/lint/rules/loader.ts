@@ -60,6 +60,12 @@ export const LOADER_RULES: readonly Rule[] = [
     help: 'Aliases that expand exponentially ("billion laughs") or refer to a node containing themselves are refused. Write the values out.',
   },
   {
+    id: 'yaml/node-limit',
+    severity: 'error',
+    title: 'A file holds more YAML values than a register file does',
+    help: 'A register file holds a few hundred values; one holding more than 50,000 is refused unread, from the place it passes them, so that reading it costs no more than that. Split it (one activity per file).',
+  },
+  {
     id: 'yaml/duplicate-key',
     severity: 'error',
     title: 'A key appears twice in the same mapping',

@@ -199,6 +199,7 @@ export const FieldSchema = z.strictObject({
 
 export const CollectionSchema = z.strictObject({
   name: ElementName.describe('The table name.'),
+  label: LocalisedText.optional().describe('Art. 12(1): a name for people, per language ({ en, fr }), shown in the access copy instead of the table name.'),
   schema: ElementName.optional().describe('The PostgreSQL schema or MySQL database, when not the connection\'s default.'),
   subject: nonEmpty
     .optional()

@@ -239,7 +239,7 @@ async function introspectMysql(pool: mysql.Pool, defaultSchema: string | undefin
     names,
   );
   const [columns] = await pool.query(
-    `select table_schema as s, table_name as t, column_name as c, data_type as type, is_nullable as nullable
+    `select table_schema as s, table_name as t, column_name as c, data_type as type, is_nullable as nullable, collation_name as coll
        from information_schema.columns where table_schema in (${marks}) order by table_schema, table_name, ordinal_position`,
     names,
   );
@@ -257,8 +257,10 @@ async function introspectMysql(pool: mysql.Pool, defaultSchema: string | undefin
     const schema = norm(row.s);
     shapes.set(id(row.s, row.t), { ...(schema === undefined ? {} : { schema }), name: row.t, columns: [], primaryKey: [], foreignKeys: [] });
   }
-  for (const row of columns as Array<{ s: string; t: string; c: string; type: string; nullable: string }>) {
-    shapes.get(id(row.s, row.t))?.columns.push({ name: row.c, type: row.type.toLowerCase(), nullable: row.nullable === 'YES' });
+  for (const row of columns as Array<{ s: string; t: string; c: string; type: string; nullable: string; coll: string | null }>) {
+    // A collation names text columns; *_ci ones (the default, utf8mb4_general_ci) ignore case and accents.
+    const text = row.coll === null ? undefined : { collation: row.coll, caseInsensitive: /_ci$/i.test(row.coll), lowerAsciiOnly: false };
+    shapes.get(id(row.s, row.t))?.columns.push({ name: row.c, type: row.type.toLowerCase(), nullable: row.nullable === 'YES', ...(text ? { text } : {}) });
   }
   const foreign = new Map<string, { shape: TableShape; columns: string[]; references: TableRef & { columns: string[] } }>();
   for (const row of keys as Array<{ s: string; t: string; k: string; c: string; rs: string | null; rt: string | null; rc: string | null }>) {

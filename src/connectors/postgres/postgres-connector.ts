@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Row, TableRef, TableShape, Value } from '../connector.js';
+import type { Row, TableRef, TableShape, TextComparison, Value } from '../connector.js';
 import { SqlConnector, type SqlEngine, type SqlTransactionConnection } from '../sql/sql-connector.js';
 import type { SqlDialect } from '../sql/statement-sql.js';
 import { integerValue, localTimestampText, utcInstantText } from '../sql/stored-values.js';
@@ -219,13 +219,17 @@ async function introspectPostgres(pool: pg.Pool, defaultSchema: string, schemas:
   );
   if (tables.rows.length === 0) return [];
   const oids = tables.rows.map((t) => t.oid);
-  const columns = await pool.query<{ oid: string; name: string; type: string; nullable: boolean }>(
-    `select a.attrelid::text as oid, a.attname as name, pg_catalog.format_type(a.atttypid, null) as type, not a.attnotnull as nullable
+  const columns = await pool.query<{ oid: string; name: string; type: string; nullable: boolean; collation: string | null; coll_schema: string | null }>(
+    `select a.attrelid::text as oid, a.attname as name, pg_catalog.format_type(a.atttypid, null) as type, not a.attnotnull as nullable,
+            co.collname as collation, cn.nspname as coll_schema
        from pg_catalog.pg_attribute a
+       left join pg_catalog.pg_collation co on co.oid = a.attcollation
+       left join pg_catalog.pg_namespace cn on cn.oid = co.collnamespace
       where a.attrelid = any($1::oid[]) and a.attnum > 0 and not a.attisdropped
       order by a.attrelid, a.attnum`,
     [oids],
   );
+  const unicodeLower = await lowersUnicode(pool, columns.rows);
   const constraints = await pool.query<{ oid: string; kind: 'p' | 'f'; columns: string[]; ref_schema: string | null; ref_table: string | null; ref_columns: string[] | null }>(
     `select con.conrelid::text as oid, con.contype as kind,
             array(select a.attname from unnest(con.conkey) with ordinality k(attnum, i)
@@ -245,7 +249,19 @@ async function introspectPostgres(pool: pg.Pool, defaultSchema: string, schemas:
     const schema = norm(t.schema);
     shapes.set(t.oid, { ...(schema === undefined ? {} : { schema }), name: t.name, columns: [], primaryKey: [], foreignKeys: [] });
   }
-  for (const c of columns.rows) shapes.get(c.oid)?.columns.push({ name: c.name, type: c.type.toLowerCase(), nullable: c.nullable });
+  for (const c of columns.rows) {
+    const type = c.type.toLowerCase();
+    // A collatable type holds text (text, varchar, char, citext, a domain over them).
+    const text: TextComparison | undefined =
+      c.collation === null || c.coll_schema === null
+        ? undefined
+        : (() => {
+            const unicode = unicodeLower.get(collationKey(c.coll_schema, c.collation)) ?? false;
+            // citext compares lower() of both sides, with the column's collation.
+            return { collation: c.collation, caseInsensitive: unicode && /(^|\.)citext$/.test(type), lowerAsciiOnly: !unicode };
+          })();
+    shapes.get(c.oid)?.columns.push({ name: c.name, type, nullable: c.nullable, ...(text ? { text } : {}) });
+  }
   for (const k of constraints.rows) {
     const shape = shapes.get(k.oid);
     if (shape === undefined) continue;
@@ -263,6 +279,25 @@ async function introspectPostgres(pool: pg.Pool, defaultSchema: string, schemas:
   }
   await addUniqueKeysPostgres(pool, shapes);
   return [...shapes.values()];
+}
+
+const collationKey = (schema: string, name: string) => `${schema}\u0000${name}`;
+
+/**
+ * Per collation the columns use, whether lower() changes letters beyond ASCII under it: asked of
+ * the server (lower('É') under the collation), as it depends on the provider, the locale and the
+ * version (the C and POSIX collations change ASCII letters only). The names come from the
+ * catalogue and are quoted by the server's own quote_ident.
+ */
+async function lowersUnicode(pool: pg.Pool, columns: ReadonlyArray<{ collation: string | null; coll_schema: string | null }>): Promise<Map<string, boolean>> {
+  const out = new Map<string, boolean>();
+  for (const c of columns) {
+    if (c.collation === null || c.coll_schema === null || out.has(collationKey(c.coll_schema, c.collation))) continue;
+    const quoted = await pool.query<{ name: string }>('select quote_ident($1) || \'.\' || quote_ident($2) as name', [c.coll_schema, c.collation]);
+    const answer = await pool.query<{ unicode: boolean }>(`select lower(U&'\\00C9' collate ${quoted.rows[0]!.name}) = U&'\\00E9' as unicode`);
+    out.set(collationKey(c.coll_schema, c.collation), answer.rows[0]?.unicode === true);
+  }
+  return out;
 }
 
 /**

@@ -6,7 +6,7 @@
  * A TableRef's schema is an attached database name; "main" is the default.
  */
 import SqliteDatabase from 'better-sqlite3';
-import type { Row, TableShape, Value } from '../connector.js';
+import type { Row, TableShape, TextComparison, Value } from '../connector.js';
 import { SqlConnector, type ResultTypes, type SqlEngine, type SqlTransactionConnection } from '../sql/sql-connector.js';
 import { decimalScale, decimalText, integerValue } from '../sql/stored-values.js';
 import type { SqlDialect } from '../sql/statement-sql.js';
@@ -205,6 +205,9 @@ function clearWal(db: SqliteDatabase.Database): void {
 
 function introspectSqlite(db: SqliteDatabase.Database, schemas: Array<string | undefined>): TableShape[] {
   const shapes: TableShape[] = [];
+  // Any column may hold text in SQLite; lower() changes ASCII letters only unless built with ICU.
+  const unicode = (db.prepare("select lower(char(201)) = char(233) as unicode").get() as { unicode: number }).unicode === 1;
+  const text: TextComparison = { collation: 'BINARY', caseInsensitive: false, lowerAsciiOnly: !unicode };
   for (const schema of new Set(schemas.map((s) => s ?? 'main'))) {
     const quoted = `"${schema.replace(/"/g, '""')}"`;
     const tables = db.prepare(`select name from ${quoted}.sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' order by name`).all() as Array<{ name: string }>;
@@ -243,7 +246,7 @@ function introspectSqlite(db: SqliteDatabase.Database, schemas: Array<string | u
         ...(schema === 'main' ? {} : { schema }),
         name,
         // SQLite lets a non-integer primary key hold NULL (a legacy quirk); applications treat keys as required.
-        columns: info.map((c) => ({ name: c.name, type: c.type.toLowerCase(), nullable: c.not_null === 0 && c.pk === 0 })),
+        columns: info.map((c) => ({ name: c.name, type: c.type.toLowerCase(), nullable: c.not_null === 0 && c.pk === 0, text })),
         primaryKey,
         foreignKeys,
         ...(uniqueKeys.length > 0 ? { uniqueKeys } : {}),

@@ -14,6 +14,7 @@ import { lookupIndexAdvice, type IndexAdvice } from '../../dsr/identity-lookup.j
 import { defaultIdentityMatch } from '../../dsr/identity-match.js';
 import { writeDatasetYaml } from '../../dataset/generate/write-dataset-yaml.js';
 import { DatasetFileSchema, DatasetKey } from '../../dataset/schema.js';
+import { loadConfig } from '../../config/config.js';
 import { OpendpoError } from '../../errors/opendpo-error.js';
 import { Id } from '../../register/schema.js';
 import { action } from '../action.js';
@@ -62,7 +63,12 @@ export async function datasetGenerate(flags: DatasetGenerateFlags): Promise<Data
     chooseOutputFormat({ file: output.file }, '--out', { yaml: ['.yaml', '.yml'] }, 'yaml');
     await checkOutputFile(output.file, output);
   }
-  const connector = await openDatabaseConnector({ name: CONNECTION_NAME, type: databaseTypeOf(flags.url) ?? 'postgres', url: flags.url });
+  const connector = await openDatabaseConnector({
+    name: CONNECTION_NAME,
+    type: databaseTypeOf(flags.url) ?? 'postgres',
+    url: flags.url,
+    timeoutMs: loadConfig(process.env).targetTimeoutMs,
+  });
   let tables;
   try {
     tables = await connector.introspect({ schemas: flags.schema ?? [] });

@@ -44,11 +44,9 @@ const UNAVAILABLE: Record<string, string> = {
   '57P01': 'the server ended the connection',
   '57P02': 'the server crashed',
   '57P03': 'the server is starting up or shutting down',
-  '57014': 'the statement was cancelled or timed out',
   '53300': 'too many connections',
   '40001': 'a serialization failure',
   '40P01': 'a deadlock',
-  '55P03': 'a lock could not be obtained',
   '3D000': 'the database does not exist',
 };
 
@@ -65,6 +63,13 @@ export function classifyPostgresError(err: unknown): ErrorClass | undefined {
   if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) {
     const constraint = (err as { constraint?: unknown }).constraint;
     const named = typeof constraint === 'string' && code.startsWith('23') ? ` ("${constraint}")` : '';
+    // 57014 is also a statement cancelled by an administrator; its message says which (our words shown, not it).
+    if (code === '57014') {
+      return /statement timeout/i.test(errorMessage(err))
+        ? { kind: 'unavailable', reason: 'the statement ran, or waited for a lock another session holds, past statement_timeout (57014)', timeout: true }
+        : { kind: 'unavailable', reason: 'the statement was cancelled (57014)' };
+    }
+    if (code === '55P03') return { kind: 'unavailable', reason: 'a lock another session holds was not released in time (55P03)', timeout: true };
     if (DENIED[code]) return { kind: 'unavailable', reason: `${DENIED[code]} (${code})`, denied: true };
     if (INVALID[code]) return { kind: 'invalid', reason: `${INVALID[code]}${named} (${code})` };
     if (UNAVAILABLE[code]) return { kind: 'unavailable', reason: `${UNAVAILABLE[code]} (${code})` };
@@ -74,6 +79,10 @@ export function classifyPostgresError(err: unknown): ErrorClass | undefined {
   }
   // pg's own errors carry no code: a socket that closed, a pool that waited too long.
   const message = errorMessage(err);
+  if (/Query read timeout/i.test(message)) return { kind: 'unavailable', reason: 'the server sent nothing back (query_timeout)', timeout: true };
+  if (/connection timeout|timeout expired|timeout exceeded when trying to connect/i.test(message)) {
+    return { kind: 'unavailable', reason: 'the server did not complete the connection', timeout: true };
+  }
   if (/Connection terminated|connection error|not queryable|timeout|Client was closed|Connection ended/i.test(message)) {
     return { kind: 'unavailable', reason: 'the connection was lost or timed out' };
   }
@@ -87,7 +96,12 @@ export interface PostgresOptions {
   /** postgres:// or postgresql:// connection string; may hold a password, never shown. */
   url: string;
   label: string;
+  /** Statement (lock waits included) and connection timeout (default 30 s). */
+  timeoutMs?: number;
 }
+
+/** A server that sends nothing back at all (a frozen process) is given this much more than its own statement_timeout. */
+const CLIENT_MARGIN_MS = 5_000;
 
 const names = new Map<string, string>();
 /** A stable name for a statement text (its hash), computed once per text. */
@@ -134,7 +148,21 @@ const STORED_VALUE_TYPES = {
 } as pg.CustomTypesConfig;
 
 export async function openPostgresConnector(options: PostgresOptions): Promise<SqlConnector> {
-  const pool = new pg.Pool({ connectionString: options.url, max: 5, connectionTimeoutMillis: 10_000, keepAlive: true, types: STORED_VALUE_TYPES });
+  const timeoutMs = Math.max(1, Math.round(options.timeoutMs ?? 30_000));
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: 5,
+    connectionTimeoutMillis: timeoutMs,
+    keepAlive: true,
+    types: STORED_VALUE_TYPES,
+    // Backstop for a server that does not answer at all; statement_timeout below answers first.
+    query_timeout: timeoutMs + CLIENT_MARGIN_MS,
+    // A frozen database (a lock held by another session, a statement that never ends) stops the
+    // request, resumable, instead of hanging it. Set on each connection of this pool before its
+    // first query (a SET rather than a startup parameter, which PgBouncer refuses); it covers lock
+    // waits too. It bounds every statement of ours, the commit included.
+    onConnect: async (client) => void (await client.query(`set statement_timeout = ${timeoutMs}`)),
+  });
   // An idle connection the server drops must not crash the process: the next query reports it.
   pool.on('error', noop);
   let defaultSchema: string;
@@ -150,6 +178,7 @@ export async function openPostgresConnector(options: PostgresOptions): Promise<S
     label: options.label,
     defaultSchema,
     classify: classifyPostgresError,
+    timeoutMs,
     execute: (query) => runQuery(pool, query),
     async acquire(): Promise<SqlTransactionConnection> {
       const client = await pool.connect();

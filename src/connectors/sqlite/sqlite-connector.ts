@@ -35,7 +35,9 @@ export function classifySqliteError(err: unknown): ErrorClass | undefined {
     return undefined;
   }
   if (!code.startsWith('SQLITE_')) return undefined;
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return { kind: 'unavailable', reason: `the database is locked by another process (${code})` };
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return { kind: 'unavailable', reason: `another process holds a lock on the database file (${code})`, timeout: true };
+  }
   if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_FULL' || code === 'SQLITE_PROTOCOL') {
     return { kind: 'unavailable', reason: `the database file cannot be read or written (${code})` };
   }
@@ -54,7 +56,7 @@ export interface SqliteOptions {
   /** A file path, or ":memory:". */
   file: string;
   label: string;
-  /** How long a statement waits for another process's lock before TARGET_UNAVAILABLE (default 5 s). */
+  /** How long a statement waits for another process's lock before TARGET_UNAVAILABLE (default 30 s). */
   busyTimeoutMs?: number;
 }
 
@@ -72,13 +74,15 @@ class Lock {
 
 export async function openSqliteConnector(options: SqliteOptions): Promise<SqlConnector> {
   const memory = options.file === ':memory:';
+  // The only way a SQLite file stops answering is another process's lock: wait that long for it.
+  const busyTimeoutMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? 30_000));
   const db = new SqliteDatabase(options.file, { fileMustExist: !memory });
   try {
     // Fails here, not at the first request, when the file is not a SQLite database.
     db.prepare('select count(*) from sqlite_master').get();
     // Declared foreign keys hold while opendpo writes, as the application meant them to.
     db.pragma('foreign_keys = ON');
-    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     // Art. 17: an erased value must not stay readable in the file. secure_delete overwrites with
     // zeros what a delete or an update frees (cells, free-list pages), on this connection only.
     db.pragma('secure_delete = ON');
@@ -115,6 +119,7 @@ export async function openSqliteConnector(options: SqliteOptions): Promise<SqlCo
     label: options.label,
     defaultSchema: 'main',
     classify: classifySqliteError,
+    timeoutMs: busyTimeoutMs,
     async execute(query, reader) {
       const release = await lock.acquire();
       try {

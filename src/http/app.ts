@@ -11,6 +11,7 @@ import type { Config } from '../config/config.js';
 import type { Store } from '../store/open-store.js';
 import { VERSION } from '../version.js';
 import { handleError } from './error-handler.js';
+import { NoticeCache, type NoticeCacheOptions } from './notice-cache.js';
 import { presentError } from './presenters/error-presenter.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 import { addHealthRoutes } from './routes/health.js';
@@ -25,9 +26,11 @@ export interface BuildAppOptions {
   defaultOrganisation?: string | undefined;
   /** Where logs go (default stderr); tests pass their own stream or set the level to silent. */
   logStream?: NodeJS.WritableStream;
+  /** How the notices are kept (default: the latest version asked of the store at most once a second). */
+  notices?: NoticeCacheOptions;
 }
 
-export async function buildApp({ config, store, defaultOrganisation, logStream }: BuildAppOptions): Promise<ZodApp> {
+export async function buildApp({ config, store, defaultOrganisation, logStream, notices }: BuildAppOptions): Promise<ZodApp> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: logStream ?? process.stderr },
     // Fastify's own request logs carry the URL with its query string: we log our own line instead.
@@ -75,7 +78,7 @@ export async function buildApp({ config, store, defaultOrganisation, logStream }
     transformObject: jsonSchemaTransformObject,
   });
 
-  const context: RouteContext = { store, defaultOrganisation };
+  const context: RouteContext = { store, defaultOrganisation, notices: new NoticeCache(store, defaultOrganisation, notices) };
   addHealthRoutes(app, context);
   addPrivacyNoticeRoutes(app, context);
   addOrganisationRoutes(app, context);

@@ -10,7 +10,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import type { Config } from '../config/config.js';
 import type { Store } from '../store/open-store.js';
 import { VERSION } from '../version.js';
-import { handleError } from './error-handler.js';
+import { handleClientError, handleError, handleFrameworkError, MAX_PARAM_LENGTH } from './error-handler.js';
 import { NoticeCache, type NoticeCacheOptions } from './notice-cache.js';
 import { presentError } from './presenters/error-presenter.js';
 import type { RouteContext, ZodApp } from './route-context.js';
@@ -38,7 +38,11 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     // Ids are short here; a long path parameter is an attack or a mistake.
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // What Fastify and Node refuse before a route runs (a long path parameter, oversized headers)
+    // answers in the same error format as the rest, without repeating the path.
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -117,10 +117,10 @@ export async function planErasure(options: PlanErasureOptions): Promise<ErasureP
   }
 
   // 2. A row to delete that a real foreign key still points at from a row that stays is masked.
-  for (let round = 0; round < 10; round++) {
-    const downgraded = await downgradeReferenced(options, states);
-    if (downgraded === 0) break;
-  }
+  // Masking a row keeps it, so the rows it points at may stay in turn: repeat until nothing changes
+  // (each round keeps at least one more row, so it ends). A bounded number of rounds would delete
+  // the start of a long chain (a thread of replies) and cascade through the rest into other rows.
+  while ((await downgradeReferenced(options, states)) > 0);
   for (const [id, rows] of states) {
     const referenced = [...rows.values()].filter((s) => s.action === 'kept').length;
     if (referenced > 0) kept.push({ node: id, reason: 'referenced', rows: referenced });

@@ -127,6 +127,8 @@ export interface DatasetField {
 
 export interface Collection {
   name: string;
+  /** A name for people, per language (the copy shows it instead of the table name). */
+  label?: Label;
   /** Database schema (PostgreSQL schema, MySQL database) when not the connection's default. */
   schema?: string;
   /**

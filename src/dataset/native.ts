@@ -80,6 +80,7 @@ export function readNativeDataset(file: YamlFile, problems: Finding[]): ParsedDa
     });
     const collection: Collection = {
       name: c.name,
+      ...(c.label !== undefined ? { label: c.label } : {}),
       ...(c.schema !== undefined ? { schema: c.schema } : {}),
       ...(c.subject !== undefined ? { subject: c.subject } : {}),
       fields,

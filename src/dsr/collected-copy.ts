@@ -55,6 +55,7 @@ export function toCollectedData(input: CopyInput): CollectedData {
     collections.push({
       dataset: c.node.dataset.key,
       collection: collection.name,
+      ...(collection.label !== undefined ? { label: collection.label } : {}),
       ...(system ? { system } : {}),
       fields,
       rows: own.map(project),

@@ -57,6 +57,8 @@ export interface CollectedWithheld {
 export interface CollectedCollection {
   dataset: string;
   collection: string;
+  /** The dataset's name for the table, for people (Art. 12(1)). */
+  label?: Label;
   /** The register system (systems.yaml id) the collection's data belongs to (its own, else its dataset's). */
   system?: string;
   /** Every column of the table in `rows` (declared fields first, in declaration order), except `excluded`. */

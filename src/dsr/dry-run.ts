@@ -11,6 +11,8 @@ import { toStatement } from './erasure/execute-erasure.js';
 import type { KeptRecord } from './erasure/plan-erasure.js';
 import { drawBoundary, ownRows } from './boundary.js';
 import { collect } from './execute/collect.js';
+import { lookupIndexAdvice, type IndexAdvice } from './identity-lookup.js';
+import { canonicalIdentity, identityMatchOf } from './identity-match.js';
 import { withoutContext, type BlockedEdge, type Edge, type Seed } from './plan/graph.js';
 import { columnsToRead, planRectification, readUnlinkedMatches, refusalText, resolveRectification, unchangedText, type RectificationRefusal, type RectificationUnchanged } from './rectification.js';
 import {
@@ -20,6 +22,7 @@ import {
   ownFound,
   planErasureOf,
   prepareRequest,
+  shapeOf,
   rectificationNote,
   restrictionUpdates,
   restrictionWarnings,
@@ -58,6 +61,8 @@ export interface DryRunReport {
   review: { collection: string; undeclared: string[]; notPersonal: string[] }[];
   statements: PlannedStatement[];
   kept: KeptRecord[];
+  /** Identity lookups no index serves (an email compared without case on PostgreSQL needs one on lower(column)), with the index to create. */
+  indexes: IndexAdvice[];
   /**
    * Rectification and restriction: the rows and fields each would change (the person's own rows,
    * already holding the values left out); for a rectification, also what it would not change and
@@ -113,7 +118,7 @@ export async function dryRun(input: {
   const prepared = await prepareRequest(input.kind, input.identities, input.datasets, connections);
   const keyOf = keysOf(prepared);
   const connectorFor = (datasetKey: string) => connections.database(prepared.connectionOf(datasetKey));
-  const identityValues = Object.fromEntries(Object.entries(input.identities).map(([k, v]) => [k, [v]]));
+  const identityValues = Object.fromEntries(Object.entries(input.identities).map(([k, v]) => [k, [canonicalIdentity(v)]]));
   const copies = input.kind === 'access' || input.kind === 'portability';
   if (input.kind !== 'rectification' && (Object.keys(input.changes ?? {}).length > 0 || Object.keys(input.where ?? {}).length > 0)) {
     throw new OpendpoError('INVALID_INPUT', '--set and --where belong to a rectification: --action rectify');
@@ -126,6 +131,7 @@ export async function dryRun(input: {
     connectorFor,
     keyOf,
     columnTypesOf: columnTypesOf(prepared),
+    shapeOf: shapeOf(prepared),
     ...(copies ? { copyColumnsOf: copyColumnsOf(prepared) } : {}),
     ...(targets.length > 0 ? { alsoRead: (node) => rectificationColumns.get(node.id) } : {}),
   });
@@ -186,11 +192,27 @@ export async function dryRun(input: {
         return read === undefined ? { collection: id } : { collection: id, rows: read.rows.size };
       }),
     review: reviewColumns(prepared),
+    indexes: indexAdvice(prepared),
     statements,
     kept,
     ...updates,
     warnings,
   };
+}
+
+/** The identity fields the request starts from whose lookup no index serves. */
+function indexAdvice(prepared: PreparedRequest): IndexAdvice[] {
+  const out = new Map<string, IndexAdvice>();
+  for (const seed of prepared.graph.seeds) {
+    const node = prepared.graph.nodes.get(seed.node)!;
+    const shape = prepared.checked.get(seed.node)?.shape;
+    const field = node.collection.fields.find((f) => f.name === seed.field);
+    if (shape === undefined || field === undefined) continue;
+    const type = prepared.connections.database(prepared.connectionOf(node.dataset.key)).type;
+    const advice = lookupIndexAdvice(type, shape, seed.field, identityMatchOf(field));
+    if (advice !== undefined) out.set(`${prepared.connectionOf(node.dataset.key)}\u0000${advice.column}`, advice);
+  }
+  return [...out.values()];
 }
 
 /** Columns shown in the copy that an erasure leaves as they are, because nothing says they are personal data. */
@@ -264,6 +286,10 @@ export function formatDryRun(report: DryRunReport): string {
   if (report.refused !== undefined && report.refused.length > 0) {
     lines.push('', 'Refused (the rectification would be refused as a whole, nothing written):');
     for (const r of report.refused) lines.push(`  ${refusalText(r)}`);
+  }
+  if (report.indexes.length > 0) {
+    lines.push('', 'Indexes to create (an identity no index can find reads the whole table on every request):');
+    for (const a of report.indexes) lines.push(`  ${a.column}: ${a.reason}${a.statement ? `\n    ${a.statement};` : ''}`);
   }
   lines.push('', 'Statements (values are bound as parameters and not shown):');
   for (const s of report.statements) {

@@ -18,6 +18,7 @@ import type { SPECIAL_CATEGORIES } from '../register/schema.js';
 import categoriesData from './data/data-categories.json' with { type: 'json' };
 import usesData from './data/data-uses.json' with { type: 'json' };
 import subjectsData from './data/data-subjects.json' with { type: 'json' };
+import categoryLabelsData from './data/data-category-labels.json' with { type: 'json' };
 
 export type TaxonomyKind = 'data_category' | 'data_use' | 'data_subject';
 export type SpecialCategory = (typeof SPECIAL_CATEGORIES)[number];
@@ -144,6 +145,19 @@ function closestKey(index: Index, wanted: string): [string | undefined, number] 
 /** The fideslang "name" of a key (English), or undefined when the key is not an active one. */
 export function taxonomyName(kind: TaxonomyKind, code: string): string | undefined {
   return INDEX[kind].entries.get(code)?.name;
+}
+
+const CATEGORY_LABELS: ReadonlyMap<string, Readonly<Record<'en' | 'fr', string>>> = new Map(Object.entries(categoryLabelsData.labels));
+
+/**
+ * A data category in plain words for the person (Art. 12(1): clear and plain language), in English
+ * or French: "Street address" / "Adresse (numéro et voie)" rather than fideslang's "User Contact
+ * Street". fideslang names its keys in English only; these labels are ours (data-category-labels.json).
+ * A deprecated key takes its replacement's label; undefined for a key that is not fideslang's.
+ */
+export function dataCategoryLabel(code: string, lang: 'en' | 'fr'): string | undefined {
+  const own = CATEGORY_LABELS.get(code) ?? CATEGORY_LABELS.get(INDEX.data_category.deprecated.get(code)?.replaced_by ?? '');
+  return own?.[lang];
 }
 
 /** The fideslang entry of an active key, with its description and parent. */

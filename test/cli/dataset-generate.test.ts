@@ -26,7 +26,7 @@ describe('opendpo dataset generate', () => {
     const out = path.join(work, 'datasets/shop.yaml');
     const r = await cli(['dataset', 'generate', '--url-env', 'SHOP_URL', '--key', 'shop', '--out', out], { SHOP_URL: 'sqlite:shop.db' });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/wrote .*shop\.yaml: 9 collections .* confirm 1 reference\(s\) to other people/);
+    expect(r.stderr).toMatch(/wrote .*shop\.yaml: 10 collections .* confirm 1 reference\(s\) to other people/);
     const yaml = readFileSync(out, 'utf8');
     expect(yaml).toMatch(/- name: agent_id[\s\S]*?other_subject: true/);
 

@@ -159,7 +159,7 @@ for (const t of TARGETS) {
     });
 
     it('erasure masks or deletes Alice\'s data in an order the foreign keys accept, keeps invoices under legal hold, and leaves everyone else as they were', async () => {
-      const tables = ['customer', 'address', 'orders', 'order_item', 'invoice', 'support_ticket', 'newsletter_subscription', 'staff', 'product'];
+      const tables = ['customer', 'address', 'orders', 'order_item', 'invoice', 'fraud_check', 'support_ticket', 'newsletter_subscription', 'staff', 'product'];
       const before = Object.fromEntries(await Promise.all(tables.map(async (name) => [name, await target.rows(name)] as const)));
       const outcome = await run('erasure', ALICE);
       expect(outcome.request.status).toBe('completed');
@@ -179,6 +179,8 @@ for (const t of TARGETS) {
         expect.objectContaining({ customer_id: null, topic: null, message: '[erased]', agent_id: 2 }),
       ]);
       expect(after.newsletter_subscription!.map((r) => r.id)).toEqual([2, 3]);
+      // The fraud checks of Alice's orders are deleted; those of the others' orders stay.
+      expect(after.fraud_check!.map((r) => r.order_id)).toEqual([3, 4]);
       expect(JSON.stringify([after.customer, after.address, after.orders, after.support_ticket, after.newsletter_subscription])).not.toMatch(/alice|Alice|Martin|Lyon|caretaker|parcel/);
       // The staff and the other customers: exactly as before.
       expect(after.staff).toEqual(before.staff);
@@ -189,7 +191,7 @@ for (const t of TARGETS) {
       expect(outcome.kept).toContainEqual(expect.objectContaining({ node: 'shop.invoice', reason: 'legal-hold', rows: 2 }));
       expect(outcome.kept).toContainEqual(expect.objectContaining({ node: 'shop.orders', reason: 'legal-hold', fields: ['total_cents'] }));
       const steps = await store.requests.steps(outcome.request.id);
-      expect(steps.filter((s) => s.kind === 'delete').map((s) => s.collection)).toEqual(['shop.address', 'shop.newsletter_subscription']);
+      expect(steps.filter((s) => s.kind === 'delete').map((s) => s.collection).sort()).toEqual(['shop.address', 'shop.fraud_check', 'shop.newsletter_subscription']);
       expect(steps.find((s) => s.kind === 'kept' && s.collection === 'shop.invoice')?.note).toContain('Art. 17(3)(b)');
 
       // Running it again finds nothing more to do and changes nothing.

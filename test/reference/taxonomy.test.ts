@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SPECIAL_CATEGORIES } from '../../src/register/schema.js';
 import {
   TAXONOMY_ATTRIBUTION,
+  dataCategoryLabel,
   deprecatedTaxonomyKey,
   isCriminalDataCategory,
   isDataCategory,
@@ -14,6 +15,7 @@ import {
 import categories from '../../src/reference/data/data-categories.json' with { type: 'json' };
 import uses from '../../src/reference/data/data-uses.json' with { type: 'json' };
 import subjects from '../../src/reference/data/data-subjects.json' with { type: 'json' };
+import categoryLabels from '../../src/reference/data/data-category-labels.json' with { type: 'json' };
 
 describe('fideslang taxonomy lookups', () => {
   it('knows the active keys of each kind, and only of that kind', () => {
@@ -136,5 +138,33 @@ describe('fideslang data files', () => {
       'anonymous_user', 'citizen_voter', 'commuter', 'consultant', 'customer', 'employee', 'job_applicant',
       'next_of_kin', 'passenger', 'patient', 'prospect', 'shareholder', 'supplier_vendor', 'trainee', 'visitor',
     ]);
+  });
+});
+
+describe('plain labels of the data categories (Art. 12(1))', () => {
+  it('labels every active data category in English and French, and nothing else', () => {
+    const keys = categories.items.map((c) => c.fides_key);
+    expect(Object.keys(categoryLabels.labels).sort()).toEqual([...keys].sort());
+    for (const key of keys) {
+      for (const lang of ['en', 'fr'] as const) {
+        const label = dataCategoryLabel(key, lang);
+        expect(label, `${key} ${lang}`).toMatch(/\S/);
+        // Plain words, not the taxonomy's own name style nor a key.
+        expect(label, `${key} ${lang}`).not.toMatch(/^User [A-Z]|\./);
+      }
+      // A French label is a translation, not the English one left as it is (a few words are the same in both).
+      if (!['user.device.cookie'].includes(key)) expect(dataCategoryLabel(key, 'fr'), key).not.toBe(dataCategoryLabel(key, 'en'));
+    }
+    expect(categoryLabels.source).toMatch(/English only/);
+    expect(categoryLabels.attribution).toMatch(/CC BY 4\.0/);
+  });
+
+  it('says a street or an amount in words a person reads, in their language', () => {
+    expect(dataCategoryLabel('user.contact.address.street', 'en')).toBe('Street address');
+    expect(dataCategoryLabel('user.contact.address.street', 'fr')).toBe('Adresse (numéro et voie)');
+    expect(dataCategoryLabel('user.demographic.date_of_birth', 'fr')).toBe('Date de naissance');
+    // A deprecated key reads as its replacement; an unknown one has no label.
+    expect(dataCategoryLabel('user.biometric', 'fr')).toBe(dataCategoryLabel('user.biometrics', 'fr'));
+    expect(dataCategoryLabel('user.nope', 'en')).toBeUndefined();
   });
 });

@@ -7,6 +7,7 @@
 --   mariadb acme_shop < examples/acme-shop/datasets/seed.sql
 
 DROP TABLE IF EXISTS newsletter_subscription;
+DROP TABLE IF EXISTS fraud_check;
 DROP TABLE IF EXISTS support_ticket;
 DROP TABLE IF EXISTS invoice;
 DROP TABLE IF EXISTS order_item;
@@ -75,6 +76,14 @@ CREATE TABLE invoice (
   total_cents INTEGER NOT NULL
 );
 
+CREATE TABLE fraud_check (
+  id INTEGER PRIMARY KEY,
+  order_id INTEGER NOT NULL REFERENCES orders (id),
+  checked_at TIMESTAMP NOT NULL,
+  score INTEGER NOT NULL,
+  decision CHAR(1) NOT NULL
+);
+
 CREATE TABLE support_ticket (
   id INTEGER PRIMARY KEY,
   customer_id INTEGER REFERENCES customer (id),
@@ -130,6 +139,14 @@ INSERT INTO invoice (id, order_id, invoice_number, issued_on, billing_name, bill
   (2, 2, 'F2025-0002', '2025-05-17', 'Alice Martin', '3 chemin des Vignes, 69290 Craponne, FR', 1500),
   (3, 3, 'F2025-0003', '2025-03-08', 'Bruno Petit', '45 avenue Jean Jaurès, 75019 Paris, FR', 3700),
   (4, 4, 'F2025-0004', '2025-06-21', 'Chloé Durand', '8 place du Marché, 33000 Bordeaux, FR', 2200);
+
+-- The fraud scores of the orders (RiskScore). The register keeps them six months from the order:
+-- these are older, kept past their retention period, which an access request flags to the DPO.
+INSERT INTO fraud_check (id, order_id, checked_at, score, decision) VALUES
+  (1, 1, '2025-02-03 10:15:05', 12, 'A'),
+  (2, 2, '2025-05-17 21:40:04', 57, 'R'),
+  (3, 3, '2025-03-08 08:05:03', 8, 'A'),
+  (4, 4, '2025-06-21 14:30:02', 5, 'A');
 
 INSERT INTO support_ticket (id, customer_id, agent_id, opened_at, topic, message) VALUES
   (1, 1, 1, '2025-02-10 11:00:00', 'Delivery', 'My parcel arrived damaged, can I get a replacement?'),

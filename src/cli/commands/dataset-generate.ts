@@ -4,18 +4,21 @@
  * opendpo's format, every guess marked as a suggestion for a person to confirm. Reads only:
  * nothing is written to the database.
  */
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { databaseTypeOf, openDatabaseConnector, sqliteFileOf } from '../../connectors/open-database-connector.js';
+import type { DatabaseType, TableShape } from '../../connectors/connector.js';
 import { datasetKeyFrom, generateDataset, type GeneratedDataset } from '../../dataset/generate/generate-dataset.js';
+import { lookupIndexAdvice, type IndexAdvice } from '../../dsr/identity-lookup.js';
+import { defaultIdentityMatch } from '../../dsr/identity-match.js';
 import { writeDatasetYaml } from '../../dataset/generate/write-dataset-yaml.js';
 import { DatasetFileSchema, DatasetKey } from '../../dataset/schema.js';
+import { loadConfig } from '../../config/config.js';
 import { OpendpoError } from '../../errors/opendpo-error.js';
 import { Id } from '../../register/schema.js';
 import { action } from '../action.js';
+import { checkOutputFile, chooseOutputFormat, writeOutputFile } from '../output-file.js';
 
 export interface DatasetGenerateFlags {
   url: string;
@@ -31,6 +34,8 @@ export interface DatasetGenerateResult {
   dataset: GeneratedDataset;
   /** Where the tables were read, safe to show. */
   source: string;
+  /** Suggested identity fields whose lookup no index serves, with the index to create (names only). */
+  indexes: IndexAdvice[];
 }
 
 /** The name a --url connection goes by in messages. */
@@ -52,7 +57,18 @@ export async function datasetGenerate(flags: DatasetGenerateFlags): Promise<Data
   if (flags.system !== undefined && !Id.safeParse(flags.system).success) {
     throw new OpendpoError('INVALID_INPUT', `--system must be a system id of the register (systems.yaml), not "${flags.system}"`);
   }
-  const connector = await openDatabaseConnector({ name: CONNECTION_NAME, type: databaseTypeOf(flags.url) ?? 'postgres', url: flags.url });
+  // The file is checked before the database is read: a dataset is not read for nothing.
+  const output = flags.out === undefined ? undefined : { file: flags.out, option: '--out', force: flags.force === true };
+  if (output) {
+    chooseOutputFormat({ file: output.file }, '--out', { yaml: ['.yaml', '.yml'] }, 'yaml');
+    await checkOutputFile(output.file, output);
+  }
+  const connector = await openDatabaseConnector({
+    name: CONNECTION_NAME,
+    type: databaseTypeOf(flags.url) ?? 'postgres',
+    url: flags.url,
+    timeoutMs: loadConfig(process.env).targetTimeoutMs,
+  });
   let tables;
   try {
     tables = await connector.introspect({ schemas: flags.schema ?? [] });
@@ -68,35 +84,30 @@ export async function datasetGenerate(flags: DatasetGenerateFlags): Promise<Data
   // What we write must be what the loader accepts: a failure here is our bug, not the user's.
   const check = DatasetFileSchema.safeParse(parse(yaml));
   if (!check.success) throw new Error(`dataset generate produced a dataset the format refuses: ${check.error.message}`);
-  if (flags.out !== undefined) await writeOut(flags.out, yaml, flags.force === true);
-  return { yaml, dataset, source: connector.label };
+  if (output) await writeOutputFile(output.file, yaml, output);
+  return { yaml, dataset, source: connector.label, indexes: identityIndexAdvice(connector.type, tables, dataset) };
 }
 
-/** Whole or nothing: a temporary file renamed into place, never a half-written dataset. */
-async function writeOut(out: string, content: string, force: boolean): Promise<void> {
-  const fail = (err: unknown): never => {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new OpendpoError('INVALID_INPUT', `${out} already exists: choose another --out, or add --force to replace it`);
-    throw new OpendpoError('INVALID_INPUT', `cannot write --out ${out} (${code ?? 'error'})`, undefined, { cause: err });
-  };
-  if (!force) {
-    // wx: created only if absent, atomically; removed again if the write fails halfway.
-    try {
-      await writeFile(out, content, { flag: 'wx' });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') await rm(out, { force: true }).catch(() => {});
-      fail(err);
+/** The suggested identity fields an index cannot find (an email compared without case, through lower(column)). */
+function identityIndexAdvice(type: DatabaseType, tables: readonly TableShape[], dataset: GeneratedDataset): IndexAdvice[] {
+  const out: IndexAdvice[] = [];
+  for (const c of dataset.collections) {
+    const table = tables.find((t) => t.name === c.name && t.schema === c.schema);
+    if (table === undefined) continue;
+    for (const f of c.fields) {
+      if (f.identity === undefined) continue;
+      const advice = lookupIndexAdvice(type, table, f.name, defaultIdentityMatch(f.identity));
+      if (advice !== undefined) out.push(advice);
     }
-    return;
   }
-  const temp = path.join(path.dirname(out), `.${path.basename(out)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, content, { flag: 'wx' });
-    await rename(temp, out);
-  } catch (err) {
-    await rm(temp, { force: true }).catch(() => {});
-    fail(err);
-  }
+  return out;
+}
+
+/** What standard error says of the indexes to create, before the dataset is used. */
+function formatIndexAdvice(indexes: readonly IndexAdvice[]): string {
+  if (indexes.length === 0) return '';
+  const lines = indexes.map((a) => `  ${a.column}: ${a.reason}${a.statement ? `\n    ${a.statement};` : ''}`);
+  return `opendpo: ${indexes.length} identity field(s) no index can find, so every request would read the whole table:\n${lines.join('\n')}\n`;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -119,6 +130,7 @@ export function addDatasetGenerateCommand(parent: Command): void {
         if (url === undefined || url === '') throw new OpendpoError('INVALID_INPUT', `the environment variable ${options.urlEnv} is not set`);
         const flags: DatasetGenerateFlags = { ...options, url };
         const result = await datasetGenerate(flags);
+        process.stderr.write(formatIndexAdvice(result.indexes));
         if (flags.out === undefined) {
           process.stdout.write(result.yaml);
           return 0;

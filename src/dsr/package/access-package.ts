@@ -31,11 +31,35 @@ export const Country = z.strictObject({
 });
 export type Country = z.infer<typeof Country>;
 
+/**
+ * How the readable copy shows a field's values (the dataset's `format`, its meanings in the
+ * package's language). The values themselves stay as stored in `rows`.
+ */
+export const PackageFormat = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('money'),
+      currency: z.string().describe('ISO 4217.'),
+      scale: z.int().min(0).describe('The stored number counts units of 10^-scale: 2 for amounts stored in cents.'),
+    }),
+    z.strictObject({ type: z.literal('date') }),
+    z.strictObject({ type: z.literal('datetime') }),
+    z.strictObject({ type: z.literal('boolean') }),
+    z.strictObject({ type: z.literal('enum'), values: z.record(z.string(), z.string()).describe('Stored value -> its meaning.') }),
+  ])
+  .describe('Art. 12(1): how the value reads (an amount in cents, a date, yes/no, a code\'s meaning).');
+export type PackageFormat = z.infer<typeof PackageFormat>;
+
 export const PackageField = z.strictObject({
   name: z.string().describe('The field (column) name in the system.'),
-  label: z.string().describe('What the field holds: the labels of its data categories.'),
+  label: z.string().describe('What the field holds, for a person: the dataset\'s label for it, else the labels of its data categories, else its name.'),
   categories: z.array(z.strictObject({ code: z.string().describe('fideslang data category.'), label: z.string() })),
   provenance: z.enum(PROVENANCES).optional().describe('Whether the person provided the value, or it was observed, derived or inferred.'),
+  format: PackageFormat.optional(),
+  technical: z
+    .enum(['key', 'reference'])
+    .optional()
+    .describe('A technical identifier: the row\'s key, or a reference to another table\'s row. In the copy all the same; the readable copy shows it in an appendix.'),
 });
 export type PackageField = z.infer<typeof PackageField>;
 
@@ -43,6 +67,7 @@ export const PackageTable = z.strictObject({
   dataset: z.string().describe('The dataset key.'),
   datasetName: z.string().optional(),
   table: z.string().describe('The table (collection) name.'),
+  label: z.string().optional().describe('The dataset\'s name for the table, for a person.'),
   fields: z.array(PackageField),
   rows: z.array(z.record(z.string(), CellValue)).describe('One object per record, keyed by field name, in the order of `fields`.'),
   excluded: z
@@ -53,7 +78,7 @@ export const PackageTable = z.strictObject({
     .array(
       z.strictObject({
         reason: z.enum(['shared', 'other-person']).describe('shared: other people\'s records lead to these rows too; other-person: the rows name another person.'),
-        fields: z.array(z.string()).describe('The fields shown: never personal data.'),
+        fields: z.array(PackageField).describe('The fields shown: never personal data.'),
         rows: z.array(z.record(z.string(), CellValue)),
       }),
     )
@@ -64,7 +89,8 @@ export const PackageTable = z.strictObject({
       z.strictObject({
         field: z.string().describe('The field of this table pointing at the catalogue.'),
         catalogue: z.string().describe('The catalogue, "dataset.collection": reference data, nobody\'s records.'),
-        fields: z.array(z.string()),
+        label: z.string().optional().describe('The dataset\'s name for the catalogue, for a person.'),
+        fields: z.array(PackageField).describe('Its descriptive fields (never a key or a reference).'),
         rows: z.record(z.string(), z.record(z.string(), CellValue)).describe('The pointing value (as a value key) -> the catalogue row\'s descriptive fields.'),
       }),
     )

@@ -15,8 +15,8 @@
  * have not answered, data no activity explains) are kept with the package so the person and the
  * DPO see what the answer may miss.
  */
-import type { Dataset } from '../../dataset/model.js';
-import { specialCategoryOf, isCriminalDataCategory, taxonomyName } from '../../reference/taxonomy.js';
+import type { Dataset, ValueFormat } from '../../dataset/model.js';
+import { dataCategoryLabel, specialCategoryOf, isCriminalDataCategory } from '../../reference/taxonomy.js';
 import { countryName, isEea } from '../../reference/transfers.js';
 import { term, terms, type Vocabulary } from '../../reference/vocabulary.js';
 import { describeDuration } from '../../register/export/localise.js';
@@ -31,6 +31,7 @@ import {
   type Country,
   type Labelled,
   type PackageField,
+  type PackageFormat,
   type PackageSystem,
   type Processing,
   type SystemInfo,
@@ -152,21 +153,28 @@ class Context {
     return [...a.lines, city, countryName(a.country, this.lang)].join(', ');
   }
 
+  /** The dataset's label of a collection ("dataset.collection"), in the package's language. */
+  collectionLabel(id: string): string | undefined {
+    const dot = id.indexOf('.');
+    const label = this.datasets.get(id.slice(0, dot))?.collections.find((c) => c.name === id.slice(dot + 1))?.label;
+    return label === undefined ? undefined : this.loc(label);
+  }
+
   /** The activities whose `systems` include the system (Art. 30(1): the link from data to its processing). */
   activitiesOf(systemId: string): Activity[] {
     return (this.register?.activities ?? []).filter((a) => a.systems?.includes(systemId));
   }
 
-  /** A data category's label: the register's own for this system, else the fideslang name, else the code. */
+  /**
+   * A data category's label: the register's own for this system, else our plain label in the
+   * package's language (reference/data/data-category-labels.json), else the code.
+   */
   categoryLabel(code: string, activities: readonly Activity[]): string {
     for (const a of activities) {
       const dc = (a.data_categories ?? []).find((c) => c.category === code && c.label !== undefined);
       if (dc) return this.loc(dc.label!);
     }
-    const name = taxonomyName('data_category', code);
-    if (name === undefined) return code;
-    if (this.lang !== 'en') this.usedOtherLanguage = true;
-    return name;
+    return dataCategoryLabel(code, this.lang) ?? code;
   }
 }
 
@@ -212,20 +220,31 @@ function copyOfTheData(ctx: Context, collections: readonly CollectedCollection[]
       dataset: c.dataset,
       ...(dataset?.name ? { datasetName: dataset.name } : {}),
       table: c.collection,
-      fields: c.fields.map((f) => packageField(ctx, f, activities)),
+      ...(c.label !== undefined ? { label: ctx.loc(c.label) } : {}),
+      fields: distinctLabels(c.fields.map((f) => packageField(ctx, f, activities))),
       rows: c.rows.map((r) => rowOf(names, r)),
       ...(c.excluded.length > 0 ? { excluded: c.excluded.map((e) => ({ ...e })) } : {}),
       ...(c.withheld.length > 0
-        ? { withheld: c.withheld.map((w) => ({ reason: w.reason, fields: w.fields.map((f) => f.name), rows: w.rows.map((r) => rowOf(w.fields.map((f) => f.name), r)) })) }
+        ? {
+            withheld: c.withheld.map((w) => ({
+              reason: w.reason,
+              fields: distinctLabels(w.fields.map((f) => packageField(ctx, f, activities))),
+              rows: w.rows.map((r) => rowOf(w.fields.map((f) => f.name), r)),
+            })),
+          }
         : {}),
       ...(c.context.length > 0
         ? {
-            context: c.context.map((x) => ({
-              field: x.field,
-              catalogue: x.catalogue,
-              fields: x.fields.map((f) => f.name),
-              rows: Object.fromEntries(Object.entries(x.rows).map(([k, r]) => [k, rowOf(x.fields.map((f) => f.name), r)])),
-            })),
+            context: c.context.map((x) => {
+              const label = ctx.collectionLabel(x.catalogue);
+              return {
+                field: x.field,
+                catalogue: x.catalogue,
+                ...(label !== undefined ? { label } : {}),
+                fields: distinctLabels(x.fields.map((f) => packageField(ctx, f, []))),
+                rows: Object.fromEntries(Object.entries(x.rows).map(([k, r]) => [k, rowOf(x.fields.map((f) => f.name), r)])),
+              };
+            }),
           }
         : {}),
     });
@@ -249,15 +268,36 @@ function newSystem(ctx: Context, key: { kind: 'system' | 'dataset'; id: string }
   };
 }
 
+/**
+ * A field as the copy describes it (Art. 12(1)): the dataset's label for it in the package's
+ * language, else the labels of its categories, else its name; how its values read; whether it is
+ * a technical identifier (a key, a reference to another row), which the readable copy shows apart.
+ */
 function packageField(ctx: Context, f: CollectedField, activities: readonly Activity[]): PackageField {
   const categories = f.categories.map((code) => ({ code, label: ctx.categoryLabel(code, activities) }));
   const labels = [...new Set(categories.map((c) => c.label))];
+  const format = f.format ? packageFormat(ctx, f.format) : undefined;
+  const technical = f.primaryKey ? 'key' : f.reference === true ? 'reference' : undefined;
   return {
     name: f.name,
-    label: labels.length > 0 ? labels.join(', ') : f.name,
+    label: f.label !== undefined ? ctx.loc(f.label) : labels.length > 0 ? labels.join(', ') : f.name,
     categories,
     ...(f.provenance ? { provenance: f.provenance } : {}),
+    ...(format ? { format } : {}),
+    ...(technical ? { technical } : {}),
   };
+}
+
+/** Fields of one table with the same label are told apart by their name: a head must say which column it is. */
+function distinctLabels(fields: PackageField[]): PackageField[] {
+  const count = new Map<string, number>();
+  for (const f of fields) count.set(f.label, (count.get(f.label) ?? 0) + 1);
+  return fields.map((f) => (count.get(f.label)! > 1 && f.label !== f.name ? { ...f, label: `${f.label} (${f.name})` } : f));
+}
+
+function packageFormat(ctx: Context, format: ValueFormat): PackageFormat {
+  if (format.type !== 'enum') return { ...format };
+  return { type: 'enum', values: Object.fromEntries(Object.entries(format.values).map(([code, meaning]) => [code, ctx.loc(meaning)])) };
 }
 
 // ---------------------------------------------------------------------------

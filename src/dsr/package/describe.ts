@@ -7,7 +7,6 @@ import { NOTICE_STRINGS } from '../../notice/build-notice.js';
 import type { Language } from '../../register/schema.js';
 import type { AccessPackage, ActivityInfo, Country, Labelled } from './access-package.js';
 import { fill, PACKAGE_STRINGS, type PackageStrings } from './i18n.js';
-import type { CellValue } from './values.js';
 
 export interface Item {
   label: string;
@@ -28,20 +27,6 @@ export function withArticle(l: Labelled, lang: Language): string {
 
 export function countryText(c: Country, lang: Language): string {
   return c.outsideEea ? fill(PACKAGE_STRINGS[lang].country_outside_eea, { country: c.name }) : c.name;
-}
-
-/** A value as a person reads it: "(no value)" for null, yes/no, the size of binary data. */
-export function valueText(v: CellValue, lang: Language): string {
-  const s = PACKAGE_STRINGS[lang];
-  if (v === null) return s.value_empty;
-  if (typeof v === 'boolean') return v ? s.value_true : s.value_false;
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'object') return fill(s.value_binary, { bytes: Buffer.from(v.base64, 'base64').length, base64: v.base64 });
-  return v;
-}
-
-export function fieldHeader(f: { name: string; label: string }, lang: Language): string {
-  return f.label === f.name ? f.name : fill(PACKAGE_STRINGS[lang].column, { label: f.label, field: f.name });
 }
 
 /** The title of the package: names the controller when known. */

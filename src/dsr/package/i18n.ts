@@ -31,11 +31,28 @@ const en = {
   // 2. Copy of the data (Art. 15(3))
   h_data: '2. Copy of your personal data',
   data_intro:
-    'Below is a copy of every record found about you, grouped by the system that holds it, then by table (Art. 15(3) GDPR). Each column is named after the kind of data it holds, with the name of the field in the system in brackets.',
+    'Below is a copy of every record found about you, grouped by the system that holds it, then by table (Art. 15(3) GDPR). Each column is named after what it holds; amounts, dates and codes are written out. The identifiers the systems use to link records together (keys and references) and the names of the tables and columns in the systems are in the appendix, by record number.',
   data_none: 'There is no data to copy: none was found.',
   system_is_dataset: 'Data described by the dataset "{dataset}", which is not linked to a system of the register.',
   table_caption: 'Table {table} ({dataset})',
-  column: '{label} ({field})',
+  col_record: 'No.',
+  table_only_withheld: '{table}: no record of yours alone.',
+  note_uncategorised: 'The organisation has not described what these columns hold: {fields}.',
+  note_excluded: 'Left out of this copy: {field}. Why: {reason} (Art. 15(4) GDPR).',
+  withheld_shared:
+    '{count} more record(s) linked to you are shared with other people: only the part that is no one\'s personal data is shown (Art. 15(4) GDPR).',
+  withheld_other_person:
+    '{count} more record(s) linked to you concern another person: only the part that is no one\'s personal data is shown (Art. 15(4) GDPR).',
+  withheld_caption: '{table}: records not yours alone (part shown)',
+  h_appendix: 'Appendix: technical identifiers',
+  appendix_intro:
+    'The systems link records together with identifiers (keys and references). They are part of your data, so they are given here for each record of the copy, by its number, with the names of the tables and columns in the systems.',
+  appendix_table: '{title}: table {table} of {dataset} ({system})',
+  appendix_no_identifiers: '{where}: no identifier.',
+  appendix_column: '{label} ({field}, {kind})',
+  appendix_columns: 'Columns of this table in the system: {columns}.',
+  kind_key: 'key',
+  kind_reference: 'reference',
   value_empty: '(no value)',
   value_true: 'yes',
   value_false: 'no',
@@ -161,11 +178,28 @@ const fr: PackageStrings = {
 
   h_data: '2. Copie de vos données personnelles',
   data_intro:
-    "Voici une copie de chaque enregistrement trouvé vous concernant, regroupés par système puis par table (art. 15.3 du RGPD). Chaque colonne porte le nom du type de donnée qu'elle contient, suivi entre parenthèses du nom du champ dans le système.",
+    "Voici une copie de chaque enregistrement trouvé vous concernant, regroupés par système puis par table (art. 15.3 du RGPD). Chaque colonne porte le nom de ce qu'elle contient ; les montants, les dates et les codes sont écrits en toutes lettres. Les identifiants qui relient les enregistrements entre eux dans les systèmes (clés et références) et le nom des tables et des colonnes dans les systèmes figurent en annexe, par numéro d'enregistrement.",
   data_none: "Il n'y a aucune donnée à copier : aucune n'a été trouvée.",
   system_is_dataset: "Données décrites par le jeu de données « {dataset} », qui n'est rattaché à aucun système du registre.",
   table_caption: 'Table {table} ({dataset})',
-  column: '{label} ({field})',
+  col_record: 'N°',
+  table_only_withheld: "{table} : aucun enregistrement qui ne concerne que vous.",
+  note_uncategorised: "L'organisme n'a pas décrit ce que contiennent ces colonnes : {fields}.",
+  note_excluded: 'Non reproduit dans cette copie : {field}. Motif : {reason} (art. 15.4 du RGPD).',
+  withheld_shared:
+    "{count} autre(s) enregistrement(s) lié(s) à vous sont partagés avec d'autres personnes : seule la partie qui n'est la donnée personnelle de personne est reproduite (art. 15.4 du RGPD).",
+  withheld_other_person:
+    "{count} autre(s) enregistrement(s) lié(s) à vous concernent une autre personne : seule la partie qui n'est la donnée personnelle de personne est reproduite (art. 15.4 du RGPD).",
+  withheld_caption: '{table} : enregistrements qui ne concernent pas que vous (partie reproduite)',
+  h_appendix: 'Annexe : identifiants techniques',
+  appendix_intro:
+    "Les systèmes relient les enregistrements entre eux par des identifiants (clés et références). Ils font partie de vos données : ils sont donc donnés ici pour chaque enregistrement de la copie, par son numéro, avec le nom des tables et des colonnes dans les systèmes.",
+  appendix_table: '{title} : table {table} de {dataset} ({system})',
+  appendix_no_identifiers: '{where} : aucun identifiant.',
+  appendix_column: '{label} ({field}, {kind})',
+  appendix_columns: 'Colonnes de cette table dans le système : {columns}.',
+  kind_key: 'clé',
+  kind_reference: 'référence',
   value_empty: '(aucune valeur)',
   value_true: 'oui',
   value_false: 'non',

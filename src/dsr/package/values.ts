@@ -26,6 +26,18 @@ export function toCellValue(v: Value | undefined): CellValue {
   return String(v as unknown);
 }
 
+/**
+ * The key a value of the copy is matched with (a catalogue row by the value pointing at it): the
+ * same as the store's `valueKey` (src/connectors/value-key.ts) for the values a key holds (numbers,
+ * text, booleans; 64-bit integers as their digits).
+ */
+export function cellKey(v: CellValue): string {
+  if (v === null) return 'n';
+  if (typeof v === 'boolean') return `v:${v ? 1 : 0}`;
+  if (typeof v === 'object') return `b:${Buffer.from(v.base64, 'base64').toString('hex')}`;
+  return `v:${String(v)}`;
+}
+
 /** The text of a value in a CSV cell: empty for null, base64 for bytes. */
 export function cellCsvText(v: CellValue): string | number {
   if (v === null) return '';

@@ -12,7 +12,7 @@
 import { NOTICE_STRINGS } from '../../notice/build-notice.js';
 import { para, text, type Block, type Inline, type NoticeDocument, type Section } from '../../notice/notice-document.js';
 import { writeHtml } from '../../notice/write-html.js';
-import type { AccessPackage, PackageSystem, PackageTable } from './access-package.js';
+import type { AccessPackage, PackageField, PackageSystem, PackageTable } from './access-package.js';
 import {
   activityItems,
   authorityLines,
@@ -20,17 +20,19 @@ import {
   controllerLines,
   countryText,
   countsText,
-  fieldHeader,
   identitiesText,
   rightLines,
   titleOf,
-  valueText,
 } from './describe.js';
+import { formatValue } from './format-value.js';
 import { fill, formatInstant, PACKAGE_STRINGS } from './i18n.js';
+import { cellKey, type CellValue } from './values.js';
 
-/** Wide tables of data must wrap rather than run off the page. */
+/** Wide tables of data must wrap rather than run off the page; a column head breaks between words; the record number column stays narrow. */
 const EXTRA_STYLE = `
-td, th { overflow-wrap: anywhere; }
+td { overflow-wrap: anywhere; min-width: 7ch; }
+th { overflow-wrap: break-word; hyphens: auto; }
+section:has(> h2#data) tbody th, section:has(> h2#appendix) tbody th { width: 3rem; }
 @media print { table { font-size: 9pt; } thead { display: table-header-group; } }
 `.trim();
 
@@ -84,6 +86,7 @@ export function accessPackageDocument(pkg: AccessPackage): NoticeDocument {
     sections.push({ id: 'warnings', level: 2, title: [t(s.h_warnings)], blocks: [p(s.warnings_intro), ul(pkg.warnings)], sections: [] });
   }
   sections.push(dataSection(pkg), processingSection(pkg));
+  if (pkg.data.some((sys) => sys.tables.some((table) => table.rows.length > 0))) sections.push(appendixSection(pkg));
 
   return {
     lang: pkg.lang,
@@ -112,19 +115,104 @@ function systemSection(pkg: AccessPackage, sys: PackageSystem, index: number): S
   const blocks: Block[] = [];
   if (sys.description) blocks.push(...paragraphs(sys.description));
   if (sys.kind === 'dataset') blocks.push(p(fill(s.system_is_dataset, { dataset: sys.id })));
-  for (const table of sys.tables) blocks.push(dataTable(pkg, table));
+  for (const table of sys.tables) blocks.push(...tableBlocks(pkg, table));
   return { id: `system-${index + 1}`, level: 3, title: [t(sys.name)], blocks, sections: [] };
 }
 
-function dataTable(pkg: AccessPackage, table: PackageTable): Block {
+/**
+ * One table of the copy as a person reads it (Art. 12(1)): each column named after what it holds,
+ * values in the person's locale, the descriptive fields of the catalogue rows a record points at
+ * beside it (the product's name on an order line). Keys and references, and the names of tables
+ * and columns in the systems, are in the appendix, where the record number finds them again.
+ */
+function tableBlocks(pkg: AccessPackage, table: PackageTable): Block[] {
   const s = PACKAGE_STRINGS[pkg.lang];
-  return {
-    t: 'table',
-    caption: [t(fill(s.table_caption, { table: table.table, dataset: table.datasetName ?? table.dataset }))],
-    columns: table.fields.map((f) => [t(fieldHeader(f, pkg.lang))]),
-    rowHeaders: false,
-    rows: table.rows.map((row) => table.fields.map((f) => [p(valueText(Object.hasOwn(row, f.name) ? row[f.name]! : null, pkg.lang))])),
-  };
+  const blocks: Block[] = [];
+  const shown = table.fields.filter((f) => f.technical === undefined);
+  const beside = (table.context ?? []).flatMap((x) => x.fields.map((f) => ({ x, f })));
+  if (table.rows.length > 0) {
+    blocks.push({
+      t: 'table',
+      caption: [t(tableTitle(pkg, table))],
+      columns: [[t(s.col_record)], ...shown.map((f) => [t(f.label)]), ...beside.map(({ x, f }) => [t(contextHeader(pkg, x, f))])],
+      rowHeaders: true,
+      rows: table.rows.map((row, i) => [
+        [p(String(i + 1))],
+        ...shown.map((f) => [p(formatValue(cell(row, f.name), f.format, pkg.lang))]),
+        ...beside.map(({ x, f }) => {
+          const target = x.rows[cellKey(cell(row, x.field))];
+          return [p(target === undefined ? s.none : formatValue(cell(target, f.name), f.format, pkg.lang))];
+        }),
+      ]),
+    });
+  } else {
+    blocks.push(p(fill(s.table_only_withheld, { table: tableTitle(pkg, table) })));
+  }
+  const notes: string[] = [];
+  const uncategorised = shown.filter((f) => f.categories.length === 0).map((f) => f.label);
+  if (uncategorised.length > 0) notes.push(fill(s.note_uncategorised, { fields: uncategorised.join(NOTICE_STRINGS[pkg.lang].list_separator) }));
+  for (const e of table.excluded ?? []) notes.push(fill(s.note_excluded, { field: e.field, reason: e.reason }));
+  if (notes.length > 0) blocks.push(ul(notes));
+  for (const w of table.withheld ?? []) {
+    const fields = w.fields.filter((f) => f.technical === undefined);
+    const intro = fill(w.reason === 'shared' ? s.withheld_shared : s.withheld_other_person, { count: w.rows.length });
+    if (fields.length === 0) {
+      blocks.push(p(intro));
+      continue;
+    }
+    blocks.push(p(intro), {
+      t: 'table',
+      caption: [t(fill(s.withheld_caption, { table: tableTitle(pkg, table) }))],
+      columns: fields.map((f) => [t(f.label)]),
+      rowHeaders: false,
+      rows: w.rows.map((row) => fields.map((f) => [p(formatValue(cell(row, f.name), f.format, pkg.lang))])),
+    });
+  }
+  return blocks;
+}
+
+const cell = (row: Readonly<Record<string, CellValue>>, field: string): CellValue => (Object.hasOwn(row, field) ? row[field]! : null);
+
+/** The table's name for people: the dataset's label, else its name in the system. */
+function tableTitle(pkg: AccessPackage, table: PackageTable): string {
+  return table.label ?? fill(PACKAGE_STRINGS[pkg.lang].table_caption, { table: table.table, dataset: table.datasetName ?? table.dataset });
+}
+
+/** "Product: name" for a catalogue's field shown beside the record pointing at it; just the label when the catalogue has none. */
+function contextHeader(pkg: AccessPackage, x: NonNullable<PackageTable['context']>[number], f: PackageField): string {
+  return x.label ? `${x.label}${NOTICE_STRINGS[pkg.lang].colon}${lowerFirst(f.label)}` : f.label;
+}
+
+const lowerFirst = (s: string) => (s.length > 1 && s.charAt(1) === s.charAt(1).toLowerCase() ? s.charAt(0).toLocaleLowerCase() + s.slice(1) : s);
+
+/**
+ * The appendix: per table, its name in the system and, per record of the copy (by its number), the
+ * keys and references that link records together. They are the person's data too (Art. 15(3)).
+ */
+function appendixSection(pkg: AccessPackage): Section {
+  const s = PACKAGE_STRINGS[pkg.lang];
+  const blocks: Block[] = [p(s.appendix_intro)];
+  for (const sys of pkg.data) {
+    for (const table of sys.tables) {
+      if (table.rows.length === 0) continue;
+      const technical = table.fields.filter((f) => f.technical !== undefined);
+      const where = fill(s.appendix_table, { title: tableTitle(pkg, table), system: sys.name, dataset: table.datasetName ?? table.dataset, table: table.table });
+      if (technical.length === 0) {
+        blocks.push(p(fill(s.appendix_no_identifiers, { where })));
+        continue;
+      }
+      blocks.push({
+        t: 'table',
+        caption: [t(where)],
+        columns: [[t(s.col_record)], ...technical.map((f) => [t(fill(s.appendix_column, { label: f.label, field: f.name, kind: f.technical === 'key' ? s.kind_key : s.kind_reference }))])],
+        rowHeaders: true,
+        rows: table.rows.map((row, i) => [[p(String(i + 1))], ...technical.map((f) => [p(formatValue(cell(row, f.name), undefined, pkg.lang))])]),
+      });
+      const names = table.fields.filter((f) => f.technical === undefined).map((f) => (f.label === f.name ? f.name : `${f.label}${NOTICE_STRINGS[pkg.lang].colon}${f.name}`));
+      if (names.length > 0) blocks.push(p(fill(s.appendix_columns, { columns: names.join(NOTICE_STRINGS[pkg.lang].list_separator) })));
+    }
+  }
+  return { id: 'appendix', level: 2, title: [t(s.h_appendix)], blocks, sections: [] };
 }
 
 function processingSection(pkg: AccessPackage): Section {

@@ -65,15 +65,17 @@ describe('access package: the three parts', () => {
     const customer = shop.tables[0]!;
     expect(customer.datasetName).toBe('Web shop database');
     // Labels: the register's own label for the category in an activity of this system first
-    // (customer-accounts comes first), else the fideslang name.
+    // (customer-accounts comes first), else the category's plain label (not fideslang's "User ..." name).
     expect(customer.fields.map((f) => [f.name, f.label])).toEqual([
-      ['id', 'Unique ID'],
+      ['id', 'Identifier'],
       ['email', 'Email address (also the sign-in identifier)'],
       ['name', 'First and last name'],
-      ['segment', 'Observed Behavior'],
-      ['last_ip', 'IP Address'],
+      ['segment', 'Observed behaviour'],
+      ['last_ip', 'IP address'],
       ['phone', 'Phone number, for the carrier'],
     ]);
+    // The key is a technical identifier: the readable copy shows it in its appendix.
+    expect(customer.fields[0]!.technical).toBe('key');
     expect(customer.fields[1]).toEqual({
       name: 'email',
       label: 'Email address (also the sign-in identifier)',
@@ -242,9 +244,9 @@ describe('access package: the three parts', () => {
     expect(pkg.processing.activities).toEqual([]);
     expect(pkg.processing.exercise.channels).toEqual([]);
     expect(pkg.processing.complaint.authority).toBeUndefined();
-    // The copy is still grouped by the system the dataset names, even undescribed; labels are fideslang's.
+    // The copy is still grouped by the system the dataset names, even undescribed; labels are the categories' plain ones.
     expect(pkg.data.map((s) => s.name)).toEqual(['shop', 'emailing', 'fraud-engine', 'Old CRM export']);
-    expect(pkg.data[0]!.tables[0]!.fields[1]!.label).toBe('User Contact Email');
+    expect(pkg.data[0]!.tables[0]!.fields[1]!.label).toBe('Email address');
     expect(pkg.warnings).toEqual(['The system "payment-gateway" has not answered yet (pending).']);
   });
 
@@ -258,8 +260,18 @@ describe('access package: the three parts', () => {
     expect(newsletter.purposes[0]!.legalBasis).toEqual({ code: 'consent', label: 'Consentement', article: 'Art. 6(1)(a)' });
     expect(newsletter.recipients[1]!.country).toEqual({ code: 'US', name: 'États-Unis', outsideEea: true });
     expect(activity(pkg, 'customer-orders').retention[0]!.text).toBe('3 mois (point de départ : la livraison de la commande) ; puis : suppression');
-    // fideslang names exist only in English: said so.
-    expect(pkg.partlyInOtherLanguage).toBe(true);
+    // Categories without a register label read in French too (fideslang names them in English only).
+    expect(pkg.data[0]!.tables[0]!.fields.map((f) => f.label)).toEqual([
+      'Identifiant',
+      'Adresse électronique (aussi identifiant de connexion)',
+      'Nom et prénom',
+      'Comportement observé',
+      'Adresse IP',
+      'Numéro de téléphone, pour le transporteur',
+    ]);
+    expect(JSON.stringify(pkg.data)).not.toMatch(/User Contact|Operations Data|Observed Behavior/);
+    // The register gives every text in French: nothing is left in another language.
+    expect(pkg.partlyInOtherLanguage).toBe(false);
   });
 
   it('is deterministic: the same input gives the same package', () => {

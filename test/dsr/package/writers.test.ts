@@ -123,7 +123,7 @@ describe('access package as a zip of CSVs', () => {
     const readme = unzip(writeAccessPackageZip(pkg)).get('README.txt')!;
     expect(readme).toContain('Yes: Acme Boutique SAS processes personal data concerning you.\r\n');
     expect(readme).toContain('- The system "payment-gateway" has not answered yet (pending).\r\n');
-    expect(readme).toContain('- shop/customer.csv: table customer of Online shop (Nimbus Commerce). Records: 1. Columns: id (Unique ID), email (Email address (also the sign-in identifier))');
+    expect(readme).toContain('- shop/customer.csv: table customer of Online shop (Nimbus Commerce). Records: 1. Columns: id (Identifier), email (Email address (also the sign-in identifier))');
     expect(readme).toContain('apostrophe');
   });
 
@@ -154,7 +154,7 @@ describe('access package as HTML', () => {
   it('gives the three parts in order, one table per collection, the activities and the rights', () => {
     const html = writeAccessPackageHtml(pkg);
     const h2 = [...html.matchAll(/<h2 id="([^"]+)">/g)].map((m) => m[1]);
-    expect(h2).toEqual(['toc', 'confirmation', 'warnings', 'data', 'processing']);
+    expect(h2).toEqual(['toc', 'confirmation', 'warnings', 'data', 'processing', 'appendix']);
     const h3 = [...html.matchAll(/<h3 id="([^"]+)">([^<]*)</g)].map((m) => `${m[1]}: ${m[2]}`);
     expect(h3).toEqual([
       'system-1: Online shop (Nimbus Commerce)',
@@ -170,7 +170,9 @@ describe('access package as HTML', () => {
       'complaint: Complaint to the supervisory authority',
     ]);
     expect(html).toContain('<caption>Table customer (Web shop database)</caption>');
-    expect(html).toContain('<th scope="col">Email address (also the sign-in identifier) (email)</th>');
+    // Column heads say what the column holds, not its name in the database.
+    expect(html).toContain('<th scope="col">Email address (also the sign-in identifier)</th>');
+    expect(html).not.toContain('(email)</th>');
     expect(html).toContain(`<td>${EMAIL}</td>`);
     expect(html).toContain('<td>(no value)</td>');
     expect(html).toContain('<strong>Yes: Acme Boutique SAS processes personal data concerning you.</strong>');

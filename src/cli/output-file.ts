@@ -134,7 +134,7 @@ export function chooseOutputFormat<F extends string>(
   if (byExtension === undefined) {
     throw new OpendpoError(
       'INVALID_INPUT',
-      `${option} ${flags.file}: ${extension === '' ? 'no extension' : `${extension} is not a format this command writes`}; the format follows the extension: ${list} (or give --format)`,
+      `${option} ${flags.file}: ${extension === '' ? 'no extension' : `${extension} is not a format this command writes`}; ${names.length === 1 ? `write a ${formats[names[0]!].join(' or ')} file` : `the format follows the extension: ${list} (or give --format)`}`,
     );
   }
   return byExtension;

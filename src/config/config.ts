@@ -98,6 +98,23 @@ const VARIABLES = {
         return n;
       }),
   },
+  OPENDPO_TARGET_TIMEOUT_SECONDS: {
+    default: '30',
+    meaning:
+      "How long a database holding personal data may take to answer a statement, release a lock a request waits for, or accept a connection, before the request stops with \"the database is not answering\" (exit status 3, resumable by running it again). A connection's `timeout_ms` in connections.yaml overrides it.",
+    schema: z
+      .string()
+      .trim()
+      .default('30')
+      .transform((v, ctx) => {
+        const n = Number(v);
+        if (!/^\d+(\.\d+)?$/.test(v) || n < 0.1 || n > 3600) {
+          ctx.addIssue({ code: 'custom', message: `must be a number of seconds from 0.1 to 3600, got '${v}'` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+  },
 } as const;
 
 /** The schema over the environment: the single source of truth for configuration. */
@@ -108,6 +125,7 @@ export const ConfigSchema = z.object({
   OPENDPO_REGISTERS: VARIABLES.OPENDPO_REGISTERS.schema,
   OPENDPO_LOG_LEVEL: VARIABLES.OPENDPO_LOG_LEVEL.schema,
   OPENDPO_DSR_LEASE_SECONDS: VARIABLES.OPENDPO_DSR_LEASE_SECONDS.schema,
+  OPENDPO_TARGET_TIMEOUT_SECONDS: VARIABLES.OPENDPO_TARGET_TIMEOUT_SECONDS.schema,
 });
 
 export interface Config {
@@ -119,6 +137,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** How long a request's lease lasts without renewal, in seconds. */
   readonly dsrLeaseSeconds: number;
+  /** How long a target database may take to answer before the request stops (not answering), in milliseconds. */
+  readonly targetTimeoutMs: number;
 }
 
 /** The variables, their defaults and meanings, for the README and `--help`. */
@@ -165,6 +185,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     registers: Object.freeze(value.OPENDPO_REGISTERS.map((r) => path.resolve(packageRoot, r))),
     logLevel: value.OPENDPO_LOG_LEVEL,
     dsrLeaseSeconds: value.OPENDPO_DSR_LEASE_SECONDS,
+    targetTimeoutMs: Math.round(value.OPENDPO_TARGET_TIMEOUT_SECONDS * 1000),
   });
 }
 

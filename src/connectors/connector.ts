@@ -25,6 +25,11 @@ export type Row = Record<string, Value>;
 export interface KeyFilter {
   columns: string[];
   values: Value[][];
+  /**
+   * Selects only, one column: WHERE lower(column) IN (values), an identity lookup that ignores
+   * letter case (src/dsr/identity-lookup.ts), which an index on lower(column) serves.
+   */
+  lowerCase?: boolean;
 }
 
 export type Statement =
@@ -53,6 +58,24 @@ export interface ColumnShape {
   /** The database's own type name, lower case (e.g. "character varying", "int", "text"). */
   type: string;
   nullable: boolean;
+  /** For a column holding text: how the database compares it. Absent: not text (numbers, dates, bytes). */
+  text?: TextComparison;
+}
+
+/** How a database compares a text column: what an identity lookup in it must ask (src/dsr/identity-lookup.ts). */
+export interface TextComparison {
+  /** The collation, as the database names it (utf8mb4_general_ci, C.UTF-8, BINARY). */
+  collation: string;
+  /** `=` ignores the case of every letter (MariaDB's *_ci collations, PostgreSQL citext). */
+  caseInsensitive: boolean;
+  /** lower() changes ASCII letters only (SQLite without ICU; PostgreSQL under the C or POSIX collation). */
+  lowerAsciiOnly: boolean;
+}
+
+/** An index: its key parts in order, each a column or lower(column) (other expressions left out). */
+export interface IndexShape {
+  name: string;
+  keys: Array<{ column: string } | { lowerOf: string } | { expression: string }>;
 }
 
 export interface ForeignKeyShape {
@@ -76,6 +99,8 @@ export interface TableShape extends TableRef {
    * primary key does, for a table that has none.
    */
   uniqueKeys?: string[][];
+  /** Every index (the primary key's too), for telling whether a lookup can use one. */
+  indexes?: IndexShape[];
 }
 
 export type DatabaseType = 'postgres' | 'mysql' | 'sqlite';
@@ -90,7 +115,8 @@ export interface SearchStep {
   columns: string[];
   /** The columns' types as the database's catalogue names them (TableShape), in `columns` order. */
   types?: string[];
-  seeds: { column: string; values: Value[] }[];
+  /** `lowerCase`: lower(column) IN (values), as KeyFilter's. */
+  seeds: { column: string; values: Value[]; lowerCase?: boolean }[];
   from: { step: number; column: string; into: string }[];
 }
 

@@ -9,7 +9,7 @@
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { DatabaseType } from './connector.js';
 import type { SqlConnector } from './sql/sql-connector.js';
-import type { ErrorClass } from './sql/target-errors.js';
+import { secondsText, type ErrorClass } from './sql/target-errors.js';
 
 export interface DatabaseConnection {
   /** The connection's name in connections.yaml. */
@@ -17,7 +17,15 @@ export interface DatabaseConnection {
   type: DatabaseType;
   /** The resolved URL (the secret already read); it may hold a password and is never shown. */
   url: string;
+  /**
+   * How long a statement, a lock wait or opening the connection may take before the request stops
+   * with TARGET_UNAVAILABLE, "the database is not answering" (default DEFAULT_TARGET_TIMEOUT_MS).
+   */
+  timeoutMs?: number;
 }
+
+/** OPENDPO_TARGET_TIMEOUT_SECONDS's default: longer than any statement of a request on a healthy database. */
+export const DEFAULT_TARGET_TIMEOUT_MS = 30_000;
 
 const SCHEMES: Record<string, DatabaseType> = {
   'postgres:': 'postgres',
@@ -53,6 +61,7 @@ export function sqliteFileOf(url: string): string {
 
 function parse(connection: DatabaseConnection): ParsedTarget {
   const { name, url } = connection;
+  const timeoutMs = connection.timeoutMs ?? DEFAULT_TARGET_TIMEOUT_MS;
   const type = databaseTypeOf(url);
   if (type === undefined) {
     throw unavailable(name, 'the URL must start with postgres://, postgresql://, mysql://, mariadb:// or sqlite:');
@@ -64,7 +73,7 @@ function parse(connection: DatabaseConnection): ParsedTarget {
     const file = sqliteFileOf(url);
     if (file === '') throw unavailable(name, 'the sqlite: URL names no file (sqlite:PATH or sqlite::memory:)');
     const label = `${name} (sqlite ${file})`;
-    return { type, label, open: async () => (await import('./sqlite/sqlite-connector.js')).openSqliteConnector({ file, label }) };
+    return { type, label, open: async () => (await import('./sqlite/sqlite-connector.js')).openSqliteConnector({ file, label, busyTimeoutMs: timeoutMs }) };
   }
   let u: URL;
   try {
@@ -78,7 +87,7 @@ function parse(connection: DatabaseConnection): ParsedTarget {
   const label = `${name} (${type} ${u.hostname}:${port}${database === '' ? '' : `/${database}`})`;
   const user = u.username === '' ? undefined : decodeURIComponent(u.username);
   if (type === 'postgres') {
-    return { type, label, ...(user === undefined ? {} : { user }), open: async () => (await import('./postgres/postgres-connector.js')).openPostgresConnector({ url, label }) };
+    return { type, label, ...(user === undefined ? {} : { user }), open: async () => (await import('./postgres/postgres-connector.js')).openPostgresConnector({ url, label, timeoutMs }) };
   }
   const ssl = u.searchParams.get('ssl');
   return {
@@ -94,6 +103,7 @@ function parse(connection: DatabaseConnection): ParsedTarget {
         ...(database === '' ? {} : { database }),
         ssl: ssl === 'true' || ssl === 'required' || ssl === '1',
         label,
+        timeoutMs,
       }),
   };
 }
@@ -117,6 +127,10 @@ export async function openDatabaseConnector(connection: DatabaseConnection): Pro
       // The user is the controller's own account, written in connections.yaml; the password never is shown.
       const who = target.user === undefined ? 'the default user (none in the URL)' : `user "${target.user}"`;
       throw new OpendpoError('TARGET_UNAVAILABLE', `${target.label}: cannot connect: access denied for ${who}: ${cls.reason}; check the connection's user and password`, undefined, { cause: err });
+    }
+    if (cls?.timeout === true) {
+      const within = secondsText(connection.timeoutMs ?? DEFAULT_TARGET_TIMEOUT_MS);
+      throw new OpendpoError('TARGET_UNAVAILABLE', `${target.label}: the database is not answering (connecting): no answer within ${within}: ${cls.reason}`, undefined, { cause: err });
     }
     const reason = cls?.reason ?? 'the database cannot be opened';
     throw new OpendpoError('TARGET_UNAVAILABLE', `${target.label}: cannot connect: ${reason}`, undefined, { cause: err });

@@ -23,6 +23,8 @@ export interface DatabaseConnection extends ConnectionBase {
   type: DatabaseType;
   /** Written out only when it holds no password (the loader refuses one that does). */
   url: string | SecretRef;
+  /** Overrides OPENDPO_TARGET_TIMEOUT_SECONDS for this database. */
+  timeoutMs?: number;
 }
 
 /** A system that answers for itself over signed HTTP. */
@@ -99,7 +101,7 @@ export function readConnectionsFile(file: YamlFile, problems: Finding[]): { conn
       case 'mysql':
       case 'sqlite': {
         const url = typeof c.url === 'string' ? checkLiteralUrl(file, i, c.name, c.type, c.url, problems) : toSecretRef(c.url, file.display);
-        if (url !== undefined) connections.push({ ...base, type: c.type, url });
+        if (url !== undefined) connections.push({ ...base, type: c.type, url, ...(c.timeout_ms !== undefined ? { timeoutMs: c.timeout_ms } : {}) });
         else refused.push(...c.datasets);
         break;
       }

@@ -260,6 +260,12 @@ export const ConnectionSchema = z.discriminatedUnion('type', [
     name: ConnectionName,
     type: z.enum(['postgres', 'mysql', 'sqlite']).describe('A SQL database opendpo queries and writes itself.'),
     url: UrlOrSecret.describe('postgres://..., mysql://... or sqlite:PATH (relative to the working directory); a secret reference when it holds a password.'),
+    timeout_ms: z
+      .int()
+      .min(100)
+      .max(3_600_000)
+      .optional()
+      .describe('How long a statement, a lock wait or the connection may take before the request stops (the database is not answering), in milliseconds; default OPENDPO_TARGET_TIMEOUT_SECONDS.'),
     datasets: ServedDatasets,
   }),
   z.strictObject({

@@ -25,6 +25,7 @@ import type { DatabaseConnector, Row, Value } from '../connectors/connector.js';
 import { valueKey } from '../connectors/value-key.js';
 import type { DatasetField } from '../dataset/model.js';
 import { rowKey, tableOf, type CollectedNode } from './execute/collect.js';
+import { identityMatches, identityMatchOf } from './identity-match.js';
 import type { Edge, GraphNode, RequestGraph } from './plan/graph.js';
 
 export type Ownership = 'own' | 'shared' | 'other-person';
@@ -99,12 +100,12 @@ export interface ClassifyInput {
 
 /**
  * Whether a stored identity value is one the request was made with. The one comparison of the
- * boundary ("names someone else" is its negation): the search's own rule for the field's identity
- * type must decide it, so that a row the search found by an identity is the person's here too.
+ * boundary ("names someone else" is its negation): the search's own rule for the field
+ * (identity-match.ts), so that a row the search found by an identity is the person's here too.
  */
-function isRequestedIdentity(_field: DatasetField, stored: Value, requested: readonly string[]): boolean {
-  const key = valueKey(stored);
-  return requested.some((v) => valueKey(v) === key);
+function isRequestedIdentity(field: DatasetField, stored: Value, requested: readonly string[]): boolean {
+  const rule = identityMatchOf(field);
+  return requested.some((v) => identityMatches(stored, v, rule));
 }
 
 /** Classifies every found row of every non-context node. Pure. */

@@ -13,6 +13,7 @@ import type { KeptRecord } from './erasure/plan-erasure.js';
 import { drawBoundary, ownRows, type Boundary } from './boundary.js';
 import { toCollectedData } from './collected-copy.js';
 import { collect, type CollectedNode } from './execute/collect.js';
+import { canonicalIdentity } from './identity-match.js';
 import { flagText, notSearchedText, reviewProcessing, type ProcessingFlag } from './processing-review.js';
 import { withoutContext, type BlockedEdge, type Edge, type Seed } from './plan/graph.js';
 import { columnsToRead, planRectification, readUnlinkedMatches, refusalText, resolveRectification, unchangedText, type RectificationRefusal, type RectificationUnchanged } from './rectification.js';
@@ -23,6 +24,7 @@ import {
   ownFound,
   planErasureOf,
   prepareRequest,
+  shapeOf,
   rectificationNote,
   restrictionUpdates,
   restrictionWarnings,
@@ -124,7 +126,7 @@ export async function dryRun(input: {
   const prepared = await prepareRequest(input.kind, input.identities, input.datasets, connections);
   const keyOf = keysOf(prepared);
   const connectorFor = (datasetKey: string) => connections.database(prepared.connectionOf(datasetKey));
-  const identityValues = Object.fromEntries(Object.entries(input.identities).map(([k, v]) => [k, [v]]));
+  const identityValues = Object.fromEntries(Object.entries(input.identities).map(([k, v]) => [k, [canonicalIdentity(v)]]));
   const copies = input.kind === 'access' || input.kind === 'portability';
   if (input.kind !== 'rectification' && (Object.keys(input.changes ?? {}).length > 0 || Object.keys(input.where ?? {}).length > 0)) {
     throw new OpendpoError('INVALID_INPUT', '--set and --where belong to a rectification: --action rectify');
@@ -137,6 +139,7 @@ export async function dryRun(input: {
     connectorFor,
     keyOf,
     columnTypesOf: columnTypesOf(prepared),
+    shapeOf: shapeOf(prepared),
     ...(copies ? { copyColumnsOf: copyColumnsOf(prepared) } : {}),
     ...(targets.length > 0 ? { alsoRead: (node) => rectificationColumns.get(node.id) } : {}),
   });

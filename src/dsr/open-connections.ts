@@ -14,7 +14,12 @@ import { OpendpoError } from '../errors/opendpo-error.js';
 import type { Store } from '../store/open-store.js';
 import type { OpenConnections } from './run-request.js';
 
-export async function openConnections(file: ConnectionsFile, store: Store): Promise<OpenConnections> {
+export interface OpenConnectionsOptions {
+  /** Every database's timeout unless its connection gives one (OPENDPO_TARGET_TIMEOUT_SECONDS). */
+  timeoutMs?: number;
+}
+
+export async function openConnections(file: ConnectionsFile, store: Store, options: OpenConnectionsOptions = {}): Promise<OpenConnections> {
   const databases = new Map<string, DatabaseConnector>();
   const systems = new Map<string, SystemConnector>();
   try {
@@ -22,7 +27,8 @@ export async function openConnections(file: ConnectionsFile, store: Store): Prom
       const purpose = `connection "${c.name}" (${c.at.file}:${c.at.line})`;
       if (isDatabaseConnection(c)) {
         const url = await resolveValue(c.url, { purpose: `the url of ${purpose}` });
-        databases.set(c.name, await openDatabaseConnector({ name: c.name, type: c.type, url }));
+        const timeoutMs = c.timeoutMs ?? options.timeoutMs;
+        databases.set(c.name, await openDatabaseConnector({ name: c.name, type: c.type, url, ...(timeoutMs === undefined ? {} : { timeoutMs }) }));
       } else if (c.type === 'http') {
         const { createHttpConnector } = await import('../connectors/http/http-connector.js');
         systems.set(c.name, await createHttpConnector({ name: c.name, url: c.url, secret: c.secret, ...(c.timeoutMs ? { timeoutMs: c.timeoutMs } : {}) }));

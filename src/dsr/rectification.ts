@@ -42,7 +42,7 @@ export type RectificationRefusal =
 export interface RectificationUnchanged {
   collection: string;
   fields: string[];
-  reason: 'already-equal' | 'no-matching-row' | 'no-row';
+  reason: 'already-equal' | 'no-matching-row' | 'no-row' | 'not-theirs-alone';
   rows: number;
 }
 
@@ -222,7 +222,7 @@ export function planRectification(input: {
       if (counts.size > 0) continue;
     }
     if (own.length === 0) {
-      if (t.where.size === 0) plan.unchanged.push({ collection: id, fields, reason: 'no-row', rows: 0 });
+      if (t.where.size === 0) plan.unchanged.push(rows.length > 0 ? { collection: id, fields, reason: 'not-theirs-alone', rows: rows.length } : { collection: id, fields, reason: 'no-row', rows: 0 });
       continue;
     }
     const differing = own.filter(([, r]) => fields.some((f) => !holdsValue(r[f], t.set[f]!)));
@@ -274,5 +274,6 @@ export function unchangedText(u: RectificationUnchanged): string {
   const what = `${u.collection} (${u.fields.join(', ')})`;
   if (u.reason === 'already-equal') return `${what}: the person's ${u.rows} row(s) already hold the values given`;
   if (u.reason === 'no-matching-row') return `${what}: no row matches --where`;
+  if (u.reason === 'not-theirs-alone') return `${what}: the ${u.rows} row(s) found there are not the person's alone, left as they are`;
   return `${what}: the person has no row there`;
 }

@@ -27,6 +27,7 @@ import { collect, type CollectedNode } from './execute/collect.js';
 import { checkNode, type CheckedNode } from './plan/check-against-databases.js';
 import { columnsToRead, planRectification, readUnlinkedMatches, refusalText, resolveRectification, unchangedText, type RectificationUpdate } from './rectification.js';
 import { buildRequestGraph, withoutContext, type GraphNode, type RequestGraph } from './plan/graph.js';
+import { canonicalIdentity, identityKeys } from './identity-match.js';
 import { keptLines, pastErasure, type KeptLine } from './past-erasures.js';
 import { flagText, notSearchedText, reviewProcessing, type ProcessingReview } from './processing-review.js';
 import { datasetFingerprints, datasetsHash, keptFromSteps, summariseEvidence, WRITING_KINDS, type LeaseTiming } from './request-lifecycle.js';
@@ -126,11 +127,13 @@ const SYSTEM_ACTION: Record<DsrKind, SystemAction> = {
 export async function runRequest(input: RunRequestInput): Promise<RequestOutcome> {
   const repo = input.store.requests;
   if (input.batch !== undefined && input.kind !== 'erasure') throw new OpendpoError('INVALID_INPUT', 'only an erasure takes a batch of people');
+  // The identities as compared (NFC, trimmed), and as the store keys them (an email in lower case:
+  // "Alice@Example.com" resumes, and finds the erasure of, "alice@example.com"; identity-match.ts).
+  input = { ...input, identities: canonicalIdentities(input.identities), ...(input.batch ? { batch: input.batch.map(canonicalIdentities) } : {}) };
   const people = [input.identities, ...(input.batch ?? [])];
+  const keys = people.map((p) => identityKeys(p, input.datasets));
   const fingerprint =
-    input.batch === undefined
-      ? await repo.fingerprint(input.identities)
-      : await repo.fingerprint({ batch: JSON.stringify(people.map((p) => Object.entries(p).sort())) });
+    input.batch === undefined ? await repo.fingerprint(keys[0]!) : await repo.fingerprint({ batch: JSON.stringify(keys.map((p) => Object.entries(p).sort())) });
   // Refused here (nothing written) when another process runs the request, or when the unfinished
   // request was made with other values or datasets.
   const journal = await EvidenceJournal.open({
@@ -333,6 +336,7 @@ async function act(input: RunRequestInput, journal: EvidenceJournal, prepared: P
       connectorFor,
       keyOf,
       columnTypesOf: columnTypesOf(prepared),
+      shapeOf: shapeOf(prepared),
       ...(copies ? { copyColumnsOf: copyColumnsOf(prepared) } : {}),
       ...(targets.length > 0 ? { alsoRead: (node: GraphNode) => rectificationColumns.get(node.id) } : {}),
     });
@@ -484,14 +488,17 @@ export function ownFound(graph: RequestGraph, boundary: Boundary, found: Readonl
   return own;
 }
 
-/** One keyed fingerprint per identity (type and value) of everyone in the request, never the identity itself. */
+/** One keyed fingerprint per identity (type and value, as the store keys it) of everyone in the request, never the identity itself. */
 async function identityFingerprints(input: RunRequestInput, people: readonly Readonly<Record<string, string>>[]): Promise<string[]> {
   const fingerprints: string[] = [];
   for (const person of people) {
-    for (const [type, value] of Object.entries(person)) fingerprints.push(await input.store.requests.fingerprint({ [type]: value }));
+    for (const [type, key] of Object.entries(identityKeys(person, input.datasets))) fingerprints.push(await input.store.requests.fingerprint({ [type]: key }));
   }
   return fingerprints;
 }
+
+const canonicalIdentities = (identities: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(identities).map(([type, value]) => [type, canonicalIdentity(value)]));
 
 /** Erasures completed earlier for any of the request's identities, as the access answer gives them. */
 async function pastErasures(input: RunRequestInput): Promise<PastErasure[]> {
@@ -553,8 +560,8 @@ export function rectificationNote(u: RectificationUpdate): string {
 /** Art. 18: the person is recorded as restricted in the store; the flags to set where a dataset declares one. */
 async function restriction(input: RunRequestInput, journal: EvidenceJournal, found: Map<string, CollectedNode>): Promise<RowsUpdate[]> {
   const repo = input.store.requests;
-  for (const [type, value] of Object.entries(input.identities)) {
-    await repo.restrict(await repo.fingerprint({ [type]: value }), type, journal.requestId);
+  for (const [type, key] of Object.entries(identityKeys(input.identities, input.datasets))) {
+    await repo.restrict(await repo.fingerprint({ [type]: key }), type, journal.requestId);
   }
   await journal.record([
     {
@@ -695,6 +702,11 @@ export function columnTypesOf(prepared: PreparedRequest): (node: GraphNode) => R
     if (!cache.has(node.id)) cache.set(node.id, new Map(shape.columns.map((c) => [c.name, c.type])));
     return cache.get(node.id);
   };
+}
+
+/** A node's table as the check found it (how its identity columns compare text, identity-lookup.ts). */
+export function shapeOf(prepared: PreparedRequest): (node: GraphNode) => TableShape | undefined {
+  return (node) => prepared.checked.get(node.id)?.shape;
 }
 
 /** Every column of a node's table, from the check: what a copy of whole rows reads (Art. 15(3)). */

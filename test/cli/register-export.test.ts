@@ -63,10 +63,10 @@ describe('opendpo register export', () => {
 
   it('exits 2 on bad arguments, without a stack trace', async () => {
     const cases: [string[], RegExp][] = [
-      [['register', 'export', REGISTER], /required option '--format <format>' not specified/],
+      [['register', 'export', REGISTER], /give --format \(csv, jsonld\), or --output FILE with one of the extensions \.csv \(csv\), \.jsonld\/\.json \(jsonld\)/],
       [['register', 'export', REGISTER, '--format', 'xlsx'], /--format must be one of csv, jsonld, not "xlsx"/],
       [['register', 'export', REGISTER, '--format', 'csv', '--lang', 'de'], /--lang must be one of en, fr, not "de"/],
-      [['register', 'export', REGISTER, '--format', 'csv', '--output', path.join(out, 'no-such-dir', 'x.csv')], /cannot write --output .* \(ENOENT\)/],
+      [['register', 'export', REGISTER, '--format', 'csv', '--output', path.join(out, 'no-such-dir', 'x.csv')], /--output .*x\.csv: the folder .*no-such-dir does not exist/],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(args);

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       registers: ['/opt/opendpo/examples/acme-shop', '/opt/opendpo/examples/softathome'],
       logLevel: 'info',
       dsrLeaseSeconds: 60,
+      targetTimeoutMs: 30_000,
     });
   });
 
@@ -46,6 +47,7 @@ describe('loadConfig', () => {
       OPENDPO_REGISTERS: ' registers/a , /abs/b ,',
       OPENDPO_LOG_LEVEL: 'warn',
       OPENDPO_DSR_LEASE_SECONDS: '5',
+      OPENDPO_TARGET_TIMEOUT_SECONDS: '2.5',
     });
     expect(config.port).toBe(8080);
     expect(config.host).toBe('0.0.0.0');
@@ -53,6 +55,7 @@ describe('loadConfig', () => {
     expect(config.registers).toEqual(['/opt/opendpo/registers/a', '/abs/b']);
     expect(config.logLevel).toBe('warn');
     expect(config.dsrLeaseSeconds).toBe(5);
+    expect(config.targetTimeoutMs).toBe(2500);
   });
 
   it.each([
@@ -70,6 +73,8 @@ describe('loadConfig', () => {
 
   it.each([
     [{ OPENDPO_PORT: 'abc' }, "OPENDPO_PORT must be a port number (1-65535), got 'abc'"],
+    [{ OPENDPO_TARGET_TIMEOUT_SECONDS: 'forever' }, "OPENDPO_TARGET_TIMEOUT_SECONDS must be a number of seconds from 0.1 to 3600, got 'forever'"],
+    [{ OPENDPO_TARGET_TIMEOUT_SECONDS: '0' }, "OPENDPO_TARGET_TIMEOUT_SECONDS must be a number of seconds from 0.1 to 3600, got '0'"],
     [{ OPENDPO_PORT: '70000' }, "OPENDPO_PORT must be a port number (1-65535), got '70000'"],
     [{ OPENDPO_PORT: '-1' }, "OPENDPO_PORT must be a port number (1-65535), got '-1'"],
     [{ DATABASE_URL: 'mysql://root@db/x' }, 'DATABASE_URL must be postgres://..., postgresql://..., sqlite:PATH or :memory:'],

@@ -39,7 +39,8 @@ export function runCli(
     if (opts.closeStdout) child.stdout.destroy();
     else child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
+    // Generous: on a loaded 2-core machine one spawn through tsx takes 10-20 s; a hung command is still killed.
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -4,8 +4,6 @@
  * opendpo's format, every guess marked as a suggestion for a person to confirm. Reads only:
  * nothing is written to the database.
  */
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
@@ -13,9 +11,11 @@ import { databaseTypeOf, openDatabaseConnector, sqliteFileOf } from '../../conne
 import { datasetKeyFrom, generateDataset, type GeneratedDataset } from '../../dataset/generate/generate-dataset.js';
 import { writeDatasetYaml } from '../../dataset/generate/write-dataset-yaml.js';
 import { DatasetFileSchema, DatasetKey } from '../../dataset/schema.js';
+import { loadConfig } from '../../config/config.js';
 import { OpendpoError } from '../../errors/opendpo-error.js';
 import { Id } from '../../register/schema.js';
 import { action } from '../action.js';
+import { checkOutputFile, chooseOutputFormat, writeOutputFile } from '../output-file.js';
 
 export interface DatasetGenerateFlags {
   url: string;
@@ -52,7 +52,18 @@ export async function datasetGenerate(flags: DatasetGenerateFlags): Promise<Data
   if (flags.system !== undefined && !Id.safeParse(flags.system).success) {
     throw new OpendpoError('INVALID_INPUT', `--system must be a system id of the register (systems.yaml), not "${flags.system}"`);
   }
-  const connector = await openDatabaseConnector({ name: CONNECTION_NAME, type: databaseTypeOf(flags.url) ?? 'postgres', url: flags.url });
+  // The file is checked before the database is read: a dataset is not read for nothing.
+  const output = flags.out === undefined ? undefined : { file: flags.out, option: '--out', force: flags.force === true };
+  if (output) {
+    chooseOutputFormat({ file: output.file }, '--out', { yaml: ['.yaml', '.yml'] }, 'yaml');
+    await checkOutputFile(output.file, output);
+  }
+  const connector = await openDatabaseConnector({
+    name: CONNECTION_NAME,
+    type: databaseTypeOf(flags.url) ?? 'postgres',
+    url: flags.url,
+    timeoutMs: loadConfig(process.env).targetTimeoutMs,
+  });
   let tables;
   try {
     tables = await connector.introspect({ schemas: flags.schema ?? [] });
@@ -68,35 +79,8 @@ export async function datasetGenerate(flags: DatasetGenerateFlags): Promise<Data
   // What we write must be what the loader accepts: a failure here is our bug, not the user's.
   const check = DatasetFileSchema.safeParse(parse(yaml));
   if (!check.success) throw new Error(`dataset generate produced a dataset the format refuses: ${check.error.message}`);
-  if (flags.out !== undefined) await writeOut(flags.out, yaml, flags.force === true);
+  if (output) await writeOutputFile(output.file, yaml, output);
   return { yaml, dataset, source: connector.label };
-}
-
-/** Whole or nothing: a temporary file renamed into place, never a half-written dataset. */
-async function writeOut(out: string, content: string, force: boolean): Promise<void> {
-  const fail = (err: unknown): never => {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new OpendpoError('INVALID_INPUT', `${out} already exists: choose another --out, or add --force to replace it`);
-    throw new OpendpoError('INVALID_INPUT', `cannot write --out ${out} (${code ?? 'error'})`, undefined, { cause: err });
-  };
-  if (!force) {
-    // wx: created only if absent, atomically; removed again if the write fails halfway.
-    try {
-      await writeFile(out, content, { flag: 'wx' });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') await rm(out, { force: true }).catch(() => {});
-      fail(err);
-    }
-    return;
-  }
-  const temp = path.join(path.dirname(out), `.${path.basename(out)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, content, { flag: 'wx' });
-    await rename(temp, out);
-  } catch (err) {
-    await rm(temp, { force: true }).catch(() => {});
-    fail(err);
-  }
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];

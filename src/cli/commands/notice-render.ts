@@ -4,19 +4,23 @@
  * each problem at file:line:column); gaps that only lint would report do not stop the notice: the
  * notice of an incomplete register is still the notice the organisation publishes.
  */
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { OpendpoError } from '../../errors/opendpo-error.js';
 import { loadRegister } from '../../register/load.js';
 import { LANGUAGES } from '../../register/schema.js';
-import { NOTICE_FORMATS, renderNotice } from '../../notice/render-notice.js';
+import { renderNotice, type NoticeFormat } from '../../notice/render-notice.js';
 import { action } from '../action.js';
+import { checkOutputFile, chooseOutputFormat, writeOutputFile } from '../output-file.js';
 import { requireReadableRegister } from '../require-readable-register.js';
+
+/** The formats, each with the extensions of the --output file that name it. */
+const FORMATS: Readonly<Record<NoticeFormat, readonly string[]>> = { html: ['.html', '.htm'], md: ['.md', '.markdown'] };
 
 interface RenderOptions {
   lang?: string;
-  format: string;
+  format?: string;
   output?: string;
+  force?: boolean;
 }
 
 export function addNoticeRenderCommand(parent: Command): void {
@@ -25,8 +29,9 @@ export function addNoticeRenderCommand(parent: Command): void {
     .description('Render the privacy notice of a register folder, in English or French, as HTML or Markdown')
     .argument('<dir>', 'the register folder (organisation.yaml, recipients.yaml, activities/*.yaml)')
     .option('--lang <lang>', `language of the notice: ${LANGUAGES.join(', ')} (default: the register's default_language)`)
-    .option('--format <format>', `output format: ${NOTICE_FORMATS.join(', ')}`, 'html')
-    .option('--output <file>', 'write the notice to this file instead of standard output')
+    .option('--format <format>', `output format: ${Object.keys(FORMATS).join(', ')} (default: from the --output extension, else html)`)
+    .option('--output <file>', 'write the notice to this file instead of standard output (.html, .md)')
+    .option('--force', 'replace the --output file if it exists')
     .action(
       action(async (dir: string, opts: RenderOptions) => {
         // Arguments are checked before reading anything: a usage error is exit 2 whatever the register.
@@ -34,25 +39,20 @@ export function addNoticeRenderCommand(parent: Command): void {
         if (opts.lang !== undefined && !lang) {
           throw new OpendpoError('INVALID_INPUT', `--lang must be one of ${LANGUAGES.join(', ')}, not "${opts.lang}"`);
         }
-        const format = NOTICE_FORMATS.find((f) => f === opts.format);
-        if (!format) throw new OpendpoError('INVALID_INPUT', `--format must be one of ${NOTICE_FORMATS.join(', ')}, not "${opts.format}"`);
+        const format = chooseOutputFormat({ format: opts.format, file: opts.output }, '--output', FORMATS, 'html');
+        const output = opts.output === undefined ? undefined : { file: opts.output, option: '--output', force: opts.force === true };
+        if (output) await checkOutputFile(output.file, output);
 
         const loaded = requireReadableRegister(await loadRegister(dir), `the notice of ${dir} is not rendered`);
         const notice = renderNotice(loaded.register, {
           lang: lang ?? loaded.register.organisation.default_language,
           format,
         });
-        if (opts.output === undefined) {
+        if (output === undefined) {
           process.stdout.write(notice);
           return 0;
         }
-        try {
-          await writeFile(opts.output, notice);
-        } catch (err) {
-          throw new OpendpoError('INVALID_INPUT', `cannot write --output ${opts.output} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, undefined, {
-            cause: err,
-          });
-        }
+        await writeOutputFile(output.file, notice, output);
         process.stderr.write(`opendpo: wrote ${opts.output}\n`);
         return 0;
       }),

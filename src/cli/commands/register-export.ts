@@ -4,7 +4,6 @@
  * A register with errors is refused (exit 1, problems listed with file:line:column): an
  * export is a record of processing, and a record built from half-read files would mislead.
  */
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { OpendpoError } from '../../errors/opendpo-error.js';
 import { exportCsv } from '../../register/export/export-csv.js';
@@ -12,14 +11,17 @@ import { exportJsonLd } from '../../register/export/export-json-ld.js';
 import { loadRegister } from '../../register/load.js';
 import { LANGUAGES, type Language } from '../../register/schema.js';
 import { action } from '../action.js';
+import { checkOutputFile, chooseOutputFormat, writeOutputFile } from '../output-file.js';
 import { requireReadableRegister } from '../require-readable-register.js';
 
-const FORMATS = ['csv', 'jsonld'] as const;
+/** The formats, each with the extensions of the --output file that name it. */
+const FORMATS = { csv: ['.csv'], jsonld: ['.jsonld', '.json'] } as const;
 
 interface ExportOptions {
-  format: string;
+  format?: string;
   lang?: string;
   output?: string;
+  force?: boolean;
 }
 
 const HELP = `
@@ -33,7 +35,7 @@ Formats:
            each activity a dpv:Process, identifiers urn:opendpo:<organisation>:activity:<id>.
 
 Examples:
-  opendpo register export examples/acme-shop --format csv --lang fr --output registre.csv
+  opendpo register export examples/acme-shop --lang fr --output registre.csv
   opendpo register export examples/acme-shop --format jsonld > register.jsonld
 `;
 
@@ -42,33 +44,32 @@ export function addRegisterExportCommand(parent: Command): void {
     .command('export')
     .description('Export the register as a CNIL-style sheet (CSV) or as W3C DPV JSON-LD (Art. 30)')
     .argument('<dir>', 'the register folder')
-    .requiredOption('--format <format>', `output format: ${FORMATS.join(', ')}`)
+    .option('--format <format>', `output format: ${Object.keys(FORMATS).join(', ')} (default: from the --output extension; needed on standard output)`)
     .option('--lang <lang>', `language of labels and texts for csv: ${LANGUAGES.join(', ')} (default: the register's default language)`)
-    .option('--output <file>', 'write the export to this file instead of standard output')
+    .option('--output <file>', 'write the export to this file instead of standard output (.csv, .jsonld)')
+    .option('--force', 'replace the --output file if it exists')
     .addHelpText('after', HELP)
     .action(
       action(async (dir: string, opts: ExportOptions) => {
-        const format = FORMATS.find((f) => f === opts.format);
-        if (!format) throw new OpendpoError('INVALID_INPUT', `--format must be one of ${FORMATS.join(', ')}, not "${opts.format}"`);
+        const format = chooseOutputFormat({ format: opts.format, file: opts.output }, '--output', FORMATS, undefined);
+        const output = opts.output === undefined ? undefined : { file: opts.output, option: '--output', force: opts.force === true };
         const lang = opts.lang === undefined ? undefined : LANGUAGES.find((l) => l === opts.lang);
         if (opts.lang !== undefined && !lang) {
           throw new OpendpoError('INVALID_INPUT', `--lang must be one of ${LANGUAGES.join(', ')}, not "${opts.lang}"`);
         }
+
+        if (output) await checkOutputFile(output.file, output);
 
         const loaded = requireReadableRegister(await loadRegister(dir), 'not exported');
         const register = loaded.register;
         const language: Language = lang ?? register.organisation.default_language;
         const content = format === 'csv' ? exportCsv(register, language) : `${JSON.stringify(exportJsonLd(register), null, 2)}\n`;
 
-        if (opts.output === undefined) {
+        if (output === undefined) {
           process.stdout.write(content);
           return 0;
         }
-        try {
-          await writeFile(opts.output, content, 'utf8');
-        } catch (err) {
-          throw new OpendpoError('INVALID_INPUT', `cannot write --output ${opts.output} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, undefined, { cause: err });
-        }
+        await writeOutputFile(output.file, content, output);
         process.stderr.write(`opendpo: wrote ${opts.output}: ${register.activities.length} activities as ${format}\n`);
         return 0;
       }),

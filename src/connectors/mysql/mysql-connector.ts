@@ -46,17 +46,14 @@ const INVALID: Record<string, string> = {
 };
 const UNAVAILABLE: Record<string, string> = {
   PROTOCOL_CONNECTION_LOST: 'the connection was lost',
-  PROTOCOL_SEQUENCE_TIMEOUT: 'the server did not answer in time',
   PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR: 'the connection was lost',
   PROTOCOL_ENQUEUE_AFTER_QUIT: 'the connection is closed',
   ER_CON_COUNT_ERROR: 'too many connections',
   ER_TOO_MANY_USER_CONNECTIONS: 'too many connections',
-  ER_LOCK_WAIT_TIMEOUT: 'a lock could not be obtained in time',
   ER_LOCK_DEADLOCK: 'a deadlock',
   ER_SERVER_SHUTDOWN: 'the server is shutting down',
   ER_CONNECTION_KILLED: 'the server ended the connection',
   ER_QUERY_INTERRUPTED: 'the statement was interrupted',
-  ER_STATEMENT_TIMEOUT: 'the statement timed out',
   ER_CLIENT_INTERACTION_TIMEOUT: 'the server closed an idle connection',
 };
 
@@ -67,10 +64,21 @@ const DENIED: Record<string, string> = {
   ER_HOST_NOT_PRIVILEGED: 'this host may not connect',
 };
 
+/** The server, or the client for a server that sent nothing back, gave up waiting: the database is not answering. */
+const TIMEOUT: Record<string, string> = {
+  ER_LOCK_WAIT_TIMEOUT: 'a lock another session holds was not released in time (ER_LOCK_WAIT_TIMEOUT)',
+  ER_QUERY_TIMEOUT: 'the statement ran past max_execution_time (ER_QUERY_TIMEOUT)',
+  PROTOCOL_SEQUENCE_TIMEOUT: 'the server sent nothing back (PROTOCOL_SEQUENCE_TIMEOUT)',
+};
+
 export function classifyMysqlError(err: unknown): ErrorClass | undefined {
   const network = classifyNetworkError(err);
+  if (network?.reason.includes('ETIMEDOUT')) return { ...network, reason: 'the server did not complete the connection (ETIMEDOUT)', timeout: true };
   if (network) return network;
   const code = errorCode(err);
+  if (code !== undefined && TIMEOUT[code]) return { kind: 'unavailable', reason: TIMEOUT[code], timeout: true };
+  // MariaDB's max_statement_time (1969), which mysql2 has no name for.
+  if ((err as { errno?: unknown })?.errno === 1969) return { kind: 'unavailable', reason: 'the statement ran past max_statement_time (1969)', timeout: true };
   if (code !== undefined && DENIED[code]) return { kind: 'unavailable', reason: `${DENIED[code]} (${code})`, denied: true };
   if (code !== undefined && INVALID[code]) return { kind: 'invalid', reason: `${INVALID[code]} (${code})` };
   if (code !== undefined && UNAVAILABLE[code]) return { kind: 'unavailable', reason: `${UNAVAILABLE[code]} (${code})` };
@@ -92,12 +100,17 @@ export interface MysqlOptions {
   database?: string;
   ssl?: boolean;
   label: string;
+  /** Statement, lock wait and connection timeout (default 30 s). */
+  timeoutMs?: number;
 }
+
+/** A server that sends nothing back at all (a frozen process) is given this much more than its own timeouts. */
+const CLIENT_MARGIN_MS = 5_000;
 
 type Executor = Pick<mysql.Pool, 'execute'>;
 
-async function runQuery(db: Executor, query: { sql: string; parameters: readonly unknown[]; types?: ResultTypes }, reader: boolean) {
-  const [result, fields] = await db.execute(query.sql, query.parameters as mysql.ExecuteValues[]);
+async function runQuery(db: Executor, query: { sql: string; parameters: readonly unknown[]; types?: ResultTypes }, reader: boolean, timeoutMs: number) {
+  const [result, fields] = await db.execute({ sql: query.sql, timeout: timeoutMs + CLIENT_MARGIN_MS }, query.parameters as mysql.ExecuteValues[]);
   if (reader) return { rows: storedValues(result as Row[], fields, query.types), affected: 0 };
   return { rows: [], affected: (result as mysql.ResultSetHeader).affectedRows };
 }
@@ -143,6 +156,7 @@ function storedValues(rows: Row[], fields: readonly mysql.FieldPacket[] | undefi
 }
 
 export async function openMysqlConnector(options: MysqlOptions): Promise<SqlConnector> {
+  const timeoutMs = Math.max(1, Math.round(options.timeoutMs ?? 30_000));
   const pool = mysql.createPool({
     host: options.host,
     port: options.port,
@@ -151,7 +165,7 @@ export async function openMysqlConnector(options: MysqlOptions): Promise<SqlConn
     database: options.database,
     ...(options.ssl ? { ssl: { rejectUnauthorized: true } } : {}),
     connectionLimit: 5,
-    connectTimeout: 10_000,
+    connectTimeout: timeoutMs,
     enableKeepAlive: true,
     // Large integers and decimals as strings rather than rounded numbers; dates in UTC.
     supportBigNumbers: true,
@@ -168,9 +182,17 @@ export async function openMysqlConnector(options: MysqlOptions): Promise<SqlConn
   // An idle connection the server drops must not crash the process: the next query reports it.
   // A TIMESTAMP is an instant: read and compared in UTC, whatever the server's time zone. Sent
   // first on each new connection (mysql2 runs a connection's commands in order).
+  // A frozen database (a lock held by another session, FLUSH TABLES WITH READ LOCK, a statement
+  // that never ends) stops the request, resumable, instead of hanging it: row locks
+  // (innodb_lock_wait_timeout), table and global locks (lock_wait_timeout) in whole seconds, and
+  // statements: MariaDB's max_statement_time, MySQL's max_execution_time (each server refuses the
+  // other's, ignored).
+  const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
   pool.pool.on('connection', (conn) => {
     conn.on('error', () => {});
-    conn.query("set time_zone = '+00:00'", () => {});
+    conn.query(`set time_zone = '+00:00', innodb_lock_wait_timeout = ${seconds}, lock_wait_timeout = ${seconds}`, () => {});
+    conn.query(`set max_statement_time = ${timeoutMs / 1000}`, () => {});
+    conn.query(`set max_execution_time = ${timeoutMs}`, () => {});
   });
   let defaultSchema: string | undefined;
   try {
@@ -185,11 +207,12 @@ export async function openMysqlConnector(options: MysqlOptions): Promise<SqlConn
     label: options.label,
     defaultSchema,
     classify: classifyMysqlError,
-    execute: (query, reader) => runQuery(pool, query, reader),
+    timeoutMs,
+    execute: (query, reader) => runQuery(pool, query, reader, timeoutMs),
     async acquire(): Promise<SqlTransactionConnection> {
       const conn = await pool.getConnection();
       return {
-        execute: (query, reader) => runQuery(conn, query, reader),
+        execute: (query, reader) => runQuery(conn, query, reader, timeoutMs),
         begin: () => conn.beginTransaction(),
         commit: () => conn.commit(),
         rollback: () => conn.rollback(),
@@ -216,7 +239,7 @@ async function introspectMysql(pool: mysql.Pool, defaultSchema: string | undefin
     names,
   );
   const [columns] = await pool.query(
-    `select table_schema as s, table_name as t, column_name as c, data_type as type, is_nullable as nullable
+    `select table_schema as s, table_name as t, column_name as c, data_type as type, is_nullable as nullable, collation_name as coll
        from information_schema.columns where table_schema in (${marks}) order by table_schema, table_name, ordinal_position`,
     names,
   );
@@ -234,8 +257,10 @@ async function introspectMysql(pool: mysql.Pool, defaultSchema: string | undefin
     const schema = norm(row.s);
     shapes.set(id(row.s, row.t), { ...(schema === undefined ? {} : { schema }), name: row.t, columns: [], primaryKey: [], foreignKeys: [] });
   }
-  for (const row of columns as Array<{ s: string; t: string; c: string; type: string; nullable: string }>) {
-    shapes.get(id(row.s, row.t))?.columns.push({ name: row.c, type: row.type.toLowerCase(), nullable: row.nullable === 'YES' });
+  for (const row of columns as Array<{ s: string; t: string; c: string; type: string; nullable: string; coll: string | null }>) {
+    // A collation names text columns; *_ci ones (the default, utf8mb4_general_ci) ignore case and accents.
+    const text = row.coll === null ? undefined : { collation: row.coll, caseInsensitive: /_ci$/i.test(row.coll), lowerAsciiOnly: false };
+    shapes.get(id(row.s, row.t))?.columns.push({ name: row.c, type: row.type.toLowerCase(), nullable: row.nullable === 'YES', ...(text ? { text } : {}) });
   }
   const foreign = new Map<string, { shape: TableShape; columns: string[]; references: TableRef & { columns: string[] } }>();
   for (const row of keys as Array<{ s: string; t: string; k: string; c: string; rs: string | null; rt: string | null; rc: string | null }>) {

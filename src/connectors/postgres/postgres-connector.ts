@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Row, TableRef, TableShape, Value } from '../connector.js';
+import type { Row, TableRef, TableShape, TextComparison, Value } from '../connector.js';
 import { SqlConnector, type SqlEngine, type SqlTransactionConnection } from '../sql/sql-connector.js';
 import type { SqlDialect } from '../sql/statement-sql.js';
 import { integerValue, localTimestampText, utcInstantText } from '../sql/stored-values.js';
@@ -43,11 +43,9 @@ const UNAVAILABLE: Record<string, string> = {
   '57P01': 'the server ended the connection',
   '57P02': 'the server crashed',
   '57P03': 'the server is starting up or shutting down',
-  '57014': 'the statement was cancelled or timed out',
   '53300': 'too many connections',
   '40001': 'a serialization failure',
   '40P01': 'a deadlock',
-  '55P03': 'a lock could not be obtained',
   '3D000': 'the database does not exist',
 };
 
@@ -64,6 +62,13 @@ export function classifyPostgresError(err: unknown): ErrorClass | undefined {
   if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) {
     const constraint = (err as { constraint?: unknown }).constraint;
     const named = typeof constraint === 'string' && code.startsWith('23') ? ` ("${constraint}")` : '';
+    // 57014 is also a statement cancelled by an administrator; its message says which (our words shown, not it).
+    if (code === '57014') {
+      return /statement timeout/i.test(errorMessage(err))
+        ? { kind: 'unavailable', reason: 'the statement ran, or waited for a lock another session holds, past statement_timeout (57014)', timeout: true }
+        : { kind: 'unavailable', reason: 'the statement was cancelled (57014)' };
+    }
+    if (code === '55P03') return { kind: 'unavailable', reason: 'a lock another session holds was not released in time (55P03)', timeout: true };
     if (DENIED[code]) return { kind: 'unavailable', reason: `${DENIED[code]} (${code})`, denied: true };
     if (INVALID[code]) return { kind: 'invalid', reason: `${INVALID[code]}${named} (${code})` };
     if (UNAVAILABLE[code]) return { kind: 'unavailable', reason: `${UNAVAILABLE[code]} (${code})` };
@@ -73,6 +78,10 @@ export function classifyPostgresError(err: unknown): ErrorClass | undefined {
   }
   // pg's own errors carry no code: a socket that closed, a pool that waited too long.
   const message = errorMessage(err);
+  if (/Query read timeout/i.test(message)) return { kind: 'unavailable', reason: 'the server sent nothing back (query_timeout)', timeout: true };
+  if (/connection timeout|timeout expired|timeout exceeded when trying to connect/i.test(message)) {
+    return { kind: 'unavailable', reason: 'the server did not complete the connection', timeout: true };
+  }
   if (/Connection terminated|connection error|not queryable|timeout|Client was closed|Connection ended/i.test(message)) {
     return { kind: 'unavailable', reason: 'the connection was lost or timed out' };
   }
@@ -86,7 +95,12 @@ export interface PostgresOptions {
   /** postgres:// or postgresql:// connection string; may hold a password, never shown. */
   url: string;
   label: string;
+  /** Statement (lock waits included) and connection timeout (default 30 s). */
+  timeoutMs?: number;
 }
+
+/** A server that sends nothing back at all (a frozen process) is given this much more than its own statement_timeout. */
+const CLIENT_MARGIN_MS = 5_000;
 
 const names = new Map<string, string>();
 /** A stable name for a statement text (its hash), computed once per text. */
@@ -133,7 +147,21 @@ const STORED_VALUE_TYPES = {
 } as pg.CustomTypesConfig;
 
 export async function openPostgresConnector(options: PostgresOptions): Promise<SqlConnector> {
-  const pool = new pg.Pool({ connectionString: options.url, max: 5, connectionTimeoutMillis: 10_000, keepAlive: true, types: STORED_VALUE_TYPES });
+  const timeoutMs = Math.max(1, Math.round(options.timeoutMs ?? 30_000));
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: 5,
+    connectionTimeoutMillis: timeoutMs,
+    keepAlive: true,
+    types: STORED_VALUE_TYPES,
+    // Backstop for a server that does not answer at all; statement_timeout below answers first.
+    query_timeout: timeoutMs + CLIENT_MARGIN_MS,
+    // A frozen database (a lock held by another session, a statement that never ends) stops the
+    // request, resumable, instead of hanging it. Set on each connection of this pool before its
+    // first query (a SET rather than a startup parameter, which PgBouncer refuses); it covers lock
+    // waits too. It bounds every statement of ours, the commit included.
+    onConnect: async (client) => void (await client.query(`set statement_timeout = ${timeoutMs}`)),
+  });
   // An idle connection the server drops must not crash the process: the next query reports it.
   pool.on('error', noop);
   let defaultSchema: string;
@@ -149,6 +177,7 @@ export async function openPostgresConnector(options: PostgresOptions): Promise<S
     label: options.label,
     defaultSchema,
     classify: classifyPostgresError,
+    timeoutMs,
     execute: (query) => runQuery(pool, query),
     async acquire(): Promise<SqlTransactionConnection> {
       const client = await pool.connect();
@@ -190,13 +219,17 @@ async function introspectPostgres(pool: pg.Pool, defaultSchema: string, schemas:
   );
   if (tables.rows.length === 0) return [];
   const oids = tables.rows.map((t) => t.oid);
-  const columns = await pool.query<{ oid: string; name: string; type: string; nullable: boolean }>(
-    `select a.attrelid::text as oid, a.attname as name, pg_catalog.format_type(a.atttypid, null) as type, not a.attnotnull as nullable
+  const columns = await pool.query<{ oid: string; name: string; type: string; nullable: boolean; collation: string | null; coll_schema: string | null }>(
+    `select a.attrelid::text as oid, a.attname as name, pg_catalog.format_type(a.atttypid, null) as type, not a.attnotnull as nullable,
+            co.collname as collation, cn.nspname as coll_schema
        from pg_catalog.pg_attribute a
+       left join pg_catalog.pg_collation co on co.oid = a.attcollation
+       left join pg_catalog.pg_namespace cn on cn.oid = co.collnamespace
       where a.attrelid = any($1::oid[]) and a.attnum > 0 and not a.attisdropped
       order by a.attrelid, a.attnum`,
     [oids],
   );
+  const unicodeLower = await lowersUnicode(pool, columns.rows);
   const constraints = await pool.query<{ oid: string; kind: 'p' | 'f'; columns: string[]; ref_schema: string | null; ref_table: string | null; ref_columns: string[] | null }>(
     `select con.conrelid::text as oid, con.contype as kind,
             array(select a.attname from unnest(con.conkey) with ordinality k(attnum, i)
@@ -216,7 +249,19 @@ async function introspectPostgres(pool: pg.Pool, defaultSchema: string, schemas:
     const schema = norm(t.schema);
     shapes.set(t.oid, { ...(schema === undefined ? {} : { schema }), name: t.name, columns: [], primaryKey: [], foreignKeys: [] });
   }
-  for (const c of columns.rows) shapes.get(c.oid)?.columns.push({ name: c.name, type: c.type.toLowerCase(), nullable: c.nullable });
+  for (const c of columns.rows) {
+    const type = c.type.toLowerCase();
+    // A collatable type holds text (text, varchar, char, citext, a domain over them).
+    const text: TextComparison | undefined =
+      c.collation === null || c.coll_schema === null
+        ? undefined
+        : (() => {
+            const unicode = unicodeLower.get(collationKey(c.coll_schema, c.collation)) ?? false;
+            // citext compares lower() of both sides, with the column's collation.
+            return { collation: c.collation, caseInsensitive: unicode && /(^|\.)citext$/.test(type), lowerAsciiOnly: !unicode };
+          })();
+    shapes.get(c.oid)?.columns.push({ name: c.name, type, nullable: c.nullable, ...(text ? { text } : {}) });
+  }
   for (const k of constraints.rows) {
     const shape = shapes.get(k.oid);
     if (shape === undefined) continue;
@@ -234,6 +279,25 @@ async function introspectPostgres(pool: pg.Pool, defaultSchema: string, schemas:
   }
   await addUniqueKeysPostgres(pool, shapes);
   return [...shapes.values()];
+}
+
+const collationKey = (schema: string, name: string) => `${schema}\u0000${name}`;
+
+/**
+ * Per collation the columns use, whether lower() changes letters beyond ASCII under it: asked of
+ * the server (lower('É') under the collation), as it depends on the provider, the locale and the
+ * version (the C and POSIX collations change ASCII letters only). The names come from the
+ * catalogue and are quoted by the server's own quote_ident.
+ */
+async function lowersUnicode(pool: pg.Pool, columns: ReadonlyArray<{ collation: string | null; coll_schema: string | null }>): Promise<Map<string, boolean>> {
+  const out = new Map<string, boolean>();
+  for (const c of columns) {
+    if (c.collation === null || c.coll_schema === null || out.has(collationKey(c.coll_schema, c.collation))) continue;
+    const quoted = await pool.query<{ name: string }>('select quote_ident($1) || \'.\' || quote_ident($2) as name', [c.coll_schema, c.collation]);
+    const answer = await pool.query<{ unicode: boolean }>(`select lower(U&'\\00C9' collate ${quoted.rows[0]!.name}) = U&'\\00E9' as unicode`);
+    out.set(collationKey(c.coll_schema, c.collation), answer.rows[0]?.unicode === true);
+  }
+  return out;
 }
 
 /**

@@ -59,12 +59,14 @@ export function renderSearch(dialect: SqlDialect, steps: readonly SearchStep[]):
       if (seed.values.length === 0) continue;
       // One value is an equality (the plan PostgreSQL keeps for a prepared statement is then the
       // index lookup); PostgreSQL takes several as one array parameter typed from the column.
+      // An identity compared without letter case reads lower(column) (identity-lookup.ts).
+      const column = seed.lowerCase ? sql`lower(${sql.id(seed.column)})` : sql.id(seed.column);
       conditions.push(
         seed.values.length === 1
-          ? sql`${sql.id(seed.column)} = ${bound(seed.values[0]!)}`
+          ? sql`${column} = ${bound(seed.values[0]!)}`
           : dialect.type === 'postgres'
-            ? sql`${sql.id(seed.column)} = any(${sql.val(seed.values.map((v) => dialect.bind(v)))})`
-            : sql`${sql.id(seed.column)} in (${sql.join(seed.values.map(bound))})`,
+            ? sql`${column} = any(${sql.val(seed.values.map((v) => dialect.bind(v)))})`
+            : sql`${column} in (${sql.join(seed.values.map(bound))})`,
       );
     }
     for (const f of step.from) {
@@ -111,7 +113,7 @@ export function splitSearchRows(steps: readonly SearchStep[], slots: string[][],
  * many there are). Searches of the same datasets share it, so their text is written once.
  */
 export function searchShape(steps: readonly SearchStep[]): string {
-  return JSON.stringify(steps.map((s) => [s.table, s.columns, s.types, s.seeds.map((x) => [x.column, x.values.length === 1 ? 1 : x.values.length]), s.from]));
+  return JSON.stringify(steps.map((s) => [s.table, s.columns, s.types, s.seeds.map((x) => [x.column, x.values.length === 1 ? 1 : x.values.length, x.lowerCase === true]), s.from]));
 }
 
 /** The parameters of a search of a known shape, in the order renderSearch binds them. */

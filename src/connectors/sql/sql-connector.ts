@@ -57,6 +57,8 @@ export interface SqlEngine extends SqlSession {
   /** The schema a table without one lives in (PostgreSQL current_schema(), MySQL database(), SQLite "main"). */
   readonly defaultSchema: string | undefined;
   readonly classify: ErrorClassifier;
+  /** How long a statement, a lock wait or a connection may take before TARGET_UNAVAILABLE (the database is not answering). */
+  readonly timeoutMs?: number;
   /** A connection of its own for a transaction (SQLite: the only one, held until released). */
   acquire(): Promise<SqlTransactionConnection>;
   /** Tables of the given schemas (undefined: the default schema), schema absent for the default one. */
@@ -230,6 +232,6 @@ export class SqlConnector implements DatabaseConnector {
     if (isOpendpoError(err)) return err;
     const cls = this.engine.classify(err);
     if (cls === undefined) return err;
-    return targetError(this.label, cls, context, err);
+    return targetError(this.label, cls, this.engine.timeoutMs === undefined ? context : { ...context, timeoutMs: this.engine.timeoutMs }, err);
   }
 }

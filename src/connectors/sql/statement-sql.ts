@@ -73,11 +73,13 @@ function whereSql(dialect: SqlDialect, where: KeyFilter): RawBuilder<unknown> {
   if (where.values.length === 0) return sql`1 = 0`;
   const bound = (v: Value) => sql.val(dialect.bind(v));
   if (where.columns.length === 1) {
+    // An identity compared without letter case reads lower(column) (src/dsr/identity-lookup.ts).
+    const column = where.lowerCase ? sql`lower(${sql.id(where.columns[0]!)})` : sql.id(where.columns[0]!);
     // PostgreSQL takes the whole list as one array parameter, typed from the column: one text per
     // table and column whatever the number of keys, so the statement is prepared once and its plan
     // kept, where a list of a thousand placeholders is parsed and planned again every time.
-    if (dialect.type === 'postgres') return sql`${sql.id(where.columns[0]!)} = any(${sql.val(where.values.map((t) => dialect.bind(t[0]!)))})`;
-    return sql`${sql.id(where.columns[0]!)} in (${sql.join(where.values.map((t) => bound(t[0]!)))})`;
+    if (dialect.type === 'postgres') return sql`${column} = any(${sql.val(where.values.map((t) => dialect.bind(t[0]!)))})`;
+    return sql`${column} in (${sql.join(where.values.map((t) => bound(t[0]!)))})`;
   }
   const columns = sql`(${sql.join(where.columns.map((c) => sql.id(c)))})`;
   const tuples = sql.join(where.values.map((t) => sql`(${sql.join(t.map(bound))})`));
@@ -88,6 +90,9 @@ function whereSql(dialect: SqlDialect, where: KeyFilter): RawBuilder<unknown> {
 export function checkStatement(statement: Statement): void {
   const { where } = statement;
   if (where.columns.length === 0) throw new Error(`a ${statement.kind} statement on ${tableLabel(statement.table)} has no key columns`);
+  if (where.lowerCase && (statement.kind !== 'select' || where.columns.length !== 1)) {
+    throw new Error(`a ${statement.kind} statement on ${tableLabel(statement.table)} compares lower() of ${where.columns.length} columns: only a select by one column can`);
+  }
   for (const tuple of where.values) {
     if (tuple.length !== where.columns.length) {
       throw new Error(`a ${statement.kind} statement on ${tableLabel(statement.table)} has a key tuple of ${tuple.length} values for ${where.columns.length} columns`);
@@ -143,7 +148,7 @@ export function chunkStatement(dialect: SqlDialect, statement: Statement): State
   const size = Math.max(1, Math.min(CHUNK_TUPLES, Math.floor((dialect.maxParameters - setCount) / perTuple)));
   const chunks: Statement[] = [];
   for (let i = 0; i < values.length; i += size) {
-    chunks.push({ ...statement, where: { columns: statement.where.columns, values: values.slice(i, i + size) } });
+    chunks.push({ ...statement, where: { ...statement.where, values: values.slice(i, i + size) } });
   }
   return chunks;
 }

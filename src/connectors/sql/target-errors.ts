@@ -22,6 +22,11 @@ export interface ErrorClass {
    * from): opening the connection says which user, as the connection's owner wrote it.
    */
   denied?: boolean;
+  /**
+   * The database did not answer within the connection's timeout (a statement, a lock wait, the
+   * connection itself): it is frozen or overloaded, and the request stops, resumable.
+   */
+  timeout?: boolean;
 }
 
 /** Recognises one driver's errors; undefined for anything it does not know (a bug, then). */
@@ -60,13 +65,28 @@ export interface ErrorContext {
   action: string;
   /** Schema-qualified table name, when the error concerns one. */
   table?: string;
+  /** The connection's timeout, said in the message of a timeout. */
+  timeoutMs?: number;
 }
+
+/** "30 s", "1.5 s". */
+export const secondsText = (ms: number): string => `${Number((ms / 1000).toFixed(3))} s`;
 
 /** The OpendpoError for a classified driver error, naming the connection and the table. */
 export function targetError(label: string, cls: ErrorClass, context: ErrorContext, cause: unknown): OpendpoError {
   const where = context.table === undefined ? context.action : `${context.action} on table ${context.table}`;
   if (cls.denied === true) {
     return new OpendpoError('TARGET_UNAVAILABLE', `${label}: the database refused the connection (${where}): access denied: ${cls.reason}; check the connection's user and password`, undefined, { cause });
+  }
+  if (cls.timeout === true) {
+    const within = context.timeoutMs === undefined ? '' : ` within ${secondsText(context.timeoutMs)}`;
+    const unknownOutcome = context.action === 'commit' ? '; whether the commit took effect is unknown' : '';
+    return new OpendpoError(
+      'TARGET_UNAVAILABLE',
+      `${label}: the database is not answering (${where}): no answer${within}: ${cls.reason}${unknownOutcome}`,
+      undefined,
+      { cause },
+    );
   }
   if (cls.kind === 'unavailable') {
     const unknownOutcome = context.action === 'commit' ? '; whether the commit took effect is unknown' : '';

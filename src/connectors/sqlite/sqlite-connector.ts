@@ -6,7 +6,7 @@
  * A TableRef's schema is an attached database name; "main" is the default.
  */
 import SqliteDatabase from 'better-sqlite3';
-import type { Row, TableShape, Value } from '../connector.js';
+import type { Row, TableShape, TextComparison, Value } from '../connector.js';
 import { SqlConnector, type ResultTypes, type SqlEngine, type SqlTransactionConnection } from '../sql/sql-connector.js';
 import { decimalScale, decimalText, integerValue } from '../sql/stored-values.js';
 import type { SqlDialect } from '../sql/statement-sql.js';
@@ -34,7 +34,9 @@ export function classifySqliteError(err: unknown): ErrorClass | undefined {
     return undefined;
   }
   if (!code.startsWith('SQLITE_')) return undefined;
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return { kind: 'unavailable', reason: `the database is locked by another process (${code})` };
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return { kind: 'unavailable', reason: `another process holds a lock on the database file (${code})`, timeout: true };
+  }
   if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_FULL' || code === 'SQLITE_PROTOCOL') {
     return { kind: 'unavailable', reason: `the database file cannot be read or written (${code})` };
   }
@@ -53,7 +55,7 @@ export interface SqliteOptions {
   /** A file path, or ":memory:". */
   file: string;
   label: string;
-  /** How long a statement waits for another process's lock before TARGET_UNAVAILABLE (default 5 s). */
+  /** How long a statement waits for another process's lock before TARGET_UNAVAILABLE (default 30 s). */
   busyTimeoutMs?: number;
 }
 
@@ -71,13 +73,15 @@ class Lock {
 
 export async function openSqliteConnector(options: SqliteOptions): Promise<SqlConnector> {
   const memory = options.file === ':memory:';
+  // The only way a SQLite file stops answering is another process's lock: wait that long for it.
+  const busyTimeoutMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? 30_000));
   const db = new SqliteDatabase(options.file, { fileMustExist: !memory });
   try {
     // Fails here, not at the first request, when the file is not a SQLite database.
     db.prepare('select count(*) from sqlite_master').get();
     // Declared foreign keys hold while opendpo writes, as the application meant them to.
     db.pragma('foreign_keys = ON');
-    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     // Art. 17: an erased value must not stay readable in the file. secure_delete overwrites with
     // zeros what a delete or an update frees (cells, free-list pages), on this connection only.
     db.pragma('secure_delete = ON');
@@ -114,6 +118,7 @@ export async function openSqliteConnector(options: SqliteOptions): Promise<SqlCo
     label: options.label,
     defaultSchema: 'main',
     classify: classifySqliteError,
+    timeoutMs: busyTimeoutMs,
     async execute(query, reader) {
       const release = await lock.acquire();
       try {
@@ -200,6 +205,9 @@ function clearWal(db: SqliteDatabase.Database): void {
 
 function introspectSqlite(db: SqliteDatabase.Database, schemas: Array<string | undefined>): TableShape[] {
   const shapes: TableShape[] = [];
+  // Any column may hold text in SQLite; lower() changes ASCII letters only unless built with ICU.
+  const unicode = (db.prepare("select lower(char(201)) = char(233) as unicode").get() as { unicode: number }).unicode === 1;
+  const text: TextComparison = { collation: 'BINARY', caseInsensitive: false, lowerAsciiOnly: !unicode };
   for (const schema of new Set(schemas.map((s) => s ?? 'main'))) {
     const quoted = `"${schema.replace(/"/g, '""')}"`;
     const tables = db.prepare(`select name from ${quoted}.sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' order by name`).all() as Array<{ name: string }>;
@@ -238,7 +246,7 @@ function introspectSqlite(db: SqliteDatabase.Database, schemas: Array<string | u
         ...(schema === 'main' ? {} : { schema }),
         name,
         // SQLite lets a non-integer primary key hold NULL (a legacy quirk); applications treat keys as required.
-        columns: info.map((c) => ({ name: c.name, type: c.type.toLowerCase(), nullable: c.not_null === 0 && c.pk === 0 })),
+        columns: info.map((c) => ({ name: c.name, type: c.type.toLowerCase(), nullable: c.not_null === 0 && c.pk === 0, text })),
         primaryKey,
         foreignKeys,
         ...(uniqueKeys.length > 0 ? { uniqueKeys } : {}),

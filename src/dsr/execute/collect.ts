@@ -7,10 +7,12 @@
  * The result is exactly the set of rows reachable from the identities through the followed edges;
  * test/dsr/properties checks this against a naive recursive search.
  */
-import type { DatabaseConnector, Row, SearchStep, StatementResult, TableRef, Value } from '../../connectors/connector.js';
+import type { DatabaseConnector, Row, SearchStep, StatementResult, TableRef, TableShape, Value } from '../../connectors/connector.js';
 import { valueKey } from '../../connectors/value-key.js';
 import { isPersonalDataField } from '../../dataset/model.js';
-import type { GraphNode, RequestGraph } from '../plan/graph.js';
+import { identityLookup, keepMatching, textComparisonOf, type IdentityLookup } from '../identity-lookup.js';
+import { identityMatchOf } from '../identity-match.js';
+import type { GraphNode, RequestGraph, Seed } from '../plan/graph.js';
 import { topologicalOrder } from '../plan/topological-order.js';
 
 export interface CollectedNode {
@@ -44,6 +46,8 @@ export interface CollectOptions {
   keyOf: (node: GraphNode) => string[];
   /** Column types of a node's table, as its database names them (from the check), when known. */
   columnTypesOf?: (node: GraphNode) => ReadonlyMap<string, string> | undefined;
+  /** A node's table as the check found it: how its identity columns compare text (identity-lookup.ts). */
+  shapeOf?: (node: GraphNode) => TableShape | undefined;
   /**
    * The columns of a node's table (from the check), when the request copies whole rows (access,
    * portability, Art. 15(3)): every one is read, declared or not, but those the dataset excludes from
@@ -130,15 +134,43 @@ export async function collect(options: CollectOptions): Promise<Map<string, Coll
     byField.get(field)!.set(k, value);
   };
 
-  for (const seed of graph.seeds) {
-    for (const value of options.identities[seed.identity] ?? []) enqueue(seed.node, seed.field, value);
-  }
-
   const outgoing = new Map<string, typeof graph.edges>();
   for (const edge of graph.edges) {
     if (!outgoing.has(edge.from)) outgoing.set(edge.from, []);
     outgoing.get(edge.from)!.push(edge);
   }
+
+  // The identities first, as one round, each under its field's rule: the database is asked for a
+  // superset, the rule keeps the rows that match (identity-lookup.ts); only those lead further.
+  const seeds = graph.seeds.filter((seed) => (options.identities[seed.identity] ?? []).length > 0);
+  const seeded = await Promise.allSettled(
+    seeds.map(async (seed) => {
+      const target = collected.get(seed.node)!;
+      const lookup = seedLookup(options, target.node, seed, options.identities[seed.identity]!);
+      const started = performance.now();
+      const result = await options.connectorFor(target.node.dataset.key).run({
+        kind: 'select',
+        table: target.table,
+        columns: target.columns,
+        where: { columns: [seed.field], values: lookup.values.map((v) => [v]), ...(lookup.lowerCase ? { lowerCase: true } : {}) },
+      });
+      return { result, durationMs: performance.now() - started };
+    }),
+  );
+  const seedFailed = seeded.find((s) => s.status === 'rejected');
+  if (seedFailed !== undefined) throw seedFailed.reason;
+  seeds.forEach((seed, i) => {
+    const target = collected.get(seed.node)!;
+    const { result, durationMs } = (seeded[i] as PromiseFulfilledResult<{ result: StatementResult; durationMs: number }>).value;
+    target.statements += 1;
+    target.durationMs += durationMs;
+    for (const row of keepMatching(result.rows, seed.field, identityRuleOf(target.node, seed), options.identities[seed.identity]!)) {
+      const k = rowKey(row, target.key, target.columns);
+      if (target.rows.has(k)) continue;
+      target.rows.set(k, row);
+      for (const edge of outgoing.get(seed.node) ?? []) enqueue(edge.to, edge.toField, row[edge.fromField] ?? null);
+    }
+  });
 
   // Round by round: every (collection, field) with values not asked for yet is asked at once, on
   // as many connections as the pool lends, then the answers are taken in the round's order, so
@@ -187,6 +219,17 @@ export async function collect(options: CollectOptions): Promise<Map<string, Coll
   return collected;
 }
 
+function identityRuleOf(node: GraphNode, seed: Seed) {
+  return identityMatchOf(node.collection.fields.find((f) => f.name === seed.field)!);
+}
+
+/** What a seed asks its database for its identities (a superset of what the rule matches). */
+function seedLookup(options: CollectOptions, node: GraphNode, seed: Seed, identities: readonly string[]): IdentityLookup {
+  const type = options.connectorFor(node.dataset.key).type;
+  const column = options.shapeOf?.(node)?.columns.find((c) => c.name === seed.field);
+  return identityLookup(textComparisonOf(type, column), identityRuleOf(node, seed), identities);
+}
+
 /**
  * When every collection the search reaches lives on one database whose connector can run a whole
  * search as one statement, and the followed references do not loop, the search is one round trip:
@@ -222,13 +265,33 @@ async function searchAtOnce(options: CollectOptions, collected: Map<string, Coll
       table: c.table,
       columns: c.columns,
       ...(columnTypes !== undefined && columnTypes.every((t) => t !== undefined) ? { types: columnTypes as string[] } : {}),
-      seeds: graph.seeds.filter((s) => s.node === id).map((s) => ({ column: s.field, values: [...(options.identities[s.identity] ?? [])] })),
+      seeds: graph.seeds
+        .filter((s) => s.node === id)
+        .map((s) => {
+          const lookup = seedLookup(options, c.node, s, options.identities[s.identity] ?? []);
+          return { column: s.field, values: lookup.values, ...(lookup.lowerCase ? { lowerCase: true } : {}) };
+        }),
       from: edges.filter((e) => e.to === id).map((e) => ({ step: index.get(e.from)!, column: e.fromField, into: e.toField })),
     };
   });
   const started = performance.now();
   const result = await connector.search(steps);
   if (result === undefined) return false;
+  // The statement cannot apply the rule itself: a row of a collection entered through an identity
+  // that holds none of the identities under the rule may be what the collation let through (and
+  // the statement followed it further), or a row reached by a reference. Which, only the search
+  // step by step can tell, applying the rule before following anything: it runs instead.
+  for (const [i, id] of order.entries()) {
+    const seeds = graph.seeds.filter((s) => s.node === id && (options.identities[s.identity] ?? []).length > 0);
+    if (seeds.length === 0) continue;
+    const node = collected.get(id)!.node;
+    const unmatched = result[i]!.some(
+      (row) =>
+        seeds.some((s) => (row[s.field] ?? null) !== null) &&
+        seeds.every((s) => keepMatching([row], s.field, identityRuleOf(node, s), options.identities[s.identity]!).length === 0),
+    );
+    if (unmatched) return false;
+  }
   const duration = performance.now() - started;
   order.forEach((id, i) => {
     const c = collected.get(id)!;

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { dryRun, formatDryRun } from '../../../dsr/dry-run.js';
 import { openConnections, resolveHmacKeys } from '../../../dsr/open-connections.js';
+import { loadConfig } from '../../../config/config.js';
 import { OpendpoError } from '../../../errors/opendpo-error.js';
 import type { DsrKind } from '../../../store/dsr-repository.js';
 import { action } from '../../action.js';
@@ -45,7 +46,7 @@ export function addDsrPlanCommand(parent: Command): void {
       const where = parseWhere(flags.where);
       return withRequestContext(flags, async (ctx) => {
         const register = await loadRequestRegister(flags, ctx.loaded);
-        const connections = await openConnections(ctx.loaded.connections!, ctx.store);
+        const connections = await openConnections(ctx.loaded.connections!, ctx.store, { timeoutMs: loadConfig(process.env).targetTimeoutMs });
         try {
           const secretFor = await resolveHmacKeys(kind === 'erasure' ? ctx.loaded.datasets : []);
           const report = await dryRun({ kind, identities: ctx.identities, datasets: ctx.loaded.datasets, connections, secretFor, ...(changes ? { changes, where } : {}), ...(register ? { register } : {}) });

@@ -38,7 +38,7 @@ export async function runFromCli(
     identities: ctx.identities,
     datasets: ctx.loaded.datasets,
     store: ctx.store,
-    connect: () => openConnections(ctx.loaded.connections!, ctx.store),
+    connect: () => openConnections(ctx.loaded.connections!, ctx.store, { timeoutMs: config.targetTimeoutMs }),
     secretFor,
     lease: leaseTiming(config.dsrLeaseSeconds),
     ...(flags.newRequest ? { newRequest: true } : {}),

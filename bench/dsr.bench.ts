@@ -37,7 +37,7 @@ import { POSTGRES_DIALECT } from '../src/connectors/postgres/postgres-connector.
 import { renderSearch, searchParameters } from '../src/connectors/sql/search-sql.js';
 import { collect } from '../src/dsr/execute/collect.js';
 import type { GraphNode } from '../src/dsr/plan/graph.js';
-import { columnTypesOf, prepareRequest, runRequest, type OpenConnections, type ProgressEvent } from '../src/dsr/run-request.js';
+import { columnTypesOf, prepareRequest, runRequest, shapeOf, type OpenConnections, type ProgressEvent } from '../src/dsr/run-request.js';
 import { openStore, type Store } from '../src/store/open-store.js';
 import { BENCH_TABLES, benchDataset, dropBenchDatabase, seed, type BenchTable } from './dsr-seed.js';
 
@@ -437,7 +437,7 @@ try {
   const prepared = await prepareRequest('access', { email: 'x' }, datasets, connections);
   const keyOf = (node: GraphNode) => prepared.checked.get(node.id)?.key ?? node.collection.fields.filter((f) => f.primaryKey).map((f) => f.name);
   const search = async (email: string, via: DatabaseConnector = connector): Promise<Counts> => {
-    const found = await collect({ graph: prepared.graph, identities: { email: [email] }, connectorFor: () => via, keyOf, columnTypesOf: columnTypesOf(prepared) });
+    const found = await collect({ graph: prepared.graph, identities: { email: [email] }, connectorFor: () => via, keyOf, columnTypesOf: columnTypesOf(prepared), shapeOf: shapeOf(prepared) });
     return Object.fromEntries([...found.values()].map((c) => [c.node.collection.name, c.rows.size]));
   };
   // The statements the engine sent for each person, for the diagnostic replays.
@@ -465,7 +465,7 @@ try {
         return connector.search!(steps);
       },
     };
-    await collect({ graph: prepared.graph, identities: { email: [email] }, keyOf, columnTypesOf: columnTypesOf(prepared), connectorFor: () => recording });
+    await collect({ graph: prepared.graph, identities: { email: [email] }, keyOf, columnTypesOf: columnTypesOf(prepared), shapeOf: shapeOf(prepared), connectorFor: () => recording });
     return counts;
   };
   // Same columns as the engine, or the comparison is not of the same work.

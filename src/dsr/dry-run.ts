@@ -13,7 +13,8 @@ import type { KeptRecord } from './erasure/plan-erasure.js';
 import { drawBoundary, ownRows, type Boundary } from './boundary.js';
 import { toCollectedData } from './collected-copy.js';
 import { collect, type CollectedNode } from './execute/collect.js';
-import { canonicalIdentity } from './identity-match.js';
+import { lookupIndexAdvice, type IndexAdvice } from './identity-lookup.js';
+import { canonicalIdentity, identityMatchOf } from './identity-match.js';
 import { flagText, notSearchedText, reviewProcessing, type ProcessingFlag } from './processing-review.js';
 import { withoutContext, type BlockedEdge, type Edge, type Seed } from './plan/graph.js';
 import { columnsToRead, planRectification, readUnlinkedMatches, refusalText, resolveRectification, unchangedText, type RectificationRefusal, type RectificationUnchanged } from './rectification.js';
@@ -69,6 +70,8 @@ export interface DryRunReport {
   processing?: { notSearched: string[]; flags: ProcessingFlag[] };
   statements: PlannedStatement[];
   kept: KeptRecord[];
+  /** Identity lookups no index serves (an email compared without case on PostgreSQL needs one on lower(column)), with the index to create. */
+  indexes: IndexAdvice[];
   /**
    * Rectification and restriction: the rows and fields each would change (the person's own rows,
    * already holding the values left out); for a rectification, also what it would not change and
@@ -203,6 +206,7 @@ export async function dryRun(input: {
       }),
     review: reviewColumns(prepared),
     ...(processing ? { processing } : {}),
+    indexes: indexAdvice(prepared),
     statements,
     kept,
     ...updates,
@@ -232,6 +236,21 @@ function processingOf(
   });
   const review = reviewProcessing(collected, input.datasets, register);
   return { notSearched: review.notSearched.map((sys) => sys.id), flags: review.flags };
+}
+
+/** The identity fields the request starts from whose lookup no index serves. */
+function indexAdvice(prepared: PreparedRequest): IndexAdvice[] {
+  const out = new Map<string, IndexAdvice>();
+  for (const seed of prepared.graph.seeds) {
+    const node = prepared.graph.nodes.get(seed.node)!;
+    const shape = prepared.checked.get(seed.node)?.shape;
+    const field = node.collection.fields.find((f) => f.name === seed.field);
+    if (shape === undefined || field === undefined) continue;
+    const type = prepared.connections.database(prepared.connectionOf(node.dataset.key)).type;
+    const advice = lookupIndexAdvice(type, shape, seed.field, identityMatchOf(field));
+    if (advice !== undefined) out.set(`${prepared.connectionOf(node.dataset.key)}\u0000${advice.column}`, advice);
+  }
+  return [...out.values()];
 }
 
 /** Columns shown in the copy that an erasure leaves as they are, because nothing says they are personal data. */
@@ -305,6 +324,10 @@ export function formatDryRun(report: DryRunReport): string {
   if (report.refused !== undefined && report.refused.length > 0) {
     lines.push('', 'Refused (the rectification would be refused as a whole, nothing written):');
     for (const r of report.refused) lines.push(`  ${refusalText(r)}`);
+  }
+  if (report.indexes.length > 0) {
+    lines.push('', 'Indexes to create (an identity no index can find reads the whole table on every request):');
+    for (const a of report.indexes) lines.push(`  ${a.column}: ${a.reason}${a.statement ? `\n    ${a.statement};` : ''}`);
   }
   lines.push('', 'Statements (values are bound as parameters and not shown):');
   for (const s of report.statements) {

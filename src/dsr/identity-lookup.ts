@@ -15,7 +15,8 @@
  * Every kind of request finds the person's rows through this lookup (execute/collect.ts), so
  * access, portability, rectification, restriction and erasure select the same rows. Pure.
  */
-import type { ColumnShape, DatabaseType, Row, TextComparison } from '../connectors/connector.js';
+import type { ColumnShape, DatabaseType, Row, TableShape, TextComparison } from '../connectors/connector.js';
+import { renderCreateLowerIndex, tableLabel } from '../connectors/sql/statement-sql.js';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { IdentityMatch } from '../dataset/model.js';
 import { identityMatches } from './identity-match.js';
@@ -78,4 +79,40 @@ export function keepMatching(rows: readonly Row[], column: string, rule: Identit
     const stored = row[column] ?? null;
     return identities.some((v) => identityMatches(stored, v, rule));
   });
+}
+
+/** An identity lookup no index serves, and what to do about it. */
+export interface IndexAdvice {
+  /** "table.column", as the database names them. */
+  column: string;
+  reason: string;
+  /** The index to create, when the database can make one. */
+  statement?: string;
+}
+
+/**
+ * Whether an index can serve the lookup of an identity in this column, and the advice when none
+ * can: a case-insensitive comparison reads lower(column), which an index on the column does not
+ * serve (every request would read the whole table). Pure: from the catalogue the check read.
+ */
+export function lookupIndexAdvice(type: DatabaseType, table: TableShape, column: string, rule: IdentityMatch): IndexAdvice | undefined {
+  const text = textComparisonOf(type, table.columns.find((c) => c.name === column));
+  if (rule !== 'case_insensitive' || text === undefined || text.caseInsensitive) return undefined;
+  const served = (table.indexes ?? []).some((index) => {
+    const first = index.keys[0];
+    return first !== undefined && 'lowerOf' in first && first.lowerOf === column;
+  });
+  if (served) return undefined;
+  const where = `${tableLabel(table)}.${column}`;
+  if (type === 'mysql') {
+    return {
+      column: where,
+      reason: `compared without letter case through lower(${column}) (collation ${text.collation}), which no index serves: a case-insensitive collation on the column (utf8mb4_unicode_ci) lets its own index serve it (accent-folded look-alikes are still dropped), or MySQL 8 can index ((lower(${column})))`,
+    };
+  }
+  return {
+    column: where,
+    reason: `compared without letter case through lower(${column}), which no index serves: every request reads the whole table`,
+    statement: renderCreateLowerIndex(type, table, column),
+  };
 }

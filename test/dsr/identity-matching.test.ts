@@ -16,6 +16,7 @@ import type { DatabaseType } from '../../src/connectors/connector.js';
 import { parseDatabaseUrl } from '../../src/config/config.js';
 import { loadDatasetsOrThrow } from '../../src/dataset/load-datasets.js';
 import type { Dataset } from '../../src/dataset/model.js';
+import { datasetGenerate } from '../../src/cli/commands/dataset-generate.js';
 import { dryRun } from '../../src/dsr/dry-run.js';
 import { runRequest } from '../../src/dsr/run-request.js';
 import type { DsrKind } from '../../src/store/dsr-repository.js';
@@ -81,6 +82,7 @@ interface Target {
   url: string;
   /** Every row of a table by id, values as strings/numbers. */
   rows(table: Table): Promise<Map<number, Record<string, unknown>>>;
+  exec(statement: string): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -103,6 +105,15 @@ async function sqliteTarget(): Promise<Target> {
         reader.close();
       }
     },
+    exec: (statement) => {
+      const writer = new SqliteDatabase(file);
+      try {
+        writer.exec(statement);
+      } finally {
+        writer.close();
+      }
+      return Promise.resolve();
+    },
     drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
   };
 }
@@ -116,6 +127,7 @@ async function postgresTarget(): Promise<Target> {
     type: 'postgres',
     url: db.url,
     rows: async (table) => byId((await client.query(`select * from ${table}`)).rows),
+    exec: async (statement) => void (await client.query(statement)),
     drop: async () => {
       await client.end();
       await db.drop();
@@ -130,6 +142,7 @@ async function mariadbTarget(): Promise<Target> {
     type: 'mysql',
     url: db.url,
     rows: async (table) => byId((await db.exec(`select * from ${table}`)) as Record<string, unknown>[]),
+    exec: async (statement) => void (await db.exec(statement)),
     drop: () => db.drop(),
   };
 }
@@ -251,6 +264,34 @@ for (const t of TARGETS) {
         expect(erased.kept).toEqual([]);
         expect(changed(before, await snapshot())).toEqual(expected);
       }
+    });
+
+    it('dsr plan and dataset generate name the identity columns no index can find without letter case, with the index to create', async () => {
+      const plan = async () => {
+        const connections = await connect();
+        try {
+          return (await dryRun({ kind: 'access', identities: { email: 'zoe@example.com' }, datasets: datasets as Dataset[], connections })).indexes;
+        } finally {
+          await connections.close();
+        }
+      };
+      const generated = async () => (await datasetGenerate({ url: target.url })).indexes.map((a) => a.column);
+      const advice = await plan();
+      if (t.name === 'MariaDB') {
+        // utf8mb4_general_ci ignores case: the column's own index serves the lookup.
+        expect(advice).toEqual([]);
+        expect(await generated()).toEqual([]);
+        return;
+      }
+      expect(advice.map((a) => a.column).sort()).toEqual(['customer.email', 'newsletter.email']);
+      expect(await generated()).toContain('customer.email');
+      const statements = advice.map((a) => a.statement!);
+      expect(statements).toContain('create index "customer_email_lower_idx" on "customer" (lower("email"))');
+      for (const statement of statements) await target.exec(statement);
+      expect(await plan()).toEqual([]);
+      expect(await generated()).toEqual([]);
+      // The lookup still finds the person once the index is there.
+      expect(await accessed({ email: 'ZO\u00c9@EXAMPLE.COM' })).toEqual({ customer: [2], orders: [20], newsletter: [200] });
     });
 
     it('the store keys an identity as it is compared: a restriction and an erasure in upper case are found by the lower-case identity', async () => {

@@ -8,7 +8,10 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { databaseTypeOf, openDatabaseConnector, sqliteFileOf } from '../../connectors/open-database-connector.js';
+import type { DatabaseType, TableShape } from '../../connectors/connector.js';
 import { datasetKeyFrom, generateDataset, type GeneratedDataset } from '../../dataset/generate/generate-dataset.js';
+import { lookupIndexAdvice, type IndexAdvice } from '../../dsr/identity-lookup.js';
+import { defaultIdentityMatch } from '../../dsr/identity-match.js';
 import { writeDatasetYaml } from '../../dataset/generate/write-dataset-yaml.js';
 import { DatasetFileSchema, DatasetKey } from '../../dataset/schema.js';
 import { loadConfig } from '../../config/config.js';
@@ -31,6 +34,8 @@ export interface DatasetGenerateResult {
   dataset: GeneratedDataset;
   /** Where the tables were read, safe to show. */
   source: string;
+  /** Suggested identity fields whose lookup no index serves, with the index to create (names only). */
+  indexes: IndexAdvice[];
 }
 
 /** The name a --url connection goes by in messages. */
@@ -80,7 +85,29 @@ export async function datasetGenerate(flags: DatasetGenerateFlags): Promise<Data
   const check = DatasetFileSchema.safeParse(parse(yaml));
   if (!check.success) throw new Error(`dataset generate produced a dataset the format refuses: ${check.error.message}`);
   if (output) await writeOutputFile(output.file, yaml, output);
-  return { yaml, dataset, source: connector.label };
+  return { yaml, dataset, source: connector.label, indexes: identityIndexAdvice(connector.type, tables, dataset) };
+}
+
+/** The suggested identity fields an index cannot find (an email compared without case, through lower(column)). */
+function identityIndexAdvice(type: DatabaseType, tables: readonly TableShape[], dataset: GeneratedDataset): IndexAdvice[] {
+  const out: IndexAdvice[] = [];
+  for (const c of dataset.collections) {
+    const table = tables.find((t) => t.name === c.name && t.schema === c.schema);
+    if (table === undefined) continue;
+    for (const f of c.fields) {
+      if (f.identity === undefined) continue;
+      const advice = lookupIndexAdvice(type, table, f.name, defaultIdentityMatch(f.identity));
+      if (advice !== undefined) out.push(advice);
+    }
+  }
+  return out;
+}
+
+/** What standard error says of the indexes to create, before the dataset is used. */
+function formatIndexAdvice(indexes: readonly IndexAdvice[]): string {
+  if (indexes.length === 0) return '';
+  const lines = indexes.map((a) => `  ${a.column}: ${a.reason}${a.statement ? `\n    ${a.statement};` : ''}`);
+  return `opendpo: ${indexes.length} identity field(s) no index can find, so every request would read the whole table:\n${lines.join('\n')}\n`;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -103,6 +130,7 @@ export function addDatasetGenerateCommand(parent: Command): void {
         if (url === undefined || url === '') throw new OpendpoError('INVALID_INPUT', `the environment variable ${options.urlEnv} is not set`);
         const flags: DatasetGenerateFlags = { ...options, url };
         const result = await datasetGenerate(flags);
+        process.stderr.write(formatIndexAdvice(result.indexes));
         if (flags.out === undefined) {
           process.stdout.write(result.yaml);
           return 0;

@@ -4,7 +4,7 @@
  * schema is a database on the same server; without one, the database of the URL.
  */
 import mysql from 'mysql2/promise';
-import type { Row, TableRef, TableShape, Value } from '../connector.js';
+import type { IndexShape, Row, TableRef, TableShape, Value } from '../connector.js';
 import { SqlConnector, type ResultTypes, type SqlEngine, type SqlTransactionConnection } from '../sql/sql-connector.js';
 import type { SqlDialect } from '../sql/statement-sql.js';
 import { integerValue, localTimestampText, utcInstantText } from '../sql/stored-values.js';
@@ -283,7 +283,28 @@ async function introspectMysql(pool: mysql.Pool, defaultSchema: string | undefin
   }
   for (const fk of foreign.values()) fk.shape.foreignKeys.push({ columns: fk.columns, references: fk.references });
   await addUniqueKeysMysql(pool, names, shapes, id);
+  await addIndexesMysql(pool, names, shapes, id);
   return [...shapes.values()];
+}
+
+/** Every index, its parts in order (a part without a column is an expression, MySQL 8's functional indexes). */
+async function addIndexesMysql(pool: mysql.Pool, schemas: string[], shapes: Map<string, TableShape>, id: (s: string, t: string) => string): Promise<void> {
+  const [rows] = await pool.query(
+    `select table_schema as s, table_name as t, index_name as k, column_name as c
+       from information_schema.statistics
+      where table_schema in (${schemas.map(() => '?').join(', ')})
+      order by table_schema, table_name, index_name, seq_in_index`,
+    schemas,
+  );
+  const indexes = new Map<string, { shape: TableShape; index: IndexShape }>();
+  for (const row of rows as Array<{ s: string; t: string; k: string; c: string | null }>) {
+    const shape = shapes.get(id(row.s, row.t));
+    if (shape === undefined) continue;
+    const key = `${id(row.s, row.t)}\u0000${row.k}`;
+    if (!indexes.has(key)) indexes.set(key, { shape, index: { name: row.k, keys: [] } });
+    indexes.get(key)!.index.keys.push(row.c === null ? { expression: '?' } : { column: row.c });
+  }
+  for (const { shape, index } of indexes.values()) (shape.indexes ??= []).push(index);
 }
 
 /** Unique indexes other than the primary key (an index with an expression part left out). */

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Row, TableRef, TableShape, TextComparison, Value } from '../connector.js';
+import { indexKey } from '../sql/index-key.js';
 import { SqlConnector, type SqlEngine, type SqlTransactionConnection } from '../sql/sql-connector.js';
 import type { SqlDialect } from '../sql/statement-sql.js';
 import { integerValue, localTimestampText, utcInstantText } from '../sql/stored-values.js';
@@ -278,7 +279,24 @@ async function introspectPostgres(pool: pg.Pool, defaultSchema: string, schemas:
     if (shape !== undefined) shape.inherits = { ...(schema === undefined ? {} : { schema }), name: parent.name };
   }
   await addUniqueKeysPostgres(pool, shapes);
+  await addIndexesPostgres(pool, shapes);
   return [...shapes.values()];
+}
+
+/** Every valid, non-partial index, its keys as pg_get_indexdef writes them (a column, or an expression). */
+async function addIndexesPostgres(pool: pg.Pool, shapes: Map<string, TableShape>): Promise<void> {
+  const indexes = await pool.query<{ oid: string; name: string; keys: string[] }>(
+    `select i.indrelid::text as oid, c.relname as name,
+            array(select pg_catalog.pg_get_indexdef(i.indexrelid, k, true) from generate_series(1, i.indnkeyatts::int) k order by k)::text[] as keys
+       from pg_catalog.pg_index i join pg_catalog.pg_class c on c.oid = i.indexrelid
+      where i.indrelid = any($1::oid[]) and i.indisvalid and i.indpred is null
+      order by i.indrelid, c.relname`,
+    [[...shapes.keys()]],
+  );
+  for (const index of indexes.rows) {
+    const shape = shapes.get(index.oid);
+    if (shape !== undefined) (shape.indexes ??= []).push({ name: index.name, keys: index.keys.map(indexKey) });
+  }
 }
 
 const collationKey = (schema: string, name: string) => `${schema}\u0000${name}`;

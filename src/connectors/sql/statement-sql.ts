@@ -152,3 +152,13 @@ export function chunkStatement(dialect: SqlDialect, statement: Statement): State
   }
   return chunks;
 }
+
+/**
+ * The statement that creates an index on lower(column), for a person to run (an identity compared
+ * without letter case is looked up through lower(column): src/dsr/identity-lookup.ts).
+ */
+export function renderCreateLowerIndex(type: DatabaseType, table: TableRef, column: string): string {
+  const name = `${table.name}_${column}_lower_idx`.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 63);
+  const target = type === 'sqlite' && table.schema !== undefined ? sql`${sql.id(table.schema, name)} on ${sql.id(table.name)}` : sql`${sql.id(name)} on ${tableSql(table)}`;
+  return sql`create index ${target} (lower(${sql.id(column)}))`.compile(compilerFor(type)).sql;
+}

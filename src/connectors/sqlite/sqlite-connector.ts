@@ -6,7 +6,8 @@
  * A TableRef's schema is an attached database name; "main" is the default.
  */
 import SqliteDatabase from 'better-sqlite3';
-import type { Row, TableShape, TextComparison, Value } from '../connector.js';
+import type { IndexShape, Row, TableShape, TextComparison, Value } from '../connector.js';
+import { createIndexKeys, indexKey } from '../sql/index-key.js';
 import { SqlConnector, type ResultTypes, type SqlEngine, type SqlTransactionConnection } from '../sql/sql-connector.js';
 import { decimalScale, decimalText, integerValue } from '../sql/stored-values.js';
 import type { SqlDialect } from '../sql/statement-sql.js';
@@ -242,6 +243,7 @@ function introspectSqlite(db: SqliteDatabase.Database, schemas: Array<string | u
         return { columns: fk.columns, references: { ...(schema === 'main' ? {} : { schema }), name: fk.ref, columns: refColumns } };
       });
       const uniqueKeys = uniqueKeysSqlite(db, name, schema);
+      const indexes = indexesSqlite(db, name, schema);
       shapes.push({
         ...(schema === 'main' ? {} : { schema }),
         name,
@@ -250,6 +252,7 @@ function introspectSqlite(db: SqliteDatabase.Database, schemas: Array<string | u
         primaryKey,
         foreignKeys,
         ...(uniqueKeys.length > 0 ? { uniqueKeys } : {}),
+        ...(indexes.length > 0 ? { indexes } : {}),
       });
     }
   }
@@ -265,4 +268,26 @@ function uniqueKeysSqlite(db: SqliteDatabase.Database, table: string, schema: st
     if (columns.length > 0 && columns.every((c) => c.name !== null)) keys.push(columns.map((c) => c.name!));
   }
   return keys;
+}
+
+/**
+ * Every index but partial ones, its keys read from the CREATE INDEX text SQLite keeps (an
+ * expression such as lower(email) has no column name in the pragmas), or from the pragma for the
+ * indexes of constraints, which have no text.
+ */
+function indexesSqlite(db: SqliteDatabase.Database, table: string, schema: string): IndexShape[] {
+  const quoted = `"${schema.replace(/"/g, '""')}"`;
+  const list = db.prepare('select name from pragma_index_list(?, ?) where partial = 0 order by seq').all(table, schema) as Array<{ name: string }>;
+  const out: IndexShape[] = [];
+  for (const { name } of list) {
+    const text = (db.prepare(`select sql from ${quoted}.sqlite_master where type = 'index' and name = ?`).get(name) as { sql: string | null } | undefined)?.sql ?? null;
+    const parsed = text === null ? undefined : createIndexKeys(text);
+    if (parsed !== undefined) {
+      out.push({ name, keys: parsed.map(indexKey) });
+      continue;
+    }
+    const columns = db.prepare('select name from pragma_index_xinfo(?, ?) where key = 1 order by seqno').all(name, schema) as Array<{ name: string | null }>;
+    out.push({ name, keys: columns.map((c) => (c.name === null ? { expression: '?' } : { column: c.name })) });
+  }
+  return out;
 }

@@ -6,13 +6,12 @@
  * registers) and warm (store already populated). Baseline in the same run: a bare Node.js HTTP server
  * spawned the same way — the floor for any Node server. Ratio = ours / baseline. Run `npm run build` first.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { spawnServer } from './loopback-server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const MAIN = path.join(ROOT, 'dist/src/cli/main.js');
@@ -20,35 +19,10 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }
 const RUNS = Number(values.runs);
 if (!existsSync(MAIN)) throw new Error('dist/ is missing: run `npm run build` first');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function timeToReady(args: string[], env: Record<string, string>, url: (port: number) => string): Promise<number> {
-  const port = await freePort();
-  const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, args, { env: { ...process.env, ...env, OPENDPO_PORT: String(port), PORT: String(port) }, stdio: 'ignore' });
-  try {
-    const deadline = started + 20_000;
-    while (performance.now() < deadline) {
-      try {
-        const res = await fetch(url(port));
-        if (res.status === 200) return performance.now() - started;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error('not ready within 20 s');
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  }
+async function timeToReady(args: string[], env: Record<string, string>, path: string): Promise<number> {
+  const server = await spawnServer(args, env, path);
+  await server.stop();
+  return server.readyMs;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -59,10 +33,10 @@ try {
   const warm: number[] = [];
   const bare = `require('node:http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1')`;
   for (let i = 0; i < RUNS; i++) {
-    baseline.push(await timeToReady(['-e', bare], {}, (p) => `http://127.0.0.1:${p}/`));
+    baseline.push(await timeToReady(['-e', bare], {}, '/'));
     const db = path.join(dir, `run-${i}.db`);
-    cold.push(await timeToReady([MAIN, 'serve'], { DATABASE_URL: `sqlite:${db}`, OPENDPO_LOG_LEVEL: 'warn' }, (p) => `http://127.0.0.1:${p}/healthz`));
-    warm.push(await timeToReady([MAIN, 'serve'], { DATABASE_URL: `sqlite:${db}`, OPENDPO_LOG_LEVEL: 'warn' }, (p) => `http://127.0.0.1:${p}/healthz`));
+    cold.push(await timeToReady([MAIN, 'serve'], { DATABASE_URL: `sqlite:${db}`, OPENDPO_LOG_LEVEL: 'warn' }, '/healthz'));
+    warm.push(await timeToReady([MAIN, 'serve'], { DATABASE_URL: `sqlite:${db}`, OPENDPO_LOG_LEVEL: 'warn' }, '/healthz'));
   }
   const b = median(baseline);
   console.log(`${RUNS} runs each, medians, time from spawn to first 200\n`);

@@ -10,7 +10,8 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import type { Config } from '../config/config.js';
 import type { Store } from '../store/open-store.js';
 import { VERSION } from '../version.js';
-import { handleError } from './error-handler.js';
+import { handleClientError, handleError, handleFrameworkError, MAX_PARAM_LENGTH } from './error-handler.js';
+import { NoticeCache, type NoticeCacheOptions } from './notice-cache.js';
 import { presentError } from './presenters/error-presenter.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 import { addHealthRoutes } from './routes/health.js';
@@ -25,9 +26,11 @@ export interface BuildAppOptions {
   defaultOrganisation?: string | undefined;
   /** Where logs go (default stderr); tests pass their own stream or set the level to silent. */
   logStream?: NodeJS.WritableStream;
+  /** How the notices are kept (default: the latest version asked of the store at most once a second). */
+  notices?: NoticeCacheOptions;
 }
 
-export async function buildApp({ config, store, defaultOrganisation, logStream }: BuildAppOptions): Promise<ZodApp> {
+export async function buildApp({ config, store, defaultOrganisation, logStream, notices }: BuildAppOptions): Promise<ZodApp> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: logStream ?? process.stderr },
     // Fastify's own request logs carry the URL with its query string: we log our own line instead.
@@ -35,7 +38,11 @@ export async function buildApp({ config, store, defaultOrganisation, logStream }
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     // Ids are short here; a long path parameter is an attack or a mistake.
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // What Fastify and Node refuse before a route runs (a long path parameter, oversized headers)
+    // answers in the same error format as the rest, without repeating the path.
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -75,7 +82,7 @@ export async function buildApp({ config, store, defaultOrganisation, logStream }
     transformObject: jsonSchemaTransformObject,
   });
 
-  const context: RouteContext = { store, defaultOrganisation };
+  const context: RouteContext = { store, defaultOrganisation, notices: new NoticeCache(store, defaultOrganisation, notices) };
   addHealthRoutes(app, context);
   addPrivacyNoticeRoutes(app, context);
   addOrganisationRoutes(app, context);

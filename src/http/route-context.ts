@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Store } from '../store/open-store.js';
+import type { NoticeCache } from './notice-cache.js';
 
 /** The Fastify instance routes are added to: request and response types come from zod schemas. */
 export type ZodApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
@@ -11,4 +12,6 @@ export interface RouteContext {
   readonly store: Store;
   /** The organisation of the first register in OPENDPO_REGISTERS, when known. */
   readonly defaultOrganisation: string | undefined;
+  /** The privacy notices, rendered once per published version, language and format. */
+  readonly notices: NoticeCache;
 }

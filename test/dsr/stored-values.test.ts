@@ -123,6 +123,8 @@ const TARGETS: { name: string; available: () => Promise<boolean>; create: () => 
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
       for (const s of schemaSql('postgres')) await client.query(s);
+      // A server set to write dates the SQL way, day first (17/05/1980): the connector asks for ISO.
+      await client.query(`alter database "${new URL(db.url).pathname.slice(1)}" set datestyle = 'SQL, DMY'`);
       await client.end();
       return { type: 'postgres', url: db.url, drop: () => db.drop() };
     },

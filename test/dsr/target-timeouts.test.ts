@@ -24,6 +24,7 @@ import { createThrowawayMariadb } from '../connectors/throwaway-mariadb.js';
 import { datasetsFolder, nativeDataset } from '../dataset/temp-datasets.js';
 import { MARIADB_URL, POSTGRES_URL, serviceAvailable } from '../helpers/services.js';
 import { createThrowawayPostgres } from '../store/throwaway-postgres.js';
+import { runCli } from '../helpers/cli.js';
 
 const TIMEOUT_MS = 1500;
 const EMAIL = 'frozen@example.com';
@@ -258,4 +259,32 @@ describe('a server that accepts the connection and never answers', () => {
       expect(err.message).not.toContain('hunter2-secret');
     });
   }
+});
+
+describe('opendpo dsr erase on a frozen SQLite file', () => {
+  it('stops with exit status 3 after OPENDPO_TARGET_TIMEOUT_SECONDS, or the connection\'s timeout_ms, saying the database is not answering', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'opendpo-timeouts-cli-'));
+    try {
+      const file = path.join(dir, 'club.db');
+      const db = new SqliteDatabase(file);
+      for (const s of SCHEMA) db.exec(s);
+      const connections = (extra: string) => `connections:\n  - name: club-db\n    type: sqlite\n    url: sqlite:${file}\n${extra}    datasets: [club]\n`;
+      const env = { DATABASE_URL: `sqlite:${path.join(dir, 'store.db')}`, OPENDPO_TARGET_TIMEOUT_SECONDS: '1' };
+      const args = (folder: string) => ['dsr', 'erase', '--identity', `email=${EMAIL}`, '--datasets', folder, '--no-progress'];
+      // Another process holds the file for the whole run.
+      db.exec('begin exclusive');
+      const fromEnvironment = await runCli(args(await datasetsFolder({ 'club.yaml': DATASET, 'connections.yaml': connections('') })), { env, timeoutMs: 60_000 });
+      expect(fromEnvironment.code, fromEnvironment.stderr).toBe(3);
+      expect(fromEnvironment.stderr).toMatch(/club-db \(sqlite [^)]+\): the database is not answering \(.+\): no answer within 1 s: another process holds a lock on the database file \(SQLITE_BUSY\)/);
+      const fromConnection = await runCli(args(await datasetsFolder({ 'club.yaml': DATASET, 'connections.yaml': connections('    timeout_ms: 700\n') })), { env, timeoutMs: 60_000 });
+      expect(fromConnection.code, fromConnection.stderr).toBe(3);
+      expect(fromConnection.stderr).toContain('no answer within 0.7 s');
+      expect(fromConnection.stderr).not.toMatch(/\n\s+at /);
+      db.exec('rollback');
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Two spawns of the CLI: on a loaded 2-core machine each takes 10-20 s.
+  }, 120_000);
 });

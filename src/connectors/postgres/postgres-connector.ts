@@ -141,8 +141,6 @@ const PARSERS: Record<number, (text: string) => unknown> = {
   1185: arrayOf(utcInstantText),
   1016: arrayOf(integerValue),
 };
-// A server whose DateStyle is not ISO (rare) writes dates these parsers do not recognise: they are
-// then left as the server wrote them, never shifted.
 const STORED_VALUE_TYPES = {
   getTypeParser: (oid: number, format?: string) => (format === undefined || format === 'text' ? PARSERS[oid] : undefined) ?? (pg.types.getTypeParser as (oid: number, format?: string) => unknown)(oid, format),
 } as pg.CustomTypesConfig;
@@ -161,7 +159,8 @@ export async function openPostgresConnector(options: PostgresOptions): Promise<S
     // request, resumable, instead of hanging it. Set on each connection of this pool before its
     // first query (a SET rather than a startup parameter, which PgBouncer refuses); it covers lock
     // waits too. It bounds every statement of ours, the commit included.
-    onConnect: async (client) => void (await client.query(`set statement_timeout = ${timeoutMs}`)),
+    // Dates are also asked the ISO way, whatever the server's DateStyle, for the parsers above.
+    onConnect: async (client) => void (await client.query(`set statement_timeout = ${timeoutMs}; set datestyle = 'ISO, YMD'`)),
   });
   // An idle connection the server drops must not crash the process: the next query reports it.
   pool.on('error', noop);

@@ -3,10 +3,9 @@
  * read is always what the register says (Art. 12(1), 13, 14).
  */
 import { z } from 'zod';
-import { NOTICE_FORMATS, renderNotice } from '../../notice/render-notice.js';
+import { NOTICE_FORMATS } from '../../notice/render-notice.js';
 import { Id, LANGUAGES } from '../../register/schema.js';
 import { BadRequestView, NotFoundView } from '../presenters/error-presenter.js';
-import { latestVersionOf, resolveOrganisation } from '../published-registers.js';
 import { negotiateLanguage } from '../negotiate-language.js';
 import type { RouteContext, ZodApp } from '../route-context.js';
 import { VERSION } from '../../version.js';
@@ -47,23 +46,23 @@ const RootSchema = {
   response: { 302: z.null().describe('Location: /privacy-notice') },
 };
 
-export function addPrivacyNoticeRoutes(app: ZodApp, { store, defaultOrganisation }: RouteContext): void {
+export function addPrivacyNoticeRoutes(app: ZodApp, { notices }: RouteContext): void {
   // http://localhost:4750 in a browser shows the notice, the thing `npm start` is for.
   app.get('/', { schema: RootSchema }, async (_request, reply) => reply.redirect('/privacy-notice', 302));
 
   app.get('/privacy-notice', { schema: PrivacyNoticeSchema }, async (request, reply) => {
     const { org, lang, format } = request.query;
-    const organisationId = await resolveOrganisation(store, org, defaultOrganisation);
-    const { register, contentHash } = await latestVersionOf(store, organisationId);
+    const version = await notices.latestVersion(org);
+    const { register, contentHash } = version;
     const organisation = register.organisation;
     const language =
       lang ?? negotiateLanguage(request.headers['accept-language'], organisation.languages ?? LANGUAGES, organisation.default_language);
     // The notice changes only when a new version is published (or opendpo itself changes): a
-    // revalidating browser or cache gets a 304 without the notice being rendered again.
+    // revalidating browser or cache gets a 304, and the server renders each notice once (NoticeCache).
     const etag = `"${contentHash.slice(0, 20)}-${language}-${format}-${VERSION}"`;
     reply.header('etag', etag).header('cache-control', 'no-cache').header('vary', 'Accept-Language');
     if (request.headers['if-none-match']?.split(/\s*,\s*/).includes(etag)) return reply.code(304).send('');
-    const body = renderNotice(register, { lang: language, format });
+    const body = notices.notice(version, language, format);
     if (format === 'html') {
       // The notice is static text with an inline style sheet: nothing else may load or run in it.
       reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
@@ -71,6 +70,7 @@ export function addPrivacyNoticeRoutes(app: ZodApp, { store, defaultOrganisation
     return reply
       .header('content-type', CONTENT_TYPES[format])
       .header('content-language', language)
-      .send(body);
+      // Bytes, sent as they are; the schema documents them as the text they encode.
+      .send(body as unknown as string);
   });
 }

@@ -6,13 +6,16 @@
 import type { DatabaseConnector, Statement, StatementResult } from '../connectors/connector.js';
 import { isPersonalDataCategory, type Dataset, type MaskingStrategy } from '../dataset/model.js';
 import { OpendpoError } from '../errors/opendpo-error.js';
+import type { Register } from '../register/schema.js';
 import type { DsrKind } from '../store/dsr-repository.js';
 import { toStatement } from './erasure/execute-erasure.js';
 import type { KeptRecord } from './erasure/plan-erasure.js';
-import { drawBoundary, ownRows } from './boundary.js';
-import { collect } from './execute/collect.js';
+import { drawBoundary, ownRows, type Boundary } from './boundary.js';
+import { toCollectedData } from './collected-copy.js';
+import { collect, type CollectedNode } from './execute/collect.js';
 import { lookupIndexAdvice, type IndexAdvice } from './identity-lookup.js';
 import { canonicalIdentity, identityMatchOf } from './identity-match.js';
+import { flagText, notSearchedText, reviewProcessing, type ProcessingFlag } from './processing-review.js';
 import { withoutContext, type BlockedEdge, type Edge, type Seed } from './plan/graph.js';
 import { columnsToRead, planRectification, readUnlinkedMatches, refusalText, resolveRectification, unchangedText, type RectificationRefusal, type RectificationUnchanged } from './rectification.js';
 import {
@@ -59,6 +62,12 @@ export interface DryRunReport {
    * DPO to review (a purchase date called system.operations is not erased).
    */
   review: { collection: string; undeclared: string[]; notPersonal: string[] }[];
+  /**
+   * With a register: its systems no dataset describes (not searched), and what the DPO must see of
+   * the person's data — categories no activity of its system declares, rows held past their
+   * retention period (complete for an access plan, which reads every column).
+   */
+  processing?: { notSearched: string[]; flags: ProcessingFlag[] };
   statements: PlannedStatement[];
   kept: KeptRecord[];
   /** Identity lookups no index serves (an email compared without case on PostgreSQL needs one on lower(column)), with the index to create. */
@@ -102,6 +111,8 @@ export async function dryRun(input: {
   /** Rectification: the --set values and --where rows, as `dsr rectify` takes them. */
   changes?: Readonly<Record<string, string>>;
   where?: Readonly<Record<string, readonly string[]>>;
+  /** The register the datasets' systems belong to: the plan then names what the DPO must see. */
+  register?: Register;
 }): Promise<DryRunReport> {
   const statements: PlannedStatement[] = [];
   let phase: PlannedStatement['phase'] = 'find';
@@ -174,6 +185,8 @@ export async function dryRun(input: {
       }
     }
   }
+  const processing = input.register === undefined ? undefined : processingOf(input.register, input, prepared, found, boundary);
+  if (processing && processing.notSearched.length > 0) warnings.push(notSearchedText(processing.notSearched));
   return {
     kind: input.kind,
     seeds: prepared.graph.seeds,
@@ -192,12 +205,37 @@ export async function dryRun(input: {
         return read === undefined ? { collection: id } : { collection: id, rows: read.rows.size };
       }),
     review: reviewColumns(prepared),
+    ...(processing ? { processing } : {}),
     indexes: indexAdvice(prepared),
     statements,
     kept,
     ...updates,
     warnings,
   };
+}
+
+/** The register's systems not searched, and the flags for the DPO on the rows the plan found (no value). */
+function processingOf(
+  register: Register,
+  input: { identities: Readonly<Record<string, string>>; datasets: readonly Dataset[] },
+  prepared: PreparedRequest,
+  found: Map<string, CollectedNode>,
+  boundary: Boundary,
+): NonNullable<DryRunReport['processing']> {
+  const collected = toCollectedData({
+    requestId: 'plan',
+    collectedAt: new Date().toISOString(),
+    identities: input.identities,
+    graph: prepared.graph,
+    checked: prepared.checked,
+    found,
+    boundary,
+    systems: [],
+    warnings: [],
+    erasures: [],
+  });
+  const review = reviewProcessing(collected, input.datasets, register);
+  return { notSearched: review.notSearched.map((sys) => sys.id), flags: review.flags };
 }
 
 /** The identity fields the request starts from whose lookup no index serves. */
@@ -294,6 +332,10 @@ export function formatDryRun(report: DryRunReport): string {
   lines.push('', 'Statements (values are bound as parameters and not shown):');
   for (const s of report.statements) {
     lines.push(`  [${s.connection}] ${s.phase}: ${s.sql};  -- ${s.parameters} parameter(s)${s.rows === undefined ? '' : s.phase === 'write' ? `, ${s.rows} row(s) addressed` : `, ${s.rows} row(s) returned`}`);
+  }
+  if (report.processing && report.processing.flags.length > 0) {
+    lines.push('', 'For the DPO (the register against the person\'s data):');
+    for (const f of report.processing.flags) lines.push(`  ${flagText(f)}`);
   }
   if (report.warnings.length > 0) {
     lines.push('', 'Warnings:');

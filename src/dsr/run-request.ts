@@ -13,6 +13,7 @@ import type { DatabaseConnector, Row, SystemAction, SystemConnector, SystemOutco
 import type { Dataset, MaskingStrategy } from '../dataset/model.js';
 import { OpendpoError, isOpendpoError } from '../errors/opendpo-error.js';
 import type { Finding } from '../register/finding.js';
+import type { Register } from '../register/schema.js';
 import type { DsrKind, DsrRequest, NewDsrStep } from '../store/dsr-repository.js';
 import type { Store } from '../store/open-store.js';
 import { drawBoundary, ownRows, type Boundary } from './boundary.js';
@@ -28,6 +29,7 @@ import { columnsToRead, planRectification, readUnlinkedMatches, refusalText, res
 import { buildRequestGraph, withoutContext, type GraphNode, type RequestGraph } from './plan/graph.js';
 import { canonicalIdentity, identityKeys } from './identity-match.js';
 import { keptLines, pastErasure, type KeptLine } from './past-erasures.js';
+import { flagText, notSearchedText, reviewProcessing, type ProcessingReview } from './processing-review.js';
 import { datasetFingerprints, datasetsHash, keptFromSteps, summariseEvidence, WRITING_KINDS, type LeaseTiming } from './request-lifecycle.js';
 
 export interface ConnectionSpec {
@@ -88,6 +90,11 @@ export interface RunRequestInput {
   deliver?: (collected: CollectedData, warnings: readonly string[]) => Promise<string>;
   /** Test hook: simulate a crash at a point of the writes (throw, or never return). */
   fault?: (point: FaultPoint) => void | Promise<void>;
+  /**
+   * The register (access, portability): the evidence then flags what the DPO must see of the copy —
+   * systems not searched, data no activity declares, rows held past their retention period.
+   */
+  register?: Register;
 }
 
 export interface RequestOutcome {
@@ -440,7 +447,31 @@ async function act(input: RunRequestInput, journal: EvidenceJournal, prepared: P
     warnings: [...prepared.warnings, ...warnings],
     erasures,
   });
+  if (input.register !== undefined && (input.kind === 'access' || input.kind === 'portability')) {
+    warnings.push(...(await recordReview(journal, reviewProcessing(collected, input.datasets, input.register))));
+  }
   return { collected, warnings, pendingSystems: systemRows.pending };
+}
+
+/**
+ * What the DPO must see of a copy, in the evidence (names and counts, never a value): the systems of
+ * the register that were not searched, the person's data no activity declares, rows held past their
+ * retention period. Returned as warnings for the terminal too.
+ */
+async function recordReview(journal: EvidenceJournal, review: ProcessingReview): Promise<string[]> {
+  const startedAt = new Date().toISOString();
+  const lines: { collection: string | null; rows: number; note: string; detail: Record<string, unknown> }[] = [];
+  if (review.notSearched.length > 0) {
+    const ids = review.notSearched.map((sys) => sys.id);
+    lines.push({ collection: null, rows: 0, note: notSearchedText(ids), detail: { kind: 'not-searched', systems: ids } });
+  }
+  for (const flag of review.flags) {
+    lines.push({ collection: flag.collection, rows: flag.kind === 'past-retention' ? flag.rows : 0, note: flagText(flag), detail: { ...flag } });
+  }
+  await journal.record(
+    lines.map((l) => ({ connection: 'opendpo', collection: l.collection, kind: 'review', rowsFound: l.rows, rowsChanged: 0, startedAt, durationMs: 0, status: 'done', note: l.note, detail: l.detail })),
+  );
+  return lines.map((l) => l.note);
 }
 
 /** What the evidence says of a collection beyond its count: a catalogue, or rows not the person's alone. */

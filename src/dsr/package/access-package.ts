@@ -70,6 +70,19 @@ export const PackageTable = z.strictObject({
   label: z.string().optional().describe('The dataset\'s name for the table, for a person.'),
   fields: z.array(PackageField),
   rows: z.array(z.record(z.string(), CellValue)).describe('One object per record, keyed by field name, in the order of `fields`.'),
+  retention: z
+    .array(
+      z.strictObject({
+        activity: z.string().describe('The processing activity whose rule it is.'),
+        rule: z.string().describe('The rule, as the register says it.'),
+        startField: z.string().describe('The field of this table dating the start of the period.'),
+        until: z.string().describe('The latest end (YYYY-MM-DD) among the person\'s rows: the end of the period, archive included.'),
+        past: z.int().nonnegative().describe('The person\'s rows whose period had ended when the data was collected.'),
+        undated: z.int().positive().optional().describe('Rows whose start field holds no date.'),
+      }),
+    )
+    .optional()
+    .describe('Art. 15(1)(d): until when this table\'s rows are kept, worked out from their own dates.'),
   excluded: z
     .array(z.strictObject({ field: z.string(), reason: z.string() }))
     .optional()
@@ -190,6 +203,9 @@ export const Processing = z.strictObject({
   statement: z.string().optional().describe('Said plainly when no register was given: the processing information is missing.'),
   systems: z.array(SystemInfo),
   activities: z.array(ActivityInfo),
+  notSearched: z
+    .array(z.strictObject({ id: z.string(), name: z.string() }))
+    .describe('Systems of the register that no dataset describes: they were not searched for this answer.'),
   rights: z.array(RightInfo).describe('Art. 15(1)(e): rectification, erasure, restriction, objection, and the other rights.'),
   exercise: z.strictObject({
     channels: z.array(z.strictObject({ kind: Labelled, value: z.string().optional(), label: z.string().optional() })),

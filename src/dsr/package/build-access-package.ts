@@ -33,9 +33,11 @@ import {
   type PackageField,
   type PackageFormat,
   type PackageSystem,
+  type PackageTable,
   type Processing,
   type SystemInfo,
 } from './access-package.js';
+import { reviewProcessing, type ProcessingReview } from '../processing-review.js';
 import { fill, PACKAGE_STRINGS, type PackageStrings } from './i18n.js';
 import { rowOf } from './values.js';
 
@@ -51,7 +53,8 @@ export interface AccessPackageContext {
 
 export function buildAccessPackage(collected: CollectedData, context: AccessPackageContext): AccessPackage {
   const ctx = new Context(context);
-  const data = copyOfTheData(ctx, collected.collections);
+  const review = context.register ? reviewProcessing(collected, context.datasets, context.register) : undefined;
+  const data = copyOfTheData(ctx, collected.collections, review);
   const records = data.reduce((n, s) => n + s.tables.reduce((m, t) => m + t.rows.length, 0), 0);
   const holding = data.filter((s) => s.tables.some((t) => t.rows.length > 0));
   const tables = holding.reduce((n, s) => n + s.tables.filter((t) => t.rows.length > 0).length, 0);
@@ -68,7 +71,7 @@ export function buildAccessPackage(collected: CollectedData, context: AccessPack
       : s.confirmation_yes
     : fill(s.confirmation_no, { searched: collected.collections.length });
 
-  const processing = processingInformation(ctx, holding, processed);
+  const processing = processingInformation(ctx, holding, processed, review);
   return {
     kind: ACCESS_PACKAGE_KIND,
     version: ACCESS_PACKAGE_VERSION,
@@ -202,7 +205,7 @@ function systemKeyOf(ctx: Context, c: CollectedCollection): { kind: 'system' | '
   return system ? { kind: 'system', id: system } : { kind: 'dataset', id: c.dataset };
 }
 
-function copyOfTheData(ctx: Context, collections: readonly CollectedCollection[]): PackageSystem[] {
+function copyOfTheData(ctx: Context, collections: readonly CollectedCollection[], review: ProcessingReview | undefined): PackageSystem[] {
   const bySystem = new Map<string, PackageSystem>();
   for (const c of collections) {
     if (c.rows.length === 0 && c.withheld.length === 0) continue;
@@ -224,6 +227,7 @@ function copyOfTheData(ctx: Context, collections: readonly CollectedCollection[]
       fields: distinctLabels(c.fields.map((f) => packageField(ctx, f, activities))),
       rows: c.rows.map((r) => rowOf(names, r)),
       ...(c.excluded.length > 0 ? { excluded: c.excluded.map((e) => ({ ...e })) } : {}),
+      ...retentionOf(ctx, c, review),
       ...(c.withheld.length > 0
         ? {
             withheld: c.withheld.map((w) => ({
@@ -300,11 +304,35 @@ function packageFormat(ctx: Context, format: ValueFormat): PackageFormat {
   return { type: 'enum', values: Object.fromEntries(Object.entries(format.values).map(([code, meaning]) => [code, ctx.loc(meaning)])) };
 }
 
+/**
+ * Art. 15(1)(d) for this person's rows: until when each rule of the activities of the table's system
+ * keeps them, from the date the dataset says the period starts at (`retention_start`).
+ */
+function retentionOf(ctx: Context, c: CollectedCollection, review: ProcessingReview | undefined): Pick<PackageTable, 'retention'> {
+  const worked = review?.retention.get(`${c.dataset}.${c.collection}`);
+  if (!worked || worked.length === 0) return {};
+  const start = c.fields.find((f) => f.name === c.retentionStart);
+  const startLabel = start?.label !== undefined ? ctx.loc(start.label) : (c.retentionStart ?? '');
+  return {
+    retention: worked.map((w) => {
+      const activity = ctx.register!.activities.find((a) => a.id === w.activity)!;
+      return {
+        activity: ctx.loc(activity.name),
+        rule: retentionInfo(ctx, activity, activity.retention![w.rule]!).text,
+        startField: startLabel,
+        until: w.until,
+        past: w.past,
+        ...(w.undated > 0 ? { undated: w.undated } : {}),
+      };
+    }),
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Part 3: the processing information
 // ---------------------------------------------------------------------------
 
-function processingInformation(ctx: Context, data: readonly PackageSystem[], processed: boolean): Processing {
+function processingInformation(ctx: Context, data: readonly PackageSystem[], processed: boolean, review: ProcessingReview | undefined): Processing {
   const rights = rightsOf(ctx);
   const register = ctx.register;
   if (!register) {
@@ -313,6 +341,7 @@ function processingInformation(ctx: Context, data: readonly PackageSystem[], pro
       statement: ctx.s.processing_no_register,
       systems: [],
       activities: [],
+      notSearched: [],
       ...rights,
     };
   }
@@ -343,11 +372,22 @@ function processingInformation(ctx: Context, data: readonly PackageSystem[], pro
   }
   const dataSystems = new Set(systems.map((sys) => sys.id));
   const activities = register.activities.filter((a) => used.has(a.id)).map((a) => activityInfo(ctx, a, dataSystems));
+  // Data of the person no activity of its system declares: its purposes cannot be given (Art. 15(1)(a)).
+  for (const flag of review?.flags ?? []) {
+    if (flag.kind !== 'undeclared-category') continue;
+    const table = data.flatMap((sys) => sys.tables).find((t) => `${t.dataset}.${t.table}` === flag.collection);
+    const labels = flag.fields.map((f) => table?.fields.find((x) => x.name === f.field)?.label ?? f.field);
+    ctx.warnings.push(fill(ctx.s.warn_undeclared, { data: labels.join(ctx.notice.list_separator), system: ctx.systems.get(flag.system)?.name ?? flag.system }));
+  }
+  // The search covers every system (EDPB Guidelines 01/2022): those no dataset describes are named.
+  const notSearched = (review?.notSearched ?? []).map((sys) => ({ id: sys.id, name: sys.name }));
+  if (notSearched.length > 0) ctx.warnings.push(fill(ctx.s.warn_not_searched, { systems: notSearched.map((sys) => sys.name).join(ctx.notice.list_separator) }));
   return {
     registerGiven: true,
     ...(processed ? {} : { statement: ctx.s.processing_no_data }),
     systems,
     activities,
+    notSearched,
     ...rights,
   };
 }

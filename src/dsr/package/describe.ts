@@ -5,7 +5,8 @@
  */
 import { NOTICE_STRINGS } from '../../notice/build-notice.js';
 import type { Language } from '../../register/schema.js';
-import type { AccessPackage, ActivityInfo, Country, Labelled } from './access-package.js';
+import type { AccessPackage, ActivityInfo, Country, Labelled, PackageTable } from './access-package.js';
+import { formatValue } from './format-value.js';
 import { fill, PACKAGE_STRINGS, type PackageStrings } from './i18n.js';
 
 export interface Item {
@@ -178,4 +179,15 @@ export function authorityLines(pkg: AccessPackage): string[] {
   if (a.address) lines.push(fill(n.authority_address, { address: a.address }));
   if (a.url) lines.push(fill(n.authority_url, { url: a.url }));
   return lines;
+}
+
+/** Art. 15(1)(d) for one table of the copy: until when each rule keeps the person's records, from their own dates. */
+export function tableRetentionLines(pkg: AccessPackage, table: PackageTable): string[] {
+  const s = PACKAGE_STRINGS[pkg.lang];
+  return (table.retention ?? []).map((r) => {
+    const parts = [fill(s.retention_worked_out, { activity: r.activity, rule: r.rule, field: r.startField, until: formatValue(r.until, { type: 'date' }, pkg.lang) })];
+    if (r.past > 0) parts.push(fill(s.retention_past, { past: r.past }));
+    if (r.undated) parts.push(fill(s.retention_undated, { undated: r.undated }));
+    return parts.join(' ');
+  });
 }

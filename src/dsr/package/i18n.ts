@@ -27,6 +27,8 @@ const en = {
   warn_no_system: 'The data of the dataset "{dataset}" is not linked to a system of the register: no processing information can be given for it.',
   warn_system_unknown: 'The system "{system}" is not described in the register.',
   warn_system_no_activity: 'The register names no processing activity for the system "{system}": no processing information can be given for its data.',
+  warn_undeclared: 'No processing activity of {system} lists this data of yours, so its purpose is not given here: {data}.',
+  warn_not_searched: 'These systems of the register were not searched for this answer, as no description of their data is available: {systems}.',
 
   // 2. Copy of the data (Art. 15(3))
   h_data: '2. Copy of your personal data',
@@ -44,6 +46,13 @@ const en = {
   withheld_other_person:
     '{count} more record(s) linked to you concern another person: only the part that is no one\'s personal data is shown (Art. 15(4) GDPR).',
   withheld_caption: '{table}: records not yours alone (part shown)',
+  retention_heading: 'How long these records are kept (Art. 15(1)(d) GDPR):',
+  retention_worked_out: '{activity}: {rule}. Counted from "{field}", your records here are kept until {until} at the latest.',
+  retention_past: '{past} of them are kept past this period: this is reported to the data protection officer.',
+  retention_undated: '{undated} of them have no date to count from.',
+  not_searched_intro: 'These systems of the register were not searched for this answer, as no description of their data is available; ask us if you want them searched:',
+  item_not_searched: 'Not searched',
+  item_retention: 'Retention of your records',
   h_appendix: 'Appendix: technical identifiers',
   appendix_intro:
     'The systems link records together with identifiers (keys and references). They are part of your data, so they are given here for each record of the copy, by its number, with the names of the tables and columns in the systems.',
@@ -175,6 +184,8 @@ const fr: PackageStrings = {
   warn_system_unknown: "Le système « {system} » n'est pas décrit dans le registre.",
   warn_system_no_activity:
     "Le registre n'indique aucune activité de traitement pour le système « {system} » : aucune information sur le traitement de ses données ne peut être donnée.",
+  warn_undeclared: "Aucune activité de traitement de {system} ne mentionne ces données vous concernant ; leur finalité n'est donc pas indiquée ici : {data}.",
+  warn_not_searched: "Ces systèmes du registre n'ont pas été consultés pour cette réponse, faute de description de leurs données : {systems}.",
 
   h_data: '2. Copie de vos données personnelles',
   data_intro:
@@ -191,6 +202,14 @@ const fr: PackageStrings = {
   withheld_other_person:
     "{count} autre(s) enregistrement(s) lié(s) à vous concernent une autre personne : seule la partie qui n'est la donnée personnelle de personne est reproduite (art. 15.4 du RGPD).",
   withheld_caption: '{table} : enregistrements qui ne concernent pas que vous (partie reproduite)',
+  retention_heading: 'Durée de conservation de ces enregistrements (art. 15.1.d du RGPD) :',
+  retention_worked_out: "{activity} : {rule}. Compté à partir de « {field} », vos enregistrements sont conservés au plus tard jusqu'au {until}.",
+  retention_past: "{past} d'entre eux sont conservés au-delà de cette durée : c'est signalé au délégué à la protection des données.",
+  retention_undated: "{undated} d'entre eux n'ont pas de date à partir de laquelle compter.",
+  not_searched_intro:
+    "Ces systèmes du registre n'ont pas été consultés pour cette réponse, faute de description de leurs données ; demandez-nous de les consulter si vous le souhaitez :",
+  item_not_searched: 'Non consulté',
+  item_retention: 'Conservation de vos enregistrements',
   h_appendix: 'Annexe : identifiants techniques',
   appendix_intro:
     "Les systèmes relient les enregistrements entre eux par des identifiants (clés et références). Ils font partie de vos données : ils sont donc donnés ici pour chaque enregistrement de la copie, par son numéro, avec le nom des tables et des colonnes dans les systèmes.",

@@ -20,7 +20,19 @@ import { stringify } from 'csv-stringify/sync';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import type { PortabilityExport } from '../portability.js';
 import type { AccessPackage } from './access-package.js';
-import { activityItems, authorityLines, channelLines, controllerLines, countryText, countsText, identitiesText, rightLines, titleOf } from './describe.js';
+import { NOTICE_STRINGS } from '../../notice/build-notice.js';
+import {
+  activityItems,
+  authorityLines,
+  channelLines,
+  controllerLines,
+  countryText,
+  countsText,
+  identitiesText,
+  rightLines,
+  tableRetentionLines,
+  titleOf,
+} from './describe.js';
 import { fill, formatInstant, PACKAGE_STRINGS } from './i18n.js';
 import { cellCsvText, type CellValue } from './values.js';
 import { neutraliseFormula } from '../../register/export/export-csv.js';
@@ -115,8 +127,12 @@ function processingCsv(pkg: AccessPackage): string {
     if (sys.operatedBy) rows.push([p3, sys.name, '', s.item_operated, sys.operatedBy]);
     if (sys.note) rows.push([p3, sys.name, '', s.item_note, sys.note]);
   }
+  for (const sys of proc.notSearched) rows.push([p3, sys.name, '', s.item_not_searched, s.not_searched_intro]);
   for (const a of proc.activities) {
     for (const item of activityItems(pkg, a)) for (const line of item.lines) rows.push([p3, '', a.name, item.label, line]);
+  }
+  for (const sys of pkg.data) {
+    for (const table of sys.tables) for (const line of tableRetentionLines(pkg, table)) rows.push([p3, sys.name, '', s.item_retention, `${table.label ?? table.table}${NOTICE_STRINGS[pkg.lang].colon}${line}`]);
   }
   const r = s.part_rights;
   for (const right of rightLines(pkg)) rows.push([r, '', '', right.label, right.description ?? '']);

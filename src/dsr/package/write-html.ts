@@ -22,6 +22,7 @@ import {
   countsText,
   identitiesText,
   rightLines,
+  tableRetentionLines,
   titleOf,
 } from './describe.js';
 import { formatValue } from './format-value.js';
@@ -148,6 +149,8 @@ function tableBlocks(pkg: AccessPackage, table: PackageTable): Block[] {
   } else {
     blocks.push(p(fill(s.table_only_withheld, { table: tableTitle(pkg, table) })));
   }
+  const kept = tableRetentionLines(pkg, table);
+  if (kept.length > 0) blocks.push(p(s.retention_heading), ul(kept));
   const notes: string[] = [];
   const uncategorised = shown.filter((f) => f.categories.length === 0).map((f) => f.label);
   if (uncategorised.length > 0) notes.push(fill(s.note_uncategorised, { fields: uncategorised.join(NOTICE_STRINGS[pkg.lang].list_separator) }));
@@ -236,6 +239,7 @@ function processingSection(pkg: AccessPackage): Section {
       ]),
     });
   }
+  if (proc.notSearched.length > 0) blocks.push(p(s.not_searched_intro), ul(proc.notSearched.map((sys) => sys.name)));
   const sections: Section[] = proc.activities.map((a) => ({
     id: `activity-${a.id}`,
     level: 3,

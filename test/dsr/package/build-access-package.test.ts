@@ -220,6 +220,12 @@ describe('access package: the three parts', () => {
     expect(pkg.warnings).toEqual([
       'The system "payment-gateway" has not answered yet (pending).',
       'The data of the dataset "legacy" is not linked to a system of the register: no processing information can be given for it.',
+      // Categories of the person's rows no activity of their system lists: their purpose cannot be given.
+      'No processing activity of Online shop (Nimbus Commerce) lists this data of yours, so its purpose is not given here: Observed behaviour, IP address.',
+      'No processing activity of Online shop (Nimbus Commerce) lists this data of yours, so its purpose is not given here: Identifier.',
+      'No processing activity of RiskScore lists this data of yours, so its purpose is not given here: Observed behaviour.',
+      // Systems of the register no dataset describes were not searched.
+      'These systems of the register were not searched for this answer, as no description of their data is available: PayFlow payment page and dashboard, Mesure Audience, Accounting software (Rhône Conseil), Payroll software (Paie Services), HR shared drive.',
     ]);
 
     // A system the register does not describe, and a system no activity uses.

@@ -3,7 +3,9 @@
  * access package in French and in English. Column heads say what each column holds in the
  * package's language (the dataset's labels, else the categories' plain labels), amounts and dates
  * read in the person's locale, codes by their meaning, and keys, references and database names sit
- * in an appendix. The JSON keeps every value as stored.
+ * in an appendix. The JSON keeps every value as stored. The processing information is about her
+ * data: the activities of every system her rows were found in, the systems not searched, retention
+ * worked out from her rows' dates, and flags for the DPO in the evidence and in `dsr plan`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +33,7 @@ let dir: string;
 let store: Store;
 let register: Register;
 let outcome: RequestOutcome;
+let shopFile: string;
 const packages = {} as Record<'en' | 'fr', { pkg: AccessPackage; html: string }>;
 
 beforeAll(async () => {
@@ -46,8 +49,10 @@ beforeAll(async () => {
     identities: { email: 'alice.martin@example.com' },
     datasets,
     store,
+    register,
     connect: () => openTestConnections([{ name: 'shop', type: 'sqlite', url: `sqlite:${file}`, datasets: ['shop'] }]),
   });
+  shopFile = file;
   for (const lang of ['en', 'fr'] as const) {
     const pkg = buildAccessPackage(outcome.collected, { datasets, register, lang });
     packages[lang] = { pkg, html: writeAccessPackageHtml(pkg) };
@@ -153,5 +158,92 @@ describe('the readable copy of the example shop (SQLite)', () => {
     const customer = json.data.flatMap((s) => s.tables).find((t) => t.table === 'customer')!;
     expect(customer.fields.find((f) => f.name === 'loyalty_tier')!.format).toEqual({ type: 'enum', values: { gold: 'Or', standard: 'Standard' } });
     expect(customer.rows[0]!.loyalty_tier).toBe('gold');
+  });
+});
+
+describe('the processing information is about Alice\'s data (SQLite)', () => {
+  it('lists the activities of every system her rows were found in, and only those', () => {
+    const { pkg } = packages.en;
+    expect(pkg.processing.systems.map((sys) => sys.id).sort()).toEqual(['accounting', 'emailing', 'fraud-engine', 'helpdesk', 'shop']);
+    expect(pkg.processing.activities.map((a) => a.id).sort()).toEqual([
+      'accounting',
+      'customer-accounts',
+      'customer-orders',
+      'customer-support',
+      'fraud-prevention',
+      'newsletter',
+      'prospects',
+    ]);
+    // Art. 15(1)(h): the fraud checks of her orders bring the automated decision with its logic.
+    const fraud = pkg.processing.activities.find((a) => a.id === 'fraud-prevention')!;
+    expect(fraud.automatedDecisions[0]).toMatchObject({ legalOrSimilarEffect: true, logic: expect.stringContaining('Above 80 points out of 100 the order is cancelled') });
+    // Art. 15(2): the transfers of the systems holding her data, with their safeguards.
+    expect(pkg.processing.activities.find((a) => a.id === 'customer-support')!.transfers[0]).toMatchObject({ country: { code: 'US', outsideEea: true }, mechanism: { code: 'scc' } });
+    expect(pkg.processing.activities.find((a) => a.id === 'newsletter')!.transfers[0]).toMatchObject({ country: { code: 'US' }, mechanism: { code: 'adequacy' } });
+    const html = packages.fr.html;
+    expect(html).toContain('Au-delà de 80 points sur 100');
+    expect(html).toContain('<h3 id="activity-accounting">Comptabilité et facturation</h3>');
+  });
+
+  it('names the systems of the register no dataset describes as not searched', () => {
+    expect(packages.en.pkg.processing.notSearched.map((sys) => sys.id)).toEqual(['payment-gateway', 'audience', 'payroll', 'hr-drive']);
+    expect(packages.en.pkg.warnings).toContain(
+      'These systems of the register were not searched for this answer, as no description of their data is available: PayFlow payment page and dashboard, Mesure Audience, Payroll software (Paie Services), HR shared drive.',
+    );
+    expect(packages.fr.html).toContain('demandez-nous de les consulter si vous le souhaitez');
+  });
+
+  it('works out retention from her rows\' own dates, and says which rows are past it', () => {
+    const tables = packages.en.pkg.data.flatMap((sys) => sys.tables);
+    // RiskScore keeps scores six months from the order: her two checks (February and May 2025) are past it.
+    expect(tables.find((t) => t.table === 'fraud_check')!.retention).toEqual([
+      { activity: 'Payment fraud prevention', rule: '6 months from the order; then: deletion', startField: 'Checked on', until: '2025-11-17', past: 2 },
+    ]);
+    // Invoices: six months from the close of the year, then archived nine and a half years.
+    expect(tables.find((t) => t.table === 'invoice')!.retention).toEqual([
+      expect.objectContaining({ activity: 'Accounting and invoicing', startField: 'Issued on', until: '2035-05-17', past: 0 }),
+    ]);
+    // No dated start: nothing worked out.
+    expect(tables.find((t) => t.table === 'orders')!.retention).toBeUndefined();
+    expect(nbsp(packages.fr.html).replace(/&#39;/g, "'")).toContain(
+      "Lutte contre la fraude au paiement : 6 mois (point de départ : la commande) ; puis : suppression. Compté à partir de « Contrôlée le », vos enregistrements sont conservés au plus tard jusqu'au 17 novembre 2025. 2 d'entre eux sont conservés au-delà de cette durée : c'est signalé au délégué à la protection des données.",
+    );
+  });
+
+  it('flags to the DPO the data no activity declares and the rows past their retention, in the evidence, without a value', async () => {
+    const steps = (await store.requests.steps(outcome.request.id)).filter((s) => s.kind === 'review');
+    expect(steps.map((s) => [s.collection, s.detail?.kind])).toEqual([
+      [null, 'not-searched'],
+      ['shop.customer', 'undeclared-category'],
+      ['shop.newsletter_subscription', 'undeclared-category'],
+      ['shop.fraud_check', 'past-retention'],
+    ]);
+    expect(steps[1]!.note).toContain('birth_date (user.demographic.date_of_birth)');
+    expect(steps[2]!.note).toContain('subscribed_at (user.privacy_preferences)');
+    expect(steps[3]).toMatchObject({ rowsFound: 2, note: expect.stringContaining('held past every retention period') });
+    expect(JSON.stringify(steps)).not.toMatch(/alice|Alice|1988|2025-0/);
+    expect(outcome.warnings).toEqual(expect.arrayContaining([expect.stringContaining('shop.customer: data no activity of system "shop" declares')]));
+    // The person is told the purpose of that data is not given.
+    expect(packages.en.pkg.warnings).toContain('No processing activity of Online shop (Nimbus Commerce) lists this data of yours, so its purpose is not given here: Date of birth.');
+  });
+
+  it('dsr plan names the systems not searched and the flags, from the same register', async () => {
+    const { dryRun, formatDryRun } = await import('../../../src/dsr/dry-run.js');
+    const connections = await openTestConnections([{ name: 'shop', type: 'sqlite', url: `sqlite:${shopFile}`, datasets: ['shop'] }]);
+    try {
+      const report = await dryRun({ kind: 'access', identities: { email: 'alice.martin@example.com' }, datasets, connections, register });
+      expect(report.processing!.notSearched).toEqual(['payment-gateway', 'audience', 'payroll', 'hr-drive']);
+      expect(report.processing!.flags.map((f) => [f.kind, f.collection])).toEqual([
+        ['undeclared-category', 'shop.customer'],
+        ['undeclared-category', 'shop.newsletter_subscription'],
+        ['past-retention', 'shop.fraud_check'],
+      ]);
+      const text = formatDryRun(report);
+      expect(text).toContain('For the DPO (the register against the person\'s data):');
+      expect(text).toContain('systems of the register that no dataset describes were not searched: payment-gateway, audience, payroll, hr-drive');
+      expect(text).not.toMatch(/alice\.martin|1988/);
+    } finally {
+      await connections.close();
+    }
   });
 });

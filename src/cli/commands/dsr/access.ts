@@ -42,7 +42,7 @@ export function addDsrAccessCommand(parent: Command): void {
       if (format === 'zip' && flags.out === undefined) throw new OpendpoError('INVALID_INPUT', 'a zip is written to a file: give --out FILE.zip');
       return withRequestContext(flags, async (ctx) => {
         const register = await loadRequestRegister(flags, ctx.loaded);
-        const outcome = await runFromCli('access', ctx, flags, undefined, (collected) => {
+        const outcome = await runFromCli('access', { ...ctx, ...(register ? { register } : {}) }, flags, undefined, (collected) => {
           const pkg = buildAccessPackage(collected, { datasets: ctx.loaded.datasets, ...(register ? { register } : {}), lang });
           const content = format === 'json' ? writeAccessPackageJson(pkg) : format === 'html' ? writeAccessPackageHtml(pkg) : writeAccessPackageZip(pkg);
           return deliverPackage(flags, format, content);

@@ -43,6 +43,8 @@ export interface RequestContext {
   identities: Record<string, string>;
   loaded: LoadDatasetsResult;
   store: Store;
+  /** The register, when the command gives the processing information (access, portability). */
+  register?: Register;
 }
 
 /** Opens the store the configuration names, runs `fn`, and closes it. */

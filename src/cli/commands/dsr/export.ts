@@ -42,7 +42,7 @@ export function addDsrExportCommand(parent: Command): void {
       if (format === 'csv' && flags.out === undefined) throw new OpendpoError('INVALID_INPUT', 'CSV files are written as a zip: give --out FILE.zip');
       return withRequestContext(flags, async (ctx) => {
         const register = await loadRequestRegister(flags, ctx.loaded);
-        const outcome = await runFromCli('portability', ctx, flags, undefined, (collected) => {
+        const outcome = await runFromCli('portability', { ...ctx, ...(register ? { register } : {}) }, flags, undefined, (collected) => {
           const exp = buildPortabilityExport(collected, { datasets: ctx.loaded.datasets, ...(register ? { register } : {}), lang });
           return deliverPackage(flags, format, format === 'json' ? writePortabilityJson(exp) : writePortabilityZip(exp));
         });

@@ -10,7 +10,7 @@ import { loadConfig } from '../../../config/config.js';
 import { OpendpoError } from '../../../errors/opendpo-error.js';
 import type { DsrKind } from '../../../store/dsr-repository.js';
 import { action } from '../../action.js';
-import { addRequestOptions, collectRepeated, withRequestContext, type RequestFlags } from './common.js';
+import { addRequestOptions, collectRepeated, loadRequestRegister, withRequestContext, type RequestFlags } from './common.js';
 import { addRectifyOptions, parseChanges, parseWhere } from './rectify.js';
 
 const ACTIONS: Record<string, DsrKind> = {
@@ -35,6 +35,7 @@ export function addDsrPlanCommand(parent: Command): void {
       .description('Dry run: the plan of a request and the exact statements it would run; nothing is written')
       .option('--action <action>', `the request to plan: ${Object.keys(ACTIONS).join(', ')}`, 'access')
       .option('--json', 'print the plan as JSON')
+      .option('--register <dir>', 'the register folder: systems not searched, data no activity declares, rows past their retention (default: the one connections.yaml names)')
       .option('--set <collection.field=value>', 'rectify: the corrected value of a field (repeat for several)', collectRepeated, [])),
   ).action(
     action(async (flags: PlanFlags) => {
@@ -44,10 +45,11 @@ export function addDsrPlanCommand(parent: Command): void {
       const changes = kind === 'rectification' ? parseChanges(flags.set) : undefined;
       const where = parseWhere(flags.where);
       return withRequestContext(flags, async (ctx) => {
+        const register = await loadRequestRegister(flags, ctx.loaded);
         const connections = await openConnections(ctx.loaded.connections!, ctx.store, { timeoutMs: loadConfig(process.env).targetTimeoutMs });
         try {
           const secretFor = await resolveHmacKeys(kind === 'erasure' ? ctx.loaded.datasets : []);
-          const report = await dryRun({ kind, identities: ctx.identities, datasets: ctx.loaded.datasets, connections, secretFor, ...(changes ? { changes, where } : {}) });
+          const report = await dryRun({ kind, identities: ctx.identities, datasets: ctx.loaded.datasets, connections, secretFor, ...(changes ? { changes, where } : {}), ...(register ? { register } : {}) });
           process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatDryRun(report));
         } finally {
           await connections.close();

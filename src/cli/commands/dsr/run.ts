@@ -47,6 +47,7 @@ export async function runFromCli(
     ...(deliver ? { deliver } : {}),
     ...(onProgress ? { onProgress } : {}),
     ...(fault ? { fault } : {}),
+    ...(ctx.register ? { register: ctx.register } : {}),
   });
 }
 

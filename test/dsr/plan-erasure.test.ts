@@ -137,6 +137,20 @@ describe('the writes an erasure decides', () => {
     expect(writes(plan)).toEqual(['delete shop.a_line: 100,101', 'delete shop.b_note: 5', 'delete shop.m_order: 10', 'delete shop.z_customer: 1']);
   });
 
+  it('a dataset\'s reference alone puts the rows pointing first, though their name comes later', async () => {
+    const plan = await planOn(
+      `CREATE TABLE a_profile (id INTEGER PRIMARY KEY, email TEXT);
+       CREATE TABLE b_avatar (id INTEGER PRIMARY KEY, profile_id INTEGER);
+       INSERT INTO a_profile VALUES (1, '${PERSON}');
+       INSERT INTO b_avatar VALUES (2, 1);`,
+      shop(
+        collection('a_profile', [id(), email()], { erasure: { strategy: 'delete' } }),
+        collection('b_avatar', [id(), refField('profile_id', 'a_profile')], { erasure: { strategy: 'delete' } }),
+      ),
+    );
+    expect(writes(plan)).toEqual(['delete shop.b_avatar: 2', 'delete shop.a_profile: 1']);
+  });
+
   it('Fides erase_after orders deletes the database does not constrain', async () => {
     const plan = await planOn(
       `CREATE TABLE a_login (id INTEGER PRIMARY KEY, email TEXT);

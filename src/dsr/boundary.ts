@@ -25,7 +25,7 @@ import type { DatabaseConnector, Row, Value } from '../connectors/connector.js';
 import { valueKey } from '../connectors/value-key.js';
 import type { DatasetField } from '../dataset/model.js';
 import { rowKey, tableOf, type CollectedNode } from './execute/collect.js';
-import { identityMatches, identityMatchOf } from './identity-match.js';
+import { identityMatcher, identityMatchOf } from './identity-match.js';
 import type { Edge, GraphNode, RequestGraph } from './plan/graph.js';
 
 export type Ownership = 'own' | 'shared' | 'other-person';
@@ -99,13 +99,12 @@ export interface ClassifyInput {
 }
 
 /**
- * Whether a stored identity value is one the request was made with. The one comparison of the
- * boundary ("names someone else" is its negation): the search's own rule for the field
+ * Whether a stored identity value of a field is one the request was made with. The one comparison
+ * of the boundary ("names someone else" is its negation): the search's own rule for the field
  * (identity-match.ts), so that a row the search found by an identity is the person's here too.
  */
-function isRequestedIdentity(field: DatasetField, stored: Value, requested: readonly string[]): boolean {
-  const rule = identityMatchOf(field);
-  return requested.some((v) => identityMatches(stored, v, rule));
+function requestedIdentityOf(field: DatasetField, requested: readonly string[]): (stored: Value) => boolean {
+  return identityMatcher(requested, identityMatchOf(field));
 }
 
 /** Classifies every found row of every non-context node. Pure. */
@@ -120,14 +119,16 @@ export function classifyRows(input: ClassifyInput): Boundary {
     boundary.set(id, rows);
     identified.set(id, mine);
     // Only identity types the request carries can be compared.
-    const identityFields = node.node.collection.fields.filter((f) => f.identity !== undefined && input.identities[f.identity] !== undefined);
+    const identityFields = node.node.collection.fields
+      .filter((f) => f.identity !== undefined && input.identities[f.identity] !== undefined)
+      .map((f) => ({ name: f.name, isRequested: requestedIdentityOf(f, input.identities[f.identity!]!) }));
     const entering = graph.edges.filter((e) => e.to === id);
     for (const [k, row] of node.rows) {
       let namesSomeoneElse = false;
       for (const f of identityFields) {
         const v = row[f.name];
         if (v === null || v === undefined) continue;
-        if (isRequestedIdentity(f, v, input.identities[f.identity!]!)) mine.add(k);
+        if (f.isRequested(v)) mine.add(k);
         else namesSomeoneElse = true;
       }
       if (mine.has(k)) rows.set(k, 'own');

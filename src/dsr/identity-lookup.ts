@@ -19,7 +19,7 @@ import type { ColumnShape, DatabaseType, Row, TableShape, TextComparison } from 
 import { renderCreateLowerIndex, tableLabel } from '../connectors/sql/statement-sql.js';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { IdentityMatch } from '../dataset/model.js';
-import { identityMatches } from './identity-match.js';
+import { identityMatcher } from './identity-match.js';
 
 /** What a statement asks the database: `lowerCase` compares lower(column). */
 export interface IdentityLookup {
@@ -75,10 +75,8 @@ export function caseVariants(lowered: string): string[] {
 
 /** The rows of an identity lookup that match one of the identities under the rule: what the collation let through is dropped. */
 export function keepMatching(rows: readonly Row[], column: string, rule: IdentityMatch, identities: readonly string[]): Row[] {
-  return rows.filter((row) => {
-    const stored = row[column] ?? null;
-    return identities.some((v) => identityMatches(stored, v, rule));
-  });
+  const matches = identityMatcher(identities, rule);
+  return rows.filter((row) => matches(row[column] ?? null));
 }
 
 /** An identity lookup no index serves, and what to do about it. */

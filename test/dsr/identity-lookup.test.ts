@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TextComparison } from '../../src/connectors/connector.js';
 import { caseVariants, identityLookup, keepMatching, MAX_CASE_VARIANTS } from '../../src/dsr/identity-lookup.js';
-import { canonicalIdentity, identityMatches } from '../../src/dsr/identity-match.js';
+import { canonicalIdentity, identityMatcher, identityMatches } from '../../src/dsr/identity-match.js';
 import { isOpendpoError } from '../../src/errors/opendpo-error.js';
 
 const binary: TextComparison = { collation: 'C.UTF-8', caseInsensitive: false, lowerAsciiOnly: false };
@@ -21,6 +21,16 @@ describe('the identity rule', () => {
     expect(identityMatches(42, '42', 'exact')).toBe(true);
     expect(identityMatches(42n, '042', 'exact')).toBe(false);
     expect(identityMatches(null, 'null', 'exact')).toBe(false);
+  });
+
+  it('matches a stored value against a batch of identities exactly as against each of them alone', () => {
+    const requested = ['chlo\u00e9@example.com', 'Zoe@Example.com', '42', 'pad@example.com'];
+    const stored = ['CHLOE\u0301@example.com', 'zoe@example.com', 'zo\u00e9@example.com', 'pad@example.com ', 42, 42n, '042', null, Buffer.from('ZOE@example.com'), 'other@example.com'];
+    for (const rule of ['exact', 'case_insensitive'] as const) {
+      const matches = identityMatcher(requested, rule);
+      for (const v of stored) expect(matches(v), `${String(v)} under ${rule}`).toBe(requested.some((r) => identityMatches(v, r, rule)));
+    }
+    expect(stored.filter((v) => identityMatcher(requested, 'case_insensitive')(v)).length).toBe(5);
   });
 });
 

@@ -11,7 +11,7 @@ import type { DatabaseConnector, Row, SearchStep, StatementResult, TableRef, Tab
 import { valueKey } from '../../connectors/value-key.js';
 import { isPersonalDataField } from '../../dataset/model.js';
 import { identityLookup, keepMatching, textComparisonOf, type IdentityLookup } from '../identity-lookup.js';
-import { identityMatchOf } from '../identity-match.js';
+import { identityMatcher, identityMatchOf } from '../identity-match.js';
 import type { GraphNode, RequestGraph, Seed } from '../plan/graph.js';
 import { topologicalOrder } from '../plan/topological-order.js';
 
@@ -285,10 +285,9 @@ async function searchAtOnce(options: CollectOptions, collected: Map<string, Coll
     const seeds = graph.seeds.filter((s) => s.node === id && (options.identities[s.identity] ?? []).length > 0);
     if (seeds.length === 0) continue;
     const node = collected.get(id)!.node;
+    const matchers = seeds.map((s) => ({ field: s.field, matches: identityMatcher(options.identities[s.identity]!, identityRuleOf(node, s)) }));
     const unmatched = result[i]!.some(
-      (row) =>
-        seeds.some((s) => (row[s.field] ?? null) !== null) &&
-        seeds.every((s) => keepMatching([row], s.field, identityRuleOf(node, s), options.identities[s.identity]!).length === 0),
+      (row) => matchers.some((m) => (row[m.field] ?? null) !== null) && matchers.every((m) => !m.matches(row[m.field] ?? null)),
     );
     if (unmatched) return false;
   }

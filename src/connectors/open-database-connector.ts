@@ -22,7 +22,17 @@ export interface DatabaseConnection {
    * with TARGET_UNAVAILABLE, "the database is not answering" (default DEFAULT_TARGET_TIMEOUT_MS).
    */
   timeoutMs?: number;
+  /** Connections opened to a PostgreSQL or MySQL/MariaDB server at most (default DEFAULT_MAX_CONNECTIONS). */
+  maxConnections?: number;
 }
+
+/**
+ * How many connections a request opens to a server at most. A request's search asks a few
+ * collections at once; on the measured 2-core server (docs/BENCHMARKS.md, bench:dsr) two were
+ * faster than five, whose statements competed for the same cores, and a production database the
+ * product reads is best loaded lightly.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 2;
 
 /** OPENDPO_TARGET_TIMEOUT_SECONDS's default: longer than any statement of a request on a healthy database. */
 export const DEFAULT_TARGET_TIMEOUT_MS = 30_000;
@@ -62,6 +72,7 @@ export function sqliteFileOf(url: string): string {
 function parse(connection: DatabaseConnection): ParsedTarget {
   const { name, url } = connection;
   const timeoutMs = connection.timeoutMs ?? DEFAULT_TARGET_TIMEOUT_MS;
+  const maxConnections = connection.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   const type = databaseTypeOf(url);
   if (type === undefined) {
     throw unavailable(name, 'the URL must start with postgres://, postgresql://, mysql://, mariadb:// or sqlite:');
@@ -87,7 +98,7 @@ function parse(connection: DatabaseConnection): ParsedTarget {
   const label = `${name} (${type} ${u.hostname}:${port}${database === '' ? '' : `/${database}`})`;
   const user = u.username === '' ? undefined : decodeURIComponent(u.username);
   if (type === 'postgres') {
-    return { type, label, ...(user === undefined ? {} : { user }), open: async () => (await import('./postgres/postgres-connector.js')).openPostgresConnector({ url, label, timeoutMs }) };
+    return { type, label, ...(user === undefined ? {} : { user }), open: async () => (await import('./postgres/postgres-connector.js')).openPostgresConnector({ url, label, timeoutMs, maxConnections }) };
   }
   const ssl = u.searchParams.get('ssl');
   return {
@@ -104,6 +115,7 @@ function parse(connection: DatabaseConnection): ParsedTarget {
         ssl: ssl === 'true' || ssl === 'required' || ssl === '1',
         label,
         timeoutMs,
+        maxConnections,
       }),
   };
 }

@@ -25,6 +25,8 @@ export interface DatabaseConnection extends ConnectionBase {
   url: string | SecretRef;
   /** Overrides OPENDPO_TARGET_TIMEOUT_SECONDS for this database. */
   timeoutMs?: number;
+  /** Connections opened to the database at most (DEFAULT_MAX_CONNECTIONS). */
+  maxConnections?: number;
 }
 
 /** A system that answers for itself over signed HTTP. */
@@ -101,7 +103,15 @@ export function readConnectionsFile(file: YamlFile, problems: Finding[]): { conn
       case 'mysql':
       case 'sqlite': {
         const url = typeof c.url === 'string' ? checkLiteralUrl(file, i, c.name, c.type, c.url, problems) : toSecretRef(c.url, file.display);
-        if (url !== undefined) connections.push({ ...base, type: c.type, url, ...(c.timeout_ms !== undefined ? { timeoutMs: c.timeout_ms } : {}) });
+        if (url !== undefined) {
+          connections.push({
+            ...base,
+            type: c.type,
+            url,
+            ...(c.timeout_ms !== undefined ? { timeoutMs: c.timeout_ms } : {}),
+            ...(c.max_connections !== undefined ? { maxConnections: c.max_connections } : {}),
+          });
+        }
         else refused.push(...c.datasets);
         break;
       }

@@ -266,6 +266,12 @@ export const ConnectionSchema = z.discriminatedUnion('type', [
       .max(3_600_000)
       .optional()
       .describe('How long a statement, a lock wait or the connection may take before the request stops (the database is not answering), in milliseconds; default OPENDPO_TARGET_TIMEOUT_SECONDS.'),
+    max_connections: z
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('How many connections opendpo opens to the database at most (PostgreSQL, MySQL/MariaDB; default 2; SQLite always uses one).'),
     datasets: ServedDatasets,
   }),
   z.strictObject({

@@ -28,7 +28,16 @@ export async function openConnections(file: ConnectionsFile, store: Store, optio
       if (isDatabaseConnection(c)) {
         const url = await resolveValue(c.url, { purpose: `the url of ${purpose}` });
         const timeoutMs = c.timeoutMs ?? options.timeoutMs;
-        databases.set(c.name, await openDatabaseConnector({ name: c.name, type: c.type, url, ...(timeoutMs === undefined ? {} : { timeoutMs }) }));
+        databases.set(
+          c.name,
+          await openDatabaseConnector({
+            name: c.name,
+            type: c.type,
+            url,
+            ...(timeoutMs === undefined ? {} : { timeoutMs }),
+            ...(c.maxConnections === undefined ? {} : { maxConnections: c.maxConnections }),
+          }),
+        );
       } else if (c.type === 'http') {
         const { createHttpConnector } = await import('../connectors/http/http-connector.js');
         systems.set(c.name, await createHttpConnector({ name: c.name, url: c.url, secret: c.secret, ...(c.timeoutMs ? { timeoutMs: c.timeoutMs } : {}) }));

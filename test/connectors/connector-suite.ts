@@ -34,6 +34,8 @@ export interface Harness {
   disrupt(): Promise<() => Promise<void>>;
   /** True when disrupt() can be called inside a transaction the connector holds. */
   disruptInsideTransaction: boolean;
+  /** The connection the harness's connector was opened with (servers): to open others with other settings. */
+  connection?: DatabaseConnection;
   /** A connection that cannot be opened, whose URL holds the password "hunter2-secret". */
   unreachable: DatabaseConnection;
   /**
@@ -415,6 +417,35 @@ export function connectorSuite(name: string, available: boolean, makeHarness: ()
       }
       expect((await h.connector.run(probe)).rows).toEqual([{ id: 1 }]);
       expect(await h.query('select note from customer where id = 2')).toEqual([{ note: 'changed' }]);
+    });
+
+    it('opens no more connections than max_connections: a statement waits for a held transaction when one is allowed, not when two are', async () => {
+      if (h.connection === undefined) return; // SQLite: one connection, always
+      for (const maxConnections of [1, 2]) {
+        const connector = await openDatabaseConnector({ ...h.connection, maxConnections });
+        try {
+          let release!: () => void;
+          const held = new Promise<void>((resolve) => (release = resolve));
+          let inside!: () => void;
+          const entered = new Promise<void>((resolve) => (inside = resolve));
+          const transaction = connector.transaction(async (tx) => {
+            await tx.run({ kind: 'select', table: { name: 'customer' }, columns: ['id'], where: { columns: ['id'], values: [['1']] } });
+            inside();
+            await held;
+          });
+          await entered;
+          let answered = false;
+          const select = connector.run({ kind: 'select', table: { name: 'customer' }, columns: ['id'], where: { columns: ['id'], values: [['1']] } }).then(() => (answered = true));
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          expect(answered, `max_connections ${maxConnections}`).toBe(maxConnections > 1);
+          release();
+          await transaction;
+          await select;
+          expect(answered).toBe(true);
+        } finally {
+          await connector.close();
+        }
+      }
     });
 
     it('refuses to open an unreachable database with TARGET_UNAVAILABLE naming the connection, never the password', async () => {

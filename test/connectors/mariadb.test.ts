@@ -40,6 +40,7 @@ connectorSuite(
         for (const { id } of rows) await db.exec(`kill ${Number(id)}`);
         return async () => {};
       },
+      connection: { name: 'shop', type: 'mysql', url: db.url },
       unreachable: { name: 'shop', type: 'mysql', url: unreachable.toString().replace(/^mysql:/, 'mariadb:') },
       refused: {
         unknownUser: { user: `${user}_nobody`, connection: { name: 'shop', type: 'mysql', url: refusedUrl(`${user}_nobody`, db.name) } },

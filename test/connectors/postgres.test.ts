@@ -40,6 +40,7 @@ connectorSuite(
         await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
         return async () => {};
       },
+      connection: { name: 'shop', type: 'postgres', url: db.url },
       unreachable: { name: 'shop', type: 'postgres', url: unreachable.toString() },
       refused: {
         unknownUser: { user: 'opendpo_no_such_role', connection: { name: 'shop', type: 'postgres', url: refusedUrl('opendpo_no_such_role', new URL(db.url).pathname.slice(1)) } },

@@ -111,6 +111,7 @@ connections:
   - name: legacy
     type: mysql
     url: { file: secrets/legacy-url }
+    max_connections: 4
     datasets: [legacy]
 `;
 
@@ -274,7 +275,7 @@ describe('the opendpo dataset format', () => {
         },
         { name: 'archive', type: 'manual', instructions: 'Ask the archivist to search the paper files.', assignee: 'dpo@example.com', datasets: ['paper'], at: { file, line: 13, column: 5 } },
         { name: 'local', type: 'sqlite', url: 'sqlite:local.db', datasets: ['local'], at: { file, line: 18, column: 5 } },
-        { name: 'legacy', type: 'mysql', url: { file: path.join(dir, 'secrets/legacy-url') }, datasets: ['legacy'], at: { file, line: 22, column: 5 } },
+        { name: 'legacy', type: 'mysql', url: { file: path.join(dir, 'secrets/legacy-url') }, maxConnections: 4, datasets: ['legacy'], at: { file, line: 22, column: 5 } },
       ],
     });
     expect(connectionServing(connections, 'shop')?.name).toBe('shop-db');

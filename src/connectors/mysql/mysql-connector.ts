@@ -102,6 +102,8 @@ export interface MysqlOptions {
   label: string;
   /** Statement, lock wait and connection timeout (default 30 s). */
   timeoutMs?: number;
+  /** Connections of the pool at most (default 2). */
+  maxConnections?: number;
 }
 
 /** A server that sends nothing back at all (a frozen process) is given this much more than its own timeouts. */
@@ -164,7 +166,7 @@ export async function openMysqlConnector(options: MysqlOptions): Promise<SqlConn
     password: options.password,
     database: options.database,
     ...(options.ssl ? { ssl: { rejectUnauthorized: true } } : {}),
-    connectionLimit: 5,
+    connectionLimit: options.maxConnections ?? 2,
     connectTimeout: timeoutMs,
     enableKeepAlive: true,
     // Large integers and decimals as strings rather than rounded numbers; dates in UTC.

@@ -98,6 +98,8 @@ export interface PostgresOptions {
   label: string;
   /** Statement (lock waits included) and connection timeout (default 30 s). */
   timeoutMs?: number;
+  /** Connections of the pool at most (default 2). */
+  maxConnections?: number;
 }
 
 /** A server that sends nothing back at all (a frozen process) is given this much more than its own statement_timeout. */
@@ -149,7 +151,7 @@ export async function openPostgresConnector(options: PostgresOptions): Promise<S
   const timeoutMs = Math.max(1, Math.round(options.timeoutMs ?? 30_000));
   const pool = new pg.Pool({
     connectionString: options.url,
-    max: 5,
+    max: options.maxConnections ?? 2,
     connectionTimeoutMillis: timeoutMs,
     keepAlive: true,
     types: STORED_VALUE_TYPES,

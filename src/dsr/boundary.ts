@@ -178,10 +178,21 @@ function propagate(graph: RequestGraph, found: ReadonlyMap<string, CollectedNode
   }
 }
 
-/** The rows of a node that are the person's own (none in a context node: nobody's records). */
-export function ownRows(boundary: Boundary, node: CollectedNode): Map<string, Row> {
-  const rows = boundary.get(node.node.id);
-  return new Map([...node.rows].filter(([k]) => rows?.get(k) === 'own'));
+/** ownRows' answers, worked out once per boundary and node: a request asks for them several times. */
+const ownRowsCache = new WeakMap<Boundary, WeakMap<CollectedNode, Map<string, Row>>>();
+
+/** The rows of a node that are the person's own (none in a context node: nobody's records). Not to be changed by the caller. */
+export function ownRows(boundary: Boundary, node: CollectedNode): ReadonlyMap<string, Row> {
+  let byNode = ownRowsCache.get(boundary);
+  if (byNode === undefined) ownRowsCache.set(boundary, (byNode = new WeakMap()));
+  let own = byNode.get(node);
+  if (own === undefined) {
+    const rows = boundary.get(node.node.id);
+    own = new Map();
+    for (const [k, row] of node.rows) if (rows?.get(k) === 'own') own.set(k, row);
+    byNode.set(node, own);
+  }
+  return own;
 }
 
 /** The rows of a node that are not the person's alone, by reason. */

@@ -484,7 +484,7 @@ function boundaryNote(graph: RequestGraph, boundary: Boundary, c: CollectedNode)
 /** The collections the request acts on with only the person's own rows (Art. 16, 18): no catalogue, no one else's row. */
 export function ownFound(graph: RequestGraph, boundary: Boundary, found: ReadonlyMap<string, CollectedNode>): Map<string, CollectedNode> {
   const own = new Map<string, CollectedNode>();
-  for (const [id, c] of found) if (!graph.context.has(id)) own.set(id, { ...c, rows: ownRows(boundary, c) });
+  for (const [id, c] of found) if (!graph.context.has(id)) own.set(id, { ...c, rows: new Map(ownRows(boundary, c)) });
   return own;
 }
 

@@ -137,8 +137,9 @@ export function chunkStatement(dialect: SqlDialect, statement: Statement): State
   checkStatement(statement);
   const seen = new Set<string>();
   const values: Value[][] = [];
+  const single = statement.where.columns.length === 1;
   for (const tuple of statement.where.values) {
-    const k = JSON.stringify(tuple.map(valueKey));
+    const k = single ? valueKey(tuple[0] ?? null) : JSON.stringify(tuple.map(valueKey));
     if (seen.has(k)) continue;
     seen.add(k);
     values.push(tuple);

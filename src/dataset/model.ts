@@ -161,8 +161,12 @@ export interface Collection {
   retentionStart?: string;
   /** Whole rows kept on erasure (Art. 17(3)); fields may carry their own holds instead. */
   legalHold?: LegalHold;
-  /** Art. 18: the field set on the person's rows when processing is restricted, and its value. */
-  restrictionFlag?: { field: string; value: string | number | boolean };
+  /**
+   * Art. 18: the field set on the person's rows when processing is restricted, and its value;
+   * `liftedValue` (null allowed) is what the field takes again once the restriction is lifted
+   * (Art. 18(3)): absent, lifting leaves the flag as it is.
+   */
+  restrictionFlag?: { field: string; value: string | number | boolean; liftedValue?: string | number | boolean | null };
   /** Fides skip_processing: declared but never read or written. */
   skip: boolean;
   /** Fides after/erase_after: collections ("dataset.collection") this one must be processed after. */

@@ -89,7 +89,7 @@ export function readNativeDataset(file: YamlFile, problems: Finding[]): ParsedDa
       ...(c.catalogue ? { catalogue: true } : {}),
       ...(c.retention_start !== undefined ? { retentionStart: c.retention_start } : {}),
       ...(c.legal_hold !== undefined ? { legalHold: toLegalHold(c.legal_hold) } : {}),
-      ...(c.restriction_flag !== undefined ? { restrictionFlag: { field: c.restriction_flag.field, value: c.restriction_flag.value } } : {}),
+      ...(c.restriction_flag !== undefined ? { restrictionFlag: restrictionFlag(c.restriction_flag) } : {}),
       skip: c.skip,
       after: c.after,
       eraseAfter: c.erase_after,
@@ -138,4 +138,9 @@ function toMasking(m: MaskingInput, declaredIn: string): MaskingStrategy {
 
 function toLegalHold(h: LegalHoldOutput): LegalHold {
   return { reason: h.reason, article: h.article, ...(h.period !== undefined ? { period: h.period } : {}) };
+}
+
+function restrictionFlag(f: { field: string; value: string | number | boolean; lifted_value?: string | number | boolean | null | undefined }): NonNullable<Collection['restrictionFlag']> {
+  // Absent and null differ: null is a value the field takes once the restriction is lifted.
+  return { field: f.field, value: f.value, ...(f.lifted_value !== undefined ? { liftedValue: f.lifted_value } : {}) };
 }

@@ -216,9 +216,14 @@ export const CollectionSchema = z.strictObject({
     .strictObject({
       field: ElementName.describe('The field set on the person\'s rows (a field of this collection).'),
       value: z.union([z.string(), z.number(), z.boolean()]).describe('The value that marks the rows as restricted.'),
+      lifted_value: z
+        .union([z.string(), z.number(), z.boolean(), z.null()])
+        .optional()
+        .describe('The value the field takes again once the restriction is lifted (Art. 18(3)); null allowed. Absent: `dsr unrestrict` leaves the flag as it is, to clear in that system.'),
     })
+    .refine((f) => f.lifted_value !== f.value, { message: 'lifted_value must differ from value: it is what marks the rows as no longer restricted', path: ['lifted_value'] })
     .optional()
-    .describe('Art. 18: the field set when the person obtains the restriction of processing.'),
+    .describe('Art. 18: the field set when the person obtains the restriction of processing, and the value it takes again when the restriction is lifted.'),
   skip: z.boolean().default(false).describe('Declared but never read or written (Fides skip_processing).'),
   after: z.array(CollectionPath).default([]).describe('Collections ("dataset.collection") to process before this one.'),
   erase_after: z.array(CollectionPath).default([]).describe('Collections ("dataset.collection") to erase before this one.'),

@@ -106,6 +106,19 @@ ${ID}        - { name: x, categories: [user.name], legal_hold: { reason: Tax law
     ]);
   });
 
+  it('a restriction flag whose lifted value is its value; null is a lifted value, absent is none', async () => {
+    const flagged = (flag: string) => nativeDataset('a', `    - name: t\n      restriction_flag: ${flag}\n      fields:\n${ID}        - { name: restricted, categories: [system.operations] }\n`);
+    const same = await loadDatasets(await datasetsFolder({ 'a.yaml': flagged('{ field: restricted, value: 1, lifted_value: 1 }') }));
+    expect(same.problems).toEqual([
+      expect.objectContaining({ rule: 'dataset/invalid', line: 5, message: expect.stringContaining('lifted_value must differ from value') }),
+    ]);
+    const nulled = await loadDatasets(await datasetsFolder({ 'a.yaml': flagged('{ field: restricted, value: 1, lifted_value: null }') }));
+    expect(nulled.problems).toEqual([]);
+    expect(nulled.datasets[0]!.collections[0]!.restrictionFlag).toEqual({ field: 'restricted', value: 1, liftedValue: null });
+    const absent = await loadDatasets(await datasetsFolder({ 'a.yaml': flagged('{ field: restricted, value: 1 }') }));
+    expect(absent.datasets[0]!.collections[0]!.restrictionFlag).toEqual({ field: 'restricted', value: 1 });
+  });
+
   it('a collection or a field declared twice', async () => {
     const dir = await datasetsFolder({
       'a.yaml': nativeDataset('a', `    - name: t\n      fields:\n${ID}${ID}    - name: t\n      fields:\n${ID}`),

@@ -34,7 +34,17 @@ export interface KeyFilter {
 
 export type Statement =
   | { kind: 'select'; table: TableRef; columns: string[]; where: KeyFilter }
-  | { kind: 'update'; table: TableRef; set: Record<string, Value>; where: KeyFilter }
+  | {
+      kind: 'update';
+      table: TableRef;
+      set: Record<string, Value>;
+      where: KeyFilter;
+      /**
+       * Only the rows whose columns still hold these values (null: IS NULL), in the same statement:
+       * a row another writer changed meanwhile is left as it is (lifting a restriction flag).
+       */
+      onlyIf?: Record<string, Value>;
+    }
   | { kind: 'delete'; table: TableRef; where: KeyFilter };
 
 export interface RenderedStatement {

@@ -211,6 +211,21 @@ export function connectorSuite(name: string, available: boolean, makeHarness: ()
       await h.exec(`insert into order_line (order_id, line_no, sku, qty) values (20, 1, 'C', 3)`);
     });
 
+    it('updates only the rows still holding the values onlyIf gives (NULL compared as IS NULL), counting those', async () => {
+      const before = await h.query('select id, note from customer');
+      await h.exec(`update customer set note = 'n1' where id = 1`);
+      await h.exec(`update customer set note = 'other' where id = 2`);
+      await h.exec(`update customer set note = null where id = 3`);
+      const kept = await h.connector.run({ kind: 'update', table: { name: 'customer' }, set: { note: 'lifted' }, where: { columns: ['id'], values: [[1], [2], [3]] }, onlyIf: { note: 'n1' } });
+      expect(kept.affected).toBe(1);
+      const nulls = await h.connector.run({ kind: 'update', table: { name: 'customer' }, set: { note: 'was null' }, where: { columns: ['id'], values: [[1], [2], [3]] }, onlyIf: { note: null } });
+      expect(nulls.affected).toBe(1);
+      expect(sortBy(await h.query('select id, note from customer'), 'id').map((r) => r.note)).toEqual(['lifted', 'other', 'was null']);
+      for (const row of before) {
+        await h.connector.run({ kind: 'update', table: { name: 'customer' }, set: { note: row.note as string | null }, where: { columns: ['id'], values: [[row.id as number]] } });
+      }
+    });
+
     it(`splits ${BULK} keys into chunks: a select returns every chunk's rows, writes add up`, async () => {
       const keys = Array.from({ length: BULK + 100 }, (_, i) => [i + 1]);
       const chunks = h.connector.renderChunks(select('bulk', ['id', 'v'], ['id'], keys));

@@ -117,7 +117,10 @@ export function renderStatement(dialect: SqlDialect, statement: Statement): Rend
     }
     case 'update': {
       const set = sql.join(Object.entries(statement.set).map(([column, value]) => sql`${sql.id(column)} = ${sql.val(dialect.bind(value))}`));
-      query = sql`update ${table} set ${set} where ${where}`;
+      const only = Object.entries(statement.onlyIf ?? {}).map(([column, value]) =>
+        value === null ? sql` and ${sql.id(column)} is null` : sql` and ${sql.id(column)} = ${sql.val(dialect.bind(value))}`,
+      );
+      query = sql`update ${table} set ${set} where ${where}${sql.join(only, sql``)}`;
       break;
     }
     case 'delete':
@@ -144,7 +147,7 @@ export function chunkStatement(dialect: SqlDialect, statement: Statement): State
     seen.add(k);
     values.push(tuple);
   }
-  const setCount = statement.kind === 'update' ? Object.keys(statement.set).length : 0;
+  const setCount = statement.kind === 'update' ? Object.keys(statement.set).length + Object.keys(statement.onlyIf ?? {}).length : 0;
   const perTuple = statement.where.columns.length;
   const size = Math.max(1, Math.min(CHUNK_TUPLES, Math.floor((dialect.maxParameters - setCount) / perTuple)));
   const chunks: Statement[] = [];

@@ -174,7 +174,9 @@ export async function runRequest(input: RunRequestInput): Promise<RequestOutcome
     const done = await journal.end(pending ? 'waiting' : 'completed', summariseEvidence(steps, warnings.length));
     if (!pending) {
       // Row keys and values written (the work log), rows a person reported (manual access): gone now.
-      await repo.purgeWork(request.id);
+      // A restriction's keys stay while it is in force: lifting it clears the flags on exactly the
+      // rows it flagged (Art. 18(3), restrictions.ts), and the store keeps no identity to search again.
+      if (input.kind !== 'restriction') await repo.purgeWork(request.id);
       await input.store.manualTasks.clearRows(request.id);
     }
     input.onProgress?.({ phase: 'done', message: pending ? 'waiting for systems to answer' : 'completed' });

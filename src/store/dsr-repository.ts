@@ -344,13 +344,24 @@ export class DsrRepository {
     await this.db.updateTable('dsr_work').set({ operations_json: '[]' }).where('request_id', '=', requestId).execute();
   }
 
+  /**
+   * Records the identity as restricted by `requestId`. An identity an earlier restriction held is
+   * taken over; an earlier restriction left without any identity can no longer be lifted by its
+   * request, so the keys of the rows it flagged, kept for that lifting, are gone too (Art. 5(1)(c)).
+   */
   async restrict(fingerprint: string, identityType: string, requestId: string): Promise<void> {
     const at = now();
-    await this.db
-      .insertInto('dsr_restrictions')
-      .values({ identity_fingerprint: fingerprint, identity_type: identityType, request_id: requestId, restricted_at: at, lifted_at: null })
-      .onConflict((oc) => oc.column('identity_fingerprint').doUpdateSet({ request_id: requestId, restricted_at: at, lifted_at: null }))
-      .execute();
+    await this.db.transaction().execute(async (tx) => {
+      const previous = await tx.selectFrom('dsr_restrictions').select('request_id').where('identity_fingerprint', '=', fingerprint).executeTakeFirst();
+      await tx
+        .insertInto('dsr_restrictions')
+        .values({ identity_fingerprint: fingerprint, identity_type: identityType, request_id: requestId, restricted_at: at, lifted_at: null })
+        .onConflict((oc) => oc.column('identity_fingerprint').doUpdateSet({ request_id: requestId, restricted_at: at, lifted_at: null }))
+        .execute();
+      if (previous === undefined || previous.request_id === requestId) return;
+      const left = await tx.selectFrom('dsr_restrictions').select('request_id').where('request_id', '=', previous.request_id).executeTakeFirst();
+      if (left === undefined) await tx.updateTable('dsr_work').set({ operations_json: '[]' }).where('request_id', '=', previous.request_id).execute();
+    });
   }
 
   /**
@@ -374,8 +385,24 @@ export class DsrRepository {
   }
 
   /**
-   * Lifts the restriction `requestId` recorded (Art. 18(3)), and appends `step` (who lifted it,
-   * when and how the person was told) to that request's evidence, in one transaction. False, and
+   * Appends steps to the evidence of the request `requestId` while its restriction is in force (the
+   * flags cleared in one database while the restriction is being lifted). False, and nothing
+   * written, when it is not.
+   */
+  async addRestrictionSteps(requestId: string, steps: readonly NewDsrStep[]): Promise<boolean> {
+    return this.db.transaction().execute(async (tx) => {
+      const inForce = await tx.selectFrom('dsr_restrictions').select('request_id').where('request_id', '=', requestId).where('lifted_at', 'is', null).executeTakeFirst();
+      if (inForce === undefined) return false;
+      const request = await tx.selectFrom('dsr_requests').select('attempts').where('id', '=', requestId).executeTakeFirst();
+      await insertSteps(tx, requestId, request?.attempts ?? 1, steps);
+      return true;
+    });
+  }
+
+  /**
+   * Lifts the restriction `requestId` recorded (Art. 18(3)), appends `step` (who lifted it, when
+   * and how the person was told) to that request's evidence, and empties its work log (the keys
+   * of the rows it flagged were kept for this lifting only), in one transaction. False, and
    * nothing written, when no restriction of that request is in force.
    */
   async liftRestriction(requestId: string, step: NewDsrStep): Promise<boolean> {
@@ -384,6 +411,7 @@ export class DsrRepository {
       if (lifted.numUpdatedRows === 0n) return false;
       const request = await tx.selectFrom('dsr_requests').select('attempts').where('id', '=', requestId).executeTakeFirst();
       await insertSteps(tx, requestId, request?.attempts ?? 1, [{ ...step, rowsChanged: Number(lifted.numUpdatedRows) }]);
+      await tx.updateTable('dsr_work').set({ operations_json: '[]' }).where('request_id', '=', requestId).execute();
       return true;
     });
   }

@@ -317,6 +317,43 @@ describe.each([sqliteCase(), postgresCase()])('data subject requests in the $nam
     }
   });
 
+  it.runIf(s.available)("keep a restriction's rows' keys until it is lifted or taken over whole, and append to its evidence only while it is in force", async () => {
+    const { store, drop } = await open(s);
+    try {
+      const repo = store.requests;
+      const email = await repo.fingerprint({ email: 'jane@example.com' });
+      const phone = await repo.fingerprint({ phone_number: '+33600000000' });
+      const keys = '[{"node":"shop.newsletter","keys":[[1]]}]';
+      const restriction = async (owner: string, identities: [string, string][]) => {
+        const made = (await repo.create({ ...erasure(await repo.fingerprint(Object.fromEntries(identities.map(([t]) => [t, owner])))), kind: 'restriction' }, claim(owner)))!;
+        for (const [type, fingerprint] of identities) await repo.restrict(fingerprint, type, made.id);
+        await repo.saveWork(made.id, [{ connection: 'shop', operationsJson: keys }]);
+        await repo.endRun(made.id, owner, 'completed');
+        return made.id;
+      };
+      const workOf = async (id: string) => (await repo.work(id)).map((w) => w.operationsJson);
+
+      const both = await restriction('a', [['email', email], ['phone_number', phone]]);
+      expect(await repo.addRestrictionSteps(both, [step('shop.newsletter', 'unflag')])).toBe(true);
+      // Taken over in part: the earlier restriction still holds the phone number, and its keys.
+      const byEmail = await restriction('b', [['email', email]]);
+      expect(await workOf(both)).toEqual([keys]);
+      // Taken over whole: it can no longer be lifted, its keys are gone.
+      const byPhone = await restriction('c', [['phone_number', phone]]);
+      expect(await workOf(both)).toEqual(['[]']);
+      expect((await repo.restrictions()).map((r) => r.requestId).sort()).toEqual([byEmail, byPhone].sort());
+
+      expect(await repo.liftRestriction(byEmail, step('opendpo', 'unrestrict'))).toBe(true);
+      expect(await workOf(byEmail)).toEqual(['[]']);
+      expect(await workOf(byPhone)).toEqual([keys]);
+      expect(await repo.addRestrictionSteps(byEmail, [step('shop.newsletter', 'unflag')])).toBe(false);
+      expect((await repo.steps(byEmail)).map((x) => x.kind)).toEqual(['unrestrict']);
+      expect((await repo.steps(both)).map((x) => x.kind)).toEqual(['unflag']);
+    } finally {
+      await drop();
+    }
+  });
+
   it.runIf(s.available)('record erasures per identity fingerprint, found by a later access once the erasure completed', async () => {
     const { store, drop } = await open(s);
     try {
@@ -369,11 +406,13 @@ describe.each([sqliteCase(), postgresCase()])('data subject requests in the $nam
       // Not recorded: the run that resumed it ends, so that it can be superseded.
       await repo.endRun(id, 'b', 'failed');
       await section('supersede (one transaction)', () => repo.supersede(id, claim('c', 2), erasure(fp, { id: 'req-2' })));
-      await section('restrict', () => repo.restrict(fp, 'email', id));
+      await section('restrict (one transaction)', () => repo.restrict(fp, 'email', id));
       await section('isRestricted', () => repo.isRestricted('email', 'x'));
       await section('restrictions (in force)', () => repo.restrictions());
       await section('restrictions (lifted too)', () => repo.restrictions({ includeLifted: true }));
-      await section('liftRestriction (one transaction)', () => repo.liftRestriction(id, step('opendpo', 'unrestrict')));
+      await section('addRestrictionSteps (one transaction, while in force)', () => repo.addRestrictionSteps(id, [step('shop.newsletter', 'unflag')]));
+      await section('liftRestriction (one transaction, the work log emptied)', () => repo.liftRestriction(id, step('opendpo', 'unrestrict')));
+      await section('restrict (taking over a whole restriction: its work log emptied)', () => repo.restrict(fp, 'email', 'req-2'));
       await section('list', () => repo.list());
       await section('recordErasure (one transaction)', () => repo.recordErasure(id, [fp], '[]'));
       await section('completedErasures', () => repo.completedErasures([fp]));

@@ -64,8 +64,11 @@ insert into "dsr_requests" ("id", "kind", "status", "identity_fingerprint", "ide
 commit;
 select * from "dsr_requests" where "id" = $1;
 
--- restrict
+-- restrict (one transaction)
+begin;
+select "request_id" from "dsr_restrictions" where "identity_fingerprint" = $1;
 insert into "dsr_restrictions" ("identity_fingerprint", "identity_type", "request_id", "restricted_at", "lifted_at") values ($1, $2, $3, $4, $5) on conflict ("identity_fingerprint") do update set "request_id" = $6, "restricted_at" = $7, "lifted_at" = $8;
+commit;
 
 -- isRestricted
 select "lifted_at" from "dsr_restrictions" where "identity_fingerprint" = $1;
@@ -76,12 +79,29 @@ select "request_id", "identity_type", "restricted_at", "lifted_at" from "dsr_res
 -- restrictions (lifted too)
 select "request_id", "identity_type", "restricted_at", "lifted_at" from "dsr_restrictions" order by "restricted_at" desc, "request_id", "identity_type";
 
--- liftRestriction (one transaction)
+-- addRestrictionSteps (one transaction, while in force)
+begin;
+select "request_id" from "dsr_restrictions" where "request_id" = $1 and "lifted_at" is null;
+select "attempts" from "dsr_requests" where "id" = $1;
+select max("seq") as "seq" from "dsr_steps" where "request_id" = $1;
+insert into "dsr_steps" ("request_id", "seq", "attempt", "connection", "collection", "kind", "rows_found", "rows_changed", "started_at", "duration_ms", "status", "note", "detail_json") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
+commit;
+
+-- liftRestriction (one transaction, the work log emptied)
 begin;
 update "dsr_restrictions" set "lifted_at" = $1 where "request_id" = $2 and "lifted_at" is null;
 select "attempts" from "dsr_requests" where "id" = $1;
 select max("seq") as "seq" from "dsr_steps" where "request_id" = $1;
 insert into "dsr_steps" ("request_id", "seq", "attempt", "connection", "collection", "kind", "rows_found", "rows_changed", "started_at", "duration_ms", "status", "note", "detail_json") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
+update "dsr_work" set "operations_json" = $1 where "request_id" = $2;
+commit;
+
+-- restrict (taking over a whole restriction: its work log emptied)
+begin;
+select "request_id" from "dsr_restrictions" where "identity_fingerprint" = $1;
+insert into "dsr_restrictions" ("identity_fingerprint", "identity_type", "request_id", "restricted_at", "lifted_at") values ($1, $2, $3, $4, $5) on conflict ("identity_fingerprint") do update set "request_id" = $6, "restricted_at" = $7, "lifted_at" = $8;
+select "request_id" from "dsr_restrictions" where "request_id" = $1;
+update "dsr_work" set "operations_json" = $1 where "request_id" = $2;
 commit;
 
 -- list

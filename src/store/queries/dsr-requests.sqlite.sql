@@ -64,8 +64,11 @@ insert into "dsr_requests" ("id", "kind", "status", "identity_fingerprint", "ide
 commit;
 select * from "dsr_requests" where "id" = ?;
 
--- restrict
+-- restrict (one transaction)
+begin;
+select "request_id" from "dsr_restrictions" where "identity_fingerprint" = ?;
 insert into "dsr_restrictions" ("identity_fingerprint", "identity_type", "request_id", "restricted_at", "lifted_at") values (?, ?, ?, ?, ?) on conflict ("identity_fingerprint") do update set "request_id" = ?, "restricted_at" = ?, "lifted_at" = ?;
+commit;
 
 -- isRestricted
 select "lifted_at" from "dsr_restrictions" where "identity_fingerprint" = ?;
@@ -76,12 +79,29 @@ select "request_id", "identity_type", "restricted_at", "lifted_at" from "dsr_res
 -- restrictions (lifted too)
 select "request_id", "identity_type", "restricted_at", "lifted_at" from "dsr_restrictions" order by "restricted_at" desc, "request_id", "identity_type";
 
--- liftRestriction (one transaction)
+-- addRestrictionSteps (one transaction, while in force)
+begin;
+select "request_id" from "dsr_restrictions" where "request_id" = ? and "lifted_at" is null;
+select "attempts" from "dsr_requests" where "id" = ?;
+select max("seq") as "seq" from "dsr_steps" where "request_id" = ?;
+insert into "dsr_steps" ("request_id", "seq", "attempt", "connection", "collection", "kind", "rows_found", "rows_changed", "started_at", "duration_ms", "status", "note", "detail_json") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+commit;
+
+-- liftRestriction (one transaction, the work log emptied)
 begin;
 update "dsr_restrictions" set "lifted_at" = ? where "request_id" = ? and "lifted_at" is null;
 select "attempts" from "dsr_requests" where "id" = ?;
 select max("seq") as "seq" from "dsr_steps" where "request_id" = ?;
 insert into "dsr_steps" ("request_id", "seq", "attempt", "connection", "collection", "kind", "rows_found", "rows_changed", "started_at", "duration_ms", "status", "note", "detail_json") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+update "dsr_work" set "operations_json" = ? where "request_id" = ?;
+commit;
+
+-- restrict (taking over a whole restriction: its work log emptied)
+begin;
+select "request_id" from "dsr_restrictions" where "identity_fingerprint" = ?;
+insert into "dsr_restrictions" ("identity_fingerprint", "identity_type", "request_id", "restricted_at", "lifted_at") values (?, ?, ?, ?, ?) on conflict ("identity_fingerprint") do update set "request_id" = ?, "restricted_at" = ?, "lifted_at" = ?;
+select "request_id" from "dsr_restrictions" where "request_id" = ?;
+update "dsr_work" set "operations_json" = ? where "request_id" = ?;
 commit;
 
 -- list

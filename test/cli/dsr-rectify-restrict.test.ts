@@ -78,22 +78,41 @@ describe('restriction of processing (Art. 18)', () => {
 
     // Art. 18(3): told before the lifting, so not on a date still to come.
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    const early = await dsr(['unrestrict', id, '--person-informed', tomorrow, '--informed-by', 'email', '--by', 'DPO']);
+    const early = await dsr(['unrestrict', id, '--person-informed', tomorrow, '--informed-by', 'email', '--by', 'DPO', '--datasets', DATASETS]);
     expect(early.code).toBe(2);
     expect(early.stderr).toContain('the person must be told before the restriction is lifted (Art. 18(3))');
     expectNoStackTrace(early.stderr);
 
-    const lifted = await dsr(['unrestrict', id, '--person-informed', today(), '--informed-by', 'letter', '--by', 'DPO']);
+    expect(shopRows('newsletter_subscription').map((x) => x.processing_restricted)).toEqual([0, 1, 0]);
+    const lifted = await dsr(['unrestrict', id, '--person-informed', today(), '--informed-by', 'letter', '--by', 'DPO', '--datasets', DATASETS]);
     expect(lifted.code, lifted.stderr).toBe(0);
     expect(lifted.stderr).toContain(`restriction of request ${id} lifted`);
-    // The flag it set in the data is named, not silently left.
-    expect(lifted.stderr).toContain('shop / shop.newsletter_subscription: the restriction flag set on 1 row(s) is left as it is');
+    // The flag it set is cleared on the row it flagged (the dataset declares lifted_value: false).
+    expect(lifted.stderr).toContain('shop / shop.newsletter_subscription: restriction flag cleared: processing_restricted on 1 of 1 row(s)');
+    expect(shopRows('newsletter_subscription').map((x) => x.processing_restricted)).toEqual([0, 0, 0]);
 
     const after = await dsr(['restrictions', '--json']);
     expect(JSON.parse(after.stdout)).toEqual([]);
     const evidence = await dsr(['show', id]);
+    expect(evidence.stdout).toMatch(/unflag .* shop \/ shop\.newsletter_subscription {2}restriction flag cleared: processing_restricted on 1 of 1 row\(s\)/);
     expect(evidence.stdout).toMatch(new RegExp(`unrestrict .* restriction lifted by DPO; the person was informed on ${today()} by letter \\(Art\\. 18\\(3\\)\\)`));
   }, 120_000);
+
+  it('leaves the flag and says so when the dataset declares no lifted_value', async () => {
+    const copy = path.join(work, 'datasets');
+    cpSync(DATASETS, copy, { recursive: true });
+    writeFileSync(path.join(copy, 'connections.yaml'), 'connections:\n  - name: shop\n    type: sqlite\n    url: sqlite:.opendpo/acme-shop.db\n    datasets: [shop]\n');
+    writeFileSync(path.join(copy, 'shop.yaml'), readFileSync(path.join(copy, 'shop.yaml'), 'utf8').replace(', lifted_value: false }', ' }'));
+    const made = await dsr(['restrict', '--identity', CHLOE, '--datasets', copy]);
+    expect(made.code, made.stderr).toBe(0);
+    const id = /request ([0-9a-f-]{36})/.exec(made.stderr)![1]!;
+    const lifted = await dsr(['unrestrict', id, '--person-informed', today(), '--informed-by', 'email', '--by', 'DPO', '--datasets', copy]);
+    expect(lifted.code, lifted.stderr).toBe(0);
+    expect(lifted.stderr).toContain(
+      'warning: shop / shop.newsletter_subscription: the restriction flag set on 1 row(s) is left as it is: its restriction_flag declares no lifted_value (docs/dataset-format.md#restriction); clear it in that system',
+    );
+    expect(shopRows('newsletter_subscription').map((x) => x.processing_restricted)).toEqual([0, 1, 0]);
+  }, 60_000);
 
   it('warns when no collection of the datasets has a restriction flag: the restriction is only recorded', async () => {
     const copy = path.join(work, 'datasets');

@@ -3,7 +3,9 @@
  * (SQLite, PostgreSQL, MariaDB): legal holds refused with their reason and end, rows targeted by
  * key and only the person's own, a request that changes nothing saying so, the dry run, the input a
  * request is bound to; restrictions listed, lifted with the person informed, and the warning when the
- * data has no restriction flag.
+ * data has no restriction flag; lifting clearing the flags on exactly the rows the restriction flagged
+ * (by the keys it kept), leaving a flag changed since, one another restriction holds, and one whose
+ * dataset declares no lifted value, and finishing after a database that did not answer.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,7 @@ import { loadDatasetsOrThrow } from '../../src/dataset/load-datasets.js';
 import type { Dataset } from '../../src/dataset/model.js';
 import { dryRun } from '../../src/dsr/dry-run.js';
 import { committedWrites } from '../../src/dsr/request-lifecycle.js';
-import { liftRestriction, listRestrictions } from '../../src/dsr/restrictions.js';
+import { leftText, liftRestriction, listRestrictions } from '../../src/dsr/restrictions.js';
 import { runRequest, type RunRequestInput } from '../../src/dsr/run-request.js';
 import { isOpendpoError } from '../../src/errors/opendpo-error.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
@@ -24,6 +26,8 @@ import { EXAMPLE, TARGETS, type Target } from './shop-targets.js';
 const ALICE = { email: 'alice.martin@example.com' };
 const BRUNO = { email: 'bruno.petit@example.com' };
 const CHLOE = { email: 'chloe.durand@example.com' };
+const CHLOE_PHONE = '+33698765432';
+const today = new Date().toISOString().slice(0, 10);
 const { datasets: shop } = await loadDatasetsOrThrow(EXAMPLE);
 
 /** The shop's datasets with a collection changed (a variant a test needs). */
@@ -55,6 +59,12 @@ for (const t of TARGETS) {
         connect: () => openTestConnections([{ name: 'shop', type: target.type, url: target.url, datasets: ['shop'] }]),
         ...extra,
       });
+    const shopConnection = () => openTestConnections([{ name: 'shop', type: target.type, url: target.url, datasets: ['shop'] }]);
+    /** `dsr unrestrict`, the person told today by email. */
+    const lift = (requestId: string, datasets: readonly Dataset[] = shop, connect = shopConnection) =>
+      liftRestriction(store, requestId, { informedOn: today, informedBy: 'email', by: 'DPO' }, { datasets, connect });
+    /** The restriction flag of each subscription (1, 2, 3: Alice's, Chloé's, Dominique's). */
+    const flags = async (column = 'processing_restricted') => (await target.rows('newsletter_subscription')).map((r) => r[column]);
     const plan = async (identities: Record<string, string>, changes: Record<string, string>, where: Record<string, string[]> = {}, datasets: readonly Dataset[] = shop) => {
       const connections = await openTestConnections([{ name: 'shop', type: target.type, url: target.url, datasets: ['shop'] }]);
       try {
@@ -190,16 +200,126 @@ for (const t of TARGETS) {
       expect(inForce.find((r) => r.requestId === recorded.request.id)).toMatchObject({ flagged: [] });
       expect(JSON.stringify(inForce)).not.toMatch(/chloe|bruno/i);
 
-      const today = new Date().toISOString().slice(0, 10);
-      const early = await refusal(liftRestriction(store, flagged.request.id, { informedOn: '2999-01-01', informedBy: 'email', by: 'DPO' }));
+      const early = await refusal(liftRestriction(store, flagged.request.id, { informedOn: '2999-01-01', informedBy: 'email', by: 'DPO' }, { datasets: shop, connect: shopConnection }));
       expect(early.code).toBe('INVALID_INPUT');
-      const { lifted } = await liftRestriction(store, flagged.request.id, { informedOn: today, informedBy: 'email', by: 'DPO' });
+      const { lifted } = await lift(flagged.request.id);
       expect(lifted.flagged).toEqual([{ connection: 'shop', collection: 'shop.newsletter_subscription', rows: 1 }]);
       expect(await store.requests.isRestricted('email', CHLOE.email)).toBe(false);
       expect(await store.requests.isRestricted('email', BRUNO.email)).toBe(true);
       expect((await listRestrictions(store)).map((r) => r.requestId)).toEqual([recorded.request.id]);
       const evidence = (await store.requests.steps(flagged.request.id)).filter((s) => s.kind === 'unrestrict');
       expect(evidence).toEqual([expect.objectContaining({ note: `restriction lifted by DPO; the person was informed on ${today} by email (Art. 18(3))`, detail: { informedOn: today, informedBy: 'email', by: 'DPO' } })]);
+    });
+
+    it('lifting clears the flag on the rows the restriction flagged, by the keys it kept, and on no other row', async () => {
+      const alice = await run('restriction', ALICE);
+      const chloe = await run('restriction', CHLOE);
+      // Meanwhile an application flags Dominique's subscription for reasons of its own (no restriction of opendpo's).
+      await target.exec('UPDATE newsletter_subscription SET processing_restricted = TRUE WHERE id = 3');
+      expect(await flags()).toEqual([1, 1, 1]);
+
+      const { cleared, left } = await lift(chloe.request.id);
+      expect(cleared).toEqual([
+        { connection: 'shop', collection: 'shop.newsletter_subscription', field: 'processing_restricted', rows: 1, cleared: 1, alreadyLifted: 0, stillRestricted: 0, leftAsTheyAre: 0 },
+      ]);
+      expect(left).toEqual([]);
+      // Alice's restriction is in force: her flag stays; Dominique's is not the restriction's to clear.
+      expect(await flags()).toEqual([1, 0, 1]);
+      expect(await store.requests.isRestricted('email', ALICE.email)).toBe(true);
+
+      const evidence = (await store.requests.steps(chloe.request.id)).filter((s) => s.kind === 'unflag');
+      expect(evidence).toEqual([
+        expect.objectContaining({
+          connection: 'shop',
+          collection: 'shop.newsletter_subscription',
+          rowsFound: 1,
+          rowsChanged: 1,
+          status: 'done',
+          note: 'restriction flag cleared: processing_restricted on 1 of 1 row(s)',
+          detail: { field: 'processing_restricted', cleared: 1, alreadyLifted: 0, stillRestricted: 0, leftAsTheyAre: 0 },
+        }),
+      ]);
+      // The rows' keys were kept for the lifting only.
+      expect((await store.requests.work(chloe.request.id)).map((w) => w.operationsJson)).toEqual(['[]']);
+      expect((await store.requests.work(alice.request.id)).map((w) => w.operationsJson)).not.toEqual(['[]']);
+
+      await lift(alice.request.id);
+      await target.exec('UPDATE newsletter_subscription SET processing_restricted = FALSE WHERE id = 3');
+      expect(await flags()).toEqual([0, 0, 0]);
+    });
+
+    it('leaves as it is a flag changed since the restriction, and one another restriction in force holds, counting them', async () => {
+      // A status the mailing job reads: the restriction sets "restricted", lifting it "active".
+      await target.exec("ALTER TABLE newsletter_subscription ADD status VARCHAR(16) NOT NULL DEFAULT 'active'");
+      const statusFlag = withCollection('newsletter_subscription', (c) => ({
+        ...c,
+        fields: [...c.fields, { name: 'status', primaryKey: false, categories: ['user.privacy_preferences'], references: [], readOnly: false, at: c.at }],
+        restrictionFlag: { field: 'status', value: 'restricted', liftedValue: 'active' },
+      }));
+      const restricted = await run('restriction', CHLOE, { datasets: statusFlag });
+      expect(await flags('status')).toEqual(['active', 'restricted', 'active']);
+      // Chloé unsubscribes meanwhile: lifting must not subscribe her again.
+      await target.exec("UPDATE newsletter_subscription SET status = 'unsubscribed' WHERE id = 2");
+      const changed = await lift(restricted.request.id, statusFlag);
+      expect(changed.cleared).toEqual([expect.objectContaining({ rows: 1, cleared: 0, alreadyLifted: 0, leftAsTheyAre: 1 })]);
+      expect(await flags('status')).toEqual(['active', 'unsubscribed', 'active']);
+      const note = (await store.requests.steps(restricted.request.id)).find((s) => s.kind === 'unflag')?.note;
+      expect(note).toBe("restriction flag cleared: status on 0 of 1 row(s); 1 row(s) left as they are: their flag no longer holds the restriction's value, or the row is gone");
+
+      // Two restrictions of Chloé's in force, by email and phone, then by email alone: lifting the
+      // first leaves the flag the second holds.
+      await target.exec("UPDATE newsletter_subscription SET status = 'active' WHERE id = 2");
+      const both = await run('restriction', { ...CHLOE, phone_number: CHLOE_PHONE }, { datasets: statusFlag });
+      const byEmail = await run('restriction', CHLOE, { datasets: statusFlag });
+      const first = await lift(both.request.id, statusFlag);
+      expect(first.cleared).toEqual([expect.objectContaining({ rows: 1, cleared: 0, stillRestricted: 1, leftAsTheyAre: 0 })]);
+      expect(await flags('status')).toEqual(['active', 'restricted', 'active']);
+      const second = await lift(byEmail.request.id, statusFlag);
+      expect(second.cleared).toEqual([expect.objectContaining({ rows: 1, cleared: 1, stillRestricted: 0 })]);
+      expect(await flags('status')).toEqual(['active', 'active', 'active']);
+      await target.exec('ALTER TABLE newsletter_subscription DROP COLUMN status');
+    });
+
+    it('leaves the flag, saying why, where the dataset declares no lifted value or the store has not the rows\' keys', async () => {
+      const noLiftedValue = withCollection('newsletter_subscription', (c) => ({ ...c, restrictionFlag: { field: 'processing_restricted', value: true } }));
+      const undeclared = await run('restriction', CHLOE, { datasets: noLiftedValue });
+      const kept = await lift(undeclared.request.id, noLiftedValue);
+      expect(kept.cleared).toEqual([]);
+      expect(kept.left).toEqual([{ connection: 'shop', collection: 'shop.newsletter_subscription', rows: 1, reason: 'no-lifted-value' }]);
+      expect(leftText(kept.left[0]!)).toBe(
+        'shop / shop.newsletter_subscription: the restriction flag set on 1 row(s) is left as it is: its restriction_flag declares no lifted_value (docs/dataset-format.md#restriction); clear it in that system',
+      );
+      expect(await flags()).toEqual([0, 1, 0]);
+      const step = (await store.requests.steps(undeclared.request.id)).find((s) => s.kind === 'unrestrict');
+      expect(step?.detail).toMatchObject({ flagsLeft: [{ connection: 'shop', collection: 'shop.newsletter_subscription', rows: 1, reason: 'no-lifted-value' }] });
+      await target.exec('UPDATE newsletter_subscription SET processing_restricted = FALSE WHERE id = 2');
+
+      // A restriction made before the keys were kept: its work log was emptied when it completed.
+      const older = await run('restriction', CHLOE);
+      await store.requests.purgeWork(older.request.id);
+      const unknown = await lift(older.request.id);
+      expect(unknown.cleared).toEqual([]);
+      expect(unknown.left).toEqual([expect.objectContaining({ reason: 'keys-not-kept', rows: 1 })]);
+      expect(leftText(unknown.left[0]!)).toContain('the store does not have the keys of the rows the restriction flagged');
+      expect(await flags()).toEqual([0, 1, 0]);
+      await target.exec('UPDATE newsletter_subscription SET processing_restricted = FALSE WHERE id = 2');
+    });
+
+    it('a database not answering leaves the restriction in force and the flags as they were; the same lifting then finishes', async () => {
+      const restricted = await run('restriction', CHLOE);
+      const down = () => openTestConnections([{ name: 'shop', type: 'postgres', url: 'postgres://postgres@127.0.0.1:9/none', datasets: ['shop'] }]);
+      const failed = await refusal(lift(restricted.request.id, shop, down));
+      expect(failed.code).toBe('TARGET_UNAVAILABLE');
+      expect(failed.message).toContain(`(the restriction of request ${restricted.request.id} stays in force: run the same command again to finish lifting it)`);
+      expect(await store.requests.isRestricted('email', CHLOE.email)).toBe(true);
+      expect(await flags()).toEqual([0, 1, 0]);
+      const steps = await store.requests.steps(restricted.request.id);
+      expect(steps.filter((s) => s.kind === 'unflag' || s.kind === 'unrestrict')).toEqual([]);
+
+      const { cleared } = await lift(restricted.request.id);
+      expect(cleared).toEqual([expect.objectContaining({ cleared: 1 })]);
+      expect(await flags()).toEqual([0, 0, 0]);
+      expect(await store.requests.isRestricted('email', CHLOE.email)).toBe(false);
     });
   });
 }

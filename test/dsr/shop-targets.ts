@@ -21,6 +21,8 @@ export interface Target {
   url: string;
   /** Every row of a table, ordered by its key, with values as plain strings/numbers. */
   rows(table: string): Promise<Record<string, unknown>[]>;
+  /** Runs a statement as an application sharing the database would (a change made meanwhile). */
+  exec(statement: string): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -47,6 +49,14 @@ async function sqliteTarget(): Promise<Target> {
         db.close();
       }
     },
+    exec: (statement) => {
+      const db = new SqliteDatabase(file);
+      try {
+        return Promise.resolve(void db.exec(statement));
+      } finally {
+        db.close();
+      }
+    },
     drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
   };
 }
@@ -60,6 +70,7 @@ async function postgresTarget(): Promise<Target> {
     type: 'postgres',
     url: db.url,
     rows: async (table) => normalise((await client.query(`SELECT * FROM ${table} ORDER BY ${ORDER[table] ?? 'id'}`)).rows),
+    exec: async (statement) => void (await client.query(statement)),
     drop: async () => {
       await client.end();
       await db.drop();
@@ -74,6 +85,7 @@ async function mariadbTarget(): Promise<Target> {
     type: 'mysql',
     url: db.url,
     rows: async (table) => normalise((await db.exec(`SELECT * FROM ${table} ORDER BY ${ORDER[table] ?? 'id'}`)) as Record<string, unknown>[]),
+    exec: async (statement) => void (await db.exec(statement)),
     drop: () => db.drop(),
   };
 }

@@ -3,8 +3,15 @@
  * processing in force (Art. 18), and lifting one once the person has been told (Art. 18(3)).
  * Identities are never shown: a restriction is named by the request that made it.
  */
+import path from 'node:path';
 import type { Command } from 'commander';
-import { INFORMED_BY, liftRestriction, listRestrictions, type RestrictionView } from '../../../dsr/restrictions.js';
+import { loadConfig } from '../../../config/config.js';
+import { isDatabaseConnection, type ConnectionsFile } from '../../../dataset/connections.js';
+import { loadDatasetsOrThrow } from '../../../dataset/load-datasets.js';
+import { openConnections } from '../../../dsr/open-connections.js';
+import { clearedNote, INFORMED_BY, leftText, liftRestriction, listRestrictions, type RestrictionView } from '../../../dsr/restrictions.js';
+import { OpendpoError } from '../../../errors/opendpo-error.js';
+import type { Store } from '../../../store/open-store.js';
 import { action } from '../../action.js';
 import { printSummary, withStore } from './common.js';
 
@@ -39,23 +46,42 @@ export function addDsrRestrictionCommands(parent: Command): void {
     );
   parent
     .command('unrestrict')
-    .description('Lift a restriction of processing (Art. 18(3)), once the person has been told that it is about to be lifted')
+    .description('Lift a restriction of processing (Art. 18(3)), once the person has been told that it is about to be lifted; the restriction flags it set are cleared where the dataset declares their lifted_value')
     .argument('<request-id>', 'the request that made the restriction (see dsr restrictions)')
     .requiredOption('--person-informed <YYYY-MM-DD>', 'the date the person was told that the restriction is about to be lifted (Art. 18(3))')
     .requiredOption('--informed-by <channel>', `how the person was told: ${INFORMED_BY.join(', ')}`)
     .requiredOption('--by <name>', 'who lifts the restriction (a name or a role)')
+    .requiredOption('--datasets <dir>', 'the datasets folder (dataset files and connections.yaml): where the flags are, and what they become once lifted')
     .action(
-      action(async (requestId: string, flags: { personInformed: string; informedBy: string; by: string }) =>
-        withStore(async (store) => {
-          const { lifted, acknowledgement } = await liftRestriction(store, requestId, { informedOn: flags.personInformed, informedBy: flags.informedBy, by: flags.by });
+      action(async (requestId: string, flags: { personInformed: string; informedBy: string; by: string; datasets: string }) => {
+        // Read before the store is opened and any database touched: a wrong folder stops here.
+        const loaded = await loadDatasetsOrThrow(flags.datasets);
+        const connectionsFile = path.join(flags.datasets, 'connections.yaml');
+        return withStore(async (store) => {
+          const { lifted, acknowledgement, cleared, left } = await liftRestriction(
+            store,
+            requestId,
+            { informedOn: flags.personInformed, informedBy: flags.informedBy, by: flags.by },
+            { datasets: loaded.datasets, connect: (names) => openOnly(loaded.connections, names, store, connectionsFile) },
+          );
           printSummary([
             `restriction of request ${lifted.requestId} lifted (identity types: ${lifted.identityTypes.join(', ')}); the person was informed on ${acknowledgement.informedOn} by ${acknowledgement.informedBy}, recorded in the evidence`,
-            ...lifted.flagged.map(
-              (f) => `warning: ${f.connection} / ${f.collection}: the restriction flag set on ${f.rows} row(s) is left as it is: clear it in that system (opendpo does not know its value before the restriction)`,
-            ),
+            ...cleared.map((c) => `${c.connection} / ${c.collection}: ${clearedNote(c)}`),
+            ...left.map((l) => `warning: ${leftText(l)}`),
           ]);
           return 0;
-        }),
-      ),
+        });
+      }),
     );
+}
+
+/** The database connections named, and only those: a lifting touches no other system. */
+function openOnly(file: ConnectionsFile | undefined, names: readonly string[], store: Store, where: string) {
+  if (file === undefined) throw new OpendpoError('DATASET_INVALID', `${where} is missing: it says where the restriction flags to clear live`);
+  const chosen = file.connections.filter((c) => names.includes(c.name) && isDatabaseConnection(c));
+  const missing = names.filter((n) => !chosen.some((c) => c.name === n));
+  if (missing.length > 0) {
+    throw new OpendpoError('DATASET_INVALID', `${file.file} has no database connection ${missing.join(', ')}, where the restriction flagged rows: add it back to clear the flags there`);
+  }
+  return openConnections({ ...file, connections: chosen }, store, { timeoutMs: loadConfig(process.env).targetTimeoutMs });
 }

@@ -119,10 +119,10 @@ export interface FlagsLeft {
   collection: string;
   rows: number;
   /**
-   * `no-lifted-value`: the dataset declares no `lifted_value` for the flag (or no longer declares
-   * the collection or its flag); `flag-changed`: its flag names another field than the one the
-   * restriction set; `keys-not-kept`: the store no longer has the rows' keys (a restriction made
-   * before they were kept, or taken over by a later restriction).
+   * `no-lifted-value`: the collection's restriction_flag declares no `lifted_value`;
+   * `flag-changed`: the datasets no longer declare the flag the restriction set (the collection, its
+   * restriction_flag or its field changed); `keys-not-kept`: the store does not have the rows' keys
+   * (a restriction made before they were kept).
    */
   reason: 'no-lifted-value' | 'flag-changed' | 'keys-not-kept';
 }
@@ -185,8 +185,8 @@ export function planLifting(
     const flag = collections.get(f.collection)?.restrictionFlag;
     const leave = (reason: FlagsLeft['reason']) => left.push({ connection: f.connection, collection: f.collection, rows: f.rows, reason });
     if (op === undefined) leave('keys-not-kept');
-    else if (flag?.liftedValue === undefined) leave('no-lifted-value');
-    else if (op.set?.[flag.field] === undefined) leave('flag-changed');
+    else if (flag === undefined || op.set?.[flag.field] === undefined) leave('flag-changed');
+    else if (flag.liftedValue === undefined) leave('no-lifted-value');
     else {
       const keys = op.keys.map((k) => k.map(decodeValue)).filter((k) => !otherRestrictions.has(rowKey(f.connection, f.collection, k)));
       clearings.push({
@@ -248,8 +248,8 @@ export function clearedNote(c: ClearedFlags): string {
 export function leftText(l: FlagsLeft): string {
   const why = {
     'no-lifted-value': 'its restriction_flag declares no lifted_value (docs/dataset-format.md#restriction)',
-    'flag-changed': 'its restriction_flag now names another field than the one the restriction set',
-    'keys-not-kept': 'the store does not have the keys of the rows the restriction flagged (it was made before opendpo kept them, or a later restriction took it over)',
+    'flag-changed': 'the datasets no longer declare the restriction flag it set (the collection, its restriction_flag or its field changed)',
+    'keys-not-kept': 'the store does not have the keys of the rows the restriction flagged (it was made before opendpo kept them)',
   }[l.reason];
   return `${l.connection} / ${l.collection}: the restriction flag set on ${l.rows} row(s) is left as it is: ${why}; clear it in that system`;
 }

@@ -280,7 +280,7 @@ for (const t of TARGETS) {
       await target.exec('ALTER TABLE newsletter_subscription DROP COLUMN status');
     });
 
-    it('leaves the flag, saying why, where the dataset declares no lifted value or the store has not the rows\' keys', async () => {
+    it('leaves the flag, saying why, where the dataset declares no lifted value or no longer the flag, or the store has not the rows\' keys', async () => {
       const noLiftedValue = withCollection('newsletter_subscription', (c) => ({ ...c, restrictionFlag: { field: 'processing_restricted', value: true } }));
       const undeclared = await run('restriction', CHLOE, { datasets: noLiftedValue });
       const kept = await lift(undeclared.request.id, noLiftedValue);
@@ -292,6 +292,14 @@ for (const t of TARGETS) {
       expect(await flags()).toEqual([0, 1, 0]);
       const step = (await store.requests.steps(undeclared.request.id)).find((s) => s.kind === 'unrestrict');
       expect(step?.detail).toMatchObject({ flagsLeft: [{ connection: 'shop', collection: 'shop.newsletter_subscription', rows: 1, reason: 'no-lifted-value' }] });
+      await target.exec('UPDATE newsletter_subscription SET processing_restricted = FALSE WHERE id = 2');
+
+      // The datasets no longer declare the flag the restriction set.
+      const flagged = await run('restriction', CHLOE);
+      const gone = await lift(flagged.request.id, withCollection('newsletter_subscription', ({ restrictionFlag: _, ...c }) => c));
+      expect(gone.left).toEqual([expect.objectContaining({ reason: 'flag-changed', rows: 1 })]);
+      expect(leftText(gone.left[0]!)).toContain('the datasets no longer declare the restriction flag it set');
+      expect(await flags()).toEqual([0, 1, 0]);
       await target.exec('UPDATE newsletter_subscription SET processing_restricted = FALSE WHERE id = 2');
 
       // A restriction made before the keys were kept: its work log was emptied when it completed.

@@ -694,8 +694,12 @@ function systemCollection(datasets: readonly Dataset[], spec: ConnectionSpec, co
 }
 
 /** Column types from the check, for a search run as one statement. */
+/** Column types by node, per prepared request: a request's searches ask for them again and again. */
+const columnTypesCache = new WeakMap<PreparedRequest, Map<string, Map<string, string>>>();
+
 export function columnTypesOf(prepared: PreparedRequest): (node: GraphNode) => ReadonlyMap<string, string> | undefined {
-  const cache = new Map<string, Map<string, string>>();
+  let cache = columnTypesCache.get(prepared);
+  if (cache === undefined) columnTypesCache.set(prepared, (cache = new Map()));
   return (node) => {
     const shape = prepared.checked.get(node.id)?.shape;
     if (shape === undefined) return undefined;

@@ -33,6 +33,9 @@ const shop: Dataset = {
     collection('address', [field('id'), field('street', { categories: ['user.contact.address.street'] }), field('city_id', { references: [ref('city', 'to')] })]),
     collection('city', [field('id'), field('name')], { catalogue: true }),
     collection('parcel', [field('id'), from('address_id', 'address')]),
+    // Declared before the tickets and replies it hangs from: what another person's ticket leads to
+    // reaches it in a second round of the propagation, not the first.
+    collection('reaction', [field('id'), from('reply_id', 'reply'), field('emoji', { categories: ['user.content'] })]),
     collection('ticket', [field('id'), email, field('phone', { identity: 'phone_number' }), from('customer_id', 'customer'), from('address_id', 'address')]),
     collection('reply', [field('id'), from('ticket_id', 'ticket'), from('address_id', 'address'), field('body', { categories: ['user.content'] })]),
   ],
@@ -84,6 +87,11 @@ const FOUND = found({
     { id: 203, ticket_id: 20, address_id: 1, body: 'd' },
     { id: 204, ticket_id: 22, address_id: 2, body: 'e' },
   ],
+  reaction: [
+    { id: 300, reply_id: 201, emoji: '+1' },
+    { id: 301, reply_id: 200, emoji: '+1' },
+    { id: 302, reply_id: 203, emoji: '?' },
+  ],
 });
 const OUTSIDE: OutsideLinks = new Map([[edge('orders', 'address_id', 'address', 'id'), new Set(['v:1'])]]);
 
@@ -108,6 +116,8 @@ describe('whose rows a request found', () => {
       ticket: { 20: 'own', 21: 'other-person', 22: 'own', 23: 'shared' },
       // 202 is reached both from Bob's ticket and from the shared address: another person's wins.
       reply: { 200: 'own', 201: 'other-person', 202: 'other-person', 203: 'shared', 204: 'own' },
+      // Two steps from Bob's ticket, or from the shared address: labelled as the reply they hang from.
+      reaction: { 300: 'other-person', 301: 'own', 302: 'shared' },
     });
   });
 

@@ -3,11 +3,16 @@
  * folder (not its sub-folders), each an opendpo dataset (`dataset:` mapping) or a Fides dataset
  * file (`dataset:` list). This is the datasets' I/O edge: everything after it is pure.
  *
+ * Nothing that could be a dataset is skipped without a word, as in a register folder: a link is
+ * followed when it leads to a place inside the datasets folder and refused otherwise (the folder
+ * says what a request reads and erases; a link out of it would act on files nobody reviewed there),
+ * and a sub-folder holding YAML files is named in a warning, since its files are not read.
+ *
  * Bad input never throws: each problem becomes a Finding naming file:line:column, and a file that
  * cannot be read is left out. Commands that act on data use loadDatasetsOrThrow, which refuses a
  * folder with any error before anything is read from or written to a database.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import { sortFindings, type Finding } from '../register/finding.js';
@@ -18,6 +23,7 @@ import { readConnectionsFile, type ConnectionsFile } from './connections.js';
 import { readFidesDatasets } from './fides.js';
 import type { Dataset } from './model.js';
 import { readNativeDataset } from './native.js';
+import { entryWithin, fileProblem, isYaml, type ReviewedFolder } from '../yaml/folder-entries.js';
 import { MAX_DATASET_FILE_BYTES, readYamlFile, type YamlFile } from './read-yaml-file.js';
 
 export interface LoadDatasetsResult {
@@ -32,7 +38,6 @@ export interface LoadDatasetsResult {
 }
 
 const CONNECTIONS_FILES = ['connections.yaml', 'connections.yml'];
-const isYaml = (name: string) => name.endsWith('.yaml') || name.endsWith('.yml');
 
 export async function loadDatasets(dir: string): Promise<LoadDatasetsResult> {
   const problems: Finding[] = [];
@@ -41,15 +46,14 @@ export async function loadDatasets(dir: string): Promise<LoadDatasetsResult> {
     connections: undefined,
     problems: [{ rule, severity: 'error', message, file: dir, line: 1, column: 1 }],
   });
+  let root: string;
   try {
-    if (!(await stat(dir)).isDirectory()) return none('file/unreadable', `${dir} is not a folder: datasets are a folder of YAML files`);
+    root = await realpath(dir);
+    if (!(await stat(root)).isDirectory()) return none('file/unreadable', `${dir} is not a folder: datasets are a folder of YAML files`);
   } catch {
     return none('file/unreadable', `cannot read the datasets folder ${dir}: it does not exist`);
   }
-  const names = (await readdir(dir, { withFileTypes: true }))
-    .filter((e) => e.isFile() && isYaml(e.name))
-    .map((e) => e.name)
-    .sort();
+  const names = await listDatasetFiles({ dir, root, noun: 'datasets folder' }, problems);
   if (names.filter((n) => !CONNECTIONS_FILES.includes(n)).length === 0) {
     return none('dataset/empty-folder', `no dataset files in ${dir}: expected <name>.yaml files declaring a dataset, and connections.yaml`);
   }
@@ -150,6 +154,34 @@ export async function loadDatasetsOrThrow(dir: string): Promise<LoadDatasetsResu
 }
 
 // ---------------------------------------------------------------------------
+
+/**
+ * The YAML files directly in the folder, in name order, links within the folder followed. Other
+ * files (a README, seed.sql, a SQLite database) are not datasets and are left alone; a sub-folder is
+ * not read, and one holding YAML files is said so.
+ */
+async function listDatasetFiles(folder: ReviewedFolder, problems: Finding[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of (await readdir(folder.dir)).sort()) {
+    // Hidden entries are tooling's (.git, editor swap files), never a dataset.
+    if (name.startsWith('.')) continue;
+    const full = path.join(folder.dir, name);
+    if (!isYaml(name)) {
+      const isFolder = await stat(full).then((s) => s.isDirectory(), () => false);
+      if (isFolder && (await readdir(full).catch(() => [])).some((n) => isYaml(n) && !n.startsWith('.'))) {
+        problems.push({
+          ...fileProblem('file/not-read', full, `${name} is a folder holding YAML files: it is not read (dataset files sit directly in the ${folder.noun})`),
+          severity: 'warning',
+        });
+      }
+      continue;
+    }
+    const entry = await entryWithin(folder, name, problems);
+    if (entry?.kind === 'file') found.push(name);
+    else if (entry) problems.push(fileProblem('file/unreadable', full, `${name} is not a regular file: a dataset file is a YAML file`));
+  }
+  return found;
+}
 
 async function readSmallFile(display: string, problems: Finding[]): Promise<Uint8Array | undefined> {
   try {

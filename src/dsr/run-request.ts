@@ -368,20 +368,8 @@ async function act(input: RunRequestInput, journal: EvidenceJournal, prepared: P
     // batch is planned as one, so each of its people gets the batch's lines (counts of them all).
     await repo.recordErasure(request.id, await identityFingerprints(input, people), JSON.stringify(keptLines(plan.kept)));
     // What is kept and why, recorded before the work log: a resume that finds the work log has it.
-    await journal.record(
-      plan.kept.map(({ node, rows, ...detail }) => ({
-        connection: connectionOf(graph.nodes.get(node)!.dataset.key),
-        collection: node,
-        kind: 'kept',
-        rowsFound: rows,
-        rowsChanged: 0,
-        startedAt: new Date().toISOString(),
-        durationMs: 0,
-        status: 'done',
-        note: keptNote({ node, rows, ...detail }),
-        detail: { ...detail },
-      })),
-    );
+    const lineOf = decisionLine(graph, connectionOf);
+    await journal.record(plan.kept.map(({ node, rows, ...detail }) => lineOf(node, 'kept', rows, keptNote({ node, rows, ...detail }), { ...detail })));
     await repo.saveWork(
       request.id,
       plan.connections.map((c) => ({ connection: c.connection, operationsJson: JSON.stringify(c.operations) })),
@@ -390,31 +378,18 @@ async function act(input: RunRequestInput, journal: EvidenceJournal, prepared: P
     const unlinked = await readUnlinkedMatches(targets, found, connectorFor, columnTypesOf(prepared));
     const plan = planRectification({ targets, found, boundary, unlinked });
     // What is not changed, and what is refused, is evidence too (before the refusal stops the request).
+    const lineOf = decisionLine(graph, connectionOf);
     await journal.record([
-      ...plan.unchanged.map((u) => ({
-        connection: connectionOf(graph.nodes.get(u.collection)!.dataset.key),
-        collection: u.collection,
-        kind: 'unchanged',
-        rowsFound: u.rows,
-        rowsChanged: 0,
-        startedAt: new Date().toISOString(),
-        durationMs: 0,
-        status: 'done' as const,
-        note: unchangedText(u),
-        detail: { reason: u.reason, fields: u.fields },
-      })),
-      ...plan.refused.map((r) => ({
-        connection: connectionOf(graph.nodes.get(r.collection)!.dataset.key),
-        collection: r.collection,
-        kind: 'refused',
-        rowsFound: r.rows,
-        rowsChanged: 0,
-        startedAt: new Date().toISOString(),
-        durationMs: 0,
-        status: 'done' as const,
-        note: refusalText(r),
-        detail: r.reason === 'legal-hold' ? { reason: r.reason, field: r.field, hold: { ...r.hold }, ...(r.until ? { until: r.until } : {}) } : { reason: r.reason, ownership: r.ownership },
-      })),
+      ...plan.unchanged.map((u) => lineOf(u.collection, 'unchanged', u.rows, unchangedText(u), { reason: u.reason, fields: u.fields })),
+      ...plan.refused.map((r) =>
+        lineOf(
+          r.collection,
+          'refused',
+          r.rows,
+          refusalText(r),
+          r.reason === 'legal-hold' ? { reason: r.reason, field: r.field, hold: { ...r.hold }, ...(r.until ? { until: r.until } : {}) } : { reason: r.reason, ownership: r.ownership },
+        ),
+      ),
     ]);
     if (plan.refused.length > 0) {
       throw new OpendpoError('REQUEST_REFUSED', `rectification refused, nothing was written: ${plan.refused.map(refusalText).join('; ')}`, { refused: plan.refused });
@@ -474,6 +449,26 @@ async function recordReview(journal: EvidenceJournal, review: ProcessingReview):
     lines.map((l) => ({ connection: 'opendpo', collection: l.collection, kind: 'review', rowsFound: l.rows, rowsChanged: 0, startedAt, durationMs: 0, status: 'done', note: l.note, detail: l.detail })),
   );
   return lines.map((l) => l.note);
+}
+
+/**
+ * An evidence line for a decision that changes nothing in a collection (rows kept under a legal
+ * hold, a rectification with nothing to change, one refused): what was decided and why, counts and
+ * names only, never a value.
+ */
+function decisionLine(graph: RequestGraph, connectionOf: (datasetKey: string) => string) {
+  return (collection: string, kind: 'kept' | 'unchanged' | 'refused', rows: number, note: string, detail: Record<string, unknown>): NewDsrStep => ({
+    connection: connectionOf(graph.nodes.get(collection)!.dataset.key),
+    collection,
+    kind,
+    rowsFound: rows,
+    rowsChanged: 0,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    status: 'done',
+    note,
+    detail,
+  });
 }
 
 /** What the evidence says of a collection beyond its count: a catalogue, or rows not the person's alone. */
@@ -696,8 +691,12 @@ function systemCollection(datasets: readonly Dataset[], spec: ConnectionSpec, co
 }
 
 /** Column types from the check, for a search run as one statement. */
+/** Column types by node, per prepared request: a request's searches ask for them again and again. */
+const columnTypesCache = new WeakMap<PreparedRequest, Map<string, Map<string, string>>>();
+
 export function columnTypesOf(prepared: PreparedRequest): (node: GraphNode) => ReadonlyMap<string, string> | undefined {
-  const cache = new Map<string, Map<string, string>>();
+  let cache = columnTypesCache.get(prepared);
+  if (cache === undefined) columnTypesCache.set(prepared, (cache = new Map()));
   return (node) => {
     const shape = prepared.checked.get(node.id)?.shape;
     if (shape === undefined) return undefined;

@@ -48,8 +48,10 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  // The path is not repeated: it may carry what a visitor typed (/requests/alice@example.com), and
+  // an error answer ends up in logs and screenshots. The method is one of the few Node's parser takes.
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(presentError('NOT_FOUND', `no such endpoint: ${request.method} ${request.url.split('?')[0]}`));
+    reply.code(404).send(presentError('NOT_FOUND', `no endpoint answers ${request.method} at this path: the endpoints are listed in /openapi.json`));
   });
 
   app.addHook('onRequest', async (request, reply) => {

@@ -1,16 +1,19 @@
 /**
  * The reads the server makes: which organisation a request means and its published versions,
  * with the NOT_FOUND messages a visitor sees. Routes call these; only the repository runs SQL.
+ * The messages do not repeat the id or version asked: whatever a request carries is not echoed back.
  */
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { Store } from '../store/open-store.js';
 import type { RegisterVersion } from '../store/register-versions-repository.js';
 
+const NO_ORGANISATION = 'no organisation of this id has published a register';
+
 /** The organisation named in the request, or the default one (the first register published). */
 export async function resolveOrganisation(store: Store, requested: string | undefined, defaultOrganisation: string | undefined): Promise<string> {
   if (requested !== undefined) {
     const found = await store.registerVersions.organisation(requested);
-    if (!found) throw new OpendpoError('NOT_FOUND', `no organisation "${requested}" has published a register`);
+    if (!found) throw new OpendpoError('NOT_FOUND', NO_ORGANISATION);
     return requested;
   }
   if (defaultOrganisation !== undefined && (await store.registerVersions.organisation(defaultOrganisation))) return defaultOrganisation;
@@ -21,7 +24,7 @@ export async function resolveOrganisation(store: Store, requested: string | unde
 
 export async function latestVersionOf(store: Store, organisationId: string): Promise<RegisterVersion> {
   const latest = await store.registerVersions.latest(organisationId);
-  if (!latest) throw new OpendpoError('NOT_FOUND', `no organisation "${organisationId}" has published a register`);
+  if (!latest) throw new OpendpoError('NOT_FOUND', NO_ORGANISATION);
   return latest;
 }
 
@@ -29,5 +32,5 @@ export async function versionOf(store: Store, organisationId: string, version: n
   const found = await store.registerVersions.get(organisationId, version);
   if (found) return found;
   await latestVersionOf(store, organisationId); // an unknown organisation says so, not "no version"
-  throw new OpendpoError('NOT_FOUND', `organisation "${organisationId}" has no register version ${version}`);
+  throw new OpendpoError('NOT_FOUND', 'the organisation has published no register version of this number');
 }

@@ -11,7 +11,8 @@ import { promisify } from 'node:util';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { Finding } from './finding.js';
 import { tooLargeMessage } from '../yaml/read-yaml.js';
-import { fileProblem, isRegisterPath, loadRegisterFromFiles, MAX_FILE_BYTES, notYaml, REGISTER_FILE, type LoadResult, type RegisterFileInput } from './load.js';
+import { fileProblem } from '../yaml/folder-entries.js';
+import { isRegisterPath, loadRegisterFromFiles, MAX_FILE_BYTES, notYaml, REGISTER_FILE, type LoadResult, type RegisterFileInput } from './load.js';
 
 const run = promisify(execFile);
 

@@ -26,6 +26,7 @@ import {
   withinNodeLimit,
   type YamlFileKind,
 } from '../yaml/read-yaml.js';
+import { entryWithin, fileProblem, isYaml, yamlFilesUnder, type ReviewedFolder } from '../yaml/folder-entries.js';
 import {
   Activity,
   Organisation,
@@ -81,7 +82,6 @@ const ORGANISATION_FILES = ['organisation.yaml', 'organisation.yml'];
 const RECIPIENTS_FILES = ['recipients.yaml', 'recipients.yml'];
 const SYSTEMS_FILES = ['systems.yaml', 'systems.yml'];
 const ACTIVITY_DIR = 'activities';
-const isYaml = (name: string) => name.endsWith('.yaml') || name.endsWith('.yml');
 
 /** Whether a path relative to the register folder is a register file: the loader reads these only. */
 export const isRegisterPath = (rel: string) =>
@@ -120,47 +120,23 @@ export async function loadRegister(dir: string): Promise<LoadResult> {
 /**
  * The register files of a folder, as paths relative to it: the top-level files by name, and every
  * YAML file under activities/, sub-folders included (people group activities by department).
- * Nothing is skipped without a word: a symbolic link is followed when it leads to a place inside
- * the register folder and refused otherwise (a register is reviewed as one folder; a link out of
- * it would publish files nobody reviewed there); `activities` that is not a folder, a file of
- * activities/ that is not YAML, a link to nowhere each give a finding.
+ * Nothing is skipped without a word (yaml/folder-entries.ts): a symbolic link is followed when it
+ * leads to a place inside the register folder and refused otherwise (a register is reviewed as one
+ * folder; a link out of it would publish files nobody reviewed there); `activities` that is not a
+ * folder, a file of activities/ that is not YAML, a link to nowhere each give a finding.
  */
 async function listRegisterFiles(dir: string, root: string, problems: Finding[]): Promise<string[]> {
+  const folder: ReviewedFolder = { dir, root, noun: 'register folder' };
   const found: string[] = [];
-  const inside = (real: string) => real === root || real.startsWith(`${root}${path.sep}`);
-  /** What `rel` is once links within the register are followed; undefined (reported) otherwise. */
-  const kindOf = async (rel: string): Promise<{ kind: 'file' | 'folder' | 'other'; real: string } | undefined> => {
-    const full = path.join(dir, rel);
-    let real: string;
-    try {
-      real = await realpath(full);
-    } catch {
-      problems.push(fileProblem('file/link-refused', full, `${rel} is a symbolic link to nothing: its target does not exist`));
-      return undefined;
-    }
-    if (!inside(real)) {
-      problems.push(
-        fileProblem(
-          'file/link-refused',
-          full,
-          `${rel} is a symbolic link to ${real}, outside the register folder: links are followed only within the folder (copy the file in)`,
-        ),
-      );
-      return undefined;
-    }
-    const s = await stat(real);
-    return { kind: s.isFile() ? 'file' : s.isDirectory() ? 'folder' : 'other', real };
-  };
-
   const top = new Set(await readdir(dir));
   for (const name of [...ORGANISATION_FILES, ...RECIPIENTS_FILES, ...SYSTEMS_FILES]) {
     if (!top.has(name)) continue;
-    const entry = await kindOf(name);
+    const entry = await entryWithin(folder, name, problems);
     if (entry?.kind === 'file') found.push(name);
     else if (entry) problems.push(fileProblem('file/unreadable', path.join(dir, name), `${name} is not a file`));
   }
   if (!top.has(ACTIVITY_DIR)) return found;
-  const activities = await kindOf(ACTIVITY_DIR);
+  const activities = await entryWithin(folder, ACTIVITY_DIR, problems);
   if (activities && activities.kind !== 'folder') {
     problems.push(
       fileProblem(
@@ -172,28 +148,7 @@ async function listRegisterFiles(dir: string, root: string, problems: Finding[])
     );
   }
   if (activities?.kind !== 'folder') return found;
-
-  // Each real folder is read once: a link back to a folder already read would read it forever.
-  const read = new Set<string>();
-  const walk = async (relDir: string, real: string): Promise<void> => {
-    if (read.has(real)) {
-      problems.push(fileProblem('file/link-refused', path.join(dir, relDir), `${relDir} is a symbolic link to a folder already read (${path.relative(root, real) || '.'}): each activity is read once`));
-      return;
-    }
-    read.add(real);
-    for (const name of (await readdir(path.join(dir, relDir))).sort()) {
-      // Hidden files are tooling's (.gitkeep, editor swap files), never an activity.
-      if (name.startsWith('.')) continue;
-      const rel = `${relDir}/${name}`;
-      const entry = await kindOf(rel);
-      if (!entry) continue;
-      if (entry.kind === 'folder') await walk(rel, entry.real);
-      else if (entry.kind === 'other') problems.push(fileProblem('file/unreadable', path.join(dir, rel), `${rel} is not a regular file`));
-      else if (isYaml(name)) found.push(rel);
-      else problems.push(notYaml(path.join(dir, rel), rel));
-    }
-  };
-  await walk(ACTIVITY_DIR, activities.real);
+  found.push(...(await yamlFilesUnder(folder, ACTIVITY_DIR, activities.real, problems, (rel) => problems.push(notYaml(path.join(dir, rel), rel)))));
   return found;
 }
 
@@ -446,7 +401,4 @@ function spanAt(file: ParsedFile, p: readonly PathKey[], keyNode = false): Span 
   return spanInDocument(doc, lines, p, keyNode);
 }
 
-export function fileProblem(rule: string, file: string, message: string, article?: string): Finding {
-  return { rule, severity: 'error', message, file, line: 1, column: 1, ...(article ? { article } : {}) };
-}
 

@@ -2,7 +2,7 @@
  * Every problem a datasets folder can have is reported with its rule, its file:line:column and,
  * where a typo is likely, the fix; nothing is reported twice, and a file with an error is left out.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDatasets, loadDatasetsOrThrow } from '../../src/dataset/load-datasets.js';
@@ -325,6 +325,44 @@ connections:
     });
     const dir = await datasetsFolder({ 'connections.yaml': 'connections: []\n', 'README.md': '# hi\n' });
     expect((await loadDatasets(dir)).problems.map((p) => p.rule)).toEqual(['dataset/empty-folder']);
+  });
+});
+
+describe('the entries of the folder: links followed or refused, sub-folders said, nothing skipped without a word', () => {
+  const dataset = (key: string) => nativeDataset(key, `    - name: t\n      fields:\n${ID}`);
+
+  it('follows a link to a dataset file inside the folder, and says that a sub-folder holding YAML files is not read', async () => {
+    const dir = await datasetsFolder({ 'a.yaml': dataset('a'), 'versions/b-2.yaml': dataset('b'), 'data/test.db': '', 'connections.yaml': sqliteConnections('a', 'b') });
+    await symlink('versions/b-2.yaml', path.join(dir, 'b.yaml'));
+    const { datasets, problems } = await loadDatasets(dir);
+    expect(datasets.map((d) => [d.key, d.at.file])).toEqual([
+      ['a', path.join(dir, 'a.yaml')],
+      ['b', path.join(dir, 'b.yaml')],
+    ]);
+    expect(problems).toEqual([
+      {
+        rule: 'file/not-read',
+        severity: 'warning',
+        message: 'versions is a folder holding YAML files: it is not read (dataset files sit directly in the datasets folder)',
+        file: path.join(dir, 'versions'),
+        line: 1,
+        column: 1,
+      },
+    ]);
+  });
+
+  it('refuses a link leading outside the folder or to nothing, naming each, and a command then acts on nothing', async () => {
+    const outside = await datasetsFolder({ 'c.yaml': dataset('c') });
+    const dir = await datasetsFolder({ 'a.yaml': dataset('a'), 'connections.yaml': sqliteConnections('a') });
+    await symlink(path.join(outside, 'c.yaml'), path.join(dir, 'c.yaml'));
+    await symlink('gone.yaml', path.join(dir, 'd.yml'));
+    const { datasets, problems } = await loadDatasets(dir);
+    expect(datasets.map((d) => d.key)).toEqual(['a']);
+    expect(problems.map((p) => [p.rule, p.severity, p.file, p.message])).toEqual([
+      ['file/link-refused', 'error', path.join(dir, 'c.yaml'), expect.stringMatching(/^c\.yaml is a symbolic link to .*c\.yaml, outside the datasets folder: links are followed only within the folder/)],
+      ['file/link-refused', 'error', path.join(dir, 'd.yml'), 'd.yml is a symbolic link to nothing: its target does not exist'],
+    ]);
+    await expect(loadDatasetsOrThrow(dir)).rejects.toMatchObject({ code: 'DATASET_INVALID' });
   });
 });
 

@@ -1,5 +1,5 @@
 /** A datasets folder written to a temporary directory for one test, and removed after it. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
@@ -10,11 +10,14 @@ afterEach(async () => {
   await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-/** Writes the files (name -> content) into a fresh folder and returns its path. */
+/** Writes the files (relative path -> content) into a fresh folder and returns its path. */
 export async function datasetsFolder(files: Record<string, string | Uint8Array>): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'opendpo-datasets-'));
   made.push(dir);
-  for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), content);
+  for (const [name, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), content);
+  }
   return dir;
 }
 

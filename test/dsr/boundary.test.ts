@@ -3,10 +3,15 @@
  * fact read from the databases (which found rows a row outside the request leads to): the person's
  * own, shared with someone else, or another person's (Art. 15(4), Art. 17).
  */
-import { describe, expect, it } from 'vitest';
-import type { Row } from '../../src/connectors/connector.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { DatabaseConnector, Row, Statement } from '../../src/connectors/connector.js';
+import { openDatabaseConnector } from '../../src/connectors/open-database-connector.js';
 import type { Collection, Dataset, DatasetField, Reference } from '../../src/dataset/model.js';
-import { classifyRows, edgeId, ownRows, withheldRows, type OutsideLinks } from '../../src/dsr/boundary.js';
+import { classifyRows, edgeId, ownRows, readOutsideLinks, withheldRows, type OutsideLinks } from '../../src/dsr/boundary.js';
 import { rowKey, type CollectedNode } from '../../src/dsr/execute/collect.js';
 import { buildRequestGraph } from '../../src/dsr/plan/graph.js';
 
@@ -28,6 +33,9 @@ const shop: Dataset = {
     collection('address', [field('id'), field('street', { categories: ['user.contact.address.street'] }), field('city_id', { references: [ref('city', 'to')] })]),
     collection('city', [field('id'), field('name')], { catalogue: true }),
     collection('parcel', [field('id'), from('address_id', 'address')]),
+    // Declared before the tickets and replies it hangs from: what another person's ticket leads to
+    // reaches it in a second round of the propagation, not the first.
+    collection('reaction', [field('id'), from('reply_id', 'reply'), field('emoji', { categories: ['user.content'] })]),
     collection('ticket', [field('id'), email, field('phone', { identity: 'phone_number' }), from('customer_id', 'customer'), from('address_id', 'address')]),
     collection('reply', [field('id'), from('ticket_id', 'ticket'), from('address_id', 'address'), field('body', { categories: ['user.content'] })]),
   ],
@@ -79,6 +87,11 @@ const FOUND = found({
     { id: 203, ticket_id: 20, address_id: 1, body: 'd' },
     { id: 204, ticket_id: 22, address_id: 2, body: 'e' },
   ],
+  reaction: [
+    { id: 300, reply_id: 201, emoji: '+1' },
+    { id: 301, reply_id: 200, emoji: '+1' },
+    { id: 302, reply_id: 203, emoji: '?' },
+  ],
 });
 const OUTSIDE: OutsideLinks = new Map([[edge('orders', 'address_id', 'address', 'id'), new Set(['v:1'])]]);
 
@@ -103,6 +116,8 @@ describe('whose rows a request found', () => {
       ticket: { 20: 'own', 21: 'other-person', 22: 'own', 23: 'shared' },
       // 202 is reached both from Bob's ticket and from the shared address: another person's wins.
       reply: { 200: 'own', 201: 'other-person', 202: 'other-person', 203: 'shared', 204: 'own' },
+      // Two steps from Bob's ticket, or from the shared address: labelled as the reply they hang from.
+      reaction: { 300: 'other-person', 301: 'own', 302: 'shared' },
     });
   });
 
@@ -134,5 +149,91 @@ describe('whose rows a request found', () => {
     expect(labels(b).address).toEqual({ 1: 'own', 2: 'own' });
     expect(labels(b).parcel).toEqual({ 100: 'shared', 101: 'shared' });
     expect(labels(b).ticket).toEqual({ 20: 'own', 21: 'other-person', 22: 'own', 23: 'own' });
+  });
+});
+
+/**
+ * The one fact read from the databases: which found rows a row outside the request leads to. On a
+ * real SQLite file holding Ann's rows (as FOUND has them) and rows of Bob's outside the request.
+ */
+describe('which found rows a row outside the request leads to', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  async function readOn(foundRows: Map<string, CollectedNode>): Promise<{ outside: OutsideLinks; asked: string[] }> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'opendpo-boundary-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'shop.db');
+    const db = new SqliteDatabase(file);
+    db.exec(`
+      create table customer (id integer primary key, email text);
+      create table orders (id integer primary key, customer_id integer, address_id integer);
+      create table address (id integer primary key, street text, city_id integer);
+      create table city (id integer primary key, name text);
+      create table parcel (id integer primary key, address_id integer);
+      create table ticket (id integer primary key, email text, phone text, customer_id integer, address_id integer);
+      create table reply (id integer primary key, ticket_id integer, address_id integer, body text);
+      insert into customer values (1, '${ANN}'), (2, 'bob@example.com');
+      -- Bob's order 12 ships to Ann's address 1; his address 3 is in Ann's city.
+      insert into orders values (10, 1, 1), (11, 1, 2), (12, 2, 1);
+      insert into address values (1, '1 rue A', 5), (2, '2 rue B', 5), (3, '3 rue C', 5);
+      insert into city values (5, 'Lyon');
+      insert into parcel values (100, 1), (101, 2), (102, 1);
+      insert into ticket values (20, '${ANN}', '+33 1', 1, 1), (21, 'bob@example.com', null, 1, null), (22, null, '+33 9', 1, null), (23, null, null, null, 1), (24, null, null, 2, 2);
+      insert into reply values (200, 20, null, 'a'), (201, 21, null, 'b'), (202, 21, 1, 'c'), (203, 20, 1, 'd'), (204, 22, 2, 'e'), (205, 24, 2, 'f');
+    `);
+    db.close();
+    const connector = await openDatabaseConnector({ name: 'shop', type: 'sqlite', url: `sqlite:${file}` });
+    const asked: string[] = [];
+    const counting: DatabaseConnector = Object.assign(Object.create(connector) as DatabaseConnector, {
+      run: (statement: Statement) => {
+        asked.push(`${statement.table.name}.${statement.where.columns.join(',')}`);
+        return connector.run(statement);
+      },
+    });
+    try {
+      const outside = await readOutsideLinks({ graph, found: foundRows, keyOf: () => ['id'], connectorFor: () => counting });
+      return { outside, asked };
+    } finally {
+      await connector.close();
+    }
+  }
+  const links = (outside: OutsideLinks) => Object.fromEntries([...outside].map(([id, values]) => [id.split('\u0000').join(' '), [...values].sort()]));
+
+  it('reads the values a row outside the request holds, edge by edge, and asks nothing it can tell without the database', async () => {
+    const { outside, asked } = await readOn(FOUND);
+    // Bob's order 12 leads to address 1. Bob's parcel 102, ticket 24 and reply 205 lead to Ann's
+    // addresses and tickets through her rows' own keys: a row leads there only from the found
+    // address or ticket, so nothing is asked. The city is a catalogue: never asked about.
+    expect(links(outside)).toEqual({ 'shop.orders address_id shop.address id': ['v:1'] });
+    expect(asked).toEqual(['orders.address_id']);
+  });
+
+  it('asks the source collection when it was not searched, and counts every row there as outside', async () => {
+    const withoutOrders = new Map([...FOUND].filter(([id]) => id !== 'shop.orders'));
+    const { outside, asked } = await readOn(withoutOrders);
+    expect(links(outside)).toEqual({ 'shop.orders address_id shop.address id': ['v:1', 'v:2'] });
+    expect(asked).toEqual(['orders.address_id']);
+  });
+
+  it('tells a found row of a collection without a key by the columns it was read with', async () => {
+    const orders = FOUND.get('shop.orders')!;
+    const keyless: CollectedNode = { ...orders, key: [], rows: new Map([...orders.rows.values()].map((r) => [rowKey(r, [], orders.columns), r])) };
+    const { outside } = await readOn(new Map([...FOUND, ['shop.orders', keyless]]));
+    expect(links(outside)).toEqual({ 'shop.orders address_id shop.address id': ['v:1'] });
+  });
+
+  it('asks nothing about values that are all empty, and records no edge that no row outside holds', async () => {
+    const only = (entries: Array<[string, Row[]]>) =>
+      new Map(entries.map(([name, rows]) => [`shop.${name}`, { ...FOUND.get(`shop.${name}`)!, rows: new Map(rows.map((r) => [rowKey(r, ['id'], Object.keys(r)), r])) }]));
+    const nullKey = await readOn(only([['address', [{ id: null, street: 'x', city_id: 5 }]]]));
+    expect(nullKey.asked).toEqual([]);
+    expect(nullKey.outside.size).toBe(0);
+    // Only Ann's order 11 ships to address 2: the edge is asked about and has no outside link.
+    const alone = await readOn(only([['customer', [{ id: 1, email: ANN }]], ['orders', [...FOUND.get('shop.orders')!.rows.values()]], ['address', [{ id: 2, street: '2 rue B', city_id: 5 }]]]));
+    expect(alone.asked).toEqual(['orders.address_id']);
+    expect(alone.outside.size).toBe(0);
   });
 });

@@ -117,6 +117,26 @@ describe('catalogues: context, not the person\'s records', () => {
     const legacy: Dataset = { ...sakila, collections: [...sakila.collections, collection('legacy', [field('id'), field('email', { identity: 'email' }), field('film_id', { references: [ref('film', 'to')] })])] };
     expect(buildRequestGraph([legacy], ['email']).context.has('shop.legacy')).toBe(false);
   });
+
+  it('a collection looked up only from a catalogue becomes context once the catalogue\'s references are no longer followed', () => {
+    // The product is context (the order points at it). Its images are looked up from the product,
+    // and the order points at the image it showed: once the product's references are blocked, the
+    // image is reached only by the order pointing at it, a catalogue row too, not the person's.
+    const catalogue: Dataset = {
+      key: 'shop',
+      format: 'opendpo',
+      at,
+      collections: [
+        collection('customer', [field('id'), field('email', { identity: 'email', categories: ['user.contact.email'] })], { subject: 'customer' }),
+        collection('orders', [field('id'), field('customer_id', { references: [ref('customer', 'from')] }), field('product_id', { references: [ref('product', 'to')] }), field('image_id', { references: [ref('product_image', 'to')] })]),
+        collection('product', [field('id'), field('name')]),
+        collection('product_image', [field('id'), field('product_id', { references: [ref('product', 'from')] }), field('url')]),
+      ],
+    };
+    const g = buildRequestGraph([catalogue], ['email']);
+    expect([...g.context].sort()).toEqual(['shop.product', 'shop.product_image']);
+    expect(g.blocked.filter((e) => e.reason === 'context').map((e) => `${e.from} -> ${e.to}`)).toEqual(['shop.product -> shop.product_image']);
+  });
 });
 
 describe('what the graph leaves out', () => {

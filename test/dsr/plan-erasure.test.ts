@@ -353,13 +353,23 @@ describe('the writes an erasure decides', () => {
     expect(plan).toEqual({ connections: [], kept: [{ node: 'shop.invoice', reason: 'legal-hold', rows: 1, hold: HOLD }] });
   });
 
-  it('the person\'s rows of a table that point at each other are deleted together, not refused as a cycle', async () => {
+  it('the person\'s rows of a table that point at each other are deleted leaves first, not refused as a cycle', async () => {
     const plan = await planOn(
       `CREATE TABLE message (id INTEGER PRIMARY KEY, email TEXT, reply_to INTEGER REFERENCES message (id));
-       INSERT INTO message VALUES (1, '${PERSON}', NULL), (2, '${PERSON}', 1), (3, '${PERSON}', 2), (4, '${OTHER}', NULL);`,
+       INSERT INTO message VALUES (1, '${PERSON}', NULL), (2, '${PERSON}', 1), (3, '${PERSON}', 2), (4, '${OTHER}', NULL), (5, '${PERSON}', 1);`,
       shop(collection('message', [id(), email(), field('reply_to')], { erasure: { strategy: 'delete' } })),
     );
-    expect(writes(plan)).toEqual(['delete shop.message: 1,2,3']);
+    expect(writes(plan)).toEqual(['delete shop.message: 3,5', 'delete shop.message: 2', 'delete shop.message: 1']);
+  });
+
+  it('rows pointing at each other in a loop are deleted together, in one statement, after the rest', async () => {
+    const plan = await planOn(
+      `CREATE TABLE message (id INTEGER PRIMARY KEY, email TEXT, reply_to INTEGER REFERENCES message (id));
+       INSERT INTO message VALUES (1, '${PERSON}', NULL), (2, '${PERSON}', NULL), (3, '${PERSON}', 1);
+       UPDATE message SET reply_to = 2 WHERE id = 1; UPDATE message SET reply_to = 1 WHERE id = 2;`,
+      shop(collection('message', [id(), email(), field('reply_to')], { erasure: { strategy: 'delete' } })),
+    );
+    expect(writes(plan)).toEqual(['delete shop.message: 3', 'delete shop.message: 1,2']);
   });
 
   it('an erasure reads no catalogue: nothing in it is the person\'s to erase, nor decides what is shared', async () => {

@@ -18,7 +18,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseType } from '../../src/connectors/connector.js';
 import { parseDatabaseUrl } from '../../src/config/config.js';
-import { integerValue } from '../../src/connectors/sql/stored-values.js';
+import { integerValue, utcInstantText } from '../../src/connectors/sql/stored-values.js';
 import { loadDatasetsOrThrow } from '../../src/dataset/load-datasets.js';
 import { buildAccessPackage } from '../../src/dsr/package/build-access-package.js';
 import { writeAccessPackageZip } from '../../src/dsr/package/write-csv-zip.js';
@@ -222,5 +222,19 @@ describe('an integer as the driver gives it', () => {
     expect(integerValue(12n)).toBe(12);
     expect(integerValue('12.5')).toBe('12.5');
     expect(integerValue('infinity')).toBe('infinity');
+  });
+});
+
+describe('an instant as the database writes it', () => {
+  it('is written in UTC with its fraction, the same whether it came in UTC or with an offset', () => {
+    expect(utcInstantText('2024-03-05 14:30:00.120+00')).toBe('2024-03-05T14:30:00.12Z');
+    expect(utcInstantText('2024-03-05 14:30:00+00')).toBe('2024-03-05T14:30:00Z');
+    expect(utcInstantText('2024-03-05 15:30:00.5+01')).toBe('2024-03-05T14:30:00.5Z');
+    expect(utcInstantText('2024-03-01 00:30:00-05:30')).toBe('2024-03-01T06:00:00Z');
+    expect(utcInstantText('2024-02-29 23:30:00+00')).toBe('2024-02-29T23:30:00Z');
+    expect(utcInstantText('2024-03-01 00:30:00+01')).toBe('2024-02-29T23:30:00Z');
+    expect(utcInstantText('2024-03-05 14:30:00')).toBe('2024-03-05T14:30:00Z');
+    expect(utcInstantText('infinity')).toBe('infinity');
+    expect(utcInstantText('0099-01-01 00:00:00+00')).toBe('0099-01-01T00:00:00Z');
   });
 });

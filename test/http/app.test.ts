@@ -154,7 +154,7 @@ describe('GET /privacy-notice', () => {
     ['/privacy-notice?lang=de', 400, 'INVALID_INPUT', 'query parameter "lang" must be one of en, fr'],
     ['/privacy-notice?format=pdf', 400, 'INVALID_INPUT', 'query parameter "format" must be html or md'],
     ['/privacy-notice?org=Not%20An%20Id', 400, 'INVALID_INPUT', 'query parameter "org" must be lowercase letters'],
-    ['/privacy-notice?org=no-such-org', 404, 'NOT_FOUND', 'no organisation "no-such-org" has published a register'],
+    ['/privacy-notice?org=no-such-org', 404, 'NOT_FOUND', 'no organisation of this id has published a register'],
   ])('%s is %i', async (url, status, code, message) => {
     const res = await get(url);
     expect(res.statusCode).toBe(status);
@@ -219,13 +219,13 @@ describe('the register API', () => {
     ['/api/v1/organisations/store-shop/register/versions/abc', 400, 'path parameter "version" must be a version number'],
     ['/api/v1/organisations/store-shop/register/versions/0', 400, 'path parameter "version" must be a version number'],
     ['/api/v1/organisations/store-shop/register/versions/1.5', 400, 'path parameter "version" must be a version number'],
-    ['/api/v1/organisations/store-shop/register/versions/99', 404, 'organisation "store-shop" has no register version 99'],
-    ['/api/v1/organisations/nobody/register', 404, 'no organisation "nobody" has published a register'],
-    ['/api/v1/organisations/nobody/register/versions', 404, 'no organisation "nobody"'],
-    ['/api/v1/organisations/nobody/register/versions/1', 404, 'no organisation "nobody"'],
-    ['/api/v1/organisations/nobody/register/findings', 404, 'no organisation "nobody"'],
+    ['/api/v1/organisations/store-shop/register/versions/99', 404, 'the organisation has published no register version of this number'],
+    ['/api/v1/organisations/nobody/register', 404, 'no organisation of this id has published a register'],
+    ['/api/v1/organisations/nobody/register/versions', 404, 'no organisation of this id has published a register'],
+    ['/api/v1/organisations/nobody/register/versions/1', 404, 'no organisation of this id has published a register'],
+    ['/api/v1/organisations/nobody/register/findings', 404, 'no organisation of this id has published a register'],
     ['/api/v1/organisations/BAD_ID/register', 400, 'path parameter "org" must be lowercase letters'],
-    ['/api/v1/nothing-here', 404, 'no such endpoint: GET /api/v1/nothing-here'],
+    ['/api/v1/nothing-here', 404, 'no endpoint answers GET at this path: the endpoints are listed in /openapi.json'],
   ])('%s is %i with a clear message', async (url, status, message) => {
     const res = await get(url);
     expect(res.statusCode).toBe(status);

@@ -1,8 +1,9 @@
 /**
  * What Fastify and Node refuse before a route runs — a path parameter over the router's limit
  * (414), a request line or headers over Node's maxHeaderSize (431), a request that is not HTTP
- * (400) — answers in our error format and never repeats the path. A real server on loopback,
- * raw requests on a socket: inject() does not go through Node's HTTP parser.
+ * (400) — answers in our error format and never repeats the path; nor does a 404, for a path no
+ * route serves or an organisation nobody published. A real server on loopback, raw requests on a
+ * socket: inject() does not go through Node's HTTP parser.
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +72,24 @@ describe('errors before a route runs, on a real socket', () => {
     const res = await raw(`GET /${MARKER} and more\r\n\r\n`);
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body)).toEqual({ error: { code: 'INVALID_INPUT', message: 'the request is malformed' } });
+  });
+
+  it('404 says what was not found without repeating the path or the query, which may carry personal data', async () => {
+    const get = (target: string) => raw(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+    const cases: [string, string][] = [
+      ['/requests/alice.martin@example.com', 'no endpoint answers GET at this path: the endpoints are listed in /openapi.json'],
+      ['/requests/alice.martin%40example.com?email=alice.martin%40example.com', 'no endpoint answers GET at this path: the endpoints are listed in /openapi.json'],
+      ['/privacy-notice?org=alice-martin', 'no organisation of this id has published a register'],
+      ['/api/v1/organisations/alice-martin/register', 'no organisation of this id has published a register'],
+      ['/api/v1/organisations/alice-martin/register/versions/1', 'no organisation of this id has published a register'],
+    ];
+    for (const [target, message] of cases) {
+      const res = await get(target);
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(JSON.parse(res.body)).toEqual({ error: { code: 'NOT_FOUND', message } });
+      expect(res.body).not.toMatch(/alice|requests/);
+    }
   });
 
   it('still serves normal requests on the same server', async () => {

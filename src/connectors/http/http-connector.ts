@@ -9,7 +9,7 @@
  *   than the timeout. The engine stops the request with its step log and the next run submits it
  *   again with the same request_id, which the system deduplicates.
  * - TARGET_INVALID: the system answered what the protocol does not allow (not JSON, a message that
- *   fails the schema, over the size limit, a redirect, its refusal of our signature).
+ *   fails the schema, over the size or value-count limit, a redirect, its refusal of our signature).
  *
  * Node's own fetch (undici): no HTTP dependency. Nothing is logged here.
  */
@@ -21,10 +21,18 @@ import { requestMessageSchema, requestPath, requestsPath, signOpendpoRequest, st
 import { formatIssues } from './json-path.js';
 import { resolveValue } from '../../dataset/secrets.js';
 import { resolveSigningSecret } from './secret.js';
+import { jsonValueLimitOffset } from '../../yaml/json-value-limit.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Access answers carry rows; 50 MiB is far more than one person's data and bounds memory. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
+/**
+ * Bytes alone do not bound the work of reading an answer: `[{},{},…]` holds a value every three
+ * bytes, and JSON.parse of 20 MB of it took 24 s and 650 MB. A million values (a key counts as one)
+ * is some 25,000 rows of twenty columns, far more than one person's data in one system; the same
+ * bound as rows handed in by hand (`dsr task-confirm --rows`).
+ */
+export const DEFAULT_MAX_RESPONSE_VALUES = 1_000_000;
 
 export interface HttpConnectorOptions {
   /** The connection's name in connections.yaml. */
@@ -161,6 +169,13 @@ export class HttpSystemConnector implements SystemConnector {
       text = new TextDecoder('utf-8', { fatal: true }).decode(body);
     } catch {
       throw this.invalid(method, path, 'answered a body that is not UTF-8');
+    }
+    if (jsonValueLimitOffset(text, DEFAULT_MAX_RESPONSE_VALUES) !== undefined) {
+      throw this.invalid(
+        method,
+        path,
+        `answered more than ${DEFAULT_MAX_RESPONSE_VALUES.toLocaleString('en')} JSON values (the limit for one answer: far more than one person's data); nothing of it was read`,
+      );
     }
     let json: unknown;
     try {

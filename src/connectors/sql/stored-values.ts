@@ -42,6 +42,12 @@ export function utcInstantText(text: string): string {
   const m = TIMESTAMP_WITH_OFFSET.exec(text) ?? TIMESTAMP.exec(text);
   if (m === null) return text;
   const [, y, mo, d, h, mi, s, frac, sign, oh, om, os] = m;
+  // Already in UTC (a session in UTC writes +00): the same text in the one shape, no calendar arithmetic.
+  const utc = sign === undefined || (oh === '00' && Number(om ?? 0) === 0 && Number(os ?? 0) === 0);
+  // Days past the 28th, a zero month or an hour 24 take the arithmetic below, as before.
+  if (utc && y!.length === 4 && y !== '0000' && mo! >= '01' && mo! <= '12' && d! >= '01' && d! <= '28' && h! < '24') {
+    return `${y}-${mo}-${d}T${h}:${mi}:${s}${fraction(frac)}Z`;
+  }
   const offsetSeconds = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 3600 + Number(om ?? 0) * 60 + Number(os ?? 0));
   // Date.UTC on whole seconds only: the calendar arithmetic (a day, a month, a year crossed).
   const at = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) - offsetSeconds * 1000);

@@ -127,7 +127,7 @@ export async function planErasure(options: PlanErasureOptions): Promise<ErasureP
   }
 
   // 3. The writes, per connection: masking first, then deletes children before parents.
-  const byConnection = new Map<string, { updates: ErasureOperation[]; deletes: Map<string, ErasureOperation> }>();
+  const byConnection = new Map<string, { updates: ErasureOperation[]; deletes: Map<string, ErasureOperation[]> }>();
   for (const [id, rows] of states) {
     const found = collected.get(id)!;
     const node = found.node;
@@ -136,13 +136,11 @@ export async function planErasure(options: PlanErasureOptions): Promise<ErasureP
     const target = byConnection.get(connection)!;
     const toDelete = [...rows.values()].filter((s) => s.action === 'delete');
     if (toDelete.length > 0) {
-      target.deletes.set(id, {
-        node: id,
-        table: found.table,
-        kind: 'delete',
-        keyColumns: found.key,
-        keys: toDelete.map((s) => found.key.map((k) => encodeValue(s.row[k] ?? null))),
-      });
+      const levels = await selfReferenceLevels(options, found, toDelete.map((s) => s.row));
+      target.deletes.set(
+        id,
+        levels.map((rows) => ({ node: id, table: found.table, kind: 'delete' as const, keyColumns: found.key, keys: rows.map((row) => found.key.map((k) => encodeValue(row[k] ?? null))) })),
+      );
     }
     const toMask = [...rows.values()].filter((s) => s.action === 'mask');
     if (toMask.length > 0) target.updates.push(...maskOperations(options, found, toMask.map((s) => s.row), kept));
@@ -249,7 +247,55 @@ function maskOperations(options: PlanErasureOptions, found: CollectedNode, rows:
   return rows.map((row) => ({ ...base, set: Object.fromEntries(fields.map((f) => [f.name, valueOf(f, row)])), keys: [keyOf(row)] }));
 }
 
-function orderDeletes(options: PlanErasureOptions, connection: string, deletes: Map<string, ErasureOperation>): ErasureOperation[] {
+/**
+ * The rows of a table to delete, in the order a real foreign key of the table to itself lets them go
+ * (a reply to the person's own message): rows no other of these rows points at first, then the rows
+ * they pointed at, and so on. One DELETE of them all is refused where the database checks such a
+ * key row by row (MariaDB's InnoDB whatever the action, SQLite with RESTRICT). The key's columns are
+ * read from the database (a dataset need not declare them). Rows that point at each other in a
+ * loop go last, together: only a database checking at the end of the statement deletes them.
+ */
+async function selfReferenceLevels(options: PlanErasureOptions, found: CollectedNode, rows: Row[]): Promise<Row[][]> {
+  const shape = options.shapeOf(found.node);
+  const table = options.tablesOf(options.connectionOf(found.node.dataset.key)).find((t) => sameTable(t, shape));
+  const selfKeys = (table?.foreignKeys ?? []).filter((fk) => sameTable(fk.references, shape));
+  if (selfKeys.length === 0 || rows.length < 2 || found.key.length === 0) return [rows];
+  const tupleOf = (row: Row, columns: readonly string[]) => JSON.stringify(columns.map((c) => valueKey(row[c] ?? null)));
+  const byKey = new Map(rows.map((row) => [tupleOf(row, found.key), row]));
+  const result = await options.connectorFor(found.node.dataset.key).run({
+    kind: 'select',
+    table: found.table,
+    columns: [...new Set([...found.key, ...selfKeys.flatMap((fk) => [...fk.columns, ...fk.references.columns])])],
+    where: { columns: found.key, values: rows.map((row) => found.key.map((k) => row[k] ?? null)) },
+  });
+  // parents[child] = the rows being deleted that the child points at (by each self key).
+  const parents = new Map<string, Set<string>>();
+  for (const fk of selfKeys) {
+    const byReferenced = new Map<string, string>();
+    for (const r of result.rows) byReferenced.set(tupleOf(r, fk.references.columns), tupleOf(r, found.key));
+    for (const r of result.rows) {
+      if (fk.columns.some((c) => (r[c] ?? null) === null)) continue;
+      const parent = byReferenced.get(tupleOf(r, fk.columns));
+      const child = tupleOf(r, found.key);
+      if (parent === undefined || parent === child) continue;
+      if (!parents.has(child)) parents.set(child, new Set());
+      parents.get(child)!.add(parent);
+    }
+  }
+  const levels: Row[][] = [];
+  const left = new Set(byKey.keys());
+  while (left.size > 0) {
+    const pointedAt = new Set<string>();
+    for (const k of left) for (const p of parents.get(k) ?? []) if (left.has(p)) pointedAt.add(p);
+    const level = [...left].filter((k) => !pointedAt.has(k));
+    const taken = level.length > 0 ? level : [...left];
+    levels.push(taken.map((k) => byKey.get(k)!));
+    for (const k of taken) left.delete(k);
+  }
+  return levels;
+}
+
+function orderDeletes(options: PlanErasureOptions, connection: string, deletes: Map<string, ErasureOperation[]>): ErasureOperation[] {
   const ids = [...deletes.keys()];
   // before[a] = nodes whose deletes must run before a's (the rows that point at a's rows).
   // Hard: the database's real foreign keys and Fides erase_after; soft: the datasets' references,
@@ -281,5 +327,5 @@ function orderDeletes(options: PlanErasureOptions, connection: string, deletes: 
       `Rows to delete are linked by foreign keys in a cycle among ${places.join(', ')}: no delete order satisfies them. Declare erasure: mask on one of these collections.`,
     );
   }
-  return order.map((id) => deletes.get(id)!);
+  return order.flatMap((id) => deletes.get(id)!);
 }

@@ -80,6 +80,24 @@ export const tableOf = (node: GraphNode): TableRef =>
  * with `tableColumns` (a copy of whole rows), every column of the table but those excluded from the copy.
  */
 export function columnsFor(graph: RequestGraph, node: GraphNode, key: readonly string[], tableColumns?: readonly string[]): string[] {
+  // The same graph, node, key and table give the same columns: worked out once (a prepared request
+  // searched again and again, a server's), handed out as a copy the caller may extend.
+  const memoKey = JSON.stringify([key, tableColumns ?? null]);
+  let byNode = columnsCache.get(graph);
+  if (byNode === undefined) columnsCache.set(graph, (byNode = new WeakMap()));
+  let memo = byNode.get(node);
+  if (memo === undefined) byNode.set(node, (memo = new Map()));
+  let columns = memo.get(memoKey);
+  if (columns === undefined) {
+    columns = computeColumns(graph, node, key, tableColumns);
+    if (memo.size < 16) memo.set(memoKey, columns);
+  }
+  return [...columns];
+}
+
+const columnsCache = new WeakMap<RequestGraph, WeakMap<GraphNode, Map<string, string[]>>>();
+
+function computeColumns(graph: RequestGraph, node: GraphNode, key: readonly string[], tableColumns?: readonly string[]): string[] {
   const wanted = new Set<string>(key);
   for (const field of node.collection.fields) {
     if (field.primaryKey || field.identity !== undefined || field.references.length > 0 || isPersonalDataField(field)) wanted.add(field.name);
@@ -230,6 +248,25 @@ function seedLookup(options: CollectOptions, node: GraphNode, seed: Seed, identi
   return identityLookup(textComparisonOf(type, column), identityRuleOf(node, seed), identities);
 }
 
+/** The order of a graph's one-statement search, worked out once per graph (null: its references loop). */
+const searchLayouts = new WeakMap<RequestGraph, { order: string[]; edges: RequestGraph['edges']; index: Map<string, number> } | null>();
+
+function searchLayout(graph: RequestGraph): { order: string[]; edges: RequestGraph['edges']; index: Map<string, number> } | null {
+  let layout = searchLayouts.get(graph);
+  if (layout !== undefined) return layout;
+  const ids = graph.reachable;
+  const inside = new Set(ids);
+  const edges = graph.edges.filter((e) => inside.has(e.from) && inside.has(e.to));
+  // A step follows the steps whose rows lead to it; followed references that loop (a
+  // self-reference included) have no such order.
+  const before = new Map(ids.map((id) => [id, new Set<string>()]));
+  for (const e of edges) before.get(e.to)!.add(e.from);
+  const order = topologicalOrder(ids, before);
+  layout = order === undefined ? null : { order, edges, index: new Map(order.map((id, i) => [id, i])) };
+  searchLayouts.set(graph, layout);
+  return layout;
+}
+
 /**
  * When every collection the search reaches lives on one database whose connector can run a whole
  * search as one statement, and the followed references do not loop, the search is one round trip:
@@ -248,15 +285,9 @@ async function searchAtOnce(options: CollectOptions, collected: Map<string, Coll
   const seedValues = Object.values(options.identities).reduce((n, values) => n + values.length, 0);
   if (seedValues > MAX_SEED_VALUES_AT_ONCE) return false;
   if (ids.reduce((n, id) => n + collected.get(id)!.columns.length, 0) > MAX_COLUMNS_AT_ONCE) return false;
-  const inside = new Set(ids);
-  const edges = graph.edges.filter((e) => inside.has(e.from) && inside.has(e.to));
-  // A step follows the steps whose rows lead to it; followed references that loop (a
-  // self-reference included) have no such order.
-  const before = new Map(ids.map((id) => [id, new Set<string>()]));
-  for (const e of edges) before.get(e.to)!.add(e.from);
-  const order = topologicalOrder(ids, before);
-  if (order === undefined) return false;
-  const index = new Map(order.map((id, i) => [id, i]));
+  const layout = searchLayout(graph);
+  if (layout === null) return false;
+  const { order, edges, index } = layout;
   const steps: SearchStep[] = order.map((id) => {
     const c = collected.get(id)!;
     const types = options.columnTypesOf?.(c.node);

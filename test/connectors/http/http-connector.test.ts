@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SystemRequest } from '../../../src/connectors/connector.js';
-import { createHttpConnector, type HttpConnectorOptions } from '../../../src/connectors/http/http-connector.js';
+import { createHttpConnector, DEFAULT_MAX_RESPONSE_VALUES, type HttpConnectorOptions } from '../../../src/connectors/http/http-connector.js';
 import { requestMessageSchema } from '../../../src/connectors/http/protocol.js';
 import { OpendpoError } from '../../../src/errors/opendpo-error.js';
 import { expectNoStackTrace } from '../../helpers/cli.js';
@@ -293,6 +293,22 @@ describe('the HTTP connector with a system that misbehaves', () => {
     const streamed = await failure(connector(system, { maxResponseBytes: 1024 * 1024 }).submit(req));
     expect(streamed.code).toBe('TARGET_INVALID');
     expect(streamed.message).toContain('answered more than 1 MiB (the limit for one answer)');
+  });
+
+  it('is TARGET_INVALID, before parsing, when the answer holds more JSON values than one person\'s data', async () => {
+    // 3 MB, far under the byte limit, but a value every three bytes: parsed, it would take some
+    // 100 MB and seconds, and 50 MiB of it gigabytes.
+    const req = request('access');
+    answer(`{"request_id":"${req.requestId}","status":"done","rows":{"customer":[${'{},'.repeat(DEFAULT_MAX_RESPONSE_VALUES)}{}]}}`);
+    const err = await failure(connector(system).submit(req));
+    expect(err.code).toBe('TARGET_INVALID');
+    expect(err.message).toBe(
+      `http crm (${system.url}) answered more than 1,000,000 JSON values (the limit for one answer: far more than one person's data); nothing of it was read (POST /v1/requests)`,
+    );
+
+    // Under the limit, the same shape is read.
+    answer({ request_id: req.requestId, status: 'done', rows: { customer: Array.from({ length: 1000 }, () => ({})) } });
+    expect(await connector(system).submit(req)).toMatchObject({ status: 'done', rows: { customer: expect.any(Array) } });
   });
 
   it('does not follow redirects: the identities would go wherever they point', async () => {

@@ -150,6 +150,14 @@ describe('whose rows a request found', () => {
     expect(labels(b).parcel).toEqual({ 100: 'shared', 101: 'shared' });
     expect(labels(b).ticket).toEqual({ 20: 'own', 21: 'other-person', 22: 'own', 23: 'own' });
   });
+
+  it('a row reached two ways is shared when one of them leads from outside the request', () => {
+    // Reply 204 hangs from Ann's ticket 22 and from her address 2; a row outside the request leads to
+    // it along the address reference only.
+    const one: OutsideLinks = new Map([[edge('address', 'id', 'reply', 'address_id'), new Set(['v:2'])]]);
+    const b = classifyRows({ graph, found: FOUND, identities: { email: [ANN] }, outside: one });
+    expect(labels(b).reply).toEqual({ 200: 'own', 201: 'other-person', 202: 'other-person', 203: 'own', 204: 'shared' });
+  });
 });
 
 /**

@@ -11,20 +11,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DatabaseType } from '../../src/connectors/connector.js';
-import { parseDatabaseUrl } from '../../src/config/config.js';
 import { loadDatasetsOrThrow } from '../../src/dataset/load-datasets.js';
 import type { Dataset } from '../../src/dataset/model.js';
 import { datasetGenerate } from '../../src/cli/commands/dataset-generate.js';
 import { dryRun } from '../../src/dsr/dry-run.js';
 import { runRequest } from '../../src/dsr/run-request.js';
 import type { DsrKind } from '../../src/store/dsr-repository.js';
-import { openStore, type Store } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/open-store.js';
 import { MARIADB_URL, POSTGRES_URL, serviceAvailable } from '../helpers/services.js';
 import { createThrowawayMariadb } from '../connectors/throwaway-mariadb.js';
 import { createThrowawayPostgres } from '../store/throwaway-postgres.js';
 import { openTestConnections } from './open-test-connections.js';
+import { withTargetAndStore } from './target-and-store.js';
 
 const TABLES = ['customer', 'orders', 'newsletter'] as const;
 type Table = (typeof TABLES)[number];
@@ -167,7 +167,6 @@ for (const t of TARGETS) {
   describe.runIf(await t.available())(`identity matching on ${t.name}`, () => {
     let target: Target;
     let store: Store;
-    let dir: string;
     const connect = () => openTestConnections([{ name: 'shop', type: target.type, url: target.url, datasets: ['shop'] }]);
     const run = (kind: DsrKind, identities: Record<string, string>, extra: object = {}) =>
       runRequest({ kind, identities, datasets: datasets as Dataset[], store, connect, ...extra });
@@ -186,16 +185,7 @@ for (const t of TARGETS) {
       return { customer: ids('customer'), orders: ids('orders'), newsletter: ids('newsletter') };
     };
 
-    beforeAll(async () => {
-      target = await t.create();
-      dir = mkdtempSync(path.join(tmpdir(), 'opendpo-store-'));
-      store = await openStore(parseDatabaseUrl(`sqlite:${path.join(dir, 'store.db')}`, dir));
-    });
-    afterAll(async () => {
-      await store?.close();
-      await target?.drop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
+    withTargetAndStore(t.create, (made) => ({ target, store } = made));
 
     it('an email matches whatever its letter case, also beyond ASCII', async () => {
       expect(await accessed({ email: 'ZOE@EXAMPLE.COM' })).toEqual({ customer: [1], orders: [10], newsletter: [100] });

@@ -7,11 +7,7 @@
  * (by the keys it kept), leaving a flag changed since, one another restriction holds, and one whose
  * dataset declares no lifted value, and finishing after a database that did not answer.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDatabaseUrl } from '../../src/config/config.js';
+import { describe, expect, it } from 'vitest';
 import { loadDatasetsOrThrow } from '../../src/dataset/load-datasets.js';
 import type { Dataset } from '../../src/dataset/model.js';
 import { dryRun } from '../../src/dsr/dry-run.js';
@@ -19,9 +15,10 @@ import { committedWrites } from '../../src/dsr/request-lifecycle.js';
 import { leftText, liftRestriction, listRestrictions } from '../../src/dsr/restrictions.js';
 import { runRequest, type RunRequestInput } from '../../src/dsr/run-request.js';
 import { isOpendpoError } from '../../src/errors/opendpo-error.js';
-import { openStore, type Store } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/open-store.js';
 import { openTestConnections } from './open-test-connections.js';
 import { EXAMPLE, TARGETS, type Target } from './shop-targets.js';
+import { withTargetAndStore } from './target-and-store.js';
 
 const ALICE = { email: 'alice.martin@example.com' };
 const BRUNO = { email: 'bruno.petit@example.com' };
@@ -49,7 +46,6 @@ for (const t of TARGETS) {
   describe.runIf(await t.available())(`rectification and restriction in ${t.name}`, () => {
     let target: Target;
     let store: Store;
-    let dir: string;
     const run = (kind: 'rectification' | 'restriction', identities: Record<string, string>, extra: Partial<RunRequestInput> = {}) =>
       runRequest({
         kind,
@@ -74,16 +70,7 @@ for (const t of TARGETS) {
       }
     };
 
-    beforeAll(async () => {
-      target = await t.create();
-      dir = mkdtempSync(path.join(tmpdir(), 'opendpo-store-'));
-      store = await openStore(parseDatabaseUrl(`sqlite:${path.join(dir, 'store.db')}`, dir));
-    });
-    afterAll(async () => {
-      await store?.close();
-      await target?.drop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
+    withTargetAndStore(t.create, (made) => ({ target, store } = made));
 
     it('refuses to rectify a field under a legal hold, naming the hold, the field and until when; nothing is written', async () => {
       // Invoices dated by their issue date: the hold runs 10 years from the latest of Alice's (2025-05-17).

@@ -2,18 +2,15 @@
  * Every kind of request on the example shop (examples/acme-shop/datasets: its dataset file and
  * seed.sql), on each real database: SQLite, PostgreSQL and MariaDB. One suite, three databases.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { valueKey } from '../../src/connectors/value-key.js';
-import { parseDatabaseUrl } from '../../src/config/config.js';
 import { loadDatasetsOrThrow } from '../../src/dataset/load-datasets.js';
 import type { Dataset } from '../../src/dataset/model.js';
 import { runRequest } from '../../src/dsr/run-request.js';
-import { openStore, type Store } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/open-store.js';
 import { openTestConnections } from './open-test-connections.js';
 import { EXAMPLE, TARGETS, type Target } from './shop-targets.js';
+import { withTargetAndStore } from './target-and-store.js';
 
 const ALICE = { email: 'alice.martin@example.com' };
 const { datasets } = await loadDatasetsOrThrow(EXAMPLE);
@@ -22,7 +19,6 @@ for (const t of TARGETS) {
   describe.runIf(await t.available())(`requests on the example shop in ${t.name}`, () => {
     let target: Target;
     let store: Store;
-    let dir: string;
     const run = (kind: 'access' | 'erasure' | 'rectification' | 'restriction', identities: Record<string, string>, extra: object = {}) =>
       runRequest({
         kind,
@@ -33,16 +29,7 @@ for (const t of TARGETS) {
         ...extra,
       });
 
-    beforeAll(async () => {
-      target = await t.create();
-      dir = mkdtempSync(path.join(tmpdir(), 'opendpo-store-'));
-      store = await openStore(parseDatabaseUrl(`sqlite:${path.join(dir, 'store.db')}`, dir));
-    });
-    afterAll(async () => {
-      await store?.close();
-      await target?.drop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
+    withTargetAndStore(t.create, (made) => ({ target, store } = made));
 
     it('access finds Alice\'s rows everywhere, and never the staff member assigned to her tickets', async () => {
       const outcome = await run('access', ALICE);

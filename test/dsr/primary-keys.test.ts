@@ -5,21 +5,20 @@
  * erasure must write and that has no key is refused, at the dataset's file:line, with the fix.
  * On SQLite, PostgreSQL and MariaDB (test/dsr/foreign-schemas/keyless/).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabaseConnector } from '../../src/connectors/open-database-connector.js';
-import { parseDatabaseUrl } from '../../src/config/config.js';
 import { loadDatasetsOrThrow } from '../../src/dataset/load-datasets.js';
 import type { Dataset } from '../../src/dataset/model.js';
 import { isOpendpoError } from '../../src/errors/opendpo-error.js';
 import type { Finding } from '../../src/register/finding.js';
 import { runRequest } from '../../src/dsr/run-request.js';
-import { openStore, type Store } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/open-store.js';
 import { ROOT } from '../helpers/cli.js';
 import { snapshot, TARGETS, type Target } from './foreign-schemas/targets.js';
 import { openTestConnections } from './open-test-connections.js';
+import { withTargetAndStore } from './target-and-store.js';
 
 const FOLDER = path.join(ROOT, 'test/dsr/foreign-schemas/keyless');
 const SQL = readFileSync(path.join(FOLDER, 'schema.sql'), 'utf8');
@@ -43,7 +42,6 @@ for (const t of TARGETS) {
   describe.runIf(await t.available())(`keys from the catalogue in ${t.name}`, () => {
     let target: Target;
     let store: Store;
-    let dir: string;
     const run = (kind: 'access' | 'erasure' | 'rectification', datasets: Dataset[], extra: object = {}) =>
       runRequest({
         kind,
@@ -54,16 +52,7 @@ for (const t of TARGETS) {
         ...extra,
       });
 
-    beforeAll(async () => {
-      target = await t.create(SQL);
-      dir = mkdtempSync(path.join(tmpdir(), 'opendpo-store-'));
-      store = await openStore(parseDatabaseUrl(`sqlite:${path.join(dir, 'store.db')}`, dir));
-    });
-    afterAll(async () => {
-      await store?.close();
-      await target?.drop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
+    withTargetAndStore(() => t.create(SQL), (made) => ({ target, store } = made));
 
     it('introspection gives the unique indexes on NOT NULL columns', async () => {
       const connector = await openDatabaseConnector({ name: 'keyless', type: target.type, url: target.url });

@@ -5,19 +5,18 @@
  * with --where, and the person's own payment is kept as an accounting record, with the date its
  * hold ends worked out from the payment date.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDatabaseUrl } from '../../src/config/config.js';
+import { describe, expect, it } from 'vitest';
 import { loadDatasetsOrThrow } from '../../src/dataset/load-datasets.js';
 import type { Dataset } from '../../src/dataset/model.js';
 import { runRequest } from '../../src/dsr/run-request.js';
 import { isOpendpoError } from '../../src/errors/opendpo-error.js';
-import { openStore, type Store } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/open-store.js';
 import { ROOT } from '../helpers/cli.js';
 import { TARGETS, type Target } from './foreign-schemas/targets.js';
 import { openTestConnections } from './open-test-connections.js';
+import { withTargetAndStore } from './target-and-store.js';
 
 const FOLDER = path.join(ROOT, 'test/dsr/foreign-schemas/sakila');
 const SQL = readFileSync(path.join(FOLDER, 'schema.sql'), 'utf8');
@@ -28,17 +27,7 @@ for (const t of TARGETS) {
   describe.runIf(await t.available())(`rectification on the Sakila-like schema in ${t.name}`, () => {
     let target: Target;
     let store: Store;
-    let dir: string;
-    beforeAll(async () => {
-      target = await t.create(SQL);
-      dir = mkdtempSync(path.join(tmpdir(), 'opendpo-store-'));
-      store = await openStore(parseDatabaseUrl(`sqlite:${path.join(dir, 'store.db')}`, dir));
-    });
-    afterAll(async () => {
-      await store?.close();
-      await target?.drop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
+    withTargetAndStore(() => t.create(SQL), (made) => ({ target, store } = made));
     const refusal = async (where: string) => {
       try {
         await runRequest({

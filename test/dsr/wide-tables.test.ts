@@ -3,16 +3,13 @@
  * thousands of columns: more than one statement may return on SQLite (2,000 by default). The
  * search then reads table by table, and the copy is still complete. On the three databases.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDatabaseUrl } from '../../src/config/config.js';
+import { describe, expect, it } from 'vitest';
 import type { Collection, Dataset, DatasetField, Reference } from '../../src/dataset/model.js';
 import { runRequest } from '../../src/dsr/run-request.js';
-import { openStore, type Store } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/open-store.js';
 import { TARGETS, type Target } from './foreign-schemas/targets.js';
 import { openTestConnections } from './open-test-connections.js';
+import { withTargetAndStore } from './target-and-store.js';
 
 const WIDTH = 700;
 const TABLES = ['person', 'visit', 'purchase'];
@@ -44,17 +41,7 @@ for (const t of TARGETS) {
   describe.runIf(await t.available())(`an access over tables of ${WIDTH} columns in ${t.name}`, () => {
     let target: Target;
     let store: Store;
-    let dir: string;
-    beforeAll(async () => {
-      target = await t.create(SQL);
-      dir = mkdtempSync(path.join(tmpdir(), 'opendpo-store-'));
-      store = await openStore(parseDatabaseUrl(`sqlite:${path.join(dir, 'store.db')}`, dir));
-    });
-    afterAll(async () => {
-      await store?.close();
-      await target?.drop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
+    withTargetAndStore(() => t.create(SQL), (made) => ({ target, store } = made));
 
     it('copies every column of the person\'s rows, whatever their number', async () => {
       const outcome = await runRequest({

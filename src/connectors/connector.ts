@@ -33,7 +33,17 @@ export interface KeyFilter {
 }
 
 export type Statement =
-  | { kind: 'select'; table: TableRef; columns: string[]; where: KeyFilter }
+  | {
+      kind: 'select';
+      table: TableRef;
+      columns: string[];
+      where: KeyFilter;
+      /**
+       * Also tell where each row lies (StatementResult.locations), for a later write of the same
+       * rows (`locations` below). A database without such an address answers without them.
+       */
+      locate?: boolean;
+    }
   | {
       kind: 'update';
       table: TableRef;
@@ -44,8 +54,18 @@ export type Statement =
        * a row another writer changed meanwhile is left as it is (lifting a restriction flag).
        */
       onlyIf?: Record<string, Value>;
+      locations?: RowLocations;
     }
-  | { kind: 'delete'; table: TableRef; where: KeyFilter };
+  | { kind: 'delete'; table: TableRef; where: KeyFilter; locations?: RowLocations };
+
+/**
+ * Where the rows of a write were read (a select with `locate`), one entry per key tuple of its
+ * `where`, in the same order. A hint, never a filter of its own: the write still addresses
+ * exactly the rows of its keys. PostgreSQL finds a row at its ctid without reading the primary
+ * key's index, which a person's rows, spread over the table, would read one page per row; a row
+ * that moved since (updated, or the table rewritten) is found by its key.
+ */
+export type RowLocations = readonly string[];
 
 export interface RenderedStatement {
   /** SQL text with the dialect's placeholders ($1, ?). */
@@ -57,6 +77,8 @@ export interface StatementResult {
   rows: Row[];
   /** Rows changed by an update or delete (0 for a select). */
   affected: number;
+  /** A select with `locate`, on a database that has row addresses: each row's, in `rows` order. */
+  locations?: string[];
 }
 
 export interface StatementRunner {

@@ -341,6 +341,8 @@ async function act(input: RunRequestInput, journal: EvidenceJournal, prepared: P
       shapeOf: shapeOf(prepared),
       ...(copies ? { copyColumnsOf: copyColumnsOf(prepared) } : {}),
       ...(targets.length > 0 ? { alsoRead: (node: GraphNode) => rectificationColumns.get(node.id) } : {}),
+      // An erasure writes the rows it finds: where they lie spares its writes a key lookup each.
+      ...(input.kind === 'erasure' ? { locate: true } : {}),
     });
     boundary = await drawBoundary({ graph, found, keyOf, connectorFor, identities: identityValues });
     const steps: NewDsrStep[] = [...found.values()].map((c) => ({

@@ -18,6 +18,7 @@ export const POSTGRES_DIALECT: SqlDialect = {
   maxParameters: 65535,
   rowValueIn: 'list',
   bind: (value: Value) => value,
+  rowLocation: 'ctid',
 };
 
 /** SQLSTATE codes (postgresql.org/docs/current/errcodes-appendix.html) and what they mean to a request. */

@@ -18,7 +18,8 @@ import type {
   TableShape,
 } from '../connector.js';
 import { renderSearch, searchParameters, searchShape, splitSearchRows, type RenderedSearch } from './search-sql.js';
-import { CHUNK_TUPLES, chunkStatement, renderStatement, tableLabel, type SqlDialect } from './statement-sql.js';
+import { valueKey } from '../value-key.js';
+import { CHUNK_TUPLES, chunkStatement, LOCATION_COLUMN, locates, renderStatement, tableLabel, type SqlDialect } from './statement-sql.js';
 import { targetError, type ErrorClassifier, type ErrorContext } from './target-errors.js';
 
 /**
@@ -108,8 +109,9 @@ export class SqlConnector implements DatabaseConnector {
 
   async run(statement: Statement): Promise<StatementResult> {
     const chunks = chunkStatement(this.engine.dialect, statement);
-    // A write split into chunks is still one statement to the caller: all of it or none.
-    if (chunks.length > 1 && statement.kind !== 'select') {
+    // A write split into chunks, or by address then by key, is still one statement to the caller:
+    // all of it or none.
+    if (statement.kind !== 'select' && (chunks.length > 1 || (chunks.length === 1 && locates(this.engine.dialect, chunks[0]!)))) {
       return this.transaction((tx) => tx.run(statement));
     }
     return this.#runChunks(this.engine, chunks);
@@ -117,25 +119,49 @@ export class SqlConnector implements DatabaseConnector {
 
   async #runChunks(session: SqlSession, chunks: Statement[]): Promise<StatementResult> {
     const rows: Row[] = [];
+    const locations: string[] = [];
     let affected = 0;
     for (const chunk of chunks) {
-      const rendered = renderStatement(this.engine.dialect, chunk);
-      let result;
-      try {
-        // A key list bound as one array (PostgreSQL, see statement-sql.ts) gives the same text for
-        // any number of keys: prepared, its plan is kept for the next chunk and the next request.
-        const prepare = this.engine.dialect.type === 'postgres' && chunk.where.columns.length === 1;
-        result = await session.execute({ ...rendered, prepare }, chunk.kind === 'select');
-      } catch (err) {
-        throw this.#mapError(err, { action: chunk.kind, table: tableLabel(chunk.table) });
-      }
+      const located = locates(this.engine.dialect, chunk);
+      const result = await this.#execute(session, chunk, chunk.kind === 'select' || located);
       if (chunk.kind === 'select') {
-        for (const row of result.rows) rows.push(row);
+        if (located) {
+          // The address is the statement's last column: taken out, so the row is the table's alone.
+          for (const row of result.rows) {
+            const { [LOCATION_COLUMN]: location, ...own } = row;
+            rows.push(own);
+            locations.push(String(location));
+          }
+        } else {
+          for (const row of result.rows) rows.push(row);
+        }
+      } else if (located) {
+        // The rows found at their address came back by key; the others (moved since they were
+        // read, or no longer there) are written by key alone. Each row is written once.
+        const written = new Set(result.rows.map((row) => JSON.stringify(chunk.where.columns.map((c) => valueKey(row[c] ?? null)))));
+        affected += result.rows.length;
+        const rest = chunk.where.values.filter((tuple) => !written.has(JSON.stringify(tuple.map(valueKey))));
+        if (rest.length > 0) {
+          const { locations: _hint, ...byKey } = chunk;
+          affected += (await this.#execute(session, { ...byKey, where: { ...chunk.where, values: rest } }, false)).affected;
+        }
       } else {
         affected += result.affected;
       }
     }
-    return { rows, affected };
+    return locations.length > 0 ? { rows, affected, locations } : { rows, affected };
+  }
+
+  async #execute(session: SqlSession, statement: Statement, reader: boolean): Promise<{ rows: Row[]; affected: number }> {
+    const rendered = renderStatement(this.engine.dialect, statement);
+    try {
+      // A key list bound as one array (PostgreSQL, see statement-sql.ts) gives the same text for
+      // any number of keys: prepared, its plan is kept for the next chunk and the next request.
+      const prepare = this.engine.dialect.type === 'postgres' && statement.where.columns.length === 1;
+      return await session.execute({ ...rendered, prepare }, reader);
+    } catch (err) {
+      throw this.#mapError(err, { action: statement.kind, table: tableLabel(statement.table) });
+    }
   }
 
   async search(steps: readonly SearchStep[]): Promise<Row[][] | undefined> {

@@ -37,6 +37,22 @@ export interface SqlDialect {
   readonly rowValueIn: 'list' | 'values';
   /** A value as the driver binds it (e.g. SQLite has no boolean or date type). */
   bind(value: Value): unknown;
+  /**
+   * Row addresses (Statement `locate` and `locations`): PostgreSQL's ctid, read as text and bound
+   * as tid[]. Absent: the database has none a write could use (MySQL), or looking a row up by its
+   * key costs no more (SQLite's rowid tables are their primary key).
+   */
+  readonly rowLocation?: 'ctid';
+}
+
+/** The output column a located select carries each row's address in (taken out of the row by the connector). */
+export const LOCATION_COLUMN = '__opendpo_row_location';
+
+/** Whether this statement reads or writes by row address on this dialect. */
+export function locates(dialect: SqlDialect, statement: Statement): boolean {
+  if (dialect.rowLocation === undefined) return false;
+  if (statement.kind === 'select') return statement.locate === true && !statement.columns.includes(LOCATION_COLUMN) && statement.columns.length > 0;
+  return statement.locations !== undefined && statement.locations.length === statement.where.values.length && statement.where.values.length > 0;
 }
 
 /** Tuples per statement: long IN lists are split so no statement nears the parameter limit. */
@@ -98,6 +114,9 @@ export function checkStatement(statement: Statement): void {
       throw new Error(`a ${statement.kind} statement on ${tableLabel(statement.table)} has a key tuple of ${tuple.length} values for ${where.columns.length} columns`);
     }
   }
+  if (statement.kind !== 'select' && statement.locations !== undefined && statement.locations.length !== where.values.length) {
+    throw new Error(`a ${statement.kind} statement on ${tableLabel(statement.table)} has ${statement.locations.length} row locations for ${where.values.length} key tuples`);
+  }
   if (statement.kind === 'update' && Object.keys(statement.set).length === 0) {
     throw new Error(`an update statement on ${tableLabel(statement.table)} sets no column`);
   }
@@ -107,12 +126,19 @@ export function checkStatement(statement: Statement): void {
 export function renderStatement(dialect: SqlDialect, statement: Statement): RenderedStatement {
   checkStatement(statement);
   const table = tableSql(statement.table);
-  const where = whereSql(dialect, statement.where);
+  const located = locates(dialect, statement);
+  let where = whereSql(dialect, statement.where);
+  // A write by address: the rows still at their address and still holding their key (the address
+  // of a row that moved may hold another row since), reported back by key so the caller can write
+  // the others by key alone.
+  const returning = located && statement.kind !== 'select' ? sql` returning ${sql.join(statement.where.columns.map((c) => sql.id(c)))}` : sql``;
+  if (located && statement.kind !== 'select') where = sql`ctid = any(${sql.val(statement.locations)}::tid[]) and ${where}`;
   let query: RawBuilder<unknown>;
   switch (statement.kind) {
     case 'select': {
       const columns = statement.columns.length === 0 ? sql`*` : sql.join(statement.columns.map((c) => sql.id(c)));
-      query = sql`select ${columns} from ${table} where ${where}`;
+      const location = located ? sql`, ctid::text as ${sql.id(LOCATION_COLUMN)}` : sql``;
+      query = sql`select ${columns}${location} from ${table} where ${where}`;
       break;
     }
     case 'update': {
@@ -120,11 +146,11 @@ export function renderStatement(dialect: SqlDialect, statement: Statement): Rend
       const only = Object.entries(statement.onlyIf ?? {}).map(([column, value]) =>
         value === null ? sql` and ${sql.id(column)} is null` : sql` and ${sql.id(column)} = ${sql.val(dialect.bind(value))}`,
       );
-      query = sql`update ${table} set ${set} where ${where}${sql.join(only, sql``)}`;
+      query = sql`update ${table} set ${set} where ${where}${sql.join(only, sql``)}${returning}`;
       break;
     }
     case 'delete':
-      query = sql`delete from ${table} where ${where}`;
+      query = sql`delete from ${table} where ${where}${returning}`;
       break;
   }
   const compiled = query.compile(compilerFor(dialect.type));
@@ -140,19 +166,29 @@ export function chunkStatement(dialect: SqlDialect, statement: Statement): State
   checkStatement(statement);
   const seen = new Set<string>();
   const values: Value[][] = [];
+  // Addresses travel with their keys (a repeated key keeps its first).
+  const given = statement.kind === 'select' ? undefined : statement.locations;
+  const locations: string[] | undefined = given === undefined ? undefined : [];
   const single = statement.where.columns.length === 1;
-  for (const tuple of statement.where.values) {
+  for (const [i, tuple] of statement.where.values.entries()) {
     const k = single ? valueKey(tuple[0] ?? null) : JSON.stringify(tuple.map(valueKey));
     if (seen.has(k)) continue;
     seen.add(k);
     values.push(tuple);
+    locations?.push(given![i]!);
   }
   const setCount = statement.kind === 'update' ? Object.keys(statement.set).length + Object.keys(statement.onlyIf ?? {}).length : 0;
+  // An address list is one parameter more (one array).
   const perTuple = statement.where.columns.length;
-  const size = Math.max(1, Math.min(CHUNK_TUPLES, Math.floor((dialect.maxParameters - setCount) / perTuple)));
+  const size = Math.max(1, Math.min(CHUNK_TUPLES, Math.floor((dialect.maxParameters - setCount - 1) / perTuple)));
   const chunks: Statement[] = [];
   for (let i = 0; i < values.length; i += size) {
-    chunks.push({ ...statement, where: { ...statement.where, values: values.slice(i, i + size) } });
+    const where = { ...statement.where, values: values.slice(i, i + size) };
+    if (statement.kind === 'select') chunks.push({ ...statement, where });
+    else {
+      const { locations: _all, ...rest } = statement;
+      chunks.push(locations === undefined ? { ...rest, where } : { ...rest, where, locations: locations.slice(i, i + size) });
+    }
   }
   return chunks;
 }

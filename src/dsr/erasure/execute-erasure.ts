@@ -44,9 +44,11 @@ export interface ExecuteWritesOptions {
 
 export function toStatement(op: ErasureOperation): Statement {
   const where = { columns: op.keyColumns, values: op.keys.map((k) => k.map(decodeValue)) };
-  if (op.kind === 'delete') return { kind: 'delete', table: op.table, where };
+  // Addresses only as long as there is one per key (a work log written by hand, or by an older version, has none).
+  const locations = op.locations !== undefined && op.locations.length === op.keys.length ? { locations: op.locations } : {};
+  if (op.kind === 'delete') return { kind: 'delete', table: op.table, where, ...locations };
   const set = Object.fromEntries(Object.entries(op.set ?? {}).map(([k, v]) => [k, decodeValue(v)]));
-  return { kind: 'update', table: op.table, set, where };
+  return { kind: 'update', table: op.table, set, where, ...locations };
 }
 
 export async function executeStoredWrites(options: ExecuteWritesOptions): Promise<void> {

@@ -32,6 +32,8 @@ export interface CollectedNode {
   durationMs: number;
   /** Found by one statement searching every collection at once (see searchAtOnce). */
   searchedTogether: boolean;
+  /** With `locate`, where the database holds each row (Statement `locate`), for the writes that follow. */
+  locations?: Map<Row, string>;
 }
 
 export interface CollectOptions {
@@ -56,6 +58,8 @@ export interface CollectOptions {
   copyColumnsOf?: (node: GraphNode) => readonly string[] | undefined;
   /** More columns a request needs to read from a node (a rectification: the fields it changes and compares). */
   alsoRead?: (node: GraphNode) => readonly string[] | undefined;
+  /** The rows will be written: ask where each lies, so the writes find them without their key's index. */
+  locate?: boolean;
 }
 
 /** Identity values up to which a search may run as one statement (see searchAtOnce). */
@@ -171,6 +175,7 @@ export async function collect(options: CollectOptions): Promise<Map<string, Coll
         table: target.table,
         columns: target.columns,
         where: { columns: [seed.field], values: lookup.values.map((v) => [v]), ...(lookup.lowerCase ? { lowerCase: true } : {}) },
+        ...(options.locate ? { locate: true } : {}),
       });
       return { result, durationMs: performance.now() - started };
     }),
@@ -182,10 +187,12 @@ export async function collect(options: CollectOptions): Promise<Map<string, Coll
     const { result, durationMs } = (seeded[i] as PromiseFulfilledResult<{ result: StatementResult; durationMs: number }>).value;
     target.statements += 1;
     target.durationMs += durationMs;
+    const locationOf = locationsOf(result);
     for (const row of keepMatching(result.rows, seed.field, identityRuleOf(target.node, seed), options.identities[seed.identity]!)) {
       const k = rowKey(row, target.key, target.columns);
       if (target.rows.has(k)) continue;
       target.rows.set(k, row);
+      keepLocation(target, row, locationOf);
       for (const edge of outgoing.get(seed.node) ?? []) enqueue(edge.to, edge.toField, row[edge.fromField] ?? null);
     }
   });
@@ -210,6 +217,7 @@ export async function collect(options: CollectOptions): Promise<Map<string, Coll
           table: target.table,
           columns: target.columns,
           where: { columns: [field], values: values.map((v) => [v]) },
+          ...(options.locate ? { locate: true } : {}),
         });
         return { result, durationMs: performance.now() - started };
       }),
@@ -222,10 +230,12 @@ export async function collect(options: CollectOptions): Promise<Map<string, Coll
       target.statements += 1;
       target.durationMs += durationMs;
       const fresh: Row[] = [];
+      const locationOf = locationsOf(result);
       for (const row of result.rows) {
         const k = rowKey(row, target.key, target.columns);
         if (!target.rows.has(k)) {
           target.rows.set(k, row);
+          keepLocation(target, row, locationOf);
           fresh.push(row);
         }
       }
@@ -235,6 +245,18 @@ export async function collect(options: CollectOptions): Promise<Map<string, Coll
     });
   }
   return collected;
+}
+
+/** Each row of a located select's answer -> its address (none when the database gave none). */
+function locationsOf(result: StatementResult): Map<Row, string> | undefined {
+  const { locations } = result;
+  if (locations === undefined || locations.length !== result.rows.length) return undefined;
+  return new Map(result.rows.map((row, i) => [row, locations[i]!]));
+}
+
+function keepLocation(target: CollectedNode, row: Row, locationOf: Map<Row, string> | undefined): void {
+  const location = locationOf?.get(row);
+  if (location !== undefined) (target.locations ??= new Map()).set(row, location);
 }
 
 function identityRuleOf(node: GraphNode, seed: Seed) {

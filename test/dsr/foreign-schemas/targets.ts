@@ -20,6 +20,8 @@ export interface Target {
   url: string;
   /** Every row of a table, ordered by its first two columns, values as the driver gives them. */
   rows(table: string): Promise<TableRows>;
+  /** Runs SQL on the target outside opendpo (another writer, in a test). */
+  exec(sql: string): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -42,6 +44,15 @@ async function sqliteTarget(sql: string): Promise<Target> {
         reader.close();
       }
     },
+    exec: (statement) => {
+      const writer = new SqliteDatabase(file);
+      try {
+        writer.exec(statement);
+        return Promise.resolve();
+      } finally {
+        writer.close();
+      }
+    },
     drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
   };
 }
@@ -55,6 +66,7 @@ async function postgresTarget(sql: string): Promise<Target> {
     type: 'postgres',
     url: db.url,
     rows: async (table) => (await client.query(select(table))).rows as TableRows,
+    exec: async (statement) => void (await client.query(statement)),
     drop: async () => {
       await client.end();
       await db.drop();
@@ -69,6 +81,7 @@ async function mariadbTarget(sql: string): Promise<Target> {
     type: 'mysql',
     url: db.url,
     rows: async (table) => (await db.exec(select(table))) as TableRows,
+    exec: async (statement) => void (await db.exec(`SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES'); ${statement}`)),
     drop: () => db.drop(),
   };
 }

@@ -22,7 +22,7 @@ import { toCollectedData } from './collected-copy.js';
 import { encodeValue } from './erasure/encode-value.js';
 import { executeStoredWrites, type FaultPoint, type StoredWrite } from './erasure/execute-erasure.js';
 import { EvidenceJournal } from './evidence-journal.js';
-import { planErasure, type ErasurePlan, type KeptRecord } from './erasure/plan-erasure.js';
+import { planErasure, unusedValues, type ErasurePlan, type KeptRecord } from './erasure/plan-erasure.js';
 import { collect, type CollectedNode } from './execute/collect.js';
 import { checkNode, type CheckedNode } from './plan/check-against-databases.js';
 import { columnsToRead, planRectification, readUnlinkedMatches, refusalText, resolveRectification, unchangedText, type RectificationUpdate } from './rectification.js';
@@ -342,7 +342,9 @@ async function act(input: RunRequestInput, journal: EvidenceJournal, prepared: P
       ...(copies ? { copyColumnsOf: copyColumnsOf(prepared) } : {}),
       ...(targets.length > 0 ? { alsoRead: (node: GraphNode) => rectificationColumns.get(node.id) } : {}),
       // An erasure writes the rows it finds: where they lie spares its writes a key lookup each.
-      ...(input.kind === 'erasure' ? { locate: true } : {}),
+      // An erasure reads the values it uses only (a keyed hash of a value): not what it sets to null.
+      // A table without a key tells its rows apart by the columns read: all of them are read there.
+      ...(input.kind === 'erasure' ? { locate: true, unusedValuesOf: (node: GraphNode) => (keyOf(node).length > 0 ? unusedValues(node.collection) : undefined) } : {}),
     });
     boundary = await drawBoundary({ graph, found, keyOf, connectorFor, identities: identityValues });
     const steps: NewDsrStep[] = [...found.values()].map((c) => ({

@@ -60,6 +60,12 @@ export interface CollectOptions {
   alsoRead?: (node: GraphNode) => readonly string[] | undefined;
   /** The rows will be written: ask where each lies, so the writes find them without their key's index. */
   locate?: boolean;
+  /**
+   * Personal-data fields of a node whose values the request never uses (an erasure masking them to a
+   * value that does not depend on them, or deleting their rows): not read, unless the search needs
+   * them anyway (a key, an identity, a reference, an edge's field). Absent: every one is read.
+   */
+  unusedValuesOf?: (node: GraphNode) => ReadonlySet<string> | undefined;
 }
 
 /** Identity values up to which a search may run as one statement (see searchAtOnce). */
@@ -83,17 +89,17 @@ export const tableOf = (node: GraphNode): TableRef =>
  * The columns a request reads from a collection: what it needs to find rows and act on them, and,
  * with `tableColumns` (a copy of whole rows), every column of the table but those excluded from the copy.
  */
-export function columnsFor(graph: RequestGraph, node: GraphNode, key: readonly string[], tableColumns?: readonly string[]): string[] {
+export function columnsFor(graph: RequestGraph, node: GraphNode, key: readonly string[], tableColumns?: readonly string[], unused?: ReadonlySet<string>): string[] {
   // The same graph, node, key and table give the same columns: worked out once (a prepared request
   // searched again and again, a server's), handed out as a copy the caller may extend.
-  const memoKey = JSON.stringify([key, tableColumns ?? null]);
+  const memoKey = JSON.stringify([key, tableColumns ?? null, unused === undefined ? null : [...unused].sort()]);
   let byNode = columnsCache.get(graph);
   if (byNode === undefined) columnsCache.set(graph, (byNode = new WeakMap()));
   let memo = byNode.get(node);
   if (memo === undefined) byNode.set(node, (memo = new Map()));
   let columns = memo.get(memoKey);
   if (columns === undefined) {
-    columns = computeColumns(graph, node, key, tableColumns);
+    columns = computeColumns(graph, node, key, tableColumns, unused);
     if (memo.size < 16) memo.set(memoKey, columns);
   }
   return [...columns];
@@ -101,10 +107,11 @@ export function columnsFor(graph: RequestGraph, node: GraphNode, key: readonly s
 
 const columnsCache = new WeakMap<RequestGraph, WeakMap<GraphNode, Map<string, string[]>>>();
 
-function computeColumns(graph: RequestGraph, node: GraphNode, key: readonly string[], tableColumns?: readonly string[]): string[] {
+function computeColumns(graph: RequestGraph, node: GraphNode, key: readonly string[], tableColumns?: readonly string[], unused?: ReadonlySet<string>): string[] {
   const wanted = new Set<string>(key);
   for (const field of node.collection.fields) {
-    if (field.primaryKey || field.identity !== undefined || field.references.length > 0 || isPersonalDataField(field)) wanted.add(field.name);
+    if (field.primaryKey || field.identity !== undefined || field.references.length > 0) wanted.add(field.name);
+    else if (isPersonalDataField(field) && unused?.has(field.name) !== true) wanted.add(field.name);
   }
   // The retention start dates what an erasure keeps under a legal hold (until when, Art. 15(1)(d)).
   if (node.collection.retentionStart !== undefined) wanted.add(node.collection.retentionStart);
@@ -130,7 +137,7 @@ export async function collect(options: CollectOptions): Promise<Map<string, Coll
   for (const id of graph.reachable) {
     const node = graph.nodes.get(id)!;
     const key = options.keyOf(node);
-    const columns = columnsFor(graph, node, key, options.copyColumnsOf?.(node));
+    const columns = columnsFor(graph, node, key, options.copyColumnsOf?.(node), options.unusedValuesOf?.(node));
     for (const c of options.alsoRead?.(node) ?? []) if (!columns.includes(c)) columns.push(c);
     collected.set(id, { node, table: tableOf(node), columns, key, rows: new Map(), statements: 0, durationMs: 0, searchedTogether: false });
   }

@@ -16,6 +16,7 @@ import type {
   StatementRunner,
   TableRef,
   TableShape,
+  Value,
 } from '../connector.js';
 import { renderSearch, searchParameters, searchShape, splitSearchRows, type RenderedSearch } from './search-sql.js';
 import { valueKey } from '../value-key.js';
@@ -123,7 +124,7 @@ export class SqlConnector implements DatabaseConnector {
     let affected = 0;
     for (const chunk of chunks) {
       const located = locates(this.engine.dialect, chunk);
-      const result = await this.#execute(session, chunk, chunk.kind === 'select' || located);
+      const result = await this.#execute(session, chunk, chunk.kind !== 'delete' && (chunk.kind === 'select' || located));
       if (chunk.kind === 'select') {
         if (located) {
           // The address is the statement's last column: taken out, so the row is the table's alone.
@@ -136,14 +137,19 @@ export class SqlConnector implements DatabaseConnector {
           for (const row of result.rows) rows.push(row);
         }
       } else if (located) {
-        // The rows found at their address came back by key; the others (moved since they were
-        // read, or no longer there) are written by key alone. Each row is written once.
-        const written = new Set(result.rows.map((row) => JSON.stringify(chunk.where.columns.map((c) => valueKey(row[c] ?? null)))));
-        affected += result.rows.length;
-        const rest = chunk.where.values.filter((tuple) => !written.has(JSON.stringify(tuple.map(valueKey))));
-        if (rest.length > 0) {
-          const { locations: _hint, ...byKey } = chunk;
-          affected += (await this.#execute(session, { ...byKey, where: { ...chunk.where, values: rest } }, false)).affected;
+        // Rows moved since they were read (or gone) are written by key alone; each row once. A
+        // delete by key of every key finds only those left; an update's rows found at their
+        // address came back by key, and only the others are written by key.
+        const { locations: _hint, ...byKey } = chunk;
+        if (chunk.kind === 'delete') {
+          affected += result.affected;
+          if (result.affected < chunk.where.values.length) affected += (await this.#execute(session, byKey, false)).affected;
+        } else {
+          affected += result.rows.length;
+          const tupleKey = chunk.where.columns.length === 1 ? (t: readonly Value[]) => valueKey(t[0] ?? null) : (t: readonly Value[]) => JSON.stringify(t.map(valueKey));
+          const written = new Set(result.rows.map((row) => tupleKey(chunk.where.columns.map((c) => row[c] ?? null))));
+          const rest = chunk.where.values.filter((tuple) => !written.has(tupleKey(tuple)));
+          if (rest.length > 0) affected += (await this.#execute(session, { ...byKey, where: { ...chunk.where, values: rest } }, false)).affected;
         }
       } else {
         affected += result.affected;

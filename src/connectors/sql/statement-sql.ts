@@ -129,9 +129,10 @@ export function renderStatement(dialect: SqlDialect, statement: Statement): Rend
   const located = locates(dialect, statement);
   let where = whereSql(dialect, statement.where);
   // A write by address: the rows still at their address and still holding their key (the address
-  // of a row that moved may hold another row since), reported back by key so the caller can write
-  // the others by key alone.
-  const returning = located && statement.kind !== 'select' ? sql` returning ${sql.join(statement.where.columns.map((c) => sql.id(c)))}` : sql``;
+  // of a row that moved may hold another row since). An update reports them back by key so the
+  // caller can write the others by key alone; a deleted row cannot be deleted twice, so a delete
+  // needs no such report.
+  const returning = located && statement.kind === 'update' ? sql` returning ${sql.join(statement.where.columns.map((c) => sql.id(c)))}` : sql``;
   if (located && statement.kind !== 'select') where = sql`ctid = any(${sql.val(statement.locations)}::tid[]) and ${where}`;
   let query: RawBuilder<unknown>;
   switch (statement.kind) {

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Row, TableRef, TableShape, TextComparison, Value } from '../connector.js';
+import { arrayLiteral } from './array-literal.js';
 import { indexKey } from '../sql/index-key.js';
 import { SqlConnector, type SqlEngine, type SqlTransactionConnection } from '../sql/sql-connector.js';
 import type { SqlDialect } from '../sql/statement-sql.js';
@@ -18,6 +19,7 @@ export const POSTGRES_DIALECT: SqlDialect = {
   maxParameters: 65535,
   rowValueIn: 'list',
   bind: (value: Value) => value,
+  bindList: (values) => arrayLiteral(values) ?? values,
   rowLocation: 'ctid',
 };
 

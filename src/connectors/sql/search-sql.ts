@@ -10,7 +10,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { RenderedStatement, Row, SearchStep, Value } from '../connector.js';
-import { compilerFor, tableSql, type SqlDialect } from './statement-sql.js';
+import { boundList, compilerFor, tableSql, type SqlDialect } from './statement-sql.js';
 
 export interface RenderedSearch extends RenderedStatement {
   /** For each step, its columns' output names, in the step's column order. */
@@ -65,7 +65,7 @@ export function renderSearch(dialect: SqlDialect, steps: readonly SearchStep[]):
         seed.values.length === 1
           ? sql`${column} = ${bound(seed.values[0]!)}`
           : dialect.type === 'postgres'
-            ? sql`${column} = any(${sql.val(seed.values.map((v) => dialect.bind(v)))})`
+            ? sql`${column} = any(${sql.val(boundList(dialect, seed.values))})`
             : sql`${column} in (${sql.join(seed.values.map(bound))})`,
       );
     }
@@ -123,7 +123,7 @@ export function searchParameters(dialect: SqlDialect, steps: readonly SearchStep
     for (const seed of step.seeds) {
       if (seed.values.length === 0) continue;
       if (seed.values.length === 1) out.push(dialect.bind(seed.values[0]!));
-      else if (dialect.type === 'postgres') out.push(seed.values.map((v) => dialect.bind(v)));
+      else if (dialect.type === 'postgres') out.push(boundList(dialect, seed.values));
       else for (const v of seed.values) out.push(dialect.bind(v));
     }
   }

@@ -37,12 +37,19 @@ export interface SqlDialect {
   readonly rowValueIn: 'list' | 'values';
   /** A value as the driver binds it (e.g. SQLite has no boolean or date type). */
   bind(value: Value): unknown;
+  /** A list bound as one parameter (PostgreSQL: an array), when the driver's own conversion is not the one wanted. */
+  bindList?(values: readonly Value[]): unknown;
   /**
    * Row addresses (Statement `locate` and `locations`): PostgreSQL's ctid, read as text and bound
    * as tid[]. Absent: the database has none a write could use (MySQL), or looking a row up by its
    * key costs no more (SQLite's rowid tables are their primary key).
    */
   readonly rowLocation?: 'ctid';
+}
+
+/** A list of values as one parameter (PostgreSQL's `= any($1)`): the dialect's own conversion, else an array of bound values. */
+export function boundList(dialect: SqlDialect, values: readonly Value[]): unknown {
+  return dialect.bindList?.(values) ?? values.map((v) => dialect.bind(v));
 }
 
 /** The output column a located select carries each row's address in (taken out of the row by the connector). */
@@ -94,7 +101,7 @@ function whereSql(dialect: SqlDialect, where: KeyFilter): RawBuilder<unknown> {
     // PostgreSQL takes the whole list as one array parameter, typed from the column: one text per
     // table and column whatever the number of keys, so the statement is prepared once and its plan
     // kept, where a list of a thousand placeholders is parsed and planned again every time.
-    if (dialect.type === 'postgres') return sql`${column} = any(${sql.val(where.values.map((t) => dialect.bind(t[0]!)))})`;
+    if (dialect.type === 'postgres') return sql`${column} = any(${sql.val(boundList(dialect, where.values.map((t) => t[0]!)))})`;
     return sql`${column} in (${sql.join(where.values.map((t) => bound(t[0]!)))})`;
   }
   const columns = sql`(${sql.join(where.columns.map((c) => sql.id(c)))})`;
@@ -133,7 +140,7 @@ export function renderStatement(dialect: SqlDialect, statement: Statement): Rend
   // caller can write the others by key alone; a deleted row cannot be deleted twice, so a delete
   // needs no such report.
   const returning = located && statement.kind === 'update' ? sql` returning ${sql.join(statement.where.columns.map((c) => sql.id(c)))}` : sql``;
-  if (located && statement.kind !== 'select') where = sql`ctid = any(${sql.val(statement.locations)}::tid[]) and ${where}`;
+  if (located && statement.kind !== 'select') where = sql`ctid = any(${sql.val(boundList(dialect, statement.locations!))}::tid[]) and ${where}`;
   let query: RawBuilder<unknown>;
   switch (statement.kind) {
     case 'select': {

@@ -239,6 +239,13 @@ export function connectorSuite(name: string, available: boolean, makeHarness: ()
         expect(read.locations).toBeUndefined();
       }
       const at = new Map(read.rows.map((r, i) => [Number(r.id), read.locations?.[i] ?? '(0,1)']));
+      // PostgreSQL joins each (address, key) pair to the row at that address holding that key; elsewhere the write is by key.
+      const rendered = h.connector.render({ kind: 'delete', table: { name: 'customer' }, where: { columns: ['id'], values: [[1]] }, locations: ['(0,1)'] });
+      expect(rendered.sql).toBe(
+        h.type === 'postgres'
+          ? 'delete from "customer" using unnest($1::tid[], $2::text[]) as "__opendpo_at"("__opendpo_tid", "__opendpo_k0") where "customer".ctid = "__opendpo_at"."__opendpo_tid" and "customer"."id"::text = "__opendpo_at"."__opendpo_k0"'
+          : RENDERED[h.type].delete.replace('order', 'customer'),
+      );
       // Row 2 moves after it was read (an update gives a PostgreSQL row a new address).
       await h.exec(`update customer set note = 'moved' where id = 2`);
       // Key 1 given row 3's address, key 2 its old one: rows 1 and 2 are written, row 3 is not.

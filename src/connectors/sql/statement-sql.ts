@@ -55,11 +55,23 @@ export function boundList(dialect: SqlDialect, values: readonly Value[]): unknow
 /** The output column a located select carries each row's address in (taken out of the row by the connector). */
 export const LOCATION_COLUMN = '__opendpo_row_location';
 
+/** The names a write by address gives its list of addresses and keys (see renderStatement). */
+const AT = '__opendpo_at';
+const AT_TID = '__opendpo_tid';
+const atKey = (i: number) => `__opendpo_k${i}`;
+
+/** A key value as the text the database writes it (`col::text`), where that text is plain; undefined otherwise. */
+const keyText = (value: Value): string | undefined =>
+  typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' ? String(value) : undefined;
+
 /** Whether this statement reads or writes by row address on this dialect. */
 export function locates(dialect: SqlDialect, statement: Statement): boolean {
   if (dialect.rowLocation === undefined) return false;
   if (statement.kind === 'select') return statement.locate === true && !statement.columns.includes(LOCATION_COLUMN) && statement.columns.length > 0;
-  return statement.locations !== undefined && statement.locations.length === statement.where.values.length && statement.where.values.length > 0;
+  if (statement.locations === undefined || statement.locations.length !== statement.where.values.length || statement.where.values.length === 0) return false;
+  // Keys compared as text (below) must have a plain text; the names of the address list must not be the table's.
+  const named = [...statement.where.columns, ...(statement.kind === 'update' ? [...Object.keys(statement.set), ...Object.keys(statement.onlyIf ?? {})] : [])];
+  return !named.some((c) => c.startsWith('__opendpo_')) && statement.where.values.every((t) => t.every((v) => keyText(v) !== undefined));
 }
 
 /** Tuples per statement: long IN lists are split so no statement nears the parameter limit. */
@@ -135,12 +147,27 @@ export function renderStatement(dialect: SqlDialect, statement: Statement): Rend
   const table = tableSql(statement.table);
   const located = locates(dialect, statement);
   let where = whereSql(dialect, statement.where);
-  // A write by address: the rows still at their address and still holding their key (the address
-  // of a row that moved may hold another row since). An update reports them back by key so the
+  // A write by address: each (address, key) pair of the list, joined to the row at that address
+  // when that row still holds that key (the address of a row that moved may hold another row
+  // since). One row looked up per pair, by address (a nested loop over a TID scan), and one key
+  // compared per row: `ctid = any($1) and id = any($2)` compared every row with the whole key list
+  // in a prepared plan (44 ms for 3,000 rows, against 8). Keys are compared as the database writes
+  // them as text: a key whose text differs from ours (a value of an unusual type) is simply not
+  // found at its address, and is written by key. An update reports its rows back by key so the
   // caller can write the others by key alone; a deleted row cannot be deleted twice, so a delete
   // needs no such report.
-  const returning = located && statement.kind === 'update' ? sql` returning ${sql.join(statement.where.columns.map((c) => sql.id(c)))}` : sql``;
-  if (located && statement.kind !== 'select') where = sql`ctid = any(${sql.val(boundList(dialect, statement.locations!))}::tid[]) and ${where}`;
+  let at: RawBuilder<unknown> | undefined;
+  const qualified = (column: string) => sql`${table}.${sql.id(column)}`;
+  if (located && statement.kind !== 'select') {
+    const { columns, values } = statement.where;
+    const lists = [
+      sql`${sql.val(boundList(dialect, statement.locations!))}::tid[]`,
+      ...columns.map((_, i) => sql`${sql.val(boundList(dialect, values.map((t) => keyText(t[i]!)!)))}::text[]`),
+    ];
+    at = sql`unnest(${sql.join(lists)}) as ${sql.id(AT)}(${sql.join([sql.id(AT_TID), ...columns.map((_, i) => sql.id(atKey(i)))])})`;
+    where = sql.join([sql`${table}.ctid = ${sql.id(AT, AT_TID)}`, ...columns.map((c, i) => sql`${qualified(c)}::text = ${sql.id(AT, atKey(i))}`)], sql` and `);
+  }
+  const returning = at !== undefined && statement.kind === 'update' ? sql` returning ${sql.join(statement.where.columns.map(qualified))}` : sql``;
   let query: RawBuilder<unknown>;
   switch (statement.kind) {
     case 'select': {
@@ -154,11 +181,12 @@ export function renderStatement(dialect: SqlDialect, statement: Statement): Rend
       const only = Object.entries(statement.onlyIf ?? {}).map(([column, value]) =>
         value === null ? sql` and ${sql.id(column)} is null` : sql` and ${sql.id(column)} = ${sql.val(dialect.bind(value))}`,
       );
-      query = sql`update ${table} set ${set} where ${where}${sql.join(only, sql``)}${returning}`;
+      const from = at === undefined ? sql`` : sql` from ${at}`;
+      query = sql`update ${table} set ${set}${from} where ${where}${sql.join(only, sql``)}${returning}`;
       break;
     }
     case 'delete':
-      query = sql`delete from ${table} where ${where}${returning}`;
+      query = at === undefined ? sql`delete from ${table} where ${where}` : sql`delete from ${table} using ${at} where ${where}`;
       break;
   }
   const compiled = query.compile(compilerFor(dialect.type));

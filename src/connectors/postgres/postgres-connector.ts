@@ -119,11 +119,16 @@ function statementName(text: string): string {
   return name;
 }
 
-async function runQuery(client: pg.PoolClient, query: { sql: string; parameters: readonly unknown[]; prepare?: boolean }) {
+async function runQuery(client: pg.PoolClient, query: { sql: string; parameters: readonly unknown[]; prepare?: boolean; arrays?: boolean }) {
   // A statement that runs again and again (a request's whole search, one text per datasets folder)
   // is named, so each connection parses and plans it once: the plan is most of its cost.
   const name = query.prepare ? statementName(query.sql) : undefined;
-  const result = await client.query({ text: query.sql, values: query.parameters as unknown[], ...(name ? { name } : {}) });
+  const config = { text: query.sql, values: query.parameters as unknown[], ...(name ? { name } : {}) };
+  if (query.arrays) {
+    const result = await client.query<Value[]>({ ...config, rowMode: 'array' });
+    return { rows: [], arrays: result.rows, affected: result.rowCount ?? 0 };
+  }
+  const result = await client.query(config);
   return { rows: result.rows as Row[], affected: result.rowCount ?? 0 };
 }
 

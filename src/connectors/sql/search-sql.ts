@@ -15,6 +15,8 @@ import { boundList, compilerFor, tableSql, type SqlDialect } from './statement-s
 export interface RenderedSearch extends RenderedStatement {
   /** For each step, its columns' output names, in the step's column order. */
   slots: string[][];
+  /** For each step, its columns' positions in a result row (the step's number comes first, at 0). */
+  positions: number[][];
 }
 
 const STEP_COLUMN = '__opendpo_step';
@@ -92,7 +94,22 @@ export function renderSearch(dialect: SqlDialect, steps: readonly SearchStep[]):
   });
   const query = sql`with ${sql.join(ctes)} ${sql.join(branches, sql` union all `)}`;
   const compiled = query.compile(compilerFor(dialect.type));
-  return { sql: compiled.sql, parameters: compiled.parameters, slots };
+  const position = new Map(outputNames.map((name, k) => [name, k + 1]));
+  return { sql: compiled.sql, parameters: compiled.parameters, slots, positions: slots.map((names) => names.map((name) => position.get(name)!)) };
+}
+
+/** Splits the single result set, read as arrays (the step's number first), back into each step's rows. */
+export function splitSearchArrays(steps: readonly SearchStep[], positions: readonly (readonly number[])[], rows: readonly (readonly Value[])[]): Row[][] {
+  const out: Row[][] = steps.map(() => []);
+  for (const row of rows) {
+    const i = Number(row[0]);
+    const columns = steps[i]!.columns;
+    const at = positions[i]!;
+    const own: Row = {};
+    for (let j = 0; j < columns.length; j++) own[columns[j]!] = row[at[j]!] ?? null;
+    out[i]!.push(own);
+  }
+  return out;
 }
 
 /** Splits the single result set back into each step's rows. */

@@ -18,7 +18,7 @@ import type {
   TableShape,
   Value,
 } from '../connector.js';
-import { renderSearch, searchParameters, searchShape, splitSearchRows, type RenderedSearch } from './search-sql.js';
+import { renderSearch, searchParameters, searchShape, splitSearchArrays, splitSearchRows, type RenderedSearch } from './search-sql.js';
 import { valueKey } from '../value-key.js';
 import { CHUNK_TUPLES, chunkStatement, LOCATION_COLUMN, locates, renderStatement, tableLabel, type SqlDialect } from './statement-sql.js';
 import { targetError, type ErrorClassifier, type ErrorContext } from './target-errors.js';
@@ -35,8 +35,11 @@ export interface SqlSession {
   /**
    * `reader`: the statement returns rows (a select). `prepare`: the same text runs again and again
    * (a request's whole search): the database may keep its plan (a named prepared statement).
+   * `arrays`: the rows may come back as arrays in the statement's column order (`arrays`, with
+   * `rows` empty), where the driver can (PostgreSQL): a wide result of mostly NULL slots, read
+   * without building an object of every slot for every row.
    */
-  execute(query: RenderedStatement & { prepare?: boolean; types?: ResultTypes }, reader: boolean): Promise<{ rows: Row[]; affected: number }>;
+  execute(query: RenderedStatement & { prepare?: boolean; types?: ResultTypes; arrays?: boolean }, reader: boolean): Promise<{ rows: Row[]; affected: number; arrays?: Value[][] }>;
 }
 
 export interface IntrospectOptions {
@@ -184,11 +187,11 @@ export class SqlConnector implements DatabaseConnector {
     if (rendered === null || parameters.length > CHUNK_TUPLES) return undefined;
     let result;
     try {
-      result = await this.engine.execute({ sql: rendered.sql, parameters, prepare: true, types: rendered.types }, true);
+      result = await this.engine.execute({ sql: rendered.sql, parameters, prepare: true, types: rendered.types, arrays: true }, true);
     } catch (err) {
       throw this.#mapError(err, { action: 'select', table: steps.map((s) => tableLabel(s.table)).join(', ') });
     }
-    return splitSearchRows(steps, rendered.slots, result.rows);
+    return result.arrays !== undefined ? splitSearchArrays(steps, rendered.positions, result.arrays) : splitSearchRows(steps, rendered.slots, result.rows);
   }
 
   async transaction<T>(fn: (tx: StatementRunner) => Promise<T>): Promise<T> {

@@ -24,6 +24,10 @@
  * (c) peak memory: RSS sampled every 10 ms during the run and process.resourceUsage().maxRSS.
  *     Target: < 300 MB.
  *
+ * `npm run bench:dsr` compiles src/ and bench/ with tsc (tsconfig.bench.json, into dist-bench/) and
+ * runs the result: the engine as it ships (`npm start` runs tsc's output too), not as tsx transforms
+ * it for development (its function-naming helpers ran on every call of a nested function).
+ *
  * The database `opendpo_bench_<scale>` is left in place for `--keep` (reuse instead of reseeding);
  * `--drop` drops it at the end. Seeding 1,000,000 people takes about a minute on 2 cores (the bench
  * says so before it starts), more on slower disks.
@@ -67,7 +71,7 @@ const COMMAND = `npm run bench:dsr${SCALE === 1_000_000 ? '' : ` -- --scale ${SC
 // ---------------------------------------------------------------------------
 // (c) memory: RSS high-water mark, sampled
 // ---------------------------------------------------------------------------
-// Node, tsx and the modules loaded, before any work: the floor under the peak.
+// Node and the modules loaded, before any work: the floor under the peak.
 const rssAtStart = process.memoryUsage.rss();
 let peakRss = rssAtStart;
 let peakHeap = 0;
@@ -715,7 +719,7 @@ try {
   }
   log(`| (c) peak RSS sampled / maxRSS | ${fmt(mb(peakRss), 0)} / ${fmt(mb(maxRss), 0)} MB | < 300 MB | ${met(mb(Math.max(peakRss, maxRss)) < 300)} |`);
   log(
-    `| (c) RSS at start (Node, tsx, modules) / peak while seeding and picking / during (a) / during (b); peak JS heap used | ` +
+    `| (c) RSS at start (Node, modules) / peak while seeding and picking / during (a) / during (b); peak JS heap used | ` +
       `${[rssAtStart, rssBeforeParts, rssAccess, rssErasure].map((b) => fmt(mb(b), 0)).join(' / ')} MB; ${fmt(mb(peakHeap), 0)} MB | | |`,
   );
   log(`\nwhole run: ${fmt(totalSeconds, 0)} s. The database ${seeded.database} is ${args.drop ? 'dropped' : `kept (${fmt(seeded.sizeBytes / 1024 ** 3)} GB): next time add --keep, or --drop to remove it`}.`);

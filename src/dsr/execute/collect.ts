@@ -172,10 +172,11 @@ export async function collect(options: CollectOptions): Promise<Map<string, Coll
   // The identities first, as one round, each under its field's rule: the database is asked for a
   // superset, the rule keeps the rows that match (identity-lookup.ts); only those lead further.
   const seeds = graph.seeds.filter((seed) => (options.identities[seed.identity] ?? []).length > 0);
+  const lookups = new Map<string, IdentityLookup>();
   const seeded = await Promise.allSettled(
     seeds.map(async (seed) => {
       const target = collected.get(seed.node)!;
-      const lookup = seedLookup(options, target.node, seed, options.identities[seed.identity]!);
+      const lookup = seedLookup(options, target.node, seed, options.identities[seed.identity]!, lookups);
       const started = performance.now();
       const result = await options.connectorFor(target.node.dataset.key).run({
         kind: 'select',
@@ -270,11 +271,23 @@ function identityRuleOf(node: GraphNode, seed: Seed) {
   return identityMatchOf(node.collection.fields.find((f) => f.name === seed.field)!);
 }
 
-/** What a seed asks its database for its identities (a superset of what the rule matches). */
-function seedLookup(options: CollectOptions, node: GraphNode, seed: Seed, identities: readonly string[]): IdentityLookup {
+/**
+ * What a seed asks its database for its identities (a superset of what the rule matches). The seeds
+ * of one search mostly ask the same identities under the same rule and comparison (an email in the
+ * customer, staff and newsletter tables): `memo`, kept for one search, works each out once.
+ */
+function seedLookup(options: CollectOptions, node: GraphNode, seed: Seed, identities: readonly string[], memo?: Map<string, IdentityLookup>): IdentityLookup {
   const type = options.connectorFor(node.dataset.key).type;
   const column = options.shapeOf?.(node)?.columns.find((c) => c.name === seed.field);
-  return identityLookup(textComparisonOf(type, column), identityRuleOf(node, seed), identities);
+  const text = textComparisonOf(type, column);
+  const rule = identityRuleOf(node, seed);
+  const key = `${seed.identity}\u0000${rule}\u0000${text === undefined ? '-' : `${text.caseInsensitive}\u0000${text.lowerAsciiOnly}`}`;
+  let lookup = memo?.get(key);
+  if (lookup === undefined) {
+    lookup = identityLookup(text, rule, identities);
+    memo?.set(key, lookup);
+  }
+  return lookup;
 }
 
 /** The order of a graph's one-statement search, worked out once per graph (null: its references loop). */
@@ -317,6 +330,7 @@ async function searchAtOnce(options: CollectOptions, collected: Map<string, Coll
   const layout = searchLayout(graph);
   if (layout === null) return false;
   const { order, edges, index } = layout;
+  const lookups = new Map<string, IdentityLookup>();
   const steps: SearchStep[] = order.map((id) => {
     const c = collected.get(id)!;
     const types = options.columnTypesOf?.(c.node);
@@ -328,7 +342,7 @@ async function searchAtOnce(options: CollectOptions, collected: Map<string, Coll
       seeds: graph.seeds
         .filter((s) => s.node === id)
         .map((s) => {
-          const lookup = seedLookup(options, c.node, s, options.identities[s.identity] ?? []);
+          const lookup = seedLookup(options, c.node, s, options.identities[s.identity] ?? [], lookups);
           return { column: s.field, values: lookup.values, ...(lookup.lowerCase ? { lowerCase: true } : {}) };
         }),
       from: edges.filter((e) => e.to === id).map((e) => ({ step: index.get(e.from)!, column: e.fromField, into: e.toField })),
@@ -341,11 +355,19 @@ async function searchAtOnce(options: CollectOptions, collected: Map<string, Coll
   // that holds none of the identities under the rule may be what the collation let through (and
   // the statement followed it further), or a row reached by a reference. Which, only the search
   // step by step can tell, applying the rule before following anything: it runs instead.
+  // One matcher per identity type and rule for the whole search (normalising the identities once).
+  const matchersMemo = new Map<string, (stored: Value) => boolean>();
+  const matcherOf = (identity: string, rule: ReturnType<typeof identityRuleOf>) => {
+    const key = `${identity}\u0000${rule}`;
+    let m = matchersMemo.get(key);
+    if (m === undefined) matchersMemo.set(key, (m = identityMatcher(options.identities[identity]!, rule)));
+    return m;
+  };
   for (const [i, id] of order.entries()) {
     const seeds = graph.seeds.filter((s) => s.node === id && (options.identities[s.identity] ?? []).length > 0);
     if (seeds.length === 0) continue;
     const node = collected.get(id)!.node;
-    const matchers = seeds.map((s) => ({ field: s.field, matches: identityMatcher(options.identities[s.identity]!, identityRuleOf(node, s)) }));
+    const matchers = seeds.map((s) => ({ field: s.field, matches: matcherOf(s.identity, identityRuleOf(node, s)) }));
     const unmatched = result[i]!.some(
       (row) => matchers.some((m) => (row[m.field] ?? null) !== null) && matchers.every((m) => !m.matches(row[m.field] ?? null)),
     );

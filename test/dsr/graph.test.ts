@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Collection, Dataset, DatasetField, Reference } from '../../src/dataset/model.js';
-import { buildRequestGraph } from '../../src/dsr/plan/graph.js';
+import { buildRequestGraph, withoutContext } from '../../src/dsr/plan/graph.js';
 
 const at = { file: 'shop.yaml', line: 3, column: 5 };
 const field = (name: string, extra: Partial<DatasetField> = {}): DatasetField => ({ name, categories: ['system.operations'], primaryKey: false, references: [], readOnly: false, at, ...extra });
@@ -62,6 +62,20 @@ describe('the request graph', () => {
     ]);
   });
 
+  it('makes no edge of a reference to a collection no dataset declares, whichever its direction', () => {
+    const dangling: Dataset = {
+      ...shop,
+      collections: [
+        ...shop.collections,
+        collection('note', [field('id'), field('customer_id', { references: [ref('customer', 'from')] }), field('ghost_id', { references: [ref('ghost', 'to')] }), field('phantom_id', { references: [ref('phantom', 'from')] })]),
+      ],
+    };
+    const g = buildRequestGraph([dangling], ['email']);
+    const touching = [...g.edges, ...g.blocked].filter((e) => [e.from, e.to].some((id) => id === 'shop.ghost' || id === 'shop.phantom'));
+    expect(touching).toEqual([]);
+    expect(g.edges.map((e) => `${e.from} -> ${e.to}`)).toContain('shop.customer -> shop.note');
+  });
+
   it('reports collections with personal data that nothing reaches, as warnings', () => {
     expect(graph.unreachable.map((n) => n.id)).toEqual(['shop.legacy']);
     expect(buildRequestGraph([shop], ['email', 'phone_number']).unreachable).toEqual([]);
@@ -109,6 +123,19 @@ describe('catalogues: context, not the person\'s records', () => {
     // The film is reached through a catalogue only: not reached at all.
     expect(graph.reachable).not.toContain('shop.film');
     expect(graph.reachable).toEqual(expect.arrayContaining(['shop.store', 'shop.inventory', 'shop.city', 'shop.rental_note']));
+  });
+
+  it('a request that copies nothing searches without the context: no catalogue reached, no edge into one', () => {
+    const bare = withoutContext(graph);
+    expect(bare.reachable.filter((id) => graph.context.has(id))).toEqual([]);
+    expect([...bare.reachable].sort()).toEqual([...graph.reachable].filter((id) => !graph.context.has(id)).sort());
+    expect(bare.edges.filter((e) => graph.context.has(e.to))).toEqual([]);
+    // The edges between the person's records stay; the full graph had edges into catalogues.
+    const followed = bare.edges.map((e) => `${e.from} -> ${e.to}`);
+    expect(followed).toEqual(expect.arrayContaining(['shop.customer -> shop.rental', 'shop.rental -> shop.rental_note', 'shop.customer -> shop.address']));
+    expect(bare.edges.length).toBe(graph.edges.filter((e) => !graph.context.has(e.to)).length);
+    expect(graph.edges.some((e) => graph.context.has(e.to))).toBe(true);
+    expect(bare.seeds).toEqual(graph.seeds);
   });
 
   it('a catalogue is never entered through an identity, and a collection an identity enters is never context', () => {

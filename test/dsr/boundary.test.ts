@@ -219,6 +219,16 @@ describe('which found rows a row outside the request leads to', () => {
     expect(asked).toEqual(['orders.address_id']);
   });
 
+  it('asks about a key the found rows do not all hold: an order found another way whose customer was not found', async () => {
+    // Bob's order 12 was reached through the address it ships to; his customer row was not found.
+    const orders = FOUND.get('shop.orders')!;
+    const withBobsOrder: CollectedNode = { ...orders, rows: new Map([...orders.rows, [rowKey({ id: 12 }, ['id'], ['id']), { id: 12, customer_id: 2, address_id: 1 }]]) };
+    const { outside, asked } = await readOn(new Map([...FOUND, ['shop.orders', withBobsOrder]]));
+    // Customer 2 is outside the request; address 1 is now led to by found orders only (10 and 12).
+    expect(links(outside)).toEqual({ 'shop.customer id shop.orders customer_id': ['v:2'] });
+    expect(asked).toEqual(['customer.id', 'orders.address_id']);
+  });
+
   it('asks the source collection when it was not searched, and counts every row there as outside', async () => {
     const withoutOrders = new Map([...FOUND].filter(([id]) => id !== 'shop.orders'));
     const { outside, asked } = await readOn(withoutOrders);

@@ -15,6 +15,7 @@ export default defineConfig({
       'test/dsr/check-against-databases.test.ts',
       'test/dsr/masking.test.ts',
       'test/dsr/plan-erasure.test.ts',
+      'test/dsr/erasure-reads.test.ts',
       'test/dsr/topological-order.test.ts',
     ],
     env: {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Row } from '../../src/connectors/connector.js';
 import type { Collection, Dataset, DatasetField, LegalHold, Reference } from '../../src/dataset/model.js';
 import { isOpendpoError } from '../../src/errors/opendpo-error.js';
 import { drawBoundary } from '../../src/dsr/boundary.js';
@@ -51,7 +52,10 @@ afterAll(() => {
 });
 
 /** Plans the erasure of `identities` on a SQLite database made of `sql`, as a request does before writing. */
-async function planOn(sql: string, datasets: Dataset[], identities: Record<string, string> = { email: PERSON }): Promise<ErasurePlan> {
+/** Where the search found a row (as PostgreSQL's ctid would say): SQLite gives none, so a test may say. */
+type Locate = (node: string, row: Row) => string | undefined;
+
+async function planOn(sql: string, datasets: Dataset[], identities: Record<string, string> = { email: PERSON }, locate?: Locate): Promise<ErasurePlan> {
   const dir = mkdtempSync(path.join(tmpdir(), 'opendpo-plan-'));
   dirs.push(dir);
   const file = path.join(dir, 'shop.db');
@@ -65,6 +69,14 @@ async function planOn(sql: string, datasets: Dataset[], identities: Record<strin
     const connectorFor = (datasetKey: string) => connections.database(prepared.connectionOf(datasetKey));
     const values = Object.fromEntries(Object.entries(identities).map(([k, v]) => [k, [v]]));
     const found = await collect({ graph: withoutContext(prepared.graph), identities: values, connectorFor, keyOf, columnTypesOf: columnTypesOf(prepared) });
+    if (locate !== undefined) {
+      for (const c of found.values()) {
+        for (const row of c.rows.values()) {
+          const location = locate(c.node.id, row);
+          if (location !== undefined) (c.locations ??= new Map()).set(row, location);
+        }
+      }
+    }
     const boundary = await drawBoundary({ graph: prepared.graph, found, keyOf, connectorFor, identities: values });
     return await planErasureOf(prepared, found, boundary, connectorFor, () => 'the-hmac-key');
   } finally {
@@ -113,6 +125,34 @@ describe('the writes an erasure decides', () => {
     expect(operations(plan).map((op) => [op.keys, op.set])).toEqual([
       [[[1]], { email: hmac(PERSON), name: hmac('Ann').slice(0, 12), alias: 'x' }],
       [[[2]], { email: hmac(PERSON), name: hmac('Anne').slice(0, 12), alias: 'x' }],
+    ]);
+  });
+
+  it('carries where the search found each row beside its key, in the keys\' order, only when it found every one\'s', async () => {
+    const plan = await planOn(
+      `CREATE TABLE customer (id INTEGER PRIMARY KEY, email TEXT, name TEXT, nick TEXT);
+       CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customer (id), note TEXT);
+       CREATE TABLE visit (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customer (id), note TEXT);
+       INSERT INTO customer VALUES (1, '${PERSON}', 'Ann', 'annie'), (2, '${PERSON}', 'Anne', 'an');
+       INSERT INTO orders VALUES (10, 1, 'a'), (11, 2, 'b'), (12, 1, 'c');
+       INSERT INTO visit VALUES (20, 1, 'x'), (21, 2, 'y');`,
+      shop(
+        collection('customer', [id(), email(), personal('name'), personal('nick', { masking: { strategy: 'hmac', key: { env: 'K' } } })]),
+        collection('orders', [id(), refField('customer_id', 'customer'), personal('note')], { erasure: { strategy: 'delete' } }),
+        collection('visit', [id(), refField('customer_id', 'customer'), personal('note')]),
+      ),
+      { email: PERSON },
+      // Visit 21's address is not known: its collection's writes carry none.
+      (node, row) => (node === 'shop.visit' && row.id === 21 ? undefined : `(${node.length},${String(row.id)})`),
+    );
+    const located = operations(plan).map((op) => [op.kind, op.node, op.keys.map((k) => k[0]), op.locations]);
+    expect(located).toEqual([
+      // hmac: one write per row, each with its own address.
+      ['update', 'shop.customer', [1], ['(13,1)']],
+      ['update', 'shop.customer', [2], ['(13,2)']],
+      ['update', 'shop.visit', [20, 21], undefined],
+      // Each address stays with its key.
+      ['delete', 'shop.orders', [10, 11, 12], ['(11,10)', '(11,11)', '(11,12)']],
     ]);
   });
 

@@ -402,6 +402,31 @@ describe('the writes an erasure decides', () => {
     expect(writes(plan)).toEqual(['delete shop.message: 3,5', 'delete shop.message: 2', 'delete shop.message: 1']);
   });
 
+  it('two rows, a message and its reply, are two levels; a row replying to itself waits for nothing', async () => {
+    const message = shop(collection('message', [id(), email(), field('reply_to')], { erasure: { strategy: 'delete' } }));
+    const pair = await planOn(
+      `CREATE TABLE message (id INTEGER PRIMARY KEY, email TEXT, reply_to INTEGER REFERENCES message (id));
+       INSERT INTO message VALUES (1, '${PERSON}', NULL), (2, '${PERSON}', 1);`,
+      message,
+    );
+    expect(writes(pair)).toEqual(['delete shop.message: 2', 'delete shop.message: 1']);
+    const itself = await planOn(
+      `CREATE TABLE message (id INTEGER PRIMARY KEY, email TEXT, reply_to INTEGER REFERENCES message (id));
+       INSERT INTO message VALUES (1, '${PERSON}', 1), (2, '${PERSON}', NULL), (3, '${PERSON}', 2);`,
+      message,
+    );
+    expect(writes(itself)).toEqual(['delete shop.message: 1,3', 'delete shop.message: 2']);
+  });
+
+  it('a table with two keys to itself orders its rows by both: a reply to one message quoting another goes before both', async () => {
+    const plan = await planOn(
+      `CREATE TABLE message (id INTEGER PRIMARY KEY, email TEXT, reply_to INTEGER REFERENCES message (id), quote_of INTEGER REFERENCES message (id));
+       INSERT INTO message VALUES (1, '${PERSON}', NULL, NULL), (2, '${PERSON}', NULL, NULL), (3, '${PERSON}', 1, 2);`,
+      shop(collection('message', [id(), email(), field('reply_to'), field('quote_of')], { erasure: { strategy: 'delete' } })),
+    );
+    expect(writes(plan)).toEqual(['delete shop.message: 3', 'delete shop.message: 1,2']);
+  });
+
   it('rows pointing at each other in a loop are deleted together, in one statement, after the rest', async () => {
     const plan = await planOn(
       `CREATE TABLE message (id INTEGER PRIMARY KEY, email TEXT, reply_to INTEGER REFERENCES message (id));

@@ -344,7 +344,13 @@ async function act(input: RunRequestInput, journal: EvidenceJournal, prepared: P
       // An erasure writes the rows it finds: where they lie spares its writes a key lookup each.
       // An erasure reads the values it uses only (a keyed hash of a value): not what it sets to null.
       // A table without a key tells its rows apart by the columns read: all of them are read there.
-      ...(input.kind === 'erasure' ? { locate: true, unusedValuesOf: (node: GraphNode) => (keyOf(node).length > 0 ? unusedValues(node.collection) : undefined) } : {}),
+      ...(input.kind === 'erasure'
+        ? {
+            locate: true,
+            unusedValuesOf: (node: GraphNode) =>
+              keyOf(node).length > 0 ? unusedValues(node.collection, prepared.checked.get(node.id)?.shape, prepared.tables.get(connectionOf(node.dataset.key)) ?? []) : undefined,
+          }
+        : {}),
     });
     boundary = await drawBoundary({ graph, found, keyOf, connectorFor, identities: identityValues });
     const steps: NewDsrStep[] = [...found.values()].map((c) => ({

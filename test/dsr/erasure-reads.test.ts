@@ -36,6 +36,8 @@ const datasets: Dataset[] = [
           field('nick', { categories: ['user.name'], masking: { strategy: 'hmac', key: { env: 'OPENDPO_TEST_HMAC' } } }),
           field('city', { categories: ['user.contact.address.city'], masking: { strategy: 'fixed', value: 'erased' } }),
           field('plan', {}),
+          // A real foreign key points at it (voucher.customer_code): read, so the plan can tell whether a row to delete is still pointed at.
+          field('code', { categories: ['user.unique_id'] }),
         ],
         'mask',
       ),
@@ -53,9 +55,10 @@ describe('the columns an erasure reads', () => {
     store = await openStore(parseDatabaseUrl(`sqlite:${path.join(dir, 'store.db')}`, dir));
     const file = path.join(dir, 'shop.db');
     const db = new SqliteDatabase(file);
-    db.exec(`CREATE TABLE customer (id INTEGER PRIMARY KEY, email TEXT, name TEXT, nick TEXT, city TEXT, plan TEXT);
+    db.exec(`CREATE TABLE customer (id INTEGER PRIMARY KEY, email TEXT, name TEXT, nick TEXT, city TEXT, plan TEXT, code TEXT UNIQUE);
              CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customer (id), note TEXT);
-             INSERT INTO customer VALUES (1, 'ann@example.com', 'Ann', 'annie', 'Lyon', 'gold'), (2, 'bob@example.com', 'Bob', 'bobby', 'Nice', 'free');
+             CREATE TABLE voucher (id INTEGER PRIMARY KEY, customer_code TEXT REFERENCES customer (code));
+             INSERT INTO customer VALUES (1, 'ann@example.com', 'Ann', 'annie', 'Lyon', 'gold', 'A1'), (2, 'bob@example.com', 'Bob', 'bobby', 'Nice', 'free', 'B2');
              INSERT INTO orders VALUES (10, 1, 'ring twice'), (11, 1, NULL), (12, 2, 'bob''s');`);
     db.close();
     url = `sqlite:${file}`;
@@ -108,13 +111,13 @@ describe('the columns an erasure reads', () => {
     return Object.fromEntries([...read].map(([t, cols]) => [t, [...cols].sort()]));
   };
 
-  it('an access reads every column; an erasure only keys, identities, references and what a keyed hash needs, and masks the rest all the same', async () => {
+  it('an access reads every column; an erasure only keys, identities, references, what a real foreign key points at and what a keyed hash needs, and masks the rest all the same', async () => {
     expect(await reading('access', 'bob@example.com')).toEqual({
-      customer: ['city', 'email', 'id', 'name', 'nick', 'plan'],
+      customer: ['city', 'code', 'email', 'id', 'name', 'nick', 'plan'],
       orders: ['customer_id', 'id', 'note'],
     });
     expect(await reading('erasure', 'ann@example.com')).toEqual({
-      customer: ['email', 'id', 'nick'],
+      customer: ['code', 'email', 'id', 'nick'],
       orders: ['customer_id', 'id'],
     });
     const db = new SqliteDatabase(url.slice('sqlite:'.length), { readonly: true });

@@ -223,12 +223,15 @@ function maskableFields(found: CollectedNode) {
 
 /**
  * The personal-data fields of a collection whose values an erasure never uses: every one but those
- * masked by a keyed hash of the value (hmac). A constant, a random string or a deletion does not
- * depend on what the field held, so the search need not read it (on the bench's shop, about half the
- * columns of a person's rows). Keys, identities and references are read whatever this says.
+ * masked by a keyed hash of the value (hmac) and those a real foreign key of the database points at
+ * (a row to delete that another row still points at is masked instead: the plan compares them). A
+ * constant, a random string or a deletion does not depend on what the field held, so the search need
+ * not read it (on the bench's shop, about half the columns of a person's rows). Keys, identities and
+ * references are read whatever this says.
  */
-export function unusedValues(collection: Collection): ReadonlySet<string> {
-  return new Set(collection.fields.filter((f) => isPersonalDataField(f) && f.masking?.strategy !== 'hmac').map((f) => f.name));
+export function unusedValues(collection: Collection, shape: TableRef | undefined, tables: readonly TableShape[]): ReadonlySet<string> {
+  const referenced = new Set(shape === undefined ? [] : tables.flatMap((t) => t.foreignKeys.filter((fk) => sameTable(fk.references, shape)).flatMap((fk) => fk.references.columns)));
+  return new Set(collection.fields.filter((f) => isPersonalDataField(f) && f.masking?.strategy !== 'hmac' && !referenced.has(f.name)).map((f) => f.name));
 }
 
 /** The latest retention start among rows kept under a hold, when the collection dates them and every row has a date. */

@@ -23,6 +23,7 @@ import {
   copyColumnsOf,
   keysOf,
   ownFound,
+  erasureReads,
   planErasureOf,
   prepareRequest,
   shapeOf,
@@ -145,6 +146,8 @@ export async function dryRun(input: {
     shapeOf: shapeOf(prepared),
     ...(copies ? { copyColumnsOf: copyColumnsOf(prepared) } : {}),
     ...(targets.length > 0 ? { alsoRead: (node) => rectificationColumns.get(node.id) } : {}),
+    // The erasure's own reads, so that its dry run plans on what the erasure will see.
+    ...(input.kind === 'erasure' ? erasureReads(prepared) : {}),
   });
   phase = 'check';
   const boundary = await drawBoundary({ graph: prepared.graph, found, keyOf, connectorFor, identities: identityValues });

@@ -22,8 +22,8 @@ import { toCollectedData } from './collected-copy.js';
 import { encodeValue } from './erasure/encode-value.js';
 import { executeStoredWrites, type FaultPoint, type StoredWrite } from './erasure/execute-erasure.js';
 import { EvidenceJournal } from './evidence-journal.js';
-import { planErasure, unusedValues, type ErasurePlan, type KeptRecord } from './erasure/plan-erasure.js';
-import { collect, type CollectedNode } from './execute/collect.js';
+import { planErasure, referencedColumns, unusedValues, type ErasurePlan, type KeptRecord } from './erasure/plan-erasure.js';
+import { collect, type CollectedNode, type CollectOptions } from './execute/collect.js';
 import { checkNode, type CheckedNode } from './plan/check-against-databases.js';
 import { columnsToRead, planRectification, readUnlinkedMatches, refusalText, resolveRectification, unchangedText, type RectificationUpdate } from './rectification.js';
 import { buildRequestGraph, withoutContext, type GraphNode, type RequestGraph } from './plan/graph.js';
@@ -344,13 +344,7 @@ async function act(input: RunRequestInput, journal: EvidenceJournal, prepared: P
       // An erasure writes the rows it finds: where they lie spares its writes a key lookup each.
       // An erasure reads the values it uses only (a keyed hash of a value): not what it sets to null.
       // A table without a key tells its rows apart by the columns read: all of them are read there.
-      ...(input.kind === 'erasure'
-        ? {
-            locate: true,
-            unusedValuesOf: (node: GraphNode) =>
-              keyOf(node).length > 0 ? unusedValues(node.collection, prepared.checked.get(node.id)?.shape, prepared.tables.get(connectionOf(node.dataset.key)) ?? []) : undefined,
-          }
-        : {}),
+      ...(input.kind === 'erasure' ? { locate: true, ...erasureReads(prepared) } : {}),
     });
     boundary = await drawBoundary({ graph, found, keyOf, connectorFor, identities: identityValues });
     const steps: NewDsrStep[] = [...found.values()].map((c) => ({
@@ -731,6 +725,21 @@ export function keysOf(prepared: PreparedRequest): (node: GraphNode) => string[]
 }
 
 /** The erasure's writes for the rows found, with what the check learned of the tables. */
+/**
+ * What the search of an erasure reads beyond its keys, identities and references: the columns a
+ * real foreign key points at (the plan compares them to keep a row still pointed at), and not the
+ * personal values it never uses (Art. 5(1)(c)). A table without a key tells its rows apart by the
+ * columns read: every one is read there.
+ */
+export function erasureReads(prepared: PreparedRequest): Pick<CollectOptions, 'alsoRead' | 'unusedValuesOf'> {
+  const keyOf = keysOf(prepared);
+  const tablesOf = (node: GraphNode) => prepared.tables.get(prepared.connectionOf(node.dataset.key)) ?? [];
+  return {
+    alsoRead: (node) => [...referencedColumns(prepared.checked.get(node.id)?.shape, tablesOf(node))],
+    unusedValuesOf: (node) => (keyOf(node).length > 0 ? unusedValues(node.collection, prepared.checked.get(node.id)?.shape, tablesOf(node)) : undefined),
+  };
+}
+
 export function planErasureOf(
   prepared: PreparedRequest,
   found: Map<string, CollectedNode>,

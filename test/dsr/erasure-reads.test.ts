@@ -11,8 +11,9 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../../src/config/config.js';
-import type { DatabaseConnector, SearchStep } from '../../src/connectors/connector.js';
+import type { DatabaseConnector, SearchStep, TableShape } from '../../src/connectors/connector.js';
 import type { Collection, Dataset, DatasetField, Reference } from '../../src/dataset/model.js';
+import { unusedValues } from '../../src/dsr/erasure/plan-erasure.js';
 import { runRequest, type RunRequestInput } from '../../src/dsr/run-request.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { openTestConnections } from './open-test-connections.js';
@@ -134,5 +135,17 @@ describe('the columns an erasure reads', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('what a real foreign key points at is read only in the table it points at, not in another table with a column of the same name', () => {
+    const shape = (name: string, foreignKeys: TableShape['foreignKeys'] = []): TableShape => ({ name, columns: [], primaryKey: ['id'], foreignKeys });
+    const tables = [shape('customer'), shape('voucher', [{ columns: ['customer_code'], references: { name: 'customer', columns: ['code'] } }]), shape('orders')];
+    const personal = (name: string) => field(name, { categories: ['user.unique_id'] });
+    const orders = collection('orders', [field('id', { primaryKey: true }), personal('code'), personal('note')], 'delete');
+    const customer = collection('customer', [field('id', { primaryKey: true }), personal('code'), personal('note')], 'mask');
+    expect([...unusedValues(orders, { name: 'orders' }, tables)].sort()).toEqual(['code', 'note']);
+    expect([...unusedValues(customer, { name: 'customer' }, tables)]).toEqual(['note']);
+    // A collection with no table found in the database: nothing there can point at it.
+    expect([...unusedValues(customer, undefined, tables)].sort()).toEqual(['code', 'note']);
   });
 });

@@ -20,7 +20,7 @@ import type { EncodedValue } from '../../src/dsr/erasure/encode-value.js';
 import type { ErasureOperation, ErasurePlan } from '../../src/dsr/erasure/plan-erasure.js';
 import { collect } from '../../src/dsr/execute/collect.js';
 import { withoutContext } from '../../src/dsr/plan/graph.js';
-import { columnTypesOf, keysOf, planErasureOf, prepareRequest } from '../../src/dsr/run-request.js';
+import { columnTypesOf, erasureReads, keysOf, planErasureOf, prepareRequest } from '../../src/dsr/run-request.js';
 import { openTestConnections } from './open-test-connections.js';
 
 const PERSON = 'ann@example.com';
@@ -68,7 +68,7 @@ async function planOn(sql: string, datasets: Dataset[], identities: Record<strin
     const keyOf = keysOf(prepared);
     const connectorFor = (datasetKey: string) => connections.database(prepared.connectionOf(datasetKey));
     const values = Object.fromEntries(Object.entries(identities).map(([k, v]) => [k, [v]]));
-    const found = await collect({ graph: withoutContext(prepared.graph), identities: values, connectorFor, keyOf, columnTypesOf: columnTypesOf(prepared) });
+    const found = await collect({ graph: withoutContext(prepared.graph), identities: values, connectorFor, keyOf, columnTypesOf: columnTypesOf(prepared), ...erasureReads(prepared) });
     if (locate !== undefined) {
       for (const c of found.values()) {
         for (const row of c.rows.values()) {
@@ -191,6 +191,25 @@ describe('the writes an erasure decides', () => {
     expect(writes(plan)).toEqual(['delete shop.b_avatar: 2', 'delete shop.a_profile: 1']);
   });
 
+  it('a reference to a third collection orders nothing between the other two', async () => {
+    // The profile points at its photo, the avatar at the profile: avatar, profile, photo. Read as
+    // "any reference orders", the profile's reference to the photo would put it before the avatar too.
+    const plan = await planOn(
+      `CREATE TABLE a_profile (id INTEGER PRIMARY KEY, email TEXT, photo_id INTEGER);
+       CREATE TABLE b_avatar (id INTEGER PRIMARY KEY, profile_id INTEGER);
+       CREATE TABLE c_photo (id INTEGER PRIMARY KEY, caption TEXT);
+       INSERT INTO a_profile VALUES (1, '${PERSON}', 3);
+       INSERT INTO b_avatar VALUES (2, 1);
+       INSERT INTO c_photo VALUES (3, 'me');`,
+      shop(
+        collection('a_profile', [id(), email(), refField('photo_id', 'c_photo', 'to')], { erasure: { strategy: 'delete' } }),
+        collection('b_avatar', [id(), refField('profile_id', 'a_profile')], { erasure: { strategy: 'delete' } }),
+        collection('c_photo', [id(), personal('caption')], { erasure: { strategy: 'delete' } }),
+      ),
+    );
+    expect(writes(plan)).toEqual(['delete shop.b_avatar: 2', 'delete shop.a_profile: 1', 'delete shop.c_photo: 3']);
+  });
+
   it('Fides erase_after orders deletes the database does not constrain', async () => {
     const plan = await planOn(
       `CREATE TABLE a_login (id INTEGER PRIMARY KEY, email TEXT);
@@ -284,6 +303,18 @@ describe('the writes an erasure decides', () => {
     );
     expect(writes(plan)).toEqual([`delete shop.visit: ${PERSON}/2024-01-01,${PERSON}/2024-01-02`]);
     expect(plan.kept).toEqual([{ node: 'shop.subscriber', reason: 'referenced', rows: 1 }]);
+  });
+
+  it('a row whose key holds the person\'s identity beside another column is kept whole too when a row that stays points at it', async () => {
+    const plan = await planOn(
+      `CREATE TABLE device (email TEXT, n INTEGER, code TEXT UNIQUE, PRIMARY KEY (email, n));
+       CREATE TABLE pairing (id INTEGER PRIMARY KEY, device_code TEXT REFERENCES device (code));
+       INSERT INTO device VALUES ('${PERSON}', 1, 'd1'), ('${PERSON}', 2, 'd2');
+       INSERT INTO pairing VALUES (1, 'd1');`,
+      shop(collection('device', [field('email', { identity: 'email', categories: ['user.contact.email'], primaryKey: true }), field('n', { primaryKey: true }), field('code')], { erasure: { strategy: 'delete' } })),
+    );
+    expect(writes(plan)).toEqual([`delete shop.device: ${PERSON}/2`]);
+    expect(plan.kept).toEqual([{ node: 'shop.device', reason: 'referenced', rows: 1 }]);
   });
 
   it('a field under a legal hold keeps its row: masked, not deleted, the held field left and reported with its hold', async () => {
@@ -425,6 +456,27 @@ describe('the writes an erasure decides', () => {
       shop(collection('message', [id(), email(), field('reply_to'), field('quote_of')], { erasure: { strategy: 'delete' } })),
     );
     expect(writes(plan)).toEqual(['delete shop.message: 3', 'delete shop.message: 1,2']);
+  });
+
+  it('only the table\'s keys to itself order its rows; a key to another table, or one with a null column, points at none of them', async () => {
+    // orders.customer_code points at customer.code, a column orders does not have.
+    const other = await planOn(
+      `CREATE TABLE customer (code TEXT PRIMARY KEY);
+       CREATE TABLE orders (id INTEGER PRIMARY KEY, email TEXT, customer_code TEXT REFERENCES customer (code));
+       INSERT INTO customer VALUES ('c1');
+       INSERT INTO orders VALUES (1, '${PERSON}', 'c1'), (2, '${PERSON}', 'c1');`,
+      shop(collection('orders', [id(), email(), field('customer_code')], { erasure: { strategy: 'delete' } })),
+    );
+    expect(writes(other)).toEqual(['delete shop.orders: 1,2']);
+    // A composite key to itself with a null column is not checked (MATCH SIMPLE): row 1 names
+    // (t, NULL), which row 2 also holds, and still points at nothing.
+    const partial = await planOn(
+      `CREATE TABLE message (id INTEGER PRIMARY KEY, email TEXT, thread TEXT, pos INTEGER, ref_thread TEXT, ref_pos INTEGER,
+         UNIQUE (thread, pos), FOREIGN KEY (ref_thread, ref_pos) REFERENCES message (thread, pos));
+       INSERT INTO message VALUES (1, '${PERSON}', 't', NULL, 't', NULL), (2, '${PERSON}', 't', NULL, NULL, NULL);`,
+      shop(collection('message', [id(), email(), field('thread'), field('pos'), field('ref_thread'), field('ref_pos')], { erasure: { strategy: 'delete' } })),
+    );
+    expect(writes(partial)).toEqual(['delete shop.message: 1,2']);
   });
 
   it('rows pointing at each other in a loop are deleted together, in one statement, after the rest', async () => {

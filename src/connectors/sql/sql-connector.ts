@@ -127,7 +127,7 @@ export class SqlConnector implements DatabaseConnector {
     let affected = 0;
     for (const chunk of chunks) {
       const located = locates(this.engine.dialect, chunk);
-      const result = await this.#execute(session, chunk, chunk.kind !== 'delete' && (chunk.kind === 'select' || located));
+      const result = await this.#execute(session, chunk, chunk.kind === 'select' || (chunk.kind === 'update' && located));
       if (chunk.kind === 'select') {
         if (located) {
           // The address is the statement's last column: taken out, so the row is the table's alone.

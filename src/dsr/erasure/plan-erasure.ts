@@ -222,6 +222,16 @@ function maskableFields(found: CollectedNode) {
 }
 
 /**
+ * The columns of a table a real foreign key of the database points at, declared by the dataset or
+ * not, personal or not: an erasure reads them, since a row to delete that a row staying still
+ * points at is masked or kept instead (downgradeReferenced compares them).
+ */
+export function referencedColumns(shape: TableRef | undefined, tables: readonly TableShape[]): ReadonlySet<string> {
+  if (shape === undefined) return new Set();
+  return new Set(tables.flatMap((t) => t.foreignKeys.filter((fk) => sameTable(fk.references, shape)).flatMap((fk) => fk.references.columns)));
+}
+
+/**
  * The personal-data fields of a collection whose values an erasure never uses: every one but those
  * masked by a keyed hash of the value (hmac) and those a real foreign key of the database points at
  * (a row to delete that another row still points at is masked instead: the plan compares them). A
@@ -230,7 +240,7 @@ function maskableFields(found: CollectedNode) {
  * references are read whatever this says.
  */
 export function unusedValues(collection: Collection, shape: TableRef | undefined, tables: readonly TableShape[]): ReadonlySet<string> {
-  const referenced = new Set(shape === undefined ? [] : tables.flatMap((t) => t.foreignKeys.filter((fk) => sameTable(fk.references, shape)).flatMap((fk) => fk.references.columns)));
+  const referenced = referencedColumns(shape, tables);
   return new Set(collection.fields.filter((f) => isPersonalDataField(f) && f.masking?.strategy !== 'hmac' && !referenced.has(f.name)).map((f) => f.name));
 }
 

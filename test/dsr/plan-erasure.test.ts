@@ -317,6 +317,19 @@ describe('the writes an erasure decides', () => {
     expect(plan.kept).toEqual([{ node: 'shop.device', reason: 'referenced', rows: 1 }]);
   });
 
+  it('the column a real foreign key points at is read and compared though the dataset does not declare it', async () => {
+    const plan = await planOn(
+      `CREATE TABLE device (id INTEGER PRIMARY KEY, email TEXT, code TEXT UNIQUE);
+       CREATE TABLE pairing (id INTEGER PRIMARY KEY, device_code TEXT REFERENCES device (code));
+       INSERT INTO device VALUES (1, '${PERSON}', 'd1'), (2, '${PERSON}', 'd2');
+       INSERT INTO pairing VALUES (1, 'd1');`,
+      shop(collection('device', [id(), email()], { erasure: { strategy: 'delete' } })),
+    );
+    // Row 1 stays for the pairing that points at it, masked (its key holds no identity).
+    expect(writes(plan)).toEqual(['update shop.device: 1', 'delete shop.device: 2']);
+    expect(setOf(plan, 'shop.device')).toEqual({ email: null });
+  });
+
   it('a field under a legal hold keeps its row: masked, not deleted, the held field left and reported with its hold', async () => {
     const plan = await planOn(
       `CREATE TABLE invoice (id INTEGER PRIMARY KEY, email TEXT, name TEXT, billing_address TEXT, issued TEXT);

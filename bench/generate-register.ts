@@ -69,11 +69,12 @@ export async function generateRegister(dir: string, activities: number): Promise
       data_categories: [0, 1, 2].map((k) => ({ category: CATEGORIES[(n + k) % CATEGORIES.length], label: { en: `Category ${k}`, fr: `Catégorie ${k}` } })),
       data_subjects: [{ category: SUBJECTS[n % SUBJECTS.length], label: { en: 'People', fr: 'Personnes' } }],
       recipients,
-      transfers,
+      transfers: transfers.length > 0 ? transfers : 'none',
       retention: [{ duration: 'P1Y', starts_from: { en: 'end of the contract', fr: 'la fin du contrat' }, end_action: 'delete' }],
       security_measures: [{ kind: 'access_control' }, { kind: 'encryption' }],
       provision: { requirement: 'contractual', consequences: { en: 'No service without it.', fr: 'Pas de service sans elles.' } },
       systems: ['erp'],
+      automated_decisions: 'none',
     };
     writes.push(writeFile(path.join(dir, 'activities', `${id}.yaml`), stringify(activity)));
   }

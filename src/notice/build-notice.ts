@@ -27,6 +27,7 @@ import {
   type Retention,
   type Transfer,
 } from '../register/schema.js';
+import { isOwnProcessing } from '../register/lint/activity-facts.js';
 import { specialCategoryOf, taxonomyName } from '../reference/taxonomy.js';
 import { countryName } from '../reference/transfers.js';
 import { term, terms, type Term, type Vocabulary } from '../reference/vocabulary.js';
@@ -73,6 +74,9 @@ export function buildNotice(register: Register, opts: BuildOptions): NoticeDocum
     complaintsSection(ctx, org),
   ];
 
+  // A section with nothing to say is left out (the automated decisions of a processor-only register).
+  const said = sections.filter((x) => x.blocks.length > 0 || x.sections.length > 0);
+
   const preamble: Block[] = [];
   if (org.effective_date) preamble.push(para(...ctx.fill(ctx.s.effective_date, { date: ctx.formatDate(org.effective_date) })));
   // Set while building: a text shown in another language than the notice's.
@@ -86,7 +90,7 @@ export function buildNotice(register: Register, opts: BuildOptions): NoticeDocum
     lang: opts.lang,
     title: ctx.s.title_with_org.replace('{organisation}', () => org.name),
     preamble,
-    sections,
+    sections: said,
     skipLink: ctx.s.skip_link,
     tocTitle: ctx.s.toc,
     footer,
@@ -318,10 +322,9 @@ function partyNames(ctx: NoticeContext, parties: readonly Party[]): Inline[] {
 // ---------------------------------------------------------------------------
 
 function introductionSection(ctx: NoticeContext, org: Organisation): Section {
-  return section('introduction', ctx.s.h_introduction, [
-    para(...ctx.fill(ctx.s.intro_fixed, { organisation: org.name })),
-    ...ctx.paragraphs(org.statements?.introduction),
-  ]);
+  // One introduction: the organisation's own where it wrote one (it says the same and more).
+  const own = ctx.paragraphs(org.statements?.introduction);
+  return section('introduction', ctx.s.h_introduction, own.length > 0 ? own : [para(...ctx.fill(ctx.s.intro_fixed, { organisation: org.name }))]);
 }
 
 function whoSection(ctx: NoticeContext, org: Organisation, activities: readonly Activity[]): Section {
@@ -423,21 +426,33 @@ function sourceSection(ctx: NoticeContext, key: GroupKey, activities: readonly A
     unstated: s.source_intro_unstated,
   }[key];
   const slug = GROUP_SLUG[key];
-  const subsections = activities.map((a) => {
-    const id = `${slug}-${a.id}`;
-    if (!ctx.anchors.has(a.id)) ctx.anchors.set(a.id, id);
-    return activitySection(ctx, a, key, id);
-  });
-  return section(slug, title, [para(text(intro))], subsections);
+  // An activity with several kinds of source is described once, under the first; the later groups
+  // point to it.
+  const described = activities.filter((a) => ctx.anchors.has(a.id));
+  const subsections = activities
+    .filter((a) => !ctx.anchors.has(a.id))
+    .map((a) => {
+      const id = `${slug}-${a.id}`;
+      ctx.anchors.set(a.id, id);
+      return activitySection(ctx, a, id);
+    });
+  const blocks: Block[] = [para(text(intro))];
+  if (described.length > 0) blocks.push(para(...ctx.fill(described.length === 1 ? s.source_also_one : s.source_also_many, { activities: ctx.join(described.map((a) => ctx.activityLink(a))) })));
+  return section(slug, title, blocks, subsections);
 }
 
 /** One activity, as the seed's table row: source, operations, purposes, data, basis, people, recipients. */
-function activitySection(ctx: NoticeContext, a: Activity, key: GroupKey, id: string): Section {
+function activitySection(ctx: NoticeContext, a: Activity, id: string): Section {
   const s = ctx.s;
   const rows: [string, Block[]][] = [];
+  const own = isOwnProcessing(a);
+  // A gap of the register is shown, never filled in: a notice published with lint errors says
+  // what it does not know (Art. 13, 14: the information is given, or its absence is visible).
+  const notStated = (): Block[] => [para(text(s.row_not_stated))];
 
   // Art. 14(2)(f): the source, and where it is publicly accessible.
-  const sources = (a.sources ?? []).filter((src) => src.kind === key);
+  const sources = a.sources ?? [];
+  if (sources.length === 0) rows.push([s.row_source, notStated()]);
   if (sources.length > 0) {
     rows.push([
       s.row_source,
@@ -457,7 +472,9 @@ function activitySection(ctx: NoticeContext, a: Activity, key: GroupKey, id: str
     rows.push([s.row_operations, [para(text(labels.join(s.list_separator)))]]);
   }
   // Art. 13(1)(c): the purposes and the legal basis of each.
-  const bases = a.legal_bases ?? [];
+  // A processor's legal basis is its controller's to state (Art. 28): not given here.
+  const bases = own ? (a.legal_bases ?? []) : [];
+  if (!a.purposes || a.purposes.length === 0) rows.push([s.row_purposes, notStated()]);
   if (a.purposes && a.purposes.length > 0) {
     const only = bases.length === 1 ? bases[0]!.basis : undefined;
     rows.push([
@@ -473,6 +490,7 @@ function activitySection(ctx: NoticeContext, a: Activity, key: GroupKey, id: str
     ]);
   }
   if (bases.length > 0) rows.push([s.row_legal_bases, listOrPara(bases.map((b) => basisLine(ctx, b)))]);
+  else if (own) rows.push([s.row_legal_bases, notStated()]);
   // Art. 9(2): the condition that allows special categories of data.
   if (a.special_category_conditions && a.special_category_conditions.length > 0) {
     rows.push([
@@ -489,7 +507,7 @@ function activitySection(ctx: NoticeContext, a: Activity, key: GroupKey, id: str
   // Art. 14(1)(d): the categories of personal data.
   if (a.data_categories && a.data_categories.length > 0) {
     rows.push([s.row_data_categories, listOrPara(a.data_categories.map((dc) => dataCategoryLine(ctx, dc)))]);
-  }
+  } else rows.push([s.row_data_categories, notStated()]);
   if (a.data_subjects && a.data_subjects.length > 0) {
     rows.push([s.row_data_subjects, listOrPara(a.data_subjects.map((d) => ctx.loc(d.label)))]);
   }
@@ -499,6 +517,8 @@ function activitySection(ctx: NoticeContext, a: Activity, key: GroupKey, id: str
   // Art. 13(2)(a): the retention period, or the criteria used to determine it.
   if (a.retention && a.retention.length > 0) {
     rows.push([s.row_retention, listOrPara(a.retention.map((r) => retentionLine(ctx, a, r)))]);
+  } else if (own) {
+    rows.push([s.row_retention, ctx.register.organisation.statements?.retention ? [para(text(s.retention_not_stated_general))] : notStated()]);
   }
 
   const table: Block = {
@@ -514,13 +534,14 @@ function activitySection(ctx: NoticeContext, a: Activity, key: GroupKey, id: str
 function roleBlocks(ctx: NoticeContext, a: Activity): Block[] {
   if (a.role === 'processor') {
     const controllers = a.controllers ?? [];
-    if (controllers.length === 0) return [para(text(ctx.s.role_processor_unnamed))];
+    if (controllers.length === 0) return [para(text(ctx.s.role_processor_unnamed)), para(text(ctx.s.processor_requests))];
     const blocks: Block[] = [para(...ctx.fill(ctx.s.role_processor, { controllers: partyNames(ctx, controllers) }))];
     const contacts = controllers.flatMap((c) => {
       const items = contactItems(ctx, c.contact);
       return items.length > 0 ? [[text(`${c.name}${ctx.s.colon}`), ...ctx.joinClauses(items)]] : [];
     });
     if (contacts.length > 0) blocks.push({ t: 'ul', items: contacts });
+    blocks.push(para(text(ctx.s.processor_requests)));
     return blocks;
   }
   if (a.role === 'joint_controller') {
@@ -593,7 +614,7 @@ function retentionLine(ctx: NoticeContext, a: Activity, r: Retention): Inline[] 
   if (r.end_action === 'archive' && r.archive) {
     parts.push(ctx.fill(s.retention_archive, { duration: ctx.duration(r.archive.duration), statute: ctx.loc(r.archive.statute) }));
   } else if (r.end_action) {
-    parts.push(ctx.fill(s.retention_end, { action: lowerFirst(ctx.label('end_action', r.end_action)) }));
+    parts.push([text({ delete: s.retention_end_delete, anonymise: s.retention_end_anonymise, archive: s.retention_end_archive }[r.end_action])]);
   }
   const rule = ctx.joinClauses(parts);
   if (!r.categories || r.categories.length === 0) return rule;
@@ -634,9 +655,10 @@ function recipientsSection(ctx: NoticeContext, org: Organisation, register: Regi
     const items = list.map((r) => recipientLine(ctx, r));
     subsectionsItems.push({ t: 'dl', items: [{ term: [text(kindTitle[kind])], details: [{ t: 'ul', items }] }] });
   }
+  // The organisation's own statement first: it introduces the list ("as listed below").
+  blocks.push(...ctx.paragraphs(org.statements?.authorities));
   if (subsectionsItems.length > 0) blocks.push(para(text(ctx.s.recipients_intro)), ...mergeDl(subsectionsItems));
   else if (!org.statements?.authorities) blocks.push(para(text(ctx.s.recipients_none)));
-  blocks.push(...ctx.paragraphs(org.statements?.authorities));
   return section('recipients', ctx.s.h_recipients, blocks);
 }
 
@@ -670,7 +692,8 @@ function retentionSection(ctx: NoticeContext, org: Organisation, activities: rea
 
 /** The activities a right is limited to, by legal basis (Art. 20(1), 21(1), 7(3)). */
 function activitiesWithBasis(activities: readonly Activity[], codes: readonly LegalBasisCode[]): Activity[] {
-  return activities.filter((a) => (a.legal_bases ?? []).some((b) => codes.includes(b.basis)));
+  // Where we are a processor, the controller answers for these rights (Art. 28(3)(e)).
+  return activities.filter((a) => isOwnProcessing(a) && (a.legal_bases ?? []).some((b) => codes.includes(b.basis)));
 }
 
 function rightsSection(ctx: NoticeContext, org: Organisation, activities: readonly Activity[]): Section {
@@ -752,7 +775,19 @@ function automatedSection(ctx: NoticeContext, activities: readonly Activity[]): 
       items.push({ term: ctx.fill(ctx.s.activity_item, { activity: ctx.activityLink(a), text: ctx.loc(d.description) }), details });
     }
   }
-  return section('automated-decisions', ctx.s.h_automated, items.length > 0 ? [{ t: 'dl', items }] : [para(text(ctx.s.automated_none))]);
+  // Only what the register states: "none" where every activity declares none, the activities it
+  // is silent on named as such (Art. 13(2)(f): never a negative the register does not give).
+  const own = activities.filter(isOwnProcessing);
+  const unstated = own.filter((a) => a.automated_decisions === undefined);
+  const declaredNone = own.filter((a) => a.automated_decisions !== undefined && a.automated_decisions.length === 0);
+  const blocks: Block[] = [];
+  if (items.length > 0) {
+    blocks.push({ t: 'dl', items });
+    if (declaredNone.length > 0 && unstated.length === 0) blocks.push(para(text(ctx.s.automated_none_others)));
+  } else if (declaredNone.length > 0 && unstated.length === 0) blocks.push(para(text(ctx.s.automated_none)));
+  if (unstated.length > 0 && unstated.length === own.length) blocks.push(para(text(ctx.s.automated_not_stated_all)));
+  else if (unstated.length > 0) blocks.push(para(...ctx.fill(ctx.s.automated_not_stated, { activities: ctx.join(unstated.map((a) => ctx.activityLink(a))) })));
+  return section('automated-decisions', ctx.s.h_automated, blocks);
 }
 
 function securitySection(ctx: NoticeContext, org: Organisation, activities: readonly Activity[]): Section {
@@ -809,9 +844,12 @@ function transfersSection(ctx: NoticeContext, org: Organisation, activities: rea
       rowHeaders: true,
       rows,
     });
-  } else if (blocks.length === 0) {
-    blocks.push(para(text(s.transfers_none)));
   }
+  // Art. 13(1)(f): "no transfer" only where every activity declares none; silence is shown as such.
+  const unstated = activities.filter((a) => isOwnProcessing(a) && a.transfers === undefined);
+  if (rows.length === 0 && unstated.length === 0 && !org.statements?.transfers) blocks.push(para(text(s.transfers_none)));
+  if (unstated.length > 0 && unstated.length === activities.filter(isOwnProcessing).length) blocks.push(para(text(s.transfers_not_stated_all)));
+  else if (unstated.length > 0) blocks.push(para(...ctx.fill(s.transfers_not_stated, { activities: ctx.join(unstated.map((a) => ctx.activityLink(a))) })));
   return section('transfers', s.h_transfers, blocks);
 }
 

@@ -215,6 +215,15 @@ export const Party = z.strictObject({
 });
 export type Party = z.infer<typeof Party>;
 
+/**
+ * A list the register may declare empty. `none` (or `[]`) states that there are none; leaving the key
+ * out states nothing: a gap the linter reports and the notice shows as "not stated", never as a
+ * negative it was not given (Art. 13(1)(f), 13(2)(f): the notice says what is, and only that).
+ * Loaded, `none` is the empty list and an absent key stays undefined.
+ */
+export const listOrNone = <T extends z.ZodType>(item: T) =>
+  z.union([z.literal('none'), z.array(item)]).transform((v): z.output<T>[] => (v === 'none' ? [] : v));
+
 // ---------------------------------------------------------------------------
 // organisation.yaml
 // ---------------------------------------------------------------------------
@@ -339,6 +348,10 @@ export const DataCategory = z.strictObject({
   special_category: z.enum(SPECIAL_CATEGORIES).optional().describe('Art. 9(1): the special category this data is or may reveal.'),
   criminal: z.boolean().optional().describe('Art. 10: data relating to criminal convictions and offences.'),
   incidental: z.boolean().optional().describe('True when the special category may appear only incidentally (e.g. opinions in a video).'),
+  possibly_special: z
+    .boolean()
+    .optional()
+    .describe('True when the data may reveal an Art. 9(1) category and the DPO has not decided which, or whether: a lint finding asks them to; the notice asserts nothing.'),
 });
 export type DataCategory = z.infer<typeof DataCategory>;
 
@@ -420,13 +433,15 @@ export const Activity = z.strictObject({
   purposes: z.array(Purpose).optional().describe('Art. 30(1)(b), Art. 13(1)(c).'),
   legal_bases: z.array(LegalBasis).optional().describe('Art. 6(1): the legal bases relied on; each purpose names its own.'),
   data_categories: z.array(DataCategory).optional().describe('Art. 30(1)(c).'),
-  special_category_conditions: z.array(SpecialCategoryCondition).optional().describe('Art. 9(2): the conditions for processing special categories.'),
+  special_category_conditions: listOrNone(SpecialCategoryCondition)
+    .optional()
+    .describe('Art. 9(2): the conditions for processing special categories; none: the activity processes no special-category data.'),
   data_subjects: z.array(DataSubjectCategory).optional().describe('Art. 30(1)(c).'),
   recipients: z.array(Id).optional().describe('Art. 30(1)(d): recipient ids from recipients.yaml.'),
-  transfers: z.array(Transfer).optional().describe('Art. 30(1)(e), Art. 13(1)(f).'),
+  transfers: listOrNone(Transfer).optional().describe('Art. 30(1)(e), Art. 13(1)(f): transfers outside the EEA; none: there are none; absent: not stated.'),
   retention: z.array(Retention).optional().describe('Art. 30(1)(f), Art. 5(1)(e).'),
   security_measures: z.array(SecurityMeasure).optional().describe('Art. 30(1)(g), Art. 32.'),
-  automated_decisions: z.array(AutomatedDecision).optional().describe('Art. 13(2)(f), Art. 22.'),
+  automated_decisions: listOrNone(AutomatedDecision).optional().describe('Art. 13(2)(f), Art. 22; none: the activity involves none; absent: not stated.'),
   provision: Provision.optional().describe('Art. 13(2)(e).'),
   dpia: Dpia.optional().describe('Art. 35.'),
   dpia_criteria: z.array(z.enum(DPIA_CRITERIA)).optional().describe('EDPB criteria that apply beyond what the linter infers from the rest of the activity.'),

@@ -189,10 +189,17 @@ describe('examples/softathome: the seed policy and its real gaps', () => {
     expect(filesWith(findings, 'transfer/scc-without-module')).toEqual(ALL);
   });
 
-  it('reports the opinions in employee videos as special-category data with no Art. 9(2) condition', () => {
-    expect(filesWith(findings, 'basis/special-category-without-condition')).toEqual(['employees-photos-videos']);
-    // Sensitive data about employees: two EDPB criteria, and no DPIA recorded.
-    expect(filesWith(findings, 'dpia/likely-required')).toEqual(['employees-photos-videos']);
+  it('asks whether the opinions in employee videos are special-category data, which the seed does not say', () => {
+    expect(filesWith(findings, 'basis/special-category-undecided')).toEqual(['employees-photos-videos']);
+    // Not asserted special, so no Art. 9(2) condition is demanded yet (it will be if the DPO decides so).
+    expect(filesWith(findings, 'basis/special-category-without-condition')).toEqual([]);
+  });
+
+  it('reports every activity of its own as silent on automated decisions, which the seed never mentions', () => {
+    // Not the processor activity (client-subscribers): its controllers' notices say.
+    expect(filesWith(findings, 'notice/automated-decisions-not-stated')).toEqual(ALL.filter((f) => f !== 'client-subscribers'));
+    // Every activity gives its transfers (mechanisms without recipient or country).
+    expect(filesWith(findings, 'notice/transfers-not-stated')).toEqual([]);
   });
 
   it('reports the processor activity for unnamed controllers', () => {
@@ -245,8 +252,8 @@ describe('examples/softathome: the seed policy and its real gaps', () => {
       'retention/missing',
       'transfer/unidentified',
       'transfer/scc-without-module',
-      'basis/special-category-without-condition',
-      'dpia/likely-required',
+      'basis/special-category-undecided',
+      'notice/automated-decisions-not-stated',
       'processor/missing-controller',
       'basis/purpose-without-basis',
       'basis/legitimate-interest-unstated',

@@ -75,9 +75,12 @@ describe('renderNotice: the information Art. 13 and 14 require (English)', () =>
     expect(you).toBeGreaterThan(-1);
     expect(third).toBe(you + 1);
     expect(pub).toBe(third + 1);
-    // An activity with two sources appears under each, with the source that group is about.
+    // An activity with two sources is described once, under the first, with both sources; the
+    // later group points to it.
     expect(html).toContain('id="data-collected-from-you-recruitment"');
-    expect(html).toContain('id="data-collected-from-third-parties-recruitment"');
+    expect(html).not.toContain('id="data-collected-from-third-parties-recruitment"');
+    expect(html.match(/How we process your data: Recruitment</g)).toHaveLength(1);
+    expect(html).toMatch(/Also concerned, described above: <a href="#data-collected-from-you-recruitment">Recruitment<\/a>\./);
     expect(text).toContain('Obtained from a third party: recruitment agencies that forward your CV with your agreement');
     expect(text).toContain('Obtained from publicly accessible sources: reviews published on blogs and social networks');
   });
@@ -124,11 +127,11 @@ describe('renderNotice: the information Art. 13 and 14 require (English)', () =>
   });
 
   it('gives retention periods with their start, end action and statutory archive (Art. 13(2)(a))', () => {
-    expect(text).toContain('3 years from the last order; then: deletion');
+    expect(text).toContain('3 years from the last order; then deleted');
     expect(text).toContain('Order and invoice details: 1 year from the end of the financial year; then archived for 10 years (French Commercial Code, article L123-22)');
-    expect(text).toContain('criteria: Until the chargeback period of the card scheme has ended; then: deletion');
+    expect(text).toContain('criteria: Until the chargeback period of the card scheme has ended; then deleted');
     expect(text).toContain('6 months from the answer');
-    expect(text).toContain('1 month from the end of the fair; then: anonymisation');
+    expect(text).toContain('1 month from the end of the fair; then anonymised');
     expect(text).toContain('Data is kept no longer than needed for each purpose, plus the statutory limitation periods.');
   });
 
@@ -189,7 +192,7 @@ describe('renderNotice: French', () => {
     expect(text).toContain('Notre délégué à la protection des données est Claire Martin.');
     expect(text).toContain('Sous-traitant (art. 28 du RGPD) : nous traitons ces données pour le compte d’Éditions du Rhône'.replace('’', "'"));
     expect(text).toContain('Destinataires Service interne : Service client, Service comptabilité');
-    expect(text).toContain('Durée de conservation • 3 ans à compter de la dernière commande ; puis : suppression'.replace('• ', ''));
+    expect(text).toContain('Durée de conservation • 3 ans à compter de la dernière commande ; puis supprimées'.replace('• ', ''));
     expect(text).toContain('2 ans à compter du dernier contact avec vous');
     expect(text).toContain("Droit d'opposition (art. 21 du RGPD)");
     expect(text).toContain('Base légale Intérêts légitimes (art. 6.1.f du RGPD)');
@@ -270,21 +273,67 @@ describe('renderNotice: escaping', () => {
 });
 
 describe('renderNotice: nothing invented', () => {
-  it('says plainly when the register records no transfer, no automated decision, no retention', () => {
+  it('says "none" only where the register declares none: no transfer, no automated decision', () => {
+    const r = clone(register);
+    for (const a of r.activities) {
+      a.transfers = [];
+      a.automated_decisions = [];
+    }
+    delete r.organisation.statements!.transfers;
+    delete r.organisation.cookie_policy_url;
+    const text = visible(renderNotice(r, { lang: 'en', format: 'html' }));
+    expect(text).toContain('Your personal data is not transferred outside the European Economic Area (EEA).');
+    expect(text).toContain('None of the processing described in this notice involves decisions based solely on automated processing');
+    expect(text).not.toContain('not stated');
+    expect(text).not.toContain('Cookies');
+  });
+
+  it('shows what the register does not state as not stated, never as a negative: transfers, automated decisions, retention, sources', () => {
     const r = clone(register);
     for (const a of r.activities) {
       delete a.transfers;
       delete a.automated_decisions;
       delete a.retention;
     }
+    delete activity(r, 'customer-orders').sources;
     delete r.organisation.statements!.transfers;
     delete r.organisation.statements!.retention;
-    delete r.organisation.cookie_policy_url;
     const text = visible(renderNotice(r, { lang: 'en', format: 'html' }));
-    expect(text).toContain('The register records no transfer of your personal data outside the European Economic Area (EEA).');
-    expect(text).toContain('None of the processing described in this notice involves decisions based solely on automated processing');
+    expect(text).not.toContain('not transferred outside');
+    expect(text).not.toContain('None of the processing');
+    expect(text).toContain('The register does not state whether data is transferred outside the European Economic Area (EEA).');
+    expect(text).toContain('The register does not state whether the activities described in this notice involve decisions based solely on automated processing.');
     expect(text).toContain('The register gives no retention period for the activities described in this notice.');
-    expect(text).not.toContain('Cookies');
+    expect(text).toMatch(/How we process your data: Orders and deliveries Item Details Source of the data not stated /);
+    expect(text).toMatch(/Retention period not stated/);
+    // One activity silent, the others declaring none: the silent one is named, nothing is said of all.
+    const one = clone(register);
+    for (const a of one.activities) a.automated_decisions = [];
+    delete activity(one, 'newsletter').automated_decisions;
+    const named = visible(renderNotice(one, { lang: 'en', format: 'html' }));
+    expect(named).toContain('The register does not state whether the following activities involve decisions based solely on automated processing: Newsletter.');
+    expect(named).not.toContain('None of the processing');
+  });
+
+  it('gives a processor activity no legal basis and no rights that depend on one: the controller answers, with our help (Art. 28(3)(e))', () => {
+    const html = renderNotice(register, { lang: 'en', format: 'html' });
+    const at = html.indexOf('id="data-collected-from-third-parties-publisher-support"');
+    expect(at).toBeGreaterThan(-1);
+    const support = html.slice(at, html.indexOf('</table>', at));
+    expect(support).toContain('Requests about your rights concerning this data go to the controller; we help them answer (Art. 28(3)(e) GDPR).');
+    expect(support).not.toContain('Legal basis');
+    expect(support).not.toContain('legal basis:');
+    const rights = visible(html.slice(html.indexOf('id="rights"')));
+    expect(rights).toContain('This applies to:');
+    expect(rights).not.toContain('Reader support for partner publishers');
+  });
+
+  it('names data the register only flags as possibly special in its own words, asserting no special category', () => {
+    const r = clone(register);
+    activity(r, 'customer-orders').data_categories!.push({ category: 'user.content', label: 'Opinions expressed', possibly_special: true });
+    const text = visible(renderNotice(r, { lang: 'en', format: 'html' }));
+    expect(text).toContain('Opinions expressed');
+    expect(text).not.toMatch(/Opinions expressed \(/);
   });
 
   it('renders a register with only a name: no invented controller details, DPO or channels', () => {

@@ -20,7 +20,11 @@ describe('published JSON Schemas', () => {
     const activity = registerJsonSchema('activity');
     expect(activity.additionalProperties).toBe(false);
     expect(activity.required).toEqual(['id', 'name']);
-    const props = activity.properties as Record<string, { items?: { properties?: Record<string, unknown> } }>;
-    expect(Object.keys(props.transfers?.items?.properties ?? {})).toContain('scc_module');
+    // transfers: the word none, or a list of strict transfer objects.
+    const props = activity.properties as Record<string, { anyOf?: { const?: string; items?: { properties?: Record<string, unknown>; additionalProperties?: boolean } }[] }>;
+    const [none, list] = props.transfers?.anyOf ?? [];
+    expect(none?.const).toBe('none');
+    expect(Object.keys(list?.items?.properties ?? {})).toContain('scc_module');
+    expect(list?.items?.additionalProperties).toBe(false);
   });
 });

@@ -90,6 +90,7 @@ provision:
   requirement: contract_prerequisite
   consequences: Without it we cannot deliver the order
 systems: [shop]
+automated_decisions: none
 `;
 
 export const VALID: Readonly<Record<string, string>> = {

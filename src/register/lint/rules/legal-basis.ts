@@ -92,8 +92,26 @@ export const specialCategoryWithoutCondition: Rule = {
         if (special === undefined) return;
         report(
           ctx.loaded.at.activity(i, 'data_categories', j),
-          `"${c.category}" is${c.incidental ? ' or may incidentally reveal' : ''} special-category data (${special.replaceAll('_', ' ')}) and the activity states no Art. 9(2) condition: add special_category_conditions`,
+          a.special_category_conditions === undefined
+            ? `"${c.category}" is${c.incidental ? ' or may incidentally reveal' : ''} special-category data (${special.replaceAll('_', ' ')}) and the activity states no Art. 9(2) condition: add special_category_conditions`
+            : `"${c.category}" is${c.incidental ? ' or may incidentally reveal' : ''} special-category data (${special.replaceAll('_', ' ')}) and the activity declares special_category_conditions: none: name the Art. 9(2) condition`,
         );
+      });
+    });
+  },
+};
+
+export const specialCategoryUndecided: Rule = {
+  id: 'basis/special-category-undecided',
+  severity: 'warning',
+  article: 'Art. 9(1)',
+  title: 'Data that may be special-category data, not decided',
+  help: 'Some data may reveal a special category of Art. 9(1) (opinions in a video may be political, religious or philosophical, or none of these). Whether it does is the controller\'s decision, not the register\'s guess: decide, and either give special_category (with incidental: true if it only appears incidentally, and an Art. 9(2) condition) or remove possibly_special. Until then the notice names the data in its own words and asserts no special category.',
+  check(ctx, report) {
+    ctx.register.activities.forEach((a, i) => {
+      (a.data_categories ?? []).forEach((c, j) => {
+        if (c.possibly_special !== true || specialCategoryOfData(c) !== undefined) return;
+        report(ctx.loaded.at.activity(i, 'data_categories', j, 'possibly_special'), `"${c.category}" may reveal a special category of data: decide which (special_category), or that it does not, and remove possibly_special`);
       });
     });
   },
@@ -127,5 +145,6 @@ export const LEGAL_BASIS_RULES: readonly Rule[] = [
   consentWithoutWithdrawal,
   legitimateInterestUnstated,
   specialCategoryWithoutCondition,
+  specialCategoryUndecided,
   criminalData,
 ];

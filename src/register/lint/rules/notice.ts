@@ -105,6 +105,43 @@ export const automatedDecisionLogic: Rule = {
   },
 };
 
+/**
+ * Art. 13(1)(f), 13(2)(f): the notice tells people whether data goes outside the EEA and whether
+ * decisions about them are automated. A register that does not say cannot be turned into either
+ * statement: "none" must be declared, not inferred from silence.
+ */
+function notStated(id: string, article: string, key: 'automated_decisions' | 'transfers', what: string, help: string): Rule {
+  return {
+    id,
+    severity: 'warning',
+    article,
+    title: `The notice cannot say whether there are ${what}`,
+    help,
+    check(ctx, report) {
+      ctx.register.activities.forEach((a, i) => {
+        if (!isOwnProcessing(a) || a[key] !== undefined) return;
+        report(ctx.loaded.at.activity(i), `the activity does not say whether there are ${what}: list them, or write ${key}: none`);
+      });
+    },
+  };
+}
+
+export const automatedDecisionsNotStated = notStated(
+  'notice/automated-decisions-not-stated',
+  'Art. 13(2)(f)',
+  'automated_decisions',
+  'automated decisions',
+  'The notice states the existence of automated decision-making, including profiling (Art. 13(2)(f), 14(2)(g), 22). Silence in the register is not a "no": list the decisions, or write automated_decisions: none. Until then the notice says "not stated" for the activity.',
+);
+
+export const transfersNotStated = notStated(
+  'notice/transfers-not-stated',
+  'Art. 13(1)(f)',
+  'transfers',
+  'transfers outside the EEA',
+  'The notice says whether data is transferred to a third country or an international organisation, and on which safeguard (Art. 13(1)(f), 14(1)(f)). Silence in the register is not a "no": list the transfers, or write transfers: none. Until then the notice says "not stated" for the activity.',
+);
+
 function missingLanguages(text: LocalisedText, required: readonly Language[], defaultLanguage: Language): Language[] {
   if (typeof text === 'string') return required.filter((l) => l !== defaultLanguage);
   return required.filter((l) => !text[l]);
@@ -149,4 +186,14 @@ export const cookiePolicy: Rule = {
   },
 };
 
-export const NOTICE_RULES: readonly Rule[] = [rightsChannel, supervisoryAuthority, sourceMissing, provision, automatedDecisionLogic, missingTranslation, cookiePolicy];
+export const NOTICE_RULES: readonly Rule[] = [
+  rightsChannel,
+  supervisoryAuthority,
+  sourceMissing,
+  provision,
+  automatedDecisionLogic,
+  automatedDecisionsNotStated,
+  transfersNotStated,
+  missingTranslation,
+  cookiePolicy,
+];

@@ -30,7 +30,7 @@ describe('art30/controller-identity', () => {
     const { findings } = lintWith({
       [ACTIVITY]: `${salesWith('name: Online sales', 'name: Online sales\nrole: joint_controller')}joint_controllers:\n  - name: Partner SA\n    arrangement: Partner answers requests\n`,
     });
-    expectOne(findings, 'art30/controller-identity', { file: ACTIVITY, line: 44, column: 5, severity: 'error' });
+    expectOne(findings, 'art30/controller-identity', { file: ACTIVITY, line: 45, column: 5, severity: 'error' });
   });
 
   it('accepts an address, or a contact email alone', () => {

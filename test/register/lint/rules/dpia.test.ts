@@ -21,14 +21,14 @@ describe('dpia/likely-required', () => {
 
   it('infers criteria from automated decisions, vulnerable subjects and children’s data', () => {
     const { loaded } = lintWith({
-      [ACTIVITY]: `${salesWith('category: user.name', 'category: user.children')}automated_decisions:\n  - description: Credit scoring\n    logic: A score from payment history\n    legal_or_similar_effect: true\n    profiling: true\n`,
+      [ACTIVITY]: `${salesWith('category: user.name', 'category: user.children').replace('automated_decisions: none\n', '')}automated_decisions:\n  - description: Credit scoring\n    logic: A score from payment history\n    legal_or_similar_effect: true\n    profiling: true\n`,
     });
     expect(dpiaCriteriaOf(loaded.register.activities[0]!)).toEqual(['evaluation_or_scoring', 'automated_decision_with_legal_effect', 'vulnerable_data_subjects']);
   });
 
   it('warns at dpia when it is marked not required without a summary', () => {
     const { findings } = lintWith({ [ACTIVITY]: `${sensitiveAndVulnerable}dpia:\n  status: not_required\n` });
-    expectOne(findings, 'dpia/likely-required', { file: ACTIVITY, line: 45, column: 3, severity: 'warning' });
+    expectOne(findings, 'dpia/likely-required', { file: ACTIVITY, line: 46, column: 3, severity: 'warning' });
   });
 
   it('accepts a recorded DPIA, a reasoned not_required, and a single criterion', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIVITY, expectOne, lintWith, ofRule, salesWith } from '../register-fixture.js';
+import { ACTIVITY, expectOne, lintWith, ofRule, SALES, salesWith } from '../register-fixture.js';
 
 const BASES = `legal_bases:
   - basis: contract
@@ -74,6 +74,25 @@ describe('basis/legitimate-interest-unstated', () => {
   });
 });
 
+describe('basis/special-category-undecided', () => {
+  const opinions = salesWith('  - category: user.name\n    label: Name\n', '  - category: user.name\n    label: Name\n  - category: user.content\n    label: Opinions expressed\n    possibly_special: true\n');
+
+  it('asks the DPO to decide, at the flag, about data that may be special-category data', () => {
+    const f = expectOne(lintWith({ [ACTIVITY]: opinions }).findings, 'basis/special-category-undecided', { file: ACTIVITY, line: 25, column: 23, severity: 'warning' });
+    expect(f.article).toBe('Art. 9(1)');
+    // Undecided is not special: no Art. 9(2) condition is demanded yet.
+    expect(ofRule(lintWith({ [ACTIVITY]: opinions }).findings, 'basis/special-category-without-condition')).toEqual([]);
+  });
+
+  it('is satisfied by a decision either way', () => {
+    expect(lintWith({ [ACTIVITY]: opinions.replace('    possibly_special: true\n', '') }).findings).toEqual([]);
+    const decided = opinions.replace('    possibly_special: true\n', '    possibly_special: true\n    special_category: political_opinions\n    incidental: true\n');
+    const findings = lintWith({ [ACTIVITY]: decided }).findings;
+    expect(ofRule(findings, 'basis/special-category-undecided')).toEqual([]);
+    expect(ofRule(findings, 'basis/special-category-without-condition')).toHaveLength(1);
+  });
+});
+
 describe('basis/special-category-without-condition', () => {
   it('reports a fideslang code that maps to a special category, at the category', () => {
     const { findings } = lintWith({ [ACTIVITY]: salesWith('category: user.name', 'category: user.health.medications') });
@@ -87,6 +106,13 @@ describe('basis/special-category-without-condition', () => {
     });
     const f = expectOne(findings, 'basis/special-category-without-condition', { file: ACTIVITY, line: 21, column: 5, severity: 'error' });
     expect(f.message).toContain('may incidentally reveal');
+  });
+
+  it('reports special-category data in an activity that declares special_category_conditions: none', () => {
+    const activity = `${salesWith('category: user.name', 'category: user.health.medications')}special_category_conditions: none\n`;
+    const f = expectOne(lintWith({ [ACTIVITY]: activity }).findings, 'basis/special-category-without-condition', { file: ACTIVITY, line: 21, column: 5, severity: 'error' });
+    expect(f.message).toContain('declares special_category_conditions: none');
+    expect(lintWith({ [ACTIVITY]: `${SALES}special_category_conditions: none\n` }).findings).toEqual([]);
   });
 
   it('accepts special categories with an Art. 9(2) condition', () => {

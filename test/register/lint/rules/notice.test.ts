@@ -80,7 +80,7 @@ describe('notice/provision', () => {
 
 describe('notice/automated-decision-logic', () => {
   const decision = (effect: boolean, logic = '') =>
-    `${SALES}automated_decisions:\n  - description: Fraud check on orders\n${logic}    legal_or_similar_effect: ${effect}\n`;
+    `${SALES.replace('automated_decisions: none\n', '')}automated_decisions:\n  - description: Fraud check on orders\n${logic}    legal_or_similar_effect: ${effect}\n`;
 
   it('reports, as an error, a decision with legal effects whose logic is not explained', () => {
     const { findings } = lintWith({ [ACTIVITY]: decision(true) });
@@ -95,6 +95,28 @@ describe('notice/automated-decision-logic', () => {
 
   it('accepts the logic explained', () => {
     expect(ofRule(lintWith({ [ACTIVITY]: decision(true, '    logic: Orders are scored on address and payment mismatches\n') }).findings, 'notice/automated-decision-logic')).toEqual([]);
+  });
+});
+
+describe('notice/automated-decisions-not-stated, transfers-not-stated', () => {
+  const without = (key: string) => SALES.replace(new RegExp(`^${key}:(\n  .*| none)*\n`, 'm'), '');
+
+  it('warns, at the activity, when the register is silent on automated decisions or on transfers', () => {
+    expect(without('automated_decisions')).not.toContain('automated_decisions');
+    const automated = expectOne(lintWith({ [ACTIVITY]: without('automated_decisions') }).findings, 'notice/automated-decisions-not-stated', { file: ACTIVITY, line: 1, column: 1, severity: 'warning' });
+    expect(automated.article).toBe('Art. 13(2)(f)');
+    expect(automated.message).toContain('automated_decisions: none');
+    expect(without('transfers')).not.toContain('transfers');
+    const transfers = expectOne(lintWith({ [ACTIVITY]: without('transfers'), 'recipients.yaml': RECIPIENTS.replace('country: US', 'country: FR') }).findings, 'notice/transfers-not-stated', { file: ACTIVITY, line: 1, column: 1, severity: 'warning' });
+    expect(transfers.article).toBe('Art. 13(1)(f)');
+  });
+
+  it('accepts none declared (as the word or an empty list), and leaves a processor activity to its controllers', () => {
+    expect(lintWith().findings).toEqual([]);
+    const empty = SALES.replace('automated_decisions: none', 'automated_decisions: []');
+    expect(lintWith({ [ACTIVITY]: empty }).findings).toEqual([]);
+    const processor = 'id: sales\nname: Hosting\nrole: processor\npurposes:\n  - description: Host\ncontrollers:\n  - name: Client\n    contact:\n      email: c@client.example\nsecurity_measures:\n  - kind: backup\n';
+    expect(lintWith({ [ACTIVITY]: processor }).findings).toEqual([]);
   });
 });
 

@@ -39,7 +39,7 @@ describe('joint/missing-arrangement', () => {
 
   it('reports a joint controller without the arrangement, at that controller', () => {
     const { findings } = lintWith({ [ACTIVITY]: joint('joint_controllers:\n  - name: Partner SA\n    contact:\n      email: dpo@partner.example\n') });
-    expectOne(findings, 'joint/missing-arrangement', { file: ACTIVITY, line: 44, column: 5, severity: 'error' });
+    expectOne(findings, 'joint/missing-arrangement', { file: ACTIVITY, line: 45, column: 5, severity: 'error' });
   });
 
   it('accepts the arrangement', () => {

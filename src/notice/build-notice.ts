@@ -285,6 +285,13 @@ function contractFrench(parts: Inline[]): Inline[] {
   return parts;
 }
 
+/** Ends a sentence built from register text with a full stop, unless it ends with one already. */
+function endSentence(parts: Inline[]): Inline[] {
+  const last = parts[parts.length - 1];
+  const ended = last !== undefined && last.t !== 'strong' && /[.!?…]$/.test(last.text);
+  return ended ? parts : [...parts, text('.')];
+}
+
 const lowerFirst = (s: string) => (s.length > 0 ? s.charAt(0).toLocaleLowerCase() + s.slice(1) : s);
 
 /** One paragraph for one item, a list for several. */
@@ -767,7 +774,16 @@ function automatedSection(ctx: NoticeContext, activities: readonly Activity[]): 
   for (const a of activities) {
     for (const d of a.automated_decisions ?? []) {
       const details: Block[] = [];
-      if (d.legal_or_similar_effect) details.push(para(text(ctx.s.automated_legal_effect)));
+      if (d.legal_or_similar_effect) {
+        details.push(para(text(ctx.s.automated_legal_effect)));
+        // Art. 22(2): what allows it; 22(3): under a contract or consent, the person's safeguards.
+        if (d.exception !== undefined) {
+          const exception = ctx.fill(ctx.s.automated_exception, { exception: lowerFirst(ctx.labelWithArticle('automated_decision_exception', d.exception)) });
+          if (d.exception === 'law' && d.law) exception.push(text(' '), ...endSentence(ctx.fill(ctx.s.basis_law, { text: ctx.loc(d.law) })));
+          details.push(para(...exception));
+          if (d.exception !== 'law') details.push(para(text(ctx.s.automated_art22_3)));
+        }
+      }
       if (d.profiling) details.push(para(text(ctx.s.automated_profiling)));
       if (d.logic) details.push(para(...ctx.fill(ctx.s.automated_logic, { text: ctx.loc(d.logic) })));
       if (d.consequences) details.push(para(...ctx.fill(ctx.s.automated_consequences, { text: ctx.loc(d.consequences) })));

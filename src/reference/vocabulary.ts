@@ -22,6 +22,7 @@ export type Vocabulary =
   | 'dpia_criterion'
   | 'provision_requirement'
   | 'rights_channel_kind'
+  | 'automated_decision_exception'
   | 'security_measure_kind'
   | 'right';
 

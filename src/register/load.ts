@@ -307,7 +307,8 @@ function sharesNodes(value: unknown, seen = new Set<object>()): boolean {
 function validate<S extends z.ZodType>(file: ParsedFile, schema: S, base: PathKey[], problems: Finding[]): z.output<S> | undefined {
   const result = schema.safeParse(file.value, { reportInput: true });
   if (result.success) return result.data;
-  for (const issue of result.error.issues) {
+  const issues = result.error.issues.flatMap(listOrNoneIssues);
+  for (const issue of issues) {
     const issuePath = [...base, ...(issue.path as PathKey[])];
     if (issue.code === 'unrecognized_keys') {
       const allowed = keysAt(schema, issue.path as PathKey[]);
@@ -326,7 +327,7 @@ function validate<S extends z.ZodType>(file: ParsedFile, schema: S, base: PathKe
       continue;
     }
     // A custom refinement on a localised text repeats what unrecognized_keys already said.
-    if (issue.code === 'custom' && result.error.issues.some((i) => i.code === 'unrecognized_keys' && samePath(i.path, issue.path))) continue;
+    if (issue.code === 'custom' && issues.some((i) => i.code === 'unrecognized_keys' && samePath(i.path, issue.path))) continue;
     problems.push({
       rule: 'schema/invalid',
       severity: 'error',
@@ -336,6 +337,23 @@ function validate<S extends z.ZodType>(file: ParsedFile, schema: S, base: PathKe
     });
   }
   return undefined;
+}
+
+/**
+ * A list that may be the word none (schema.ts, listOrNone) fails as a union of the two: when the value
+ * is a list, what is wrong is inside it, so its own issues are reported (at their place); otherwise
+ * the value is neither.
+ */
+function listOrNoneIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || issue.errors.length !== 2) return [issue];
+  const isNone = (branch: readonly z.core.$ZodIssue[]) => branch.length === 1 && branch[0]!.code === 'invalid_value' && branch[0]!.path.length === 0 && branch[0]!.values.includes('none');
+  const noneAt = issue.errors.findIndex(isNone);
+  if (noneAt === -1) return [issue];
+  const list = issue.errors[1 - noneAt]!;
+  if (list.length === 1 && list[0]!.code === 'invalid_type' && list[0]!.path.length === 0) {
+    return [{ ...issue, code: 'custom', message: 'must be the word none or a list', input: (issue as { input?: unknown }).input } as z.core.$ZodIssue];
+  }
+  return list.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue);
 }
 
 function issueMessage(issue: z.core.$ZodIssue): string {

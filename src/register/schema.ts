@@ -117,6 +117,13 @@ export const DEROGATIONS = [
 
 export const END_ACTIONS = ['delete', 'anonymise', 'archive'] as const;
 
+/** Art. 22(2)(a)-(c): the only grounds for a decision with legal or similarly significant effects. */
+export const AUTOMATED_DECISION_EXCEPTIONS = [
+  'contract', // 22(2)(a)
+  'law', // 22(2)(b)
+  'explicit_consent', // 22(2)(c)
+] as const;
+
 export const DPIA_STATUSES = ['not_required', 'required', 'in_progress', 'completed'] as const;
 
 /** EDPB WP248 rev.01 criteria: two or more usually mean a DPIA is required (Art. 35). */
@@ -407,6 +414,11 @@ export const AutomatedDecision = z.strictObject({
   legal_or_similar_effect: z.boolean().describe('Art. 22(1): a decision with legal or similarly significant effect.'),
   profiling: z.boolean().optional(),
   safeguards: LocalisedText.optional().describe('Art. 22(3): human intervention, expressing one\'s view, contesting.'),
+  exception: z
+    .enum(AUTOMATED_DECISION_EXCEPTIONS)
+    .optional()
+    .describe('Art. 22(2): what allows a decision with legal or similarly significant effects (legitimate interests does not).'),
+  law: LocalisedText.optional().describe('Art. 22(2)(b): the law that authorises the decision and lays down the safeguards (exception: law).'),
 });
 
 export const Dpia = z.strictObject({

@@ -164,6 +164,14 @@ describe('renderNotice: the information Art. 13 and 14 require (English)', () =>
     expect(text).toContain("Logic involved: The score weighs the match between billing and delivery country, the card's country");
     expect(text).toContain('Significance and envisaged consequences for you: The order is not placed');
     expect(text).toContain('Your safeguards: You can ask our customer service to have a person review the decision');
+    // Art. 22(2): the exception it rests on, and under a contract the Art. 22(3) safeguards in law.
+    expect(text).toContain('Ground for this decision: necessary for entering into, or performing, a contract with you (Art. 22(2)(a) GDPR).');
+    expect(text).toContain('You can obtain human intervention on our part, express your point of view and contest the decision (Art. 22(3) GDPR).');
+    const byLaw = clone(register);
+    Object.assign(activity(byLaw, 'fraud-screening').automated_decisions![0]!, { exception: 'law', law: 'Code monétaire et financier, art. L561-5' });
+    const law = visible(renderNotice(byLaw, { lang: 'fr', format: 'html' }));
+    expect(law).toContain("Fondement de cette décision : autorisée par le droit de l'Union ou d'un État membre (art. 22.2.b du RGPD). Texte applicable : Code monétaire et financier, art. L561-5.");
+    expect(law).not.toContain('art. 22.3 du RGPD');
   });
 
   it('describes security once per measure, the cookie policy, and the complaint to the supervisory authority (Art. 13(2)(d), 77)', () => {

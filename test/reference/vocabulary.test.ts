@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AUTOMATED_DECISION_EXCEPTIONS,
   DEROGATIONS,
   DPIA_CRITERIA,
   DPIA_STATUSES,
@@ -43,6 +44,7 @@ const CODES: Record<Vocabulary, readonly string[]> = {
   rights_channel_kind: RIGHTS_CHANNEL_KINDS,
   security_measure_kind: SECURITY_MEASURE_KINDS,
   right: RIGHTS,
+  automated_decision_exception: AUTOMATED_DECISION_EXCEPTIONS,
 };
 
 describe('vocabulary.json is in step with schema.ts', () => {

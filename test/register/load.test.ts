@@ -86,6 +86,21 @@ describe('loadRegister', () => {
     expect(loaded?.register.activities).toEqual([]);
   });
 
+  it('reads none as a declared empty list, and reports what is wrong inside a list that may be none at its place', async () => {
+    const ok = await loadRegister(await writeRegister({ 'organisation.yaml': ORG, 'activities/a.yaml': 'id: a\nname: A\ntransfers: none\nautomated_decisions: []\n' }));
+    expect(ok.problems).toEqual([]);
+    const a = ok.loaded!.register.activities[0]!;
+    expect([a.transfers, a.automated_decisions, a.special_category_conditions]).toEqual([[], [], undefined]);
+    const dir = await writeRegister({
+      'organisation.yaml': ORG,
+      'activities/a.yaml': 'id: a\nname: A\ntransfers: nope\nautomated_decisions:\n  - description: d\n    legal_or_similar_effect: maybe\n',
+    });
+    expect((await loadRegister(dir)).problems.map((p) => [p.rule, p.line, p.column, p.message])).toEqual([
+      ['schema/invalid', 3, 12, 'transfers: must be the word none or a list'],
+      ['schema/invalid', 6, 30, 'automated_decisions[0].legal_or_similar_effect: must be a boolean, not string "maybe"'],
+    ]);
+  });
+
   it('reports YAML syntax errors and duplicate keys with their line', async () => {
     const dir = await writeRegister({
       'organisation.yaml': ORG,

@@ -175,6 +175,9 @@ export const en = {
   automated_safeguards: 'Your safeguards: {text}',
   automated_legal_effect: 'This decision produces legal effects concerning you or similarly significantly affects you (Art. 22 GDPR).',
   automated_profiling: 'It involves profiling.',
+  automated_exception: 'Ground for this decision: {exception}.',
+  automated_art22_3:
+    'You can obtain human intervention on our part, express your point of view and contest the decision (Art. 22(3) GDPR).',
 
   // Security
   h_security: 'Security of your data',

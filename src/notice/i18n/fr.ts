@@ -173,6 +173,9 @@ export const fr: NoticeStrings = {
   automated_legal_effect:
     "Cette décision produit des effets juridiques vous concernant ou vous affecte de manière significative de façon similaire (art. 22 du RGPD).",
   automated_profiling: 'Elle repose sur un profilage.',
+  automated_exception: 'Fondement de cette décision : {exception}.',
+  automated_art22_3:
+    "Vous pouvez obtenir une intervention humaine de notre part, exprimer votre point de vue et contester la décision (art. 22.3 du RGPD).",
 
   h_security: 'Sécurité de vos données',
   security_measures_intro: 'Les mesures techniques et organisationnelles que nous appliquons comprennent (art. 32 du RGPD) :',

@@ -139,6 +139,30 @@ export const criminalData: Rule = {
   },
 };
 
+export const automatedDecisionException: Rule = {
+  id: 'basis/automated-decision-exception',
+  severity: 'error',
+  article: 'Art. 22(2)',
+  title: 'A decision with legal or similar effects without its Art. 22(2) exception',
+  help: 'A decision based solely on automated processing that produces legal or similarly significant effects is allowed only when necessary for a contract with the person, authorised by law, or based on their explicit consent (Art. 22(2)(a)-(c)); legitimate interests is not one of them. Give exception (contract, law or explicit_consent), with the law for law, and the safeguards of Art. 22(3) for the other two.',
+  check(ctx, report) {
+    ctx.register.activities.forEach((a, i) => {
+      if (!isOwnProcessing(a)) return;
+      (a.automated_decisions ?? []).forEach((d, k) => {
+        if (!d.legal_or_similar_effect) return;
+        const at = ctx.loaded.at.activity(i, 'automated_decisions', k);
+        if (d.exception === undefined) {
+          report(at, 'the decision has legal or similar effects and names no Art. 22(2) exception: add exception (contract, law or explicit_consent)');
+        } else if (d.exception === 'law' && d.law === undefined) {
+          report(at, 'the decision rests on a law that is not named: add law');
+        } else if (d.exception !== 'law' && d.safeguards === undefined) {
+          report(at, `the decision rests on ${d.exception === 'contract' ? 'a contract' : 'explicit consent'} and states no Art. 22(3) safeguard (human intervention, expressing one's view, contesting): add safeguards`);
+        }
+      });
+    });
+  },
+};
+
 export const LEGAL_BASIS_RULES: readonly Rule[] = [
   basisMissing,
   purposeWithoutBasis,
@@ -146,5 +170,6 @@ export const LEGAL_BASIS_RULES: readonly Rule[] = [
   legitimateInterestUnstated,
   specialCategoryWithoutCondition,
   specialCategoryUndecided,
+  automatedDecisionException,
   criminalData,
 ];

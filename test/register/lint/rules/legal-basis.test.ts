@@ -121,6 +121,34 @@ describe('basis/special-category-without-condition', () => {
   });
 });
 
+describe('basis/automated-decision-exception', () => {
+  const decision = (extra: string, effect = true) =>
+    `${SALES.replace('automated_decisions: none\n', '')}automated_decisions:\n  - description: Orders with a high fraud score are refused\n    logic: A weighted score of risk signals\n    legal_or_similar_effect: ${effect}\n${extra}`;
+
+  it('reports a decision with legal or similar effects that names no Art. 22(2) exception, as legitimate interests would leave it', () => {
+    const f = expectOne(lintWith({ [ACTIVITY]: decision('') }).findings, 'basis/automated-decision-exception', { file: ACTIVITY, line: 43, column: 5, severity: 'error' });
+    expect(f.article).toBe('Art. 22(2)');
+    expect(f.message).toContain('add exception');
+  });
+
+  it('asks for the law of a decision authorised by law, and for the Art. 22(3) safeguards of one under a contract or consent', () => {
+    expect(expectOne(lintWith({ [ACTIVITY]: decision('    exception: law\n') }).findings, 'basis/automated-decision-exception', { file: ACTIVITY, line: 43, column: 5, severity: 'error' }).message).toContain('add law');
+    expect(expectOne(lintWith({ [ACTIVITY]: decision('    exception: explicit_consent\n') }).findings, 'basis/automated-decision-exception', { file: ACTIVITY, line: 43, column: 5, severity: 'error' }).message).toContain('add safeguards');
+  });
+
+  it('accepts an exception with what it needs, and decisions without legal or similar effects', () => {
+    expect(lintWith({ [ACTIVITY]: decision('    exception: contract\n    safeguards: A person reviews any refusal on request\n') }).findings).toEqual([]);
+    expect(lintWith({ [ACTIVITY]: decision('    exception: law\n    law: Code monétaire et financier, art. L561-5\n') }).findings).toEqual([]);
+    expect(ofRule(lintWith({ [ACTIVITY]: decision('', false) }).findings, 'basis/automated-decision-exception')).toEqual([]);
+  });
+
+  it('refuses legitimate interests as an exception when the register is loaded', () => {
+    const { problems } = lintWith({ [ACTIVITY]: decision('    exception: legitimate_interests\n') });
+    expect(problems.map((p) => [p.rule, p.line])).toEqual([['schema/invalid', 46]]);
+    expect(problems[0]!.message).toContain('exception');
+  });
+});
+
 describe('basis/criminal-data', () => {
   it('reports criminal-offence data without a legal obligation naming the law', () => {
     const { findings } = lintWith({ [ACTIVITY]: salesWith('category: user.name', 'category: user.criminal_history') });

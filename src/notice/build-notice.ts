@@ -88,7 +88,7 @@ export function buildNotice(register: Register, opts: BuildOptions): NoticeDocum
 
   return {
     lang: opts.lang,
-    title: ctx.s.title_with_org.replace('{organisation}', () => org.name),
+    title: ctx.fill(ctx.s.title_with_org, { organisation: org.name }).map((i) => (i.t === 'strong' ? '' : i.text)).join(''),
     preamble,
     sections: said,
     skipLink: ctx.s.skip_link,
@@ -223,7 +223,10 @@ class NoticeContext {
 
   formatDate(value: string): string {
     const d = new Date(value);
-    return Number.isNaN(d.getTime()) ? value : this.dateFormat.format(d);
+    if (Number.isNaN(d.getTime())) return value;
+    const formatted = this.dateFormat.format(d);
+    // French writes the first of a month as an ordinal: "1er novembre 2026" (Intl gives "1 novembre").
+    return this.lang === 'fr' ? formatted.replace(/^1 /, '1er ') : formatted;
   }
 
   /** "3 years and 6 months" from P3Y6M. */
@@ -278,7 +281,7 @@ function contractFrench(parts: Inline[]): Inline[] {
       const merged = m[2] === 'de' ? (article[1] === 'le' ? 'du ' : 'des ') : article[1] === 'le' ? 'au ' : 'aux ';
       a.text = a.text.slice(0, a.text.length - m[2]!.length - 1) + merged;
       next.text = next.text.slice(article[0].length);
-    } else if (m[2] === 'de' && /^[aeiouyàâäéèêëîïôöùûü]/i.test(next.text)) {
+    } else if (m[2] === 'de' && elides(next.text)) {
       a.text = `${a.text.slice(0, a.text.length - 3)}d'`;
     }
   }
@@ -292,7 +295,31 @@ function endSentence(parts: Inline[]): Inline[] {
   return ended ? parts : [...parts, text('.')];
 }
 
-const lowerFirst = (s: string) => (s.length > 0 ? s.charAt(0).toLocaleLowerCase() + s.slice(1) : s);
+/**
+ * Whether "de" elides before this word: a vowel, or an h that is not aspirated ("d'Hélène", "d'hôtel",
+ * but "de Hollande", "de hauts"). The aspirated h is a property of each word: the common ones, and
+ * the names a register is likely to hold, are listed.
+ */
+function elides(word: string): boolean {
+  if (/^[aeiouyàâäéèêëîïôöùûüæœ]/i.test(word)) return true;
+  if (!/^h/i.test(word)) return false;
+  return !H_ASPIRE.test(word);
+}
+
+const H_ASPIRE = /^h(a(che|ie|ine|ll|lte|mac|meau|nche|ndicap|ngar|nter|rce|rd|reng|ricot|sard|te|ut|vre)|ibou|i[ée]rarch|o(ckey|llande|llandais|mard|nte|ngrie|ngrois|ors|ublon|uss|usse)|u(blot|lot|mour|rl|tte)|éros|ernie|éron|être|errer|aut)/i;
+
+/**
+ * A label of ours in the middle of a sentence (after a colon, in a list): no capital, as French and
+ * English write it, unless the label starts with an acronym or a name ("EU-US Data Privacy Framework").
+ */
+const lowerFirst = (s: string) => (/^\p{Lu}\p{Ll}/u.test(s) ? s.charAt(0).toLocaleLowerCase() + s.slice(1) : s);
+
+/** Our own wording continuing a sentence ("Name: by email: …"): its first letter in lower case. */
+function lowerFirstInline(parts: Inline[]): Inline[] {
+  const [first, ...rest] = parts;
+  if (first === undefined || first.t !== 'text') return parts;
+  return [{ ...first, text: lowerFirst(first.text) }, ...rest];
+}
 
 /** One paragraph for one item, a list for several. */
 function listOrPara(items: Inline[][]): Block[] {
@@ -350,11 +377,12 @@ function whoSection(ctx: NoticeContext, org: Organisation, activities: readonly 
   const subsections: Section[] = [];
   // Art. 13(1)(b): the contact details of the data protection officer.
   if (org.dpo) {
+    const feminine = org.dpo.addressed_as === 'feminine';
     const dpo: Block[] = [];
-    if (org.dpo.name) dpo.push(para(...ctx.fill(ctx.s.dpo_named, { name: org.dpo.name })));
+    if (org.dpo.name) dpo.push(para(...ctx.fill(feminine ? ctx.s.dpo_named_feminine : ctx.s.dpo_named, { name: org.dpo.name })));
     const items = contactItems(ctx, org.dpo);
-    if (items.length > 0) dpo.push(para(text(ctx.s.dpo_intro)), { t: 'ul', items });
-    if (dpo.length > 0) subsections.push(section('dpo', ctx.s.h_dpo, dpo, [], 3));
+    if (items.length > 0) dpo.push(para(text(feminine ? ctx.s.dpo_intro_feminine : ctx.s.dpo_intro)), { t: 'ul', items });
+    if (dpo.length > 0) subsections.push(section('dpo', feminine ? ctx.s.h_dpo_feminine : ctx.s.h_dpo, dpo, [], 3));
   }
   // Art. 13(1)(a), Art. 27: the representative of a controller established outside the Union.
   if (org.representative) {
@@ -490,7 +518,7 @@ function activitySection(ctx: NoticeContext, a: Activity, id: string): Section {
         a.purposes.map((p) => {
           const basis: LegalBasisCode | undefined = p.legal_basis ?? only;
           return basis
-            ? ctx.fill(s.purpose_with_basis, { purpose: ctx.loc(p.description), basis: ctx.labelWithArticle('legal_basis', basis) })
+            ? ctx.fill(s.purpose_with_basis, { purpose: ctx.loc(p.description), basis: lowerFirst(ctx.labelWithArticle('legal_basis', basis)) })
             : ctx.loc(p.description);
         }),
       ),
@@ -542,10 +570,10 @@ function roleBlocks(ctx: NoticeContext, a: Activity): Block[] {
   if (a.role === 'processor') {
     const controllers = a.controllers ?? [];
     if (controllers.length === 0) return [para(text(ctx.s.role_processor_unnamed)), para(text(ctx.s.processor_requests))];
-    const blocks: Block[] = [para(...ctx.fill(ctx.s.role_processor, { controllers: partyNames(ctx, controllers) }))];
+    const blocks: Block[] = [para(...ctx.fill(controllers.length === 1 ? ctx.s.role_processor : ctx.s.role_processor_many, { controllers: partyNames(ctx, controllers) }))];
     const contacts = controllers.flatMap((c) => {
       const items = contactItems(ctx, c.contact);
-      return items.length > 0 ? [[text(`${c.name}${ctx.s.colon}`), ...ctx.joinClauses(items)]] : [];
+      return items.length > 0 ? [[text(`${c.name}${ctx.s.colon}`), ...lowerFirstInline(ctx.joinClauses(items))]] : [];
     });
     if (contacts.length > 0) blocks.push({ t: 'ul', items: contacts });
     blocks.push(para(text(ctx.s.processor_requests)));
@@ -576,7 +604,7 @@ function dataCategoryLine(ctx: NoticeContext, dc: DataCategory): Inline[] {
   const marks: Inline[][] = [];
   if (special) {
     const label = ctx.labelWithArticle('special_category', special);
-    marks.push(ctx.fill(dc.incidental ? ctx.s.special_category_incidental : ctx.s.special_category_mark, { category: label }));
+    marks.push(ctx.fill(dc.incidental ? ctx.s.special_category_incidental : ctx.s.special_category_mark, { category: lowerFirst(label) }));
   }
   if (dc.criminal) marks.push([text(ctx.s.criminal_mark)]);
   if (marks.length > 0) line.push(text(' ('), ...ctx.join(marks, ctx.s.semicolon), text(')'));
@@ -714,7 +742,7 @@ function rightsSection(ctx: NoticeContext, org: Organisation, activities: readon
     if (r.description) details.push(para(text(r.description[ctx.lang])));
     const concerned = limitedTo[r.code];
     if (concerned && concerned.length > 0) {
-      details.push(para(...ctx.fill(ctx.s.right_applies_to, { activities: ctx.join(concerned.map((a) => ctx.activityLink(a))) })));
+      details.push(para(...ctx.fill(concerned.length === 1 ? ctx.s.right_applies_to : ctx.s.right_applies_to_many, { activities: ctx.join(concerned.map((a) => ctx.activityLink(a))) })));
     }
     const label = r.article ? `${r.label[ctx.lang]} (${ctx.article(r.article)})` : r.label[ctx.lang];
     return { term: [text(label)], details };
@@ -741,7 +769,7 @@ function exerciseSection(ctx: NoticeContext, org: Organisation): Section {
     });
     blocks.push(para(text(ctx.s.exercise_intro)), { t: 'ul', items });
   } else if (org.dpo && (org.dpo.email || org.dpo.address || org.dpo.url || org.dpo.phone)) {
-    blocks.push(para(text(ctx.s.exercise_dpo)));
+    blocks.push(para(text(org.dpo.addressed_as === 'feminine' ? ctx.s.exercise_dpo_feminine : ctx.s.exercise_dpo)));
   } else {
     blocks.push(para(text(ctx.s.exercise_none)));
   }
@@ -757,7 +785,7 @@ function provisionSection(ctx: NoticeContext, org: Organisation, activities: rea
     .filter((a) => a.provision)
     .map((a) => {
       const p = a.provision!;
-      const requirement = ctx.label('provision_requirement', p.requirement);
+      const requirement = lowerFirst(ctx.label('provision_requirement', p.requirement));
       const detail = p.consequences
         ? ctx.fill(ctx.s.provision_item_consequences, { requirement, consequences: ctx.loc(p.consequences) })
         : ctx.fill(ctx.s.provision_item, { requirement });

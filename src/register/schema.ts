@@ -214,6 +214,16 @@ export const Contact = z.strictObject({
 });
 export type Contact = z.infer<typeof Contact>;
 
+/** Art. 37-39: the data protection officer, and how the notice addresses them where the language has genders. */
+export const Dpo = z.strictObject({
+  ...Contact.shape,
+  addressed_as: z
+    .enum(['feminine', 'masculine'])
+    .optional()
+    .describe('How the notice names the DPO in French: "déléguée" (feminine) or "délégué" (masculine, the default).'),
+});
+export type Dpo = z.infer<typeof Dpo>;
+
 /** A party named in the register: a controller we process for, a joint controller, a representative. */
 export const Party = z.strictObject({
   name: nonEmpty,
@@ -255,7 +265,7 @@ export const Organisation = z.strictObject({
     .optional(),
   address: PostalAddress.optional(),
   contact: Contact.optional(),
-  dpo: Contact.optional().describe('Art. 37-39: the data protection officer.'),
+  dpo: Dpo.optional().describe('Art. 37-39: the data protection officer.'),
   representative: Party.optional().describe('Art. 27: representative in the Union for a controller established outside it.'),
   /** Art. 13(2)(d), Art. 77. */
   supervisory_authority: z

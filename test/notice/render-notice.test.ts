@@ -55,7 +55,7 @@ describe('renderNotice: the information Art. 13 and 14 require (English)', () =>
   });
 
   it('explains the processor role and names the controller we act for (Art. 28, 30(2))', () => {
-    expect(text).toContain('Processor (Art. 28 GDPR): we process this data on behalf of Éditions du Rhône, who decide why and how it is processed.');
+    expect(text).toContain('Processor (Art. 28 GDPR): we process this data on behalf of Éditions du Rhône, who decides why and how it is processed.');
     expect(html).toContain('mailto:privacy@editions-rhone.example');
   });
 
@@ -86,18 +86,18 @@ describe('renderNotice: the information Art. 13 and 14 require (English)', () =>
   });
 
   it('gives each purpose with its legal basis, the legitimate interest pursued, the withdrawal method and the law (Art. 13(1)(c)-(d), 13(2)(c))', () => {
-    expect(text).toContain('Managing orders, deliveries and returns — legal basis: Performance of a contract (Art. 6(1)(b) GDPR)');
-    expect(text).toContain('Keeping invoices — legal basis: Legal obligation (Art. 6(1)(c) GDPR)');
+    expect(text).toContain('Managing orders, deliveries and returns — legal basis: performance of a contract (Art. 6(1)(b) GDPR)');
+    expect(text).toContain('Keeping invoices — legal basis: legal obligation (Art. 6(1)(c) GDPR)');
     expect(text).toContain('Law: French Commercial Code, article L123-22');
     expect(text).toContain('Legitimate interest pursued: Preventing payment fraud that would cost us and our customers money');
     expect(text).toContain('You can withdraw your consent at any time: click the unsubscribe link at the bottom of every newsletter');
     // A purpose of an activity with a single basis takes that basis.
-    expect(text).toContain('Sending our monthly newsletter about new books — legal basis: Consent (Art. 6(1)(a) GDPR)');
+    expect(text).toContain('Sending our monthly newsletter about new books — legal basis: consent (Art. 6(1)(a) GDPR)');
   });
 
   it('lists the operations, the data categories with special categories and criminal data marked, and the people concerned', () => {
     expect(text).toContain('Collection, recording, storage, consultation, use, disclosure by transmission, erasure');
-    expect(text).toContain('Disability information you choose to give (may incidentally reveal a special category of data: Data concerning health (Art. 9(1) GDPR))');
+    expect(text).toContain('Disability information you choose to give (may incidentally reveal a special category of data: data concerning health (Art. 9(1) GDPR))');
     expect(text).toContain('(data relating to criminal convictions and offences (Art. 10 GDPR))');
     expect(text).toContain('Obligations in the field of employment, social security and social protection law (Art. 9(2)(b) GDPR): adapting interviews');
     // A category without a label is named from the taxonomy, never left as a code.
@@ -154,8 +154,8 @@ describe('renderNotice: the information Art. 13 and 14 require (English)', () =>
   });
 
   it('gives the consequence of not providing the data, per activity and in general (Art. 13(2)(e))', () => {
-    expect(text).toContain('Orders and deliveries: Requirement necessary to enter into a contract. Without your name and address we cannot deliver your order.');
-    expect(text).toContain('Newsletter: Voluntary. You will not receive the newsletter.');
+    expect(text).toContain('Orders and deliveries: requirement necessary to enter into a contract. Without your name and address we cannot deliver your order.');
+    expect(text).toContain('Newsletter: voluntary. You will not receive the newsletter.');
     expect(text).toContain('Fields marked with an asterisk in our forms are required.');
   });
 
@@ -203,13 +203,13 @@ describe('renderNotice: French', () => {
     expect(text).toContain('Durée de conservation • 3 ans à compter de la dernière commande ; puis supprimées'.replace('• ', ''));
     expect(text).toContain('2 ans à compter du dernier contact avec vous');
     expect(text).toContain("Droit d'opposition (art. 21 du RGPD)");
-    expect(text).toContain('Base légale Intérêts légitimes (art. 6.1.f du RGPD)');
+    expect(text).toContain('Base légale Intérêt légitime (art. 6.1.f du RGPD)');
     expect(text).toContain("Vous pouvez retirer votre consentement à tout moment : cliquez sur le lien de désinscription");
     expect(text).toContain("Réclamation auprès de l'autorité de contrôle");
     expect(text).toContain('Autorité de contrôle compétente : CNIL.');
     expect(text).toContain('États-Unis');
     expect(text).toContain('Clauses contractuelles types adoptées par la Commission (art. 46.2.c du RGPD) — Module 3 : de sous-traitant à sous-traitant');
-    expect(text).toContain("Date d'entrée en vigueur : 1 novembre 2026");
+    expect(text).toContain("Date d'entrée en vigueur : 1er novembre 2026");
   });
 
   it('marks text without a French translation with its language in HTML, and leaves it as is in Markdown', () => {
@@ -360,7 +360,7 @@ describe('renderNotice: nothing invented', () => {
     const r = clone(register);
     delete activity(r, 'customer-orders').purposes![0]!.legal_basis;
     const text = visible(renderNotice(r, { lang: 'en', format: 'html' }));
-    expect(text).toContain('Managing orders, deliveries and returns Keeping invoices — legal basis: Legal obligation');
+    expect(text).toContain('Managing orders, deliveries and returns Keeping invoices — legal basis: legal obligation');
     expect(text).not.toContain('Managing orders, deliveries and returns — legal basis');
   });
 });

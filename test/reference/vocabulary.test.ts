@@ -74,13 +74,13 @@ describe('term', () => {
     expect(() => term('scc_module', '5')).toThrow();
   });
 
-  it('gives the official French wording of Art. 6(1)', () => {
+  it('gives the French wording of Art. 6(1), as the CNIL writes it (intérêt légitime, singular)', () => {
     expect(term('legal_basis', 'consent')).toMatchObject({ article: 'Art. 6(1)(a)', dpv: 'eu-gdpr:A6-1-a', label: { fr: 'Consentement' } });
     expect(term('legal_basis', 'contract').label.fr).toBe("Exécution d'un contrat");
     expect(term('legal_basis', 'legal_obligation').label.fr).toBe('Obligation légale');
     expect(term('legal_basis', 'vital_interests').label.fr).toBe('Sauvegarde des intérêts vitaux');
     expect(term('legal_basis', 'public_task').label.fr).toBe("Mission d'intérêt public");
-    expect(term('legal_basis', 'legitimate_interests')).toMatchObject({ article: 'Art. 6(1)(f)', dpv: 'eu-gdpr:A6-1-f', label: { fr: 'Intérêts légitimes' } });
+    expect(term('legal_basis', 'legitimate_interests')).toMatchObject({ article: 'Art. 6(1)(f)', dpv: 'eu-gdpr:A6-1-f', label: { fr: 'Intérêt légitime' } });
   });
 
   it('gives the Art. 4(2) operations in their French terms, with DPV processing concepts', () => {

@@ -27,6 +27,11 @@ export const en = {
   h_dpo: 'Data protection officer',
   dpo_intro: 'For any question about the protection of your personal data, you can contact our data protection officer (DPO):',
   dpo_named: 'Our data protection officer is {name}.',
+  // French agrees the title with the DPO (organisation.yaml, dpo.addressed_as); English has one form.
+  h_dpo_feminine: 'Data protection officer',
+  dpo_intro_feminine: 'For any question about the protection of your personal data, you can contact our data protection officer (DPO):',
+  dpo_named_feminine: 'Our data protection officer is {name}.',
+  exercise_dpo_feminine: 'You can exercise your rights by contacting our data protection officer (see above).',
   h_representative: 'Representative in the European Union',
   representative_is: 'Our representative in the European Union (Art. 27 GDPR) is {name}.',
   h_joint_controllers: 'Joint controllers',
@@ -107,6 +112,8 @@ export const en = {
   special_category_incidental: 'may incidentally reveal a special category of data: {category}',
   criminal_mark: 'data relating to criminal convictions and offences (Art. 10 GDPR)',
   role_processor:
+    'Processor (Art. 28 GDPR): we process this data on behalf of {controllers}, who decides why and how it is processed.',
+  role_processor_many:
     'Processor (Art. 28 GDPR): we process this data on behalf of {controllers}, who decide why and how it is processed.',
   role_processor_unnamed: 'Processor (Art. 28 GDPR): we process this data on behalf of other controllers.',
   role_joint: 'Joint controller (Art. 26 GDPR), with {parties}.',
@@ -145,6 +152,7 @@ export const en = {
   rights_intro:
     'You have the following rights over your personal data. Some depend on the legal basis of the processing: where that is the case, the activities concerned are named.',
   right_applies_to: 'This applies to: {activities}.',
+  right_applies_to_many: 'This applies to: {activities}.',
   h_exercise: 'How to exercise your rights',
   exercise_intro: 'You can exercise your rights through the following channels:',
   exercise_dpo: 'You can exercise your rights by contacting our data protection officer (see above).',

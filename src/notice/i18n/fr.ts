@@ -28,6 +28,11 @@ export const fr: NoticeStrings = {
   dpo_intro:
     'Pour toute question relative à la protection de vos données personnelles, vous pouvez contacter notre délégué à la protection des données (DPO) :',
   dpo_named: 'Notre délégué à la protection des données est {name}.',
+  h_dpo_feminine: 'Déléguée à la protection des données',
+  dpo_intro_feminine:
+    'Pour toute question relative à la protection de vos données personnelles, vous pouvez contacter notre déléguée à la protection des données (DPO) :',
+  dpo_named_feminine: 'Notre déléguée à la protection des données est {name}.',
+  exercise_dpo_feminine: 'Vous pouvez exercer vos droits en contactant notre déléguée à la protection des données (voir ci-dessus).',
   h_representative: "Représentant dans l'Union européenne",
   representative_is: "Notre représentant dans l'Union européenne (art. 27 du RGPD) est {name}.",
   h_joint_controllers: 'Responsables conjoints du traitement',
@@ -106,7 +111,9 @@ export const fr: NoticeStrings = {
   special_category_incidental: 'peut révéler incidemment une catégorie particulière de données : {category}',
   criminal_mark: 'données relatives aux condamnations pénales et aux infractions (art. 10 du RGPD)',
   role_processor:
-    'Sous-traitant (art. 28 du RGPD) : nous traitons ces données pour le compte de {controllers}, qui décide(nt) pourquoi et comment elles sont traitées.',
+    'Sous-traitant (art. 28 du RGPD) : nous traitons ces données pour le compte de {controllers}, qui décide pourquoi et comment elles sont traitées.',
+  role_processor_many:
+    'Sous-traitant (art. 28 du RGPD) : nous traitons ces données pour le compte de {controllers}, qui décident pourquoi et comment elles sont traitées.',
   role_processor_unnamed: "Sous-traitant (art. 28 du RGPD) : nous traitons ces données pour le compte d'autres responsables du traitement.",
   role_joint: 'Responsable conjoint du traitement (art. 26 du RGPD), avec {parties}.',
   role_joint_unnamed: 'Responsable conjoint du traitement (art. 26 du RGPD).',
@@ -142,7 +149,8 @@ export const fr: NoticeStrings = {
   h_rights: 'Vos droits',
   rights_intro:
     "Vous disposez des droits suivants sur vos données personnelles. Certains dépendent de la base légale du traitement : dans ce cas, les activités concernées sont indiquées.",
-  right_applies_to: 'Activités concernées : {activities}.',
+  right_applies_to: 'Activité concernée : {activities}.',
+  right_applies_to_many: 'Activités concernées : {activities}.',
   h_exercise: 'Comment exercer vos droits',
   exercise_intro: 'Vous pouvez exercer vos droits par les moyens suivants :',
   exercise_dpo: 'Vous pouvez exercer vos droits en contactant notre délégué à la protection des données (voir ci-dessus).',

@@ -77,7 +77,7 @@ describe('exportCsv', () => {
     );
     expect(newsletter!['Délégué à la protection des données']).toContain('privacy-officer@acme-test.example');
     expect(newsletter!['Finalité principale (base légale)']).toBe('Envoi de la lettre hebdomadaire — Consentement (Art. 6(1)(a))');
-    expect(newsletter!['Sous-finalités (base légale)']).toBe('Adapter les offres de la lettre aux achats passés — Intérêts légitimes (Art. 6(1)(f))');
+    expect(newsletter!['Sous-finalités (base légale)']).toBe('Adapter les offres de la lettre aux achats passés — Intérêt légitime (Art. 6(1)(f))');
     expect(newsletter!['Bases légales']).toContain('Consentement (Art. 6(1)(a)) — retrait : Le lien de désinscription de chaque message');
     expect(newsletter!['Catégories de données personnelles (durée de conservation)']).toBe(
       'Adresse électronique (user.contact.email) — 5 ans (point de départ : le dernier contact), puis suppression',

@@ -492,11 +492,14 @@ function activitySection(ctx: NoticeContext, a: Activity, id: string): Section {
     rows.push([
       s.row_source,
       listOrPara(
-        sources.map((src) =>
-          src.explanation
+        sources.map((src) => {
+          const line = src.explanation
             ? ctx.fill(s.source_kind_with_explanation, { kind: ctx.label('source_kind', src.kind), explanation: ctx.loc(src.explanation) })
-            : [text(ctx.label('source_kind', src.kind))],
-        ),
+            : [text(ctx.label('source_kind', src.kind))];
+          // Art. 14(1)(d): the categories that come from this source, where the register says.
+          if (!src.categories || src.categories.length === 0) return line;
+          return [...endSentence(line), text(' '), ...ctx.fill(s.source_categories, { categories: ctx.join(src.categories.map((code) => categoryLabel(ctx, a, code))) })];
+        }),
       ),
     ]);
   }
@@ -611,6 +614,12 @@ function dataCategoryLine(ctx: NoticeContext, dc: DataCategory): Inline[] {
   return line;
 }
 
+/** A category of an activity by its code: the activity's label for it, else the fideslang name. */
+function categoryLabel(ctx: NoticeContext, a: Activity, code: string): Inline[] {
+  const dc = (a.data_categories ?? []).find((c) => c.category === code);
+  return dc?.label ? ctx.loc(dc.label) : categoryName(ctx, code);
+}
+
 /** A data category without a label: the fideslang name (English), else its code. */
 function categoryName(ctx: NoticeContext, code: string): Inline[] {
   const name = taxonomyName('data_category', code);
@@ -653,11 +662,7 @@ function retentionLine(ctx: NoticeContext, a: Activity, r: Retention): Inline[] 
   }
   const rule = ctx.joinClauses(parts);
   if (!r.categories || r.categories.length === 0) return rule;
-  const labelled = new Map((a.data_categories ?? []).map((dc) => [dc.category, dc]));
-  const categories = r.categories.map((code) => {
-    const dc = labelled.get(code);
-    return dc?.label ? ctx.loc(dc.label) : categoryName(ctx, code);
-  });
+  const categories = r.categories.map((code) => categoryLabel(ctx, a, code));
   return ctx.fill(s.retention_for_categories, { categories: ctx.join(categories), rule });
 }
 

@@ -340,6 +340,10 @@ export const SystemsFile = z.strictObject({
 export const Source = z.strictObject({
   kind: z.enum(SOURCE_KINDS),
   explanation: LocalisedText.optional().describe('Art. 14(2)(f): where the data comes from, in words.'),
+  categories: z
+    .array(nonEmpty)
+    .optional()
+    .describe('Art. 14(1)(d): the data categories (fideslang codes of the activity\'s data_categories) that come from this source; absent: all of them.'),
 });
 export type Source = z.infer<typeof Source>;
 

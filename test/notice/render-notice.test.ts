@@ -81,7 +81,8 @@ describe('renderNotice: the information Art. 13 and 14 require (English)', () =>
     expect(html).not.toContain('id="data-collected-from-third-parties-recruitment"');
     expect(html.match(/How we process your data: Recruitment</g)).toHaveLength(1);
     expect(html).toMatch(/Also concerned, described above: <a href="#data-collected-from-you-recruitment">Recruitment<\/a>\./);
-    expect(text).toContain('Obtained from a third party: recruitment agencies that forward your CV with your agreement');
+    // Art. 14(1)(d): per source, the categories that come from it.
+    expect(text).toContain('Obtained from a third party: recruitment agencies that forward your CV with your agreement. Data concerned: Identity.');
     expect(text).toContain('Obtained from publicly accessible sources: reviews published on blogs and social networks');
   });
 

@@ -120,6 +120,7 @@ export const en = {
   role_joint_unnamed: 'Joint controller (Art. 26 GDPR).',
   recipients_group: '{kind}: {names}',
   source_kind_with_explanation: '{kind}: {explanation}',
+  source_categories: 'Data concerned: {categories}.',
 
   // Recipients summary
   h_recipients: 'Recipients of your data',

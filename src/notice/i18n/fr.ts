@@ -119,6 +119,7 @@ export const fr: NoticeStrings = {
   role_joint_unnamed: 'Responsable conjoint du traitement (art. 26 du RGPD).',
   recipients_group: '{kind} : {names}',
   source_kind_with_explanation: '{kind} : {explanation}',
+  source_categories: 'Données concernées : {categories}.',
 
   h_recipients: 'Destinataires de vos données',
   recipients_intro:

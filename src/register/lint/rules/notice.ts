@@ -62,6 +62,28 @@ export const sourceMissing: Rule = {
   },
 };
 
+export const sourceCategories: Rule = {
+  id: 'notice/source-categories',
+  severity: 'warning',
+  article: 'Art. 14(1)(d)',
+  title: 'The notice cannot say which data comes from a source other than the person',
+  help: 'Where data is not obtained from the person, the notice gives the categories of data concerned (Art. 14(1)(d)): per source, not every category of the activity. When an activity has several sources, give categories on each source that is not the data subject, as codes of the activity\'s data_categories.',
+  check(ctx, report) {
+    ctx.register.activities.forEach((a, i) => {
+      const sources = a.sources ?? [];
+      const declared = new Set((a.data_categories ?? []).map((c) => c.category));
+      sources.forEach((s, k) => {
+        (s.categories ?? []).forEach((code, j) => {
+          if (!declared.has(code)) report(ctx.loaded.at.activity(i, 'sources', k, 'categories', j), `"${code}" is not one of the activity's data_categories: correct it, or add it there`, { severity: 'error' });
+        });
+        if (isOwnProcessing(a) && sources.length > 1 && s.kind !== 'data_subject' && s.categories === undefined) {
+          report(ctx.loaded.at.activity(i, 'sources', k), `the activity has ${sources.length} sources and does not say which data comes from this one: add categories`);
+        }
+      });
+    });
+  },
+};
+
 export const provision: Rule = {
   id: 'notice/provision',
   severity: 'warning',
@@ -190,6 +212,7 @@ export const NOTICE_RULES: readonly Rule[] = [
   rightsChannel,
   supervisoryAuthority,
   sourceMissing,
+  sourceCategories,
   provision,
   automatedDecisionLogic,
   automatedDecisionsNotStated,

@@ -52,7 +52,7 @@ describe('notice/source-missing', () => {
   });
 
   it('accepts a third-party source with its explanation', () => {
-    const activity = salesWith('  - kind: data_subject\n', '  - kind: data_subject\n  - kind: public\n    explanation: The company register\n');
+    const activity = salesWith('  - kind: data_subject\n', '  - kind: data_subject\n  - kind: public\n    explanation: The company register\n    categories: [user.name]\n');
     expect(lintWith({ [ACTIVITY]: activity }).findings).toEqual([]);
   });
 });
@@ -95,6 +95,26 @@ describe('notice/automated-decision-logic', () => {
 
   it('accepts the logic explained', () => {
     expect(ofRule(lintWith({ [ACTIVITY]: decision(true, '    logic: Orders are scored on address and payment mismatches\n') }).findings, 'notice/automated-decision-logic')).toEqual([]);
+  });
+});
+
+describe('notice/source-categories', () => {
+  const twoSources = (categories = '') =>
+    salesWith('sources:\n  - kind: data_subject\n', `sources:\n  - kind: data_subject\n  - kind: third_party\n    explanation: A partner shop that forwards orders\n${categories}`);
+
+  it('warns, at the source, when an activity with several sources does not say which data comes from one that is not the person (Art. 14(1)(d))', () => {
+    const f = expectOne(lintWith({ [ACTIVITY]: twoSources() }).findings, 'notice/source-categories', { file: ACTIVITY, line: 5, column: 5, severity: 'warning' });
+    expect(f.article).toBe('Art. 14(1)(d)');
+  });
+
+  it('reports, as an error, a category the activity does not have', () => {
+    const f = expectOne(lintWith({ [ACTIVITY]: twoSources('    categories: [user.contact.phone_number]\n') }).findings, 'notice/source-categories', { file: ACTIVITY, line: 7, column: 18, severity: 'error' });
+    expect(f.message).toContain('user.contact.phone_number');
+  });
+
+  it('accepts the categories given, and a single source whose categories are the activity\'s', () => {
+    expect(lintWith({ [ACTIVITY]: twoSources('    categories: [user.name]\n') }).findings).toEqual([]);
+    expect(ofRule(lintWith().findings, 'notice/source-categories')).toEqual([]);
   });
 });
 

@@ -519,7 +519,7 @@ function activitySection(ctx: NoticeContext, a: Activity, id: string): Section {
       s.row_purposes,
       listOrPara(
         a.purposes.map((p) => {
-          const basis: LegalBasisCode | undefined = p.legal_basis ?? only;
+          const basis: LegalBasisCode | undefined = own ? (p.legal_basis ?? only) : undefined;
           return basis
             ? ctx.fill(s.purpose_with_basis, { purpose: ctx.loc(p.description), basis: lowerFirst(ctx.labelWithArticle('legal_basis', basis)) })
             : ctx.loc(p.description);

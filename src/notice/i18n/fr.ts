@@ -144,7 +144,7 @@ export const fr: NoticeStrings = {
   retention_end_delete: 'puis supprimées',
   retention_end_anonymise: 'puis anonymisées',
   retention_end_archive: 'puis archivées',
-  retention_archive: 'puis archivage pendant {duration} ({statute})',
+  retention_archive: 'puis archivées pendant {duration} ({statute})',
   activity_item: '{activity} : {text}',
 
   h_rights: 'Vos droits',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/register/finding.js';
+import { renderNotice } from '../../src/notice/render-notice.js';
 import { lintRegister } from '../../src/register/lint/lint-register.js';
 import { loadRegister, type LoadedRegister } from '../../src/register/load.js';
 
@@ -187,6 +188,17 @@ describe('examples/softathome: the seed policy and its real gaps', () => {
     // Section XI: adequacy, Commission SCCs and authority clauses, for "the purposes described": three each.
     expect(countByFile(findings, 'transfer/unidentified')).toEqual(Object.fromEntries(ALL.map((id) => [id, 3])));
     expect(filesWith(findings, 'transfer/scc-without-module')).toEqual(ALL);
+  });
+
+  it('keeps the recruitment agencies the policy calls other controllers out of the processors, in the register and the notice', async () => {
+    const agencies = loaded.register.recipients.find((r) => r.id === 'recruitment-services')!;
+    expect(agencies.kind).toBe('third_party');
+    const md = renderNotice(loaded.register, { lang: 'en', format: 'md' });
+    const processors = md.indexOf('Our processors');
+    const listed = md.indexOf('- Recruitment service providers — other data controllers as recruitment agencies');
+    expect(listed).toBeGreaterThan(-1);
+    // Listed, and not under a processors heading (there is none: the policy names no processor).
+    expect(processors).toBe(-1);
   });
 
   it('asks whether the opinions in employee videos are special-category data, which the seed does not say', () => {

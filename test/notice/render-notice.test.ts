@@ -340,6 +340,21 @@ describe('renderNotice: nothing invented', () => {
     expect(rights).not.toContain('Reader support for partner publishers');
   });
 
+  it('is one document: one introduction, the organisation\'s own where it wrote one; its recipients statement before the list it introduces', () => {
+    const html = renderNotice(register, { lang: 'en', format: 'html' });
+    const text = visible(html);
+    expect(text).toContain('We sell books online and in our Lyon shop.');
+    expect(text).not.toContain('This notice explains how Lumen Books processes');
+    const bare = clone(register);
+    delete bare.organisation.statements!.introduction;
+    expect(visible(renderNotice(bare, { lang: 'en', format: 'html' }))).toContain('This notice explains how Lumen Books processes your personal data');
+    const recipients = text.slice(text.indexOf('Recipients of your data'));
+    expect(recipients.indexOf('Your data may also be disclosed to public authorities')).toBeLessThan(recipients.indexOf('Depending on the activity'));
+    // Each section id once.
+    const ids = [...html.matchAll(/<h[23] id="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('names data the register only flags as possibly special in its own words, asserting no special category', () => {
     const r = clone(register);
     activity(r, 'customer-orders').data_categories!.push({ category: 'user.content', label: 'Opinions expressed', possibly_special: true });

@@ -10,6 +10,7 @@ import { addRegisterExportCommand } from './commands/register-export.js';
 import { addRegisterLintCommand } from './commands/register-lint.js';
 import { addRegisterPublishCommand } from './commands/register-publish.js';
 import { addServeCommand } from './commands/serve.js';
+import { addAuditCommands } from './commands/audit.js';
 import { addDatasetGenerateCommand } from './commands/dataset-generate.js';
 import { addDsrAccessCommand } from './commands/dsr/access.js';
 import { addDsrEraseCommand } from './commands/dsr/erase.js';
@@ -63,6 +64,9 @@ addDsrShowCommands(dsr);
 addDsrTaskCommands(dsr);
 
 addServeCommand(program);
+
+const audit = program.command('audit').description('The audit log: every publication, decision and transition, hash-chained (Art. 5(2))');
+addAuditCommands(audit);
 
 try {
   await program.parseAsync(process.argv);

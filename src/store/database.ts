@@ -136,6 +136,28 @@ export interface ManualTasksTable {
   rows_json: string | null;
 }
 
+/**
+ * The audit log (src/store/audit-log.ts): append-only, one hash chain per organisation. No personal
+ * values: an entry names what happened to what (ids), by whom, and when.
+ */
+export interface AuditLogTable {
+  organisation_id: string;
+  /** 1, 2, 3… per organisation, without gaps. */
+  seq: number;
+  /** ISO 8601, UTC. */
+  at: string;
+  actor: string;
+  action: string;
+  subject_kind: string;
+  subject_id: string;
+  /** Canonical JSON object of ids and counts. */
+  detail_json: string;
+  /** The previous entry's hash (64 zeros for the first). */
+  prev_hash: string;
+  /** sha256 (hex) of the entry's canonical JSON, its previous hash included. */
+  hash: string;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   register_versions: RegisterVersionsTable;
@@ -146,4 +168,5 @@ export interface Database {
   dsr_restrictions: DsrRestrictionsTable;
   dsr_erasures: DsrErasuresTable;
   manual_tasks: ManualTasksTable;
+  audit_log: AuditLogTable;
 }

@@ -9,6 +9,7 @@ import { OpendpoError } from '../errors/opendpo-error.js';
 import type { Database } from './database.js';
 import type { StoreDialect } from './dialects/store-dialect.js';
 import { migrationProvider } from './migrations/migration-provider.js';
+import { AuditLogRepository } from './audit-log.js';
 import { DsrRepository } from './dsr-repository.js';
 import { ManualTasksRepository } from './manual-tasks-repository.js';
 import { RegisterVersionsRepository } from './register-versions-repository.js';
@@ -21,6 +22,8 @@ export interface Store {
   readonly requests: DsrRepository;
   /** Steps of requests that a person does and confirms (manual connector). */
   readonly manualTasks: ManualTasksRepository;
+  /** The hash-chained audit log, one chain per organisation. */
+  readonly audit: AuditLogRepository;
   /** Resolves when the database answers a trivial query; rejects with STORE_UNAVAILABLE. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -63,6 +66,7 @@ export async function openStore(location: StoreLocation, options: OpenStoreOptio
     registerVersions: new RegisterVersionsRepository(db, storeDialect.isConflict),
     requests: new DsrRepository(db, storeDialect.isConflict),
     manualTasks: new ManualTasksRepository(db),
+    audit: new AuditLogRepository(db, storeDialect.isConflict),
     async ping() {
       try {
         await sql`select 1`.execute(db);

@@ -6,6 +6,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Finding } from '../register/finding.js';
 import type { Register } from '../register/schema.js';
+import { appendAuditEntry } from './audit-log.js';
 import { canonicalJson, contentHash } from './canonical-json.js';
 import type { Database, RegisterVersionsTable } from './database.js';
 
@@ -102,6 +103,14 @@ export class RegisterVersionsRepository {
         warning_count: input.findings.filter((f) => f.severity === 'warning').length,
       };
       await trx.insertInto('register_versions').values(row).execute();
+      // In the same transaction: a version is published with its audit entry, or not at all.
+      await appendAuditEntry(trx, organisationId, {
+        actor: input.author,
+        action: 'register.published',
+        subject: { kind: 'register-version', id: String(row.version) },
+        detail: { contentHash: hash, errors: row.error_count, warnings: row.warning_count },
+        at: new Date(now),
+      });
       return { unchanged: false, version: toVersion(row) };
     });
   }

@@ -10,6 +10,7 @@ import { dsrRequestsMigration } from './0002-dsr-requests.js';
 import { manualTasksMigration } from './0003-manual-tasks.js';
 import { dsrEvidenceMigration } from './0004-dsr-evidence.js';
 import { dsrErasuresMigration } from './0005-dsr-erasures.js';
+import { auditLogMigration } from './0006-audit-log.js';
 
 export function migrationProvider(kind: StoreDialect['kind']): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export function migrationProvider(kind: StoreDialect['kind']): MigrationProvider
     '0003-manual-tasks': manualTasksMigration,
     '0004-dsr-evidence': dsrEvidenceMigration(kind),
     '0005-dsr-erasures': dsrErasuresMigration,
+    '0006-audit-log': auditLogMigration,
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

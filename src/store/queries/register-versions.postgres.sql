@@ -5,6 +5,8 @@ begin;
 insert into "organisations" ("id", "name", "created_at") values ($1, $2, $3) on conflict ("id") do update set "name" = $4;
 select * from "register_versions" where "organisation_id" = $1 order by "version" desc limit $2;
 insert into "register_versions" ("organisation_id", "version", "content_hash", "published_at", "author", "message", "register_json", "findings_json", "diff_json", "error_count", "warning_count") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
+select "seq", "hash" from "audit_log" where "organisation_id" = $1 order by "seq" desc limit $2;
+insert into "audit_log" ("organisation_id", "seq", "at", "actor", "action", "subject_kind", "subject_id", "detail_json", "prev_hash", "hash") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
 commit;
 
 -- publish (unchanged register; one transaction, nothing inserted)

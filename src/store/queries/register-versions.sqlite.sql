@@ -5,6 +5,8 @@ begin;
 insert into "organisations" ("id", "name", "created_at") values (?, ?, ?) on conflict ("id") do update set "name" = ?;
 select * from "register_versions" where "organisation_id" = ? order by "version" desc limit ?;
 insert into "register_versions" ("organisation_id", "version", "content_hash", "published_at", "author", "message", "register_json", "findings_json", "diff_json", "error_count", "warning_count") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+select "seq", "hash" from "audit_log" where "organisation_id" = ? order by "seq" desc limit ?;
+insert into "audit_log" ("organisation_id", "seq", "at", "actor", "action", "subject_kind", "subject_id", "detail_json", "prev_hash", "hash") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 commit;
 
 -- publish (unchanged register; one transaction, nothing inserted)

@@ -485,7 +485,6 @@ function recipientsOf(ctx: Context, ids: readonly string[]): ActivityInfo['recip
   });
 }
 
-const lowerFirst = (s: string) => (s.length > 0 ? s.charAt(0).toLocaleLowerCase() + s.slice(1) : s);
 
 function retentionInfo(ctx: Context, a: Activity, r: Retention): ActivityInfo['retention'][number] {
   const s = ctx.s;
@@ -498,7 +497,7 @@ function retentionInfo(ctx: Context, a: Activity, r: Retention): ActivityInfo['r
   if (r.end_action === 'archive' && r.archive) {
     parts.push(fill(s.retention_archive, { duration: describeDuration(r.archive.duration, ctx.lang), statute: ctx.loc(r.archive.statute) }));
   } else if (r.end_action) {
-    parts.push(fill(s.retention_end, { action: lowerFirst(term('end_action', r.end_action).label[ctx.lang]) }));
+    parts.push({ delete: s.retention_end_delete, anonymise: s.retention_end_anonymise, archive: s.retention_end_archive }[r.end_action]);
   }
   const text = parts.join(ctx.notice.semicolon);
   if (!r.categories || r.categories.length === 0) return { text };

@@ -155,12 +155,12 @@ describe('access package: the three parts', () => {
     ]);
     expect(newsletter.retention).toEqual([
       {
-        text: '3 years from your last contact with us (an order, a click in one of our emails), or at once when you unsubscribe; then: deletion',
+        text: '3 years from your last contact with us (an order, a click in one of our emails), or at once when you unsubscribe; then deleted',
       },
     ]);
 
     const orders = activity(pkg, 'customer-orders');
-    expect(orders.retention[0]).toEqual({ categories: ['Phone number, for the carrier'], text: '3 months from delivery of the order; then: deletion' });
+    expect(orders.retention[0]).toEqual({ categories: ['Phone number, for the carrier'], text: '3 months from delivery of the order; then deleted' });
     expect(orders.retention[1]!.text).toMatch(/^2 years from delivery of the order .*; then archived for 3 years \(Code civil, art\. 2224/);
     expect(orders.sources).toEqual([
       {
@@ -265,7 +265,7 @@ describe('access package: the three parts', () => {
     expect(newsletter.name).toBe("Lettre d'information");
     expect(newsletter.purposes[0]!.legalBasis).toEqual({ code: 'consent', label: 'Consentement', article: 'Art. 6(1)(a)' });
     expect(newsletter.recipients[1]!.country).toEqual({ code: 'US', name: 'États-Unis', outsideEea: true });
-    expect(activity(pkg, 'customer-orders').retention[0]!.text).toBe('3 mois (point de départ : la livraison de la commande) ; puis : suppression');
+    expect(activity(pkg, 'customer-orders').retention[0]!.text).toBe('3 mois (point de départ : la livraison de la commande) ; puis supprimées');
     // Categories without a register label read in French too (fideslang names them in English only).
     expect(pkg.data[0]!.tables[0]!.fields.map((f) => f.label)).toEqual([
       'Identifiant',

@@ -197,7 +197,7 @@ describe('the processing information is about Alice\'s data (SQLite)', () => {
     const tables = packages.en.pkg.data.flatMap((sys) => sys.tables);
     // RiskScore keeps scores six months from the order: her two checks (February and May 2025) are past it.
     expect(tables.find((t) => t.table === 'fraud_check')!.retention).toEqual([
-      { activity: 'Payment fraud prevention', rule: '6 months from the order; then: deletion', startField: 'Checked on', until: '2025-11-17', past: 2 },
+      { activity: 'Payment fraud prevention', rule: '6 months from the order; then deleted', startField: 'Checked on', until: '2025-11-17', past: 2 },
     ]);
     // Invoices: six months from the close of the year, then archived nine and a half years.
     expect(tables.find((t) => t.table === 'invoice')!.retention).toEqual([
@@ -206,7 +206,7 @@ describe('the processing information is about Alice\'s data (SQLite)', () => {
     // No dated start: nothing worked out.
     expect(tables.find((t) => t.table === 'orders')!.retention).toBeUndefined();
     expect(nbsp(packages.fr.html).replace(/&#39;/g, "'")).toContain(
-      "Lutte contre la fraude au paiement : 6 mois (point de départ : la commande) ; puis : suppression. Compté à partir de « Contrôlée le », vos enregistrements sont conservés au plus tard jusqu'au 17 novembre 2025. 2 d'entre eux sont conservés au-delà de cette durée : c'est signalé au délégué à la protection des données.",
+      "Lutte contre la fraude au paiement : 6 mois (point de départ : la commande) ; puis supprimées. Compté à partir de « Contrôlée le », vos enregistrements sont conservés au plus tard jusqu'au 17 novembre 2025. 2 d'entre eux sont conservés au-delà de cette durée : c'est signalé au délégué à la protection des données.",
     );
   });
 

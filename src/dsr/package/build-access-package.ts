@@ -485,7 +485,6 @@ function recipientsOf(ctx: Context, ids: readonly string[]): ActivityInfo['recip
   });
 }
 
-
 function retentionInfo(ctx: Context, a: Activity, r: Retention): ActivityInfo['retention'][number] {
   const s = ctx.s;
   const parts: string[] = [];

@@ -16,6 +16,7 @@ import { stringify } from 'csv-stringify/sync';
 import { countryName } from '../../reference/transfers.js';
 import { specialCategoryOf, isCriminalDataCategory, taxonomyName } from '../../reference/taxonomy.js';
 import { term } from '../../reference/vocabulary.js';
+import { isOwnProcessing } from '../lint/activity-facts.js';
 import type { Activity, Contact, DataCategory, Language, Party, PostalAddress, Recipient, Register, Retention } from '../schema.js';
 import { describeDuration, localise } from './localise.js';
 
@@ -93,6 +94,9 @@ const WORDS = {
   then: { en: 'then', fr: 'puis' },
   for: { en: 'for', fr: 'pendant' },
   none: { en: '—', fr: '—' },
+  // The register declares there are none (transfers: none), or says nothing (decision 0027).
+  declaredNone: { en: 'None', fr: 'Aucun' },
+  notStated: { en: 'Not stated', fr: 'Non précisé' },
   dpa: { en: 'processing agreement', fr: 'contrat de sous-traitance' },
   condition: { en: 'condition', fr: 'condition' },
   noCondition: { en: 'no condition stated', fr: 'aucune condition indiquée' },
@@ -202,14 +206,15 @@ function activityRow(a: Activity, ctx: Context): Record<Column, string> {
         return `${categoryLabel(c, ctx)}${rule ? ` — ${retentionText(rule, ctx)}` : ''}`;
       }),
     ),
-    sensitive: sensitiveOf(a).length > 0 ? ctx.word('yes') : ctx.word('no'),
+    // "No" only where the data categories are given: without them the register says nothing.
+    sensitive: sensitiveOf(a).length > 0 ? ctx.word('yes') : a.data_categories === undefined ? ctx.word('notStated') : ctx.word('no'),
     sensitive_details: sensitiveDetails(a, ctx),
     data_subjects: lines((a.data_subjects ?? []).map((s) => `${ctx.text(s.label)}${s.category ? ` (${s.category})` : ''}`)),
     recipients_internal: byKind(['internal']),
     recipients_processors: byKind(['processor']),
     recipients_third_parties: byKind(['third_party', 'joint_controller']),
     recipients_authorities: byKind(['public_authority']),
-    transfer_recipients: lines(
+    transfer_recipients: a.transfers === undefined ? (isOwnProcessing(a) ? ctx.word('notStated') : '') : transfers.length === 0 ? ctx.word('declaredNone') : lines(
       transfers.map((t) => {
         const r = t.recipient ? ctx.recipient(t.recipient) : undefined;
         return r ? ctx.text(r.name) : (t.recipient ?? dash);

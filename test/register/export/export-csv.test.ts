@@ -139,6 +139,26 @@ describe('exportCsv', () => {
     );
   });
 
+  it('tells a transfer or a sensitive category declared absent from one the register does not state', () => {
+    const activity = (id: string, extra: Partial<Register['activities'][number]>): Register['activities'][number] => ({ id, name: id, role: 'controller', ...extra });
+    const register: Register = {
+      organisation: { id: 'shop', name: 'Shop', default_language: 'en' },
+      recipients: [],
+      systems: [],
+      activities: [
+        activity('declared', { transfers: [], data_categories: [{ category: 'user.name' }] }),
+        activity('silent', {}),
+        activity('hosted', { role: 'processor', controllers: [{ name: 'Client' }] }),
+      ],
+    };
+    const [declared, silent, hosted] = table(exportCsv(register, 'en'));
+    const recipients = 'Transfers outside the EU: recipient';
+    expect([declared![recipients], silent![recipients], hosted![recipients]]).toEqual(['None', 'Not stated', '']);
+    expect([declared!['Sensitive data'], silent!['Sensitive data']]).toEqual(['No', 'Not stated']);
+    const [declaredFr] = table(exportCsv(register, 'fr'));
+    expect(Object.values(declaredFr!)).toContain('Aucun');
+  });
+
   it('neutralises cells a spreadsheet would run as formulas', () => {
     const register: Register = {
       organisation: { id: 'x', name: '=HYPERLINK("http://evil.example","click")', default_language: 'en' },

@@ -4,34 +4,13 @@
  * appending at once never share a place; a published register version and its entry are written
  * together.
  */
-import SqliteDatabase from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreLocation } from '../../src/config/config.js';
 import { GENESIS_HASH } from '../../src/store/audit-log.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { smallRegister } from './registers.js';
+import { raw } from './raw-sql.js';
 import { postgresCase, sqliteCase } from './store-cases.js';
-
-/** Runs SQL on the store's database with the driver itself, past the repository. */
-async function raw(location: StoreLocation, text: string): Promise<void> {
-  if (location.kind === 'sqlite') {
-    const db = new SqliteDatabase(location.file);
-    try {
-      db.exec(text);
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: location.url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 const entry = (n: number) => ({ actor: 'staff:7', action: 'request.approved', subject: { kind: 'request', id: `r-${n}` }, detail: { n, systems: 2 }, at: new Date(Date.UTC(2026, 11, 2, 10, n)) });
 

@@ -4,15 +4,14 @@
  * steps, the work log, restrictions, erasures a later access speaks of; and the SQL each method runs, committed in
  * src/store/queries/dsr-requests.*.sql (OPENDPO_UPDATE_QUERIES=1 rewrites them after a change).
  */
-import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, sql } from 'kysely';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { StoreLocation } from '../../src/config/config.js';
 import type { LeaseClaim, NewDsrRequest } from '../../src/store/dsr-repository.js';
 import { migrationProvider } from '../../src/store/migrations/migration-provider.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { expectCommittedQueries } from './committed-queries.js';
+import { raw } from './raw-sql.js';
 import { postgresCase, sqliteCase, type DialectCase } from './store-cases.js';
 
 /** A fresh store of the dialect; `drop` closes it and removes its database. */
@@ -27,26 +26,6 @@ async function open(dialect: DialectCase): Promise<{ store: Store; location: Sto
       await dialect.tearDown();
     },
   };
-}
-
-/** Runs SQL on the store's database with the driver itself, past the repository. */
-async function raw(location: StoreLocation, text: string): Promise<void> {
-  if (location.kind === 'sqlite') {
-    const db = new SqliteDatabase(location.file);
-    try {
-      db.exec(text);
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: location.url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }
 
 const step = (collection: string, kind: string) => ({

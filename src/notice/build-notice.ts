@@ -186,9 +186,7 @@ class NoticeContext {
     const out: Inline[] = [];
     parts.forEach((p, i) => {
       if (i > 0) {
-        const last = out[out.length - 1];
-        const ended = last !== undefined && last.t !== 'strong' && /[.!?…]$/.test(last.text);
-        out.push(text(ended ? ' ' : this.s.semicolon));
+        out.push(text(endsSentence(out) ? ' ' : this.s.semicolon));
       }
       out.push(...p);
     });
@@ -288,11 +286,15 @@ function contractFrench(parts: Inline[]): Inline[] {
   return parts;
 }
 
+/** Whether inline content already ends a sentence (register text often does). */
+function endsSentence(parts: readonly Inline[]): boolean {
+  const last = parts[parts.length - 1];
+  return last !== undefined && last.t !== 'strong' && /[.!?…]$/.test(last.text);
+}
+
 /** Ends a sentence built from register text with a full stop, unless it ends with one already. */
 function endSentence(parts: Inline[]): Inline[] {
-  const last = parts[parts.length - 1];
-  const ended = last !== undefined && last.t !== 'strong' && /[.!?…]$/.test(last.text);
-  return ended ? parts : [...parts, text('.')];
+  return endsSentence(parts) ? parts : [...parts, text('.')];
 }
 
 /**

@@ -11,6 +11,7 @@ import { addRegisterLintCommand } from './commands/register-lint.js';
 import { addRegisterPublishCommand } from './commands/register-publish.js';
 import { addServeCommand } from './commands/serve.js';
 import { addAuditCommands } from './commands/audit.js';
+import { addUserCommands } from './commands/user.js';
 import { addDatasetGenerateCommand } from './commands/dataset-generate.js';
 import { addDsrAccessCommand } from './commands/dsr/access.js';
 import { addDsrEraseCommand } from './commands/dsr/erase.js';
@@ -67,6 +68,9 @@ addServeCommand(program);
 
 const audit = program.command('audit').description('The audit log: every publication, decision and transition, hash-chained (Art. 5(2))');
 addAuditCommands(audit);
+
+const user = program.command('user').description('Staff accounts and API tokens of the request desk');
+addUserCommands(user);
 
 try {
   await program.parseAsync(process.argv);

@@ -115,6 +115,59 @@ const VARIABLES = {
         return n;
       }),
   },
+  OPENDPO_SMTP_URL: {
+    default: '(none)',
+    meaning:
+      'The mail server the desk sends one-time codes and letters through: `smtp://user:password@host:587` (STARTTLS when offered) or `smtps://...:465`. Without it, requests are received but no code can be sent (staff confirm identities by step-up).',
+    schema: z
+      .string()
+      .trim()
+      .optional()
+      .refine((v) => v === undefined || /^smtps?:\/\/[^\s]+$/.test(v), { message: 'must be smtp://host:port or smtps://host:port (with user:password@ if the server needs it)' }),
+  },
+  OPENDPO_MAIL_FROM: {
+    default: 'opendpo <no-reply@localhost>',
+    meaning: 'The From address of codes and letters, e.g. `Acme DPO <dpo@acme.example>`.',
+    schema: z.string().trim().default('opendpo <no-reply@localhost>'),
+  },
+  OPENDPO_PUBLIC_RATE_LIMIT: {
+    default: '60',
+    meaning:
+      'Requests per minute one address may make to each public route of the desk (submitting, following, confirming a code); 429 beyond. The privacy notice takes ten times as many; sign-in 10 a minute.',
+    schema: z
+      .string()
+      .trim()
+      .default('60')
+      .transform((v, ctx) => {
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n < 1 || n > 1_000_000) {
+          ctx.addIssue({ code: 'custom', message: `must be a whole number of requests per minute from 1 to 1000000, got '${v}'` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+  },
+  OPENDPO_TIMEZONE: {
+    default: "(the organisation's country's)",
+    meaning:
+      "The time zone whose calendar days count for deadlines (a request received at 23:30 in Paris was received that day). Default: the zone of the organisation's country (its capital's).",
+    schema: z
+      .string()
+      .trim()
+      .optional()
+      .refine(
+        (v) => {
+          if (v === undefined) return true;
+          try {
+            new Intl.DateTimeFormat('en', { timeZone: v });
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { message: 'must be an IANA time zone such as Europe/Paris' },
+      ),
+  },
 } as const;
 
 /** The schema over the environment: the single source of truth for configuration. */
@@ -126,6 +179,10 @@ export const ConfigSchema = z.object({
   OPENDPO_LOG_LEVEL: VARIABLES.OPENDPO_LOG_LEVEL.schema,
   OPENDPO_DSR_LEASE_SECONDS: VARIABLES.OPENDPO_DSR_LEASE_SECONDS.schema,
   OPENDPO_TARGET_TIMEOUT_SECONDS: VARIABLES.OPENDPO_TARGET_TIMEOUT_SECONDS.schema,
+  OPENDPO_SMTP_URL: VARIABLES.OPENDPO_SMTP_URL.schema,
+  OPENDPO_MAIL_FROM: VARIABLES.OPENDPO_MAIL_FROM.schema,
+  OPENDPO_PUBLIC_RATE_LIMIT: VARIABLES.OPENDPO_PUBLIC_RATE_LIMIT.schema,
+  OPENDPO_TIMEZONE: VARIABLES.OPENDPO_TIMEZONE.schema,
 });
 
 export interface Config {
@@ -139,6 +196,13 @@ export interface Config {
   readonly dsrLeaseSeconds: number;
   /** How long a target database may take to answer before the request stops (not answering), in milliseconds. */
   readonly targetTimeoutMs: number;
+  /** The desk's mail server, when one is configured. */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  /** Requests per minute and address on each public route. */
+  readonly publicRateLimit: number;
+  /** The calendar deadlines are counted in (default: the organisation's country's). */
+  readonly timeZone: string | undefined;
 }
 
 /** The variables, their defaults and meanings, for the README and `--help`. */
@@ -186,6 +250,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     logLevel: value.OPENDPO_LOG_LEVEL,
     dsrLeaseSeconds: value.OPENDPO_DSR_LEASE_SECONDS,
     targetTimeoutMs: Math.round(value.OPENDPO_TARGET_TIMEOUT_SECONDS * 1000),
+    smtpUrl: value.OPENDPO_SMTP_URL,
+    mailFrom: value.OPENDPO_MAIL_FROM,
+    publicRateLimit: value.OPENDPO_PUBLIC_RATE_LIMIT,
+    timeZone: value.OPENDPO_TIMEZONE,
   });
 }
 

@@ -118,3 +118,17 @@ function publicHolidays(country: string): (t: number) => boolean {
   calendars.set(code, check);
   return check;
 }
+
+/**
+ * The calendar day an instant falls on in a time zone (a request received at 23:30 in Paris on
+ * 31 January was received on 31 January, whatever the server's zone).
+ */
+export function calendarDay(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+/** The organisation's time zone when none is configured: its country's first (its capital's, in date-holidays' list). */
+export function countryTimeZone(country: string): string {
+  const zones = new Holidays(country.toUpperCase()).getTimezones();
+  return zones[0] ?? 'UTC';
+}

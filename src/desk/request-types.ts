@@ -93,3 +93,6 @@ export function detailsProblem(details: RequestDetails): string | undefined {
   }
   return undefined;
 }
+
+/** An identity type that holds an email address (email, work_email...): checked as one, confirmed by a code sent to it. */
+export const isEmailType = (type: string): boolean => type === 'email' || type.endsWith('_email');

@@ -12,6 +12,12 @@ export const ERROR_CODES = {
   INVALID_INPUT: { status: 400, exit: 2 },
   /** An environment variable is missing or wrong. */
   CONFIG_INVALID: { status: 500, exit: 2 },
+  /** No valid session or API token was given for a route that needs one (or it expired). */
+  UNAUTHENTICATED: { status: 401, exit: 2 },
+  /** The session or token is valid, but its role does not allow this, or it belongs to another organisation. */
+  FORBIDDEN: { status: 403, exit: 2 },
+  /** Too many requests from one address in a short time (public routes, sign-in): try again later. */
+  RATE_LIMITED: { status: 429, exit: 3 },
   /** The thing asked for does not exist (a register version, a file, a git revision). */
   NOT_FOUND: { status: 404, exit: 2 },
   /** The store (SQLite file, PostgreSQL) cannot be reached or written. */

@@ -4,23 +4,33 @@
  * what happened without saying who asked for what (no query strings, no bodies).
  */
 import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config/config.js';
+import { Desk } from '../desk/desk.js';
+import { OpendpoError } from '../errors/opendpo-error.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { Store } from '../store/open-store.js';
 import { VERSION } from '../version.js';
+import { addAuth } from './auth.js';
 import { handleClientError, handleError, handleFrameworkError, MAX_PARAM_LENGTH } from './error-handler.js';
 import { NoticeCache, type NoticeCacheOptions } from './notice-cache.js';
 import { presentError } from './presenters/error-presenter.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 import { addHealthRoutes } from './routes/health.js';
 import { addOpenApiRoute } from './routes/openapi.js';
+import { addDeskRequestRoutes } from './routes/desk-requests.js';
 import { addOrganisationRoutes } from './routes/organisations.js';
 import { addPrivacyNoticeRoutes } from './routes/privacy-notice.js';
+import { addPublicRequestRoutes } from './routes/public-requests.js';
+import { addSessionRoutes } from './routes/session.js';
 
 export interface BuildAppOptions {
-  config: Pick<Config, 'logLevel'>;
+  config: Pick<Config, 'logLevel'> & Partial<Pick<Config, 'publicRateLimit' | 'timeZone'>>;
   store: Store;
   /** The organisation /privacy-notice serves without ?org= (default: the first one published). */
   defaultOrganisation?: string | undefined;
@@ -28,9 +38,13 @@ export interface BuildAppOptions {
   logStream?: NodeJS.WritableStream;
   /** How the notices are kept (default: the latest version asked of the store at most once a second). */
   notices?: NoticeCacheOptions;
+  /** How codes and letters are sent (none: requests are received, codes cannot be sent). */
+  mailer?: Mailer | undefined;
+  /** The clock (tests move it). */
+  now?: () => Date;
 }
 
-export async function buildApp({ config, store, defaultOrganisation, logStream, notices }: BuildAppOptions): Promise<ZodApp> {
+export async function buildApp({ config, store, defaultOrganisation, logStream, notices, mailer, now = () => new Date() }: BuildAppOptions): Promise<ZodApp> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: logStream ?? process.stderr },
     // Fastify's own request logs carry the URL with its query string: we log our own line instead.
@@ -58,7 +72,22 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
+    // HSTS only where it means something: a browser ignores it over plain HTTP, and a local install is plain HTTP.
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
   });
+  // Security headers on every answer: the API is JSON, no page may frame it; pages set their own CSP.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'self'"] } },
+    hsts: false,
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  await app.register(fastifyCookie);
+  // Limits are set per public route (config.rateLimit); staff routes are behind a sign-in.
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new OpendpoError('RATE_LIMITED', `too many requests from this address: at most ${context.max} a minute here; try again in ${Math.ceil(context.ttl / 1000)} s`),
+  });
+  addAuth(app, store, now);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       { method: request.method, route: request.routeOptions.url ?? '(no route)', status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 },
@@ -74,9 +103,18 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
         version: VERSION,
         description: 'The published register of processing activities (Art. 30 GDPR), its lint findings, and the privacy notice generated from it (Art. 13-14).',
       },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'opendpo_session', description: 'Staff session (POST /api/v1/session); changes also carry the x-csrf-token header' },
+          token: { type: 'http', scheme: 'bearer', description: 'API token (opendpo user token): odp_…' },
+        },
+      },
       tags: [
         { name: 'notice', description: 'The privacy notice' },
         { name: 'register', description: 'Published registers of processing activities' },
+        { name: 'requests', description: 'Requests of data subjects (public): submit, confirm identity, follow' },
+        { name: 'desk', description: 'The request desk (staff): queue, decisions, history' },
+        { name: 'session', description: 'Staff sign-in' },
         { name: 'operations', description: 'Health' },
       ],
     },
@@ -84,10 +122,21 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
     transformObject: jsonSchemaTransformObject,
   });
 
-  const context: RouteContext = { store, defaultOrganisation, notices: new NoticeCache(store, defaultOrganisation, notices) };
+  const desk = new Desk({ store, mailer, timeZone: config.timeZone, now });
+  const context: RouteContext = {
+    store,
+    defaultOrganisation,
+    notices: new NoticeCache(store, defaultOrganisation, notices),
+    desk,
+    publicRateLimit: config.publicRateLimit ?? 60,
+    now,
+  };
   addHealthRoutes(app, context);
   addPrivacyNoticeRoutes(app, context);
   addOrganisationRoutes(app, context);
+  addSessionRoutes(app, context);
+  addPublicRequestRoutes(app, context);
+  addDeskRequestRoutes(app, context);
   addOpenApiRoute(app);
   await app.ready();
   return app;

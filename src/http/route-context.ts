@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Desk } from '../desk/desk.js';
 import type { Store } from '../store/open-store.js';
 import type { NoticeCache } from './notice-cache.js';
 
@@ -14,4 +15,9 @@ export interface RouteContext {
   readonly defaultOrganisation: string | undefined;
   /** The privacy notices, rendered once per published version, language and format. */
   readonly notices: NoticeCache;
+  /** The request desk. */
+  readonly desk: Desk;
+  /** Requests per minute and address on each public route. */
+  readonly publicRateLimit: number;
+  readonly now: () => Date;
 }

@@ -158,6 +158,125 @@ export interface AuditLogTable {
   hash: string;
 }
 
+/** A staff account (src/desk/staff): the login is the person's work email; the password only as an argon2id hash. */
+export interface StaffUsersTable {
+  organisation_id: string;
+  id: string;
+  login: string;
+  display_name: string;
+  /** admin | dpo | agent | engineer | auditor */
+  role: string;
+  password_hash: string;
+  created_at: string;
+  password_changed_at: string;
+  disabled_at: string | null;
+}
+
+/** A signed-in staff session: the cookie carries `<id>.<secret>`; only the secret's SHA-256 is kept. */
+export interface StaffSessionsTable {
+  id: string;
+  organisation_id: string;
+  user_id: string;
+  secret_hash: string;
+  /** The session's CSRF token, sent back in a header with every change. */
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  idle_expires_at: string;
+}
+
+/** An API token: shown once as `odp_<id>_<secret>`; only the secret's SHA-256 is kept. */
+export interface ApiTokensTable {
+  id: string;
+  organisation_id: string;
+  name: string;
+  role: string;
+  controller_id: string | null;
+  secret_hash: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+/** A request a person made (src/desk): its type, channel, state and deadline. */
+export interface DeskRequestsTable {
+  organisation_id: string;
+  id: string;
+  /** What the person quotes (e.g. R-7K3M-9QX2). */
+  reference: string;
+  type: string;
+  /** web | email | post | controller */
+  channel: string;
+  state: string;
+  version: number;
+  language: string;
+  country: string;
+  received_at: string;
+  received_on: string;
+  due_on: string;
+  extension_months: number;
+  assignee: string | null;
+  controller_id: string | null;
+  /** SHA-256 of the secret the person follows the request with. */
+  status_secret_hash: string;
+  /** What the request asks, by type (JSON): may hold what the person wrote. */
+  details_json: string;
+  created_by: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
+/** An identity a request names, and how it was confirmed (Art. 12(6)). */
+export interface DeskIdentitiesTable {
+  organisation_id: string;
+  request_id: string;
+  seq: number;
+  type: string;
+  value: string;
+  verified_by: string | null;
+  verified_at: string | null;
+  challenge_id: string | null;
+  challenge_hash: string | null;
+  challenge_expires_at: string | null;
+  challenge_attempts: Generated<number>;
+  challenge_sent_at: string | null;
+  challenges_sent: Generated<number>;
+}
+
+/** One step of a request's history (src/desk/request-states.ts). */
+export interface DeskTransitionsTable {
+  organisation_id: string;
+  request_id: string;
+  seq: number;
+  name: string;
+  from_state: string;
+  to_state: string;
+  at: string;
+  actor: string;
+  input_json: string;
+}
+
+/** A letter sent about a request (acknowledgement, code, extension, refusal...), kept with it. */
+export interface DeskLettersTable {
+  organisation_id: string;
+  request_id: string;
+  seq: number;
+  kind: string;
+  language: string;
+  identity_seq: number | null;
+  subject: string;
+  body_text: string;
+  body_html: string | null;
+  /** sent | failed */
+  status: string;
+  message_id: string | null;
+  error: string | null;
+  at: string;
+  actor: string;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   register_versions: RegisterVersionsTable;
@@ -169,4 +288,11 @@ export interface Database {
   dsr_erasures: DsrErasuresTable;
   manual_tasks: ManualTasksTable;
   audit_log: AuditLogTable;
+  staff_users: StaffUsersTable;
+  staff_sessions: StaffSessionsTable;
+  api_tokens: ApiTokensTable;
+  desk_requests: DeskRequestsTable;
+  desk_identities: DeskIdentitiesTable;
+  desk_transitions: DeskTransitionsTable;
+  desk_letters: DeskLettersTable;
 }

@@ -10,9 +10,11 @@ import type { Database } from './database.js';
 import type { StoreDialect } from './dialects/store-dialect.js';
 import { migrationProvider } from './migrations/migration-provider.js';
 import { AuditLogRepository } from './audit-log.js';
+import { DeskRepository } from './desk-repository.js';
 import { DsrRepository } from './dsr-repository.js';
 import { ManualTasksRepository } from './manual-tasks-repository.js';
 import { RegisterVersionsRepository } from './register-versions-repository.js';
+import { StaffRepository } from './staff-repository.js';
 
 export interface Store {
   readonly kind: StoreDialect['kind'];
@@ -24,6 +26,10 @@ export interface Store {
   readonly manualTasks: ManualTasksRepository;
   /** The hash-chained audit log, one chain per organisation. */
   readonly audit: AuditLogRepository;
+  /** Staff accounts, sessions and API tokens. */
+  readonly staff: StaffRepository;
+  /** The desk's requests, their identities and history. */
+  readonly desk: DeskRepository;
   /** Resolves when the database answers a trivial query; rejects with STORE_UNAVAILABLE. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -67,6 +73,8 @@ export async function openStore(location: StoreLocation, options: OpenStoreOptio
     requests: new DsrRepository(db, storeDialect.isConflict),
     manualTasks: new ManualTasksRepository(db),
     audit: new AuditLogRepository(db, storeDialect.isConflict),
+    staff: new StaffRepository(db, storeDialect.isConflict),
+    desk: new DeskRepository(db, storeDialect.isConflict),
     async ping() {
       try {
         await sql`select 1`.execute(db);

@@ -51,6 +51,8 @@ async function startServer(env: Record<string, string>): Promise<Server> {
 
 let dir: string;
 let dbFile: string;
+/** An auditor's API token of softathome, made with the CLI. */
+let token: string;
 let server: Server;
 
 beforeAll(async () => {
@@ -74,8 +76,38 @@ describe('opendpo serve', () => {
     expect(server.stderr()).toMatch(/published softathome version 1 from .*examples\/softathome with \d+ lint error\(s\) recorded/);
     const { organisations } = (await (await fetch(`${server.url}/api/v1/organisations`)).json()) as { organisations: { id: string }[] };
     expect(organisations.map((o) => o.id)).toContain('softathome');
-    const findings = (await (await fetch(`${server.url}/api/v1/organisations/softathome/register/findings`)).json()) as { summary: { errors: number } };
+    // The findings are for staff: a token made with the CLI on the same store, while the server runs.
+    expect((await fetch(`${server.url}/api/v1/organisations/softathome/register/findings`)).status).toBe(401);
+    const made = await runCli(['user', 'token', '--name', 'serve test', '--role', 'auditor', '--organisation', 'softathome'], { env: { DATABASE_URL: `sqlite:${dbFile}` } });
+    expect(made.code, made.stderr).toBe(0);
+    token = made.stdout.trim();
+    expect(token).toMatch(/^odp_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{43}$/);
+    const findings = (await (await fetch(`${server.url}/api/v1/organisations/softathome/register/findings`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      summary: { errors: number };
+    };
     expect(findings.summary.errors).toBeGreaterThan(0);
+  });
+
+  it('signs in the first admin made with `opendpo user add`, and refuses a short password', async () => {
+    const env = { DATABASE_URL: `sqlite:${dbFile}` };
+    const short = await runCli(['user', 'add', '--login', 'admin@acme-boutique.example', '--role', 'admin', '--password-stdin'], { env, input: 'short\n' });
+    expect(short.code).toBe(2);
+    expect(short.stderr).toBe('opendpo: a password has at least 12 characters\n');
+    const added = await runCli(['user', 'add', '--login', 'Admin@Acme-Boutique.example', '--role', 'admin', '--password-stdin'], { env, input: 'a long enough passphrase\n' });
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toMatch(/^created admin [0-9a-f-]{36} in acme-boutique\n$/);
+    const again = await runCli(['user', 'add', '--login', 'admin@acme-boutique.example', '--role', 'dpo', '--password-stdin'], { env, input: 'a long enough passphrase\n' });
+    expect(again.stderr).toBe('opendpo: a staff account with this login already exists in organisation acme-boutique\n');
+    const res = await fetch(`${server.url}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'admin@acme-boutique.example', password: 'a long enough passphrase' }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { role: string }).role).toBe('admin');
+    expect(res.headers.get('set-cookie')).toMatch(/^opendpo_session=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict$/);
+    const list = await runCli(['user', 'list'], { env });
+    expect(list.stdout).toMatch(/^user {2}[0-9a-f-]{36} {2}admin {5}admin@acme-boutique\.example\n$/);
   });
 
   it('serves the notice in French with ?lang=fr', async () => {
@@ -107,7 +139,9 @@ describe('opendpo serve', () => {
     const again = await startServer({ DATABASE_URL: `sqlite:${dbFile}` });
     try {
       expect(again.stderr()).not.toContain('published');
-      const { versions } = (await (await fetch(`${again.url}/api/v1/organisations/softathome/register/versions`)).json()) as { versions: unknown[] };
+      const { versions } = (await (await fetch(`${again.url}/api/v1/organisations/softathome/register/versions`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        versions: unknown[];
+      };
       expect(versions).toHaveLength(1);
       // The default organisation is still the first configured register's.
       const res = await fetch(`${again.url}/privacy-notice?format=md`);

@@ -29,6 +29,10 @@ describe('loadConfig', () => {
       logLevel: 'info',
       dsrLeaseSeconds: 60,
       targetTimeoutMs: 30_000,
+      smtpUrl: undefined,
+      mailFrom: 'opendpo <no-reply@localhost>',
+      publicRateLimit: 60,
+      timeZone: undefined,
     });
   });
 
@@ -48,6 +52,10 @@ describe('loadConfig', () => {
       OPENDPO_LOG_LEVEL: 'warn',
       OPENDPO_DSR_LEASE_SECONDS: '5',
       OPENDPO_TARGET_TIMEOUT_SECONDS: '2.5',
+      OPENDPO_SMTP_URL: 'smtp://mailer:secret@mail.example:587',
+      OPENDPO_MAIL_FROM: 'Acme DPO <dpo@acme.example>',
+      OPENDPO_PUBLIC_RATE_LIMIT: '120',
+      OPENDPO_TIMEZONE: 'America/Cayenne',
     });
     expect(config.port).toBe(8080);
     expect(config.host).toBe('0.0.0.0');
@@ -56,6 +64,10 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('warn');
     expect(config.dsrLeaseSeconds).toBe(5);
     expect(config.targetTimeoutMs).toBe(2500);
+    expect(config.smtpUrl).toBe('smtp://mailer:secret@mail.example:587');
+    expect(config.mailFrom).toBe('Acme DPO <dpo@acme.example>');
+    expect(config.publicRateLimit).toBe(120);
+    expect(config.timeZone).toBe('America/Cayenne');
   });
 
   it.each([
@@ -82,6 +94,9 @@ describe('loadConfig', () => {
     [{ OPENDPO_HOST: 'http://x' }, 'OPENDPO_HOST must be a host name or IP address'],
     [{ OPENDPO_DSR_LEASE_SECONDS: '0' }, "OPENDPO_DSR_LEASE_SECONDS must be a number of seconds from 1 to 3600, got '0'"],
     [{ OPENDPO_DSR_LEASE_SECONDS: '1.5' }, "OPENDPO_DSR_LEASE_SECONDS must be a number of seconds from 1 to 3600, got '1.5'"],
+    [{ OPENDPO_SMTP_URL: 'mail.example:25' }, 'OPENDPO_SMTP_URL must be smtp://host:port or smtps://host:port'],
+    [{ OPENDPO_PUBLIC_RATE_LIMIT: 'lots' }, "OPENDPO_PUBLIC_RATE_LIMIT must be a whole number of requests per minute from 1 to 1000000, got 'lots'"],
+    [{ OPENDPO_TIMEZONE: 'Europe/Lyon' }, 'OPENDPO_TIMEZONE must be an IANA time zone such as Europe/Paris'],
   ])('refuses %j naming the variable', (env, message) => {
     const err = configError(env);
     expect(err.code).toBe('CONFIG_INVALID');

@@ -14,6 +14,7 @@ import { contentHash } from '../../src/store/canonical-json.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { ROOT } from '../helpers/cli.js';
 import { smallRegister } from '../store/registers.js';
+import { bearer, tokenFor } from '../helpers/staff.js';
 
 const fixture = (name: string) => `${ROOT}/test/fixtures/registers/${name}`;
 const memory = () => openStore(parseDatabaseUrl(':memory:', ROOT));
@@ -30,6 +31,9 @@ const otherFinding: Finding = {
 
 let store: Store;
 let app: ZodApp;
+/** The register beyond the notice is for staff: a token of each organisation. */
+let shopStaff: Record<string, string>;
+let otherStaff: Record<string, string>;
 const logs: string[] = [];
 
 beforeAll(async () => {
@@ -53,6 +57,8 @@ beforeAll(async () => {
     },
   });
   app = await buildApp({ config: { logLevel: 'info' }, store, defaultOrganisation: 'store-shop', logStream });
+  shopStaff = bearer(await tokenFor(store, 'store-shop', 'auditor'));
+  otherStaff = bearer(await tokenFor(store, 'other-org', 'engineer'));
 });
 
 afterAll(async () => {
@@ -179,7 +185,7 @@ describe('the register API', () => {
   });
 
   it('serves the latest register with its version, hash and date, and not its author', async () => {
-    const res = await get('/api/v1/organisations/store-shop/register');
+    const res = await get('/api/v1/organisations/store-shop/register', shopStaff);
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ organisation: 'store-shop', version: 2, message: 'add orders', errors: 0, warnings: 0 });
@@ -190,7 +196,7 @@ describe('the register API', () => {
   });
 
   it('lists versions newest first, without the register', async () => {
-    const res = await get('/api/v1/organisations/store-shop/register/versions');
+    const res = await get('/api/v1/organisations/store-shop/register/versions', shopStaff);
     expect(res.statusCode).toBe(200);
     const { versions } = res.json();
     expect(versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
@@ -199,20 +205,20 @@ describe('the register API', () => {
   });
 
   it('serves one version with the material changes from the previous one', async () => {
-    const v2 = (await get('/api/v1/organisations/store-shop/register/versions/2')).json();
+    const v2 = (await get('/api/v1/organisations/store-shop/register/versions/2', shopStaff)).json();
     expect(v2.version).toBe(2);
     expect(v2.diff.material_changes).toBeGreaterThan(0);
     expect(v2.diff.changes).toContainEqual(expect.objectContaining({ kind: 'activity_added', activity: 'orders', material: true }));
-    const v1 = (await get('/api/v1/organisations/store-shop/register/versions/1')).json();
+    const v1 = (await get('/api/v1/organisations/store-shop/register/versions/1', shopStaff)).json();
     expect(v1.diff).toBeNull();
     expect(v1.register.activities).toHaveLength(1);
   });
 
   it('serves the findings recorded with the latest version', async () => {
-    const res = await get('/api/v1/organisations/other-org/register/findings');
+    const res = await get('/api/v1/organisations/other-org/register/findings', otherStaff);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ organisation: 'other-org', version: 1, summary: { errors: 1, warnings: 0, infos: 0 }, findings: [otherFinding] });
-    expect((await get('/api/v1/organisations/store-shop/register/findings')).json().findings).toEqual([]);
+    expect((await get('/api/v1/organisations/store-shop/register/findings', shopStaff)).json().findings).toEqual([]);
   });
 
   it.each([
@@ -220,17 +226,29 @@ describe('the register API', () => {
     ['/api/v1/organisations/store-shop/register/versions/0', 400, 'path parameter "version" must be a version number'],
     ['/api/v1/organisations/store-shop/register/versions/1.5', 400, 'path parameter "version" must be a version number'],
     ['/api/v1/organisations/store-shop/register/versions/99', 404, 'the organisation has published no register version of this number'],
-    ['/api/v1/organisations/nobody/register', 404, 'no organisation of this id has published a register'],
-    ['/api/v1/organisations/nobody/register/versions', 404, 'no organisation of this id has published a register'],
-    ['/api/v1/organisations/nobody/register/versions/1', 404, 'no organisation of this id has published a register'],
-    ['/api/v1/organisations/nobody/register/findings', 404, 'no organisation of this id has published a register'],
-    ['/api/v1/organisations/BAD_ID/register', 400, 'path parameter "org" must be lowercase letters'],
+    // A staff credential reads its own organisation only: another one, known or not, is forbidden alike.
+    ['/api/v1/organisations/nobody/register', 403, 'this token belongs to another organisation'],
+    ['/api/v1/organisations/other-org/register/versions', 403, 'this token belongs to another organisation'],
+    ['/api/v1/organisations/nobody/register/findings', 403, 'this token belongs to another organisation'],
     ['/api/v1/nothing-here', 404, 'no endpoint answers GET at this path: the endpoints are listed in /openapi.json'],
   ])('%s is %i with a clear message', async (url, status, message) => {
-    const res = await get(url);
+    const res = await get(url, shopStaff);
     expect(res.statusCode).toBe(status);
     expect(res.headers['content-type']).toContain('application/json');
     expect(res.json().error.message).toContain(message);
+  });
+
+  it('is for staff: without a credential 401, with a controller token 403, the public list and the notice stay open', async () => {
+    for (const url of ['/api/v1/organisations/store-shop/register', '/api/v1/organisations/store-shop/register/versions', '/api/v1/organisations/store-shop/register/findings', '/api/v1/organisations/store-shop/register/versions/1']) {
+      const anonymous = await get(url);
+      expect(anonymous.statusCode).toBe(401);
+      expect(anonymous.json().error.code).toBe('UNAUTHENTICATED');
+      const controller = await get(url, bearer(await tokenFor(store, 'store-shop', 'controller', { controllerId: 'acme' })));
+      expect(controller.statusCode).toBe(403);
+      expect(controller.json().error.message).toBe('the controller role does not allow this (register.read)');
+    }
+    expect((await get('/api/v1/organisations')).statusCode).toBe(200);
+    expect((await get('/privacy-notice?org=store-shop')).statusCode).toBe(200);
   });
 });
 
@@ -253,7 +271,7 @@ describe('unexpected errors', () => {
 describe('request logs', () => {
   it('give request id, method, route pattern, status and duration, never the query string or path values', async () => {
     logs.length = 0;
-    await get('/api/v1/organisations/other-org/register/versions/1?utm_source=newsletter');
+    await get('/api/v1/organisations/other-org/register/versions/1?utm_source=newsletter', otherStaff);
     await get('/privacy-notice?org=other-org&lang=fr');
     const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
     expect(lines).toHaveLength(2);
@@ -276,13 +294,18 @@ describe('GET /openapi.json', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual([
+    expect(Object.keys(doc.paths).filter((p) => !p.includes('/desk/')).sort()).toEqual([
       '/',
       '/api/v1/organisations',
       '/api/v1/organisations/{org}/register',
       '/api/v1/organisations/{org}/register/findings',
       '/api/v1/organisations/{org}/register/versions',
       '/api/v1/organisations/{org}/register/versions/{version}',
+      '/api/v1/organisations/{org}/requests',
+      '/api/v1/organisations/{org}/requests/{id}',
+      '/api/v1/organisations/{org}/requests/{id}/codes',
+      '/api/v1/organisations/{org}/requests/{id}/verification',
+      '/api/v1/session',
       '/healthz',
       '/privacy-notice',
     ]);
@@ -294,7 +317,9 @@ describe('GET /openapi.json', () => {
     expect(notice.responses['404'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
     const version = doc.paths['/api/v1/organisations/{org}/register/versions/{version}'].get;
     expect(version.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['org', 'version']);
-    expect(Object.keys(version.responses).sort()).toEqual(['200', '400', '404']);
+    expect(Object.keys(version.responses).sort()).toEqual(['200', '400', '401', '403', '404']);
+    expect(version.security).toEqual([{ session: [] }, { token: [] }]);
+    expect(version.description).toContain('Needs the `register.read` permission (roles: admin, dpo, agent, engineer, auditor)');
   });
 
   it('describes every response, so a reader knows what each status means', async () => {

@@ -76,18 +76,20 @@ describe('errors before a route runs, on a real socket', () => {
 
   it('404 says what was not found without repeating the path or the query, which may carry personal data', async () => {
     const get = (target: string) => raw(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
-    const cases: [string, string][] = [
-      ['/requests/alice.martin@example.com', 'no endpoint answers GET at this path: the endpoints are listed in /openapi.json'],
-      ['/requests/alice.martin%40example.com?email=alice.martin%40example.com', 'no endpoint answers GET at this path: the endpoints are listed in /openapi.json'],
-      ['/privacy-notice?org=alice-martin', 'no organisation of this id has published a register'],
-      ['/api/v1/organisations/alice-martin/register', 'no organisation of this id has published a register'],
-      ['/api/v1/organisations/alice-martin/register/versions/1', 'no organisation of this id has published a register'],
+    const cases: [string, number, string, string][] = [
+      ['/requests/alice.martin@example.com', 404, 'NOT_FOUND', 'no endpoint answers GET at this path: the endpoints are listed in /openapi.json'],
+      ['/requests/alice.martin%40example.com?email=alice.martin%40example.com', 404, 'NOT_FOUND', 'no endpoint answers GET at this path: the endpoints are listed in /openapi.json'],
+      ['/privacy-notice?org=alice-martin', 404, 'NOT_FOUND', 'no organisation of this id has published a register'],
+      // The register beyond the notice is for staff: asked without a credential, 401 before anything is looked up.
+      ['/api/v1/organisations/alice-martin/register', 401, 'UNAUTHENTICATED', 'sign in (POST /api/v1/session) or give an API token (Authorization: Bearer odp_…)'],
+      ['/api/v1/organisations/alice-martin/register/versions/1', 401, 'UNAUTHENTICATED', 'sign in (POST /api/v1/session) or give an API token (Authorization: Bearer odp_…)'],
+      ['/api/v1/organisations/alice-martin/requests/00000000-0000-4000-8000-000000000000', 400, 'INVALID_INPUT', 'header "x-status-token" is required: the status token given when the request was submitted'],
     ];
-    for (const [target, message] of cases) {
+    for (const [target, status, code, message] of cases) {
       const res = await get(target);
-      expect(res.status).toBe(404);
+      expect(res.status).toBe(status);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
-      expect(JSON.parse(res.body)).toEqual({ error: { code: 'NOT_FOUND', message } });
+      expect(JSON.parse(res.body)).toEqual({ error: { code, message } });
       expect(res.body).not.toMatch(/alice|requests/);
     }
   });

@@ -3,10 +3,10 @@
  * empty store, and serve the privacy notice and the register. Stops cleanly on SIGINT/SIGTERM.
  */
 import type { Command } from 'commander';
-import { describeConfig, loadConfig, type Config } from '../../config/config.js';
+import { describeConfig, loadConfig } from '../../config/config.js';
 import { OpendpoError } from '../../errors/opendpo-error.js';
-import type { Store } from '../../store/open-store.js';
 import { action } from '../action.js';
+import { seedIfEmpty } from '../seed-store.js';
 
 interface ServeFlags {
   port?: string;
@@ -35,7 +35,8 @@ async function serve(flags: ServeFlags): Promise<number> {
   const store = await openStore(config.store);
   try {
     const defaultOrganisation = await seedIfEmpty(store, config);
-    const app = await buildApp({ config, store, defaultOrganisation });
+    const mailer = config.smtpUrl === undefined ? undefined : new (await import('../../mail/smtp/smtp-mailer.js')).SmtpMailer({ url: config.smtpUrl, from: config.mailFrom });
+    const app = await buildApp({ config, store, defaultOrganisation, mailer });
     await app.listen({ port: config.port, host: config.host }).catch(async (err: NodeJS.ErrnoException) => {
       await app.close();
       throw new OpendpoError(
@@ -55,41 +56,9 @@ async function serve(flags: ServeFlags): Promise<number> {
       process.once('SIGTERM', stop);
     });
     await app.close();
+    await mailer?.close();
     return 0;
   } finally {
     await store.close();
   }
-}
-
-/**
- * A fresh install serves something: when the store holds no organisation, publish the configured
- * registers, errors allowed (the seed's register has real gaps, recorded as findings).
- * Returns the default organisation: the one in the first configured register.
- */
-async function seedIfEmpty(store: Store, config: Config): Promise<string | undefined> {
-  const [{ loadRegister }, { publishRegister }] = await Promise.all([import('../../register/load.js'), import('../../register/publish-register.js')]);
-  const empty = (await store.registerVersions.organisations()).length === 0;
-  let defaultOrganisation: string | undefined;
-  for (const [index, dir] of config.registers.entries()) {
-    if (!empty && index > 0) break;
-    const loadResult = await loadRegister(dir);
-    if (index === 0) defaultOrganisation = loadResult.loaded?.register.organisation.id;
-    if (!empty) break;
-    try {
-      const { outcome, findings } = await publishRegister(store, loadResult, {
-        author: 'opendpo serve',
-        message: 'published at start into an empty store (OPENDPO_REGISTERS)',
-        allowErrors: true,
-      });
-      const errors = findings.filter((f) => f.severity === 'error').length;
-      process.stderr.write(
-        `opendpo: published ${outcome.version.organisationId} version ${outcome.version.version} from ${dir}${errors > 0 ? ` with ${errors} lint error(s) recorded` : ''}\n`,
-      );
-    } catch (err) {
-      // One unusable folder must not keep the server from serving the others.
-      if (!(err instanceof OpendpoError && err.code === 'REGISTER_INVALID')) throw err;
-      process.stderr.write(`opendpo: warning: did not publish ${dir}: ${err.message}\n`);
-    }
-  }
-  return defaultOrganisation;
 }

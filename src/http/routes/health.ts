@@ -11,7 +11,7 @@ const HealthSchema = {
 };
 
 export function addHealthRoutes(app: ZodApp, { store }: RouteContext): void {
-  app.get('/healthz', { schema: HealthSchema }, async (request, reply) => {
+  app.get('/healthz', { schema: HealthSchema, config: { access: 'public' } }, async (request, reply) => {
     try {
       await store.ping();
       return { status: 'ok' as const };

@@ -1,7 +1,7 @@
 /** The register as JSON: organisations, their latest register, versions with diffs, findings. */
 import { z } from 'zod';
 import { Id } from '../../register/schema.js';
-import { BadRequestView, NotFoundView } from '../presenters/error-presenter.js';
+import { BadRequestView, ForbiddenView, NotFoundView, UnauthenticatedView } from '../presenters/error-presenter.js';
 import {
   FindingsView,
   LatestRegisterView,
@@ -29,14 +29,14 @@ const LatestRegisterSchema = {
   summary: 'The latest published register of an organisation',
   tags: ['register'],
   params: OrgParams,
-  response: { 200: LatestRegisterView.describe('The register as published: version, content hash, date, and the register itself'), 400: BadRequestView, 404: NotFoundView },
+  response: { 200: LatestRegisterView.describe('The register as published: version, content hash, date, and the register itself'), 400: BadRequestView, 401: UnauthenticatedView, 403: ForbiddenView, 404: NotFoundView },
 };
 
 const ListVersionsSchema = {
   summary: 'The published versions of the register, newest first',
   tags: ['register'],
   params: OrgParams,
-  response: { 200: z.object({ versions: z.array(VersionSummaryView) }).describe('Every published version, newest first, without the register itself'), 400: BadRequestView, 404: NotFoundView },
+  response: { 200: z.object({ versions: z.array(VersionSummaryView) }).describe('Every published version, newest first, without the register itself'), 400: BadRequestView, 401: UnauthenticatedView, 403: ForbiddenView, 404: NotFoundView },
 };
 
 const GetVersionSchema = {
@@ -48,37 +48,37 @@ const GetVersionSchema = {
       .int({ message: 'must be a version number (1, 2, 3, ...)' })
       .positive({ message: 'must be a version number (1, 2, 3, ...)' }),
   }),
-  response: { 200: VersionDetailView.describe('The version, its register and the changes from the previous version'), 400: BadRequestView, 404: NotFoundView },
+  response: { 200: VersionDetailView.describe('The version, its register and the changes from the previous version'), 400: BadRequestView, 401: UnauthenticatedView, 403: ForbiddenView, 404: NotFoundView },
 };
 
 const FindingsSchema = {
   summary: 'The lint findings recorded with the latest published version',
   tags: ['register'],
   params: OrgParams,
-  response: { 200: FindingsView.describe('The findings lint recorded when the latest version was published, with counts'), 400: BadRequestView, 404: NotFoundView },
+  response: { 200: FindingsView.describe('The findings lint recorded when the latest version was published, with counts'), 400: BadRequestView, 401: UnauthenticatedView, 403: ForbiddenView, 404: NotFoundView },
 };
 
 export function addOrganisationRoutes(app: ZodApp, { store }: RouteContext): void {
-  app.get('/api/v1/organisations', { schema: ListOrganisationsSchema }, async () => {
+  app.get('/api/v1/organisations', { schema: ListOrganisationsSchema, config: { access: 'public' } }, async () => {
     const organisations = await store.registerVersions.organisations();
     return { organisations: organisations.map(presentOrganisation) };
   });
 
-  app.get('/api/v1/organisations/:org/register', { schema: LatestRegisterSchema }, async (request) => {
+  app.get('/api/v1/organisations/:org/register', { schema: LatestRegisterSchema, config: { access: 'register.read' } }, async (request) => {
     return presentLatestRegister(await latestVersionOf(store, request.params.org));
   });
 
-  app.get('/api/v1/organisations/:org/register/versions', { schema: ListVersionsSchema }, async (request) => {
+  app.get('/api/v1/organisations/:org/register/versions', { schema: ListVersionsSchema, config: { access: 'register.read' } }, async (request) => {
     const { org } = request.params;
     await latestVersionOf(store, org); // 404 for an unknown organisation rather than an empty list
     return { versions: (await store.registerVersions.list(org)).map(presentVersionSummary) };
   });
 
-  app.get('/api/v1/organisations/:org/register/versions/:version', { schema: GetVersionSchema }, async (request) => {
+  app.get('/api/v1/organisations/:org/register/versions/:version', { schema: GetVersionSchema, config: { access: 'register.read' } }, async (request) => {
     return presentVersionDetail(await versionOf(store, request.params.org, request.params.version));
   });
 
-  app.get('/api/v1/organisations/:org/register/findings', { schema: FindingsSchema }, async (request) => {
+  app.get('/api/v1/organisations/:org/register/findings', { schema: FindingsSchema, config: { access: 'register.read' } }, async (request) => {
     return presentFindings(await latestVersionOf(store, request.params.org));
   });
 }

@@ -46,11 +46,13 @@ const RootSchema = {
   response: { 302: z.null().describe('Location: /privacy-notice') },
 };
 
-export function addPrivacyNoticeRoutes(app: ZodApp, { notices }: RouteContext): void {
+export function addPrivacyNoticeRoutes(app: ZodApp, { notices, publicRateLimit }: RouteContext): void {
+  // The notice is read far more than requests are made: ten times the public routes' limit.
+  const config = { access: 'public' as const, rateLimit: { max: publicRateLimit * 10, timeWindow: 60_000 } };
   // http://localhost:4750 in a browser shows the notice, the thing `npm start` is for.
-  app.get('/', { schema: RootSchema }, async (_request, reply) => reply.redirect('/privacy-notice', 302));
+  app.get('/', { schema: RootSchema, config }, async (_request, reply) => reply.redirect('/privacy-notice', 302));
 
-  app.get('/privacy-notice', { schema: PrivacyNoticeSchema }, async (request, reply) => {
+  app.get('/privacy-notice', { schema: PrivacyNoticeSchema, config }, async (request, reply) => {
     const { org, lang, format } = request.query;
     const version = await notices.latestVersion(org);
     const { register, contentHash } = version;

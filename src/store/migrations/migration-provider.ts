@@ -11,6 +11,7 @@ import { manualTasksMigration } from './0003-manual-tasks.js';
 import { dsrEvidenceMigration } from './0004-dsr-evidence.js';
 import { dsrErasuresMigration } from './0005-dsr-erasures.js';
 import { auditLogMigration } from './0006-audit-log.js';
+import { deskMigration } from './0007-desk.js';
 
 export function migrationProvider(kind: StoreDialect['kind']): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ export function migrationProvider(kind: StoreDialect['kind']): MigrationProvider
     '0004-dsr-evidence': dsrEvidenceMigration(kind),
     '0005-dsr-erasures': dsrErasuresMigration,
     '0006-audit-log': auditLogMigration,
+    '0007-desk': deskMigration,
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

@@ -1,0 +1,553 @@
+/**
+ * The request desk: a person's request from receipt to its answer, every step decided by the pure
+ * rules (request-states.ts, deadline.ts, one-time-code.ts) and written with its audit entry in one
+ * transaction (src/store/desk-repository.ts). The HTTP routes and the CLI call this; nothing here
+ * knows HTTP.
+ *
+ * What the person holds: the request's id and a status secret given once at submission (only its
+ * hash is kept); every public action needs both, so a code or a status is never read for another
+ * request. What staff hold: a session or token whose role allows the action (staff/roles.ts).
+ * Nothing personal is logged or put in the audit log: ids, types, counts and outcomes only.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import { OpendpoError } from '../errors/opendpo-error.js';
+import type { Mailer } from '../mail/mailer.js';
+import type { Register } from '../register/schema.js';
+import type { AuditEntryInput } from '../store/audit-log.js';
+import type { DeskChange, DeskIdentityRow, DeskRequestRow, QueueFilter, StoredDeskRequest } from '../store/desk-repository.js';
+import type { Store } from '../store/open-store.js';
+import { answerDeadline, calendarDay, countryTimeZone, type IdentityWait } from './deadline.js';
+import { checkCode, issueCode, type CodeChallenge } from './one-time-code.js';
+import { commonLetterFacts } from './letter-facts-from-register.js';
+import type { LetterFacts, LetterKind } from './letters/letter-facts.js';
+import { renderLetter } from './letters/render-letter.js';
+import { decide, FINAL_STATES, type RequestFacts, type RequestState, type TransitionInput } from './request-states.js';
+import { detailsProblem, isEmailType, type RequestDetails } from './request-types.js';
+import { randomSecret, secretHash, secretMatches } from './staff/credentials.js';
+
+export type Language = 'en' | 'fr';
+export type Channel = 'web' | 'email' | 'post' | 'controller';
+
+export interface IdentityInput {
+  type: string;
+  value: string;
+}
+
+export interface SubmitInput {
+  organisationId: string;
+  details: RequestDetails;
+  identities: readonly IdentityInput[];
+  language: Language;
+  channel: Channel;
+  /** Who entered it: "person" for the public form, "staff:<id>", "token:<id>". */
+  actor: string;
+  /** When it was received (a letter entered by staff: the day it arrived); default now. */
+  receivedAt?: Date;
+  /** The controller whose data subject this is, for a request forwarded to its processor. */
+  controllerId?: string;
+  /** Free text the person wrote. */
+  message?: string;
+}
+
+/** What the person is told once: the secret is never shown again. */
+export interface Submitted {
+  request: StoredDeskRequest;
+  statusSecret: string;
+  codes: CodeSent[];
+}
+
+export interface CodeSent {
+  identity: number;
+  sent: boolean;
+  /** Why not: the mail server refused or is down, or no code is sent to this kind of identity. */
+  reason?: string;
+}
+
+/** What staff may do to a request beyond the engine's own steps. */
+export type StaffAction =
+  | { action: 'request_identity'; reason: string }
+  | { action: 'confirm_identity'; identity: number; method: 'document' | 'match' | 'staff'; note: string }
+  | { action: 'approve' }
+  | { action: 'refuse'; reasons: string[] }
+  | { action: 'charge_fee'; grounds: string; amount_cents: number; currency: string }
+  | { action: 'receive_fee' }
+  | { action: 'extend'; months: number; reasons: string[] }
+  | { action: 'withdraw'; note?: string | undefined }
+  | { action: 'retry' }
+  | { action: 'assign'; assignee: string | null };
+
+export interface DeskOptions {
+  store: Store;
+  mailer?: Mailer | undefined;
+  /** The organisation's time zone (default: its country's). */
+  timeZone?: string | undefined;
+  /** How many days back a request of the same type and identity counts as a repetition (Art. 12(5)). */
+  repeatWindowDays?: number;
+  now?: () => Date;
+}
+
+/** At most this many codes per identity of a request, and one a minute. */
+export const MAX_CODES_PER_IDENTITY = 5;
+const CODE_RESEND_MS = 60_000;
+
+export class Desk {
+  private readonly now: () => Date;
+  private codeKey: string | undefined;
+
+  constructor(private readonly options: DeskOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private get store(): Store {
+    return this.options.store;
+  }
+
+  /** Receives a request (Art. 12(3): its clock starts today) and, from the public form, sends the codes. */
+  async submit(input: SubmitInput): Promise<Submitted> {
+    const problem = detailsProblem(input.details);
+    if (problem) throw new OpendpoError('INVALID_INPUT', problem);
+    const identities = normaliseIdentities(input.identities);
+    const register = await this.register(input.organisationId);
+    const country = register.organisation.address?.country ?? register.organisation.supervisory_authority?.country;
+    if (!country) throw new OpendpoError('REGISTER_INVALID', `organisation ${input.organisationId}: its register gives no country (organisation.address.country): the public holidays that end a period are unknown`);
+    const receivedAt = input.receivedAt ?? this.now();
+    if (receivedAt.getTime() > this.now().getTime() + 60_000) throw new OpendpoError('INVALID_INPUT', 'received_at: a request cannot be received in the future');
+    const receivedOn = calendarDay(receivedAt, this.timeZone(country));
+    const statusSecret = randomSecret();
+    const id = randomUUID();
+    const { message, details } = { message: input.message, details: input.details };
+    const row: Omit<DeskRequestRow, 'version'> = {
+      organisation_id: input.organisationId,
+      id,
+      reference: newReference(),
+      type: details.type,
+      channel: input.channel,
+      state: 'received',
+      language: input.language,
+      country,
+      received_at: receivedAt.toISOString(),
+      received_on: receivedOn,
+      due_on: answerDeadline({ receivedOn, country }).dueOn,
+      extension_months: 0,
+      assignee: null,
+      controller_id: input.controllerId ?? null,
+      status_secret_hash: secretHash(statusSecret),
+      details_json: JSON.stringify({ ...details, ...(message !== undefined ? { message } : {}) }),
+      created_by: input.actor,
+      updated_at: this.now().toISOString(),
+      closed_at: null,
+    };
+    await this.store.desk.create(
+      input.organisationId,
+      { request: row, identities: identities.map((i, n) => ({ seq: n + 1, ...i })) },
+      [audit(input.actor, 'request.received', id, { type: details.type, channel: input.channel, identities: identities.map((i) => i.type), due_on: row.due_on })],
+    );
+    const codes: CodeSent[] = [];
+    // A request from the public form is confirmed by a code to each email it names; one entered by staff
+    // is confirmed as staff decide (they may have the original letter, or send codes from the console).
+    if (input.channel === 'web' || input.channel === 'email') {
+      for (let seq = 1; seq <= identities.length; seq++) {
+        codes.push(await this.sendCodeUnchecked(input.organisationId, id, seq, input.actor).catch((err: unknown) => ({ identity: seq, sent: false, reason: reasonOf(err) })));
+      }
+    }
+    return { request: await this.get(input.organisationId, id), statusSecret, codes };
+  }
+
+  /** A new code for one identity, asked by the person (with the status secret). */
+  async sendCode(organisationId: string, requestId: string, statusSecret: string, seq: number): Promise<CodeSent> {
+    await this.forPerson(organisationId, requestId, statusSecret);
+    return this.sendCodeUnchecked(organisationId, requestId, seq, 'person');
+  }
+
+  /** Staff send the codes of a request they entered. */
+  async sendCodeAsStaff(organisationId: string, requestId: string, seq: number, actor: string): Promise<CodeSent> {
+    return this.sendCodeUnchecked(organisationId, requestId, seq, actor);
+  }
+
+  private async sendCodeUnchecked(organisationId: string, requestId: string, seq: number, actor: string): Promise<CodeSent> {
+    const stored = await this.get(organisationId, requestId);
+    const identity = identityOf(stored, seq);
+    const state = stored.request.state as RequestState;
+    if (FINAL_STATES.has(state) || (state !== 'received' && state !== 'awaiting_identity')) {
+      throw new OpendpoError('REQUEST_REFUSED', `no code is sent for a request that is ${state.replace('_', ' ')}`);
+    }
+    if (identity.verified_at !== null) return { identity: seq, sent: false, reason: 'this identity is already confirmed' };
+    if (!isEmailType(identity.type)) return { identity: seq, sent: false, reason: `a ${identity.type} is confirmed by staff (a code goes only to an email address)` };
+    if (identity.challenges_sent >= MAX_CODES_PER_IDENTITY) {
+      throw new OpendpoError('REQUEST_REFUSED', `${MAX_CODES_PER_IDENTITY} codes were already sent for this identity: contact the data protection officer`);
+    }
+    const now = this.now();
+    if (identity.challenge_sent_at !== null && now.getTime() - Date.parse(identity.challenge_sent_at) < CODE_RESEND_MS) {
+      throw new OpendpoError('REQUEST_REFUSED', 'a code was sent less than a minute ago: wait for it, or try again in a minute');
+    }
+    const mailer = this.options.mailer;
+    if (!mailer) throw new OpendpoError('CONFIG_INVALID', 'no mail server is configured (OPENDPO_SMTP_URL): codes cannot be sent');
+    const challengeId = randomUUID();
+    const { code, challenge } = issueCode({ id: challengeId, secret: await this.codeSecret(), now });
+    const register = await this.register(organisationId);
+    // The code letter is not kept with the request (the code is kept only as its keyed hash); the audit log records that it was sent.
+    const letter = renderLetter('identity_code', stored.request.language as Language, { ...commonLetterFacts(register, stored.request), code });
+    await mailer.send({ to: identity.value, ...letter, headers: { 'Auto-Submitted': 'auto-generated' } });
+    const change: DeskChange = {
+      requestId,
+      expectedVersion: stored.request.version,
+      set: { updated_at: now.toISOString() },
+      identities: [
+        {
+          seq,
+          set: {
+            challenge_id: challenge.id,
+            challenge_hash: challenge.hash,
+            challenge_expires_at: challenge.expiresAt,
+            challenge_attempts: 0,
+            challenge_sent_at: now.toISOString(),
+            challenges_sent: identity.challenges_sent + 1,
+          },
+        },
+      ],
+      audit: [audit(actor, 'request.code_sent', requestId, { identity: seq, type: identity.type })],
+    };
+    // The first code asks the person for identity information: the clock waits until it is given (Art. 12(6)).
+    if (state === 'received') this.transition(stored, change, { name: 'request_identity' }, actor, { reason: 'code sent by email' });
+    await this.store.desk.apply(organisationId, change);
+    return { identity: seq, sent: true };
+  }
+
+  /** The person types the code they received; once every identity is confirmed, the request is verified. */
+  async verifyCode(organisationId: string, requestId: string, statusSecret: string, seq: number, code: string): Promise<{ outcome: string; attemptsLeft: number; state: string }> {
+    const stored = await this.forPerson(organisationId, requestId, statusSecret);
+    const identity = identityOf(stored, seq);
+    if (identity.challenge_id === null || identity.challenge_hash === null || identity.challenge_expires_at === null) {
+      throw new OpendpoError('REQUEST_REFUSED', 'no code was sent for this identity: ask for one first');
+    }
+    const challenge: CodeChallenge = {
+      id: identity.challenge_id,
+      hash: identity.challenge_hash,
+      expiresAt: identity.challenge_expires_at,
+      attempts: identity.challenge_attempts,
+      ...(identity.verified_at !== null ? { verifiedAt: identity.verified_at } : {}),
+    };
+    const now = this.now();
+    const checked = checkCode(challenge, code, { secret: await this.codeSecret(), now });
+    if (checked.outcome === 'already-verified') return { outcome: checked.outcome, attemptsLeft: checked.attemptsLeft, state: stored.request.state };
+    const change: DeskChange = {
+      requestId,
+      expectedVersion: stored.request.version,
+      set: { updated_at: now.toISOString() },
+      identities: [
+        {
+          seq,
+          set: {
+            challenge_attempts: checked.challenge.attempts,
+            ...(checked.outcome === 'verified' ? { verified_at: now.toISOString(), verified_by: 'code' } : {}),
+          },
+        },
+      ],
+      audit: [audit('person', 'request.code_checked', requestId, { identity: seq, outcome: checked.outcome, attempts: checked.challenge.attempts })],
+    };
+    if (checked.outcome === 'verified') this.verifyIfComplete(stored, change, seq, 'person');
+    // Every try is recorded, an expired or locked one too: the log shows how the identity was confirmed, or not.
+    await this.store.desk.apply(organisationId, change);
+    if (change.transitions?.some((t) => t.name === 'verify_identity')) await this.sendLetter(organisationId, requestId, 'acknowledgement', {}, 'person');
+    const after = await this.get(organisationId, requestId);
+    return { outcome: checked.outcome, attemptsLeft: checked.attemptsLeft, state: after.request.state };
+  }
+
+  /** What the person may see of their request (with its status secret). */
+  async status(organisationId: string, requestId: string, statusSecret: string): Promise<StoredDeskRequest> {
+    return this.forPerson(organisationId, requestId, statusSecret);
+  }
+
+  async get(organisationId: string, requestId: string): Promise<StoredDeskRequest> {
+    const stored = await this.store.desk.get(organisationId, requestId);
+    if (!stored) throw new OpendpoError('NOT_FOUND', `no request ${requestId} in organisation ${organisationId}`);
+    return stored;
+  }
+
+  /** A staff view of a request's identities and content: recorded in the audit log (Art. 5(2), 32). */
+  async viewAsStaff(organisationId: string, requestId: string, actor: string): Promise<StoredDeskRequest> {
+    const stored = await this.get(organisationId, requestId);
+    await this.store.audit.append(organisationId, audit(actor, 'request.viewed', requestId, { identities: stored.identities.length }));
+    return stored;
+  }
+
+  async queue(organisationId: string, filter: QueueFilter): Promise<DeskRequestRow[]> {
+    return this.store.desk.queue(organisationId, filter);
+  }
+
+  /** Earlier requests of the same type by the same person within the window: the grounds of an "excessive" decision are the DPO's. */
+  async repetitions(stored: StoredDeskRequest): Promise<DeskRequestRow[]> {
+    const days = this.options.repeatWindowDays ?? 90;
+    const since = new Date(Date.parse(stored.request.received_at) - days * 86_400_000).toISOString();
+    const found = await this.store.desk.similarSince(stored.request.organisation_id, stored.request.type, stored.identities, since, stored.request.id);
+    return found.filter((r) => r.received_at <= stored.request.received_at);
+  }
+
+  /** A staff action, decided on the version of the request the staff member saw. */
+  async act(organisationId: string, requestId: string, actor: string, action: StaffAction, expectedVersion?: number): Promise<StoredDeskRequest> {
+    const stored = await this.get(organisationId, requestId);
+    if (expectedVersion !== undefined && expectedVersion !== stored.request.version) {
+      throw new OpendpoError('REQUEST_CHANGED', `the request changed since version ${expectedVersion} was read (it is at ${stored.request.version}): read it again and decide on what it is now`);
+    }
+    const now = this.now();
+    const change: DeskChange = { requestId, expectedVersion: stored.request.version, set: { updated_at: now.toISOString() }, audit: [] };
+    switch (action.action) {
+      case 'assign': {
+        if (action.assignee !== null && !(await this.store.staff.user(organisationId, action.assignee))) {
+          throw new OpendpoError('INVALID_INPUT', `assignee: no staff account ${action.assignee} in organisation ${organisationId}`);
+        }
+        change.set = { ...change.set, assignee: action.assignee };
+        change.audit.push(audit(actor, 'request.assigned', requestId, { assignee: action.assignee }));
+        break;
+      }
+      case 'confirm_identity': {
+        const identity = identityOf(stored, action.identity);
+        if (identity.verified_at !== null) throw new OpendpoError('REQUEST_REFUSED', `identity ${action.identity} is already confirmed`);
+        const state = stored.request.state as RequestState;
+        if (state !== 'received' && state !== 'awaiting_identity') throw new OpendpoError('REQUEST_REFUSED', `identities are confirmed before a decision; the request is ${state.replace('_', ' ')}`);
+        // A document is looked at and not kept (EDPB Guidelines 01/2022 § 77): the record says so, the file is never stored.
+        change.identities = [{ seq: action.identity, set: { verified_at: now.toISOString(), verified_by: action.method } }];
+        change.audit.push(audit(actor, 'request.identity_confirmed', requestId, { identity: action.identity, method: action.method, note_length: action.note.length, document_kept: false }));
+        this.verifyIfComplete(stored, change, action.identity, actor);
+        break;
+      }
+      case 'request_identity':
+        this.transition(stored, change, { name: 'request_identity' }, actor, { reason: action.reason });
+        break;
+      case 'approve':
+        this.transition(stored, change, { name: 'approve' }, actor, {});
+        break;
+      case 'refuse': {
+        const register = await this.register(organisationId);
+        const authority = register.organisation.supervisory_authority;
+        // Art. 12(4): the refusal tells the reasons, the right to complain to the authority and to a judicial remedy.
+        this.transition(stored, change, { name: 'refuse', reasons: action.reasons }, actor, {
+          reasons: action.reasons,
+          complaint_authority: authority?.name ?? null,
+          complaint_authority_url: authority?.url ?? null,
+          judicial_remedy: true,
+        });
+        break;
+      }
+      case 'charge_fee':
+        this.transition(stored, change, { name: 'charge_fee', grounds: action.grounds, amountCents: action.amount_cents }, actor, {
+          grounds: action.grounds,
+          amount_cents: action.amount_cents,
+          currency: action.currency,
+          repetitions: (await this.repetitions(stored)).map((r) => r.id),
+        });
+        break;
+      case 'receive_fee':
+        this.transition(stored, change, { name: 'receive_fee' }, actor, {});
+        break;
+      case 'extend':
+        this.transition(stored, change, { name: 'extend', months: action.months, reasons: action.reasons }, actor, { months: action.months, reasons: action.reasons });
+        break;
+      case 'withdraw':
+        this.transition(stored, change, { name: 'withdraw' }, actor, action.note !== undefined ? { note: action.note } : {});
+        break;
+      case 'retry':
+        this.transition(stored, change, { name: 'retry' }, actor, {});
+        break;
+    }
+    await this.store.desk.apply(organisationId, change);
+    await this.tell(organisationId, stored, change, action, actor);
+    return this.get(organisationId, requestId);
+  }
+
+  /** The letter a decision sends the person (Art. 12(1), (3), (4), (5)), once it is recorded. */
+  private async tell(organisationId: string, before: StoredDeskRequest, change: DeskChange, action: StaffAction, actor: string): Promise<void> {
+    const taken = new Set((change.transitions ?? []).map((t) => t.name));
+    const id = before.request.id;
+    if (taken.has('verify_identity')) await this.sendLetter(organisationId, id, 'acknowledgement', {}, actor);
+    if (action.action === 'refuse') await this.sendLetter(organisationId, id, 'refusal', { reasons: action.reasons }, actor);
+    if (action.action === 'extend') {
+      await this.sendLetter(organisationId, id, 'extension', { newDueOn: String(change.set?.due_on), reasons: action.reasons }, actor, before.request.due_on);
+    }
+    if (action.action === 'charge_fee') {
+      await this.sendLetter(organisationId, id, 'fee', { basis: 'unfounded_or_excessive', amountCents: action.amount_cents, currency: action.currency, grounds: action.grounds }, actor);
+    }
+    if (action.action === 'request_identity') await this.sendLetter(organisationId, id, 'identity_request', { reason: action.reason, information: [action.reason] }, actor);
+  }
+
+  /**
+   * Sends a letter to the person (the first confirmed email the request names, else the first
+   * email) and keeps it with the request, sent or not: a letter that could not go (no email, the
+   * mail server down) is recorded as failed, for staff to send by post or again. Never throws: the
+   * decision it tells of is already recorded.
+   */
+  async sendLetter<K extends Exclude<LetterKind, 'identity_code'>>(
+    organisationId: string,
+    requestId: string,
+    kind: K,
+    extra: Omit<LetterFacts<K>, 'controller' | 'dpo' | 'supervisoryAuthority' | 'request'>,
+    actor: string,
+    dueOn?: string,
+  ): Promise<void> {
+    const stored = await this.get(organisationId, requestId);
+    const emails = stored.identities.filter((i) => isEmailType(i.type));
+    const to = emails.find((i) => i.verified_at !== null) ?? emails[0];
+    const language = stored.request.language as Language;
+    const at = this.now().toISOString();
+    let rendered: { subject: string; text: string; html: string } | undefined;
+    let status: 'sent' | 'failed' = 'failed';
+    let messageId: string | null = null;
+    let error: string | null = null;
+    try {
+      const register = await this.register(organisationId);
+      rendered = renderLetter(kind, language, { ...commonLetterFacts(register, stored.request, dueOn), ...extra } as LetterFacts<K>);
+      if (!to) throw new OpendpoError('INVALID_INPUT', 'the request names no email address: send this letter by post');
+      if (!this.options.mailer) throw new OpendpoError('CONFIG_INVALID', 'no mail server is configured (OPENDPO_SMTP_URL): send this letter by hand');
+      messageId = (await this.options.mailer.send({ to: to.value, ...rendered, headers: { 'Auto-Submitted': 'auto-generated' } })).messageId;
+      status = 'sent';
+    } catch (err) {
+      error = reasonOf(err);
+    }
+    await this.store.desk.addLetter(
+      organisationId,
+      {
+        request_id: requestId,
+        kind,
+        language,
+        identity_seq: to?.seq ?? null,
+        subject: rendered?.subject ?? kind,
+        body_text: rendered?.text ?? '',
+        body_html: rendered?.html ?? null,
+        status,
+        message_id: messageId,
+        error,
+        at,
+        actor,
+      },
+      audit(actor, status === 'sent' ? 'request.letter_sent' : 'request.letter_failed', requestId, { kind, language, identity: to?.seq ?? null }),
+    );
+  }
+
+  /**
+   * Decides a transition on the request as the change leaves it and adds it to the change: the new
+   * state, the deadline worked out again (waits and extensions), the history entry and its audit
+   * entry. Refused: REQUEST_REFUSED with the machine's reason, nothing written.
+   */
+  private transition(stored: StoredDeskRequest, change: DeskChange, input: TransitionInput, actor: string, recorded: Record<string, unknown>): void {
+    const now = this.now();
+    const today = calendarDay(now, this.timeZone(stored.request.country));
+    const pending = change.transitions ?? [];
+    const state = (pending.at(-1)?.to_state ?? stored.request.state) as RequestState;
+    const identities = stored.identities.map((i) => ({ ...i, ...(change.identities?.find((c) => c.seq === i.seq)?.set ?? {}) }));
+    const extensionMonths = Number(change.set?.extension_months ?? stored.request.extension_months);
+    const history = [...stored.transitions, ...pending];
+    const facts: RequestFacts = {
+      state,
+      receivedOn: stored.request.received_on,
+      country: stored.request.country,
+      today,
+      extensionMonths,
+      identityWaits: this.identityWaits(history, stored.request.country, now),
+      unverifiedIdentities: identities.filter((i) => i.verified_at === null || i.verified_at === undefined).length,
+    };
+    const decision = decide(facts, input);
+    if (!decision.allowed) throw new OpendpoError('REQUEST_REFUSED', decision.reason);
+    const entry = { name: input.name, from_state: state, to_state: decision.to, at: now.toISOString(), actor, input_json: JSON.stringify(recorded) };
+    change.transitions = [...pending, entry];
+    const months = input.name === 'extend' ? extensionMonths + input.months : extensionMonths;
+    const waits = this.identityWaits([...history, entry], stored.request.country, now);
+    change.set = {
+      ...change.set,
+      state: decision.to,
+      extension_months: months,
+      due_on: answerDeadline({ receivedOn: stored.request.received_on, country: stored.request.country, extensionMonths: months, identityWaits: waits }).dueOn,
+      ...(FINAL_STATES.has(decision.to) ? { closed_at: now.toISOString() } : {}),
+    };
+    change.audit.push(audit(actor, `request.${input.name}`, stored.request.id, { from: state, to: decision.to, ...withoutText(recorded) }));
+  }
+
+  /** Once the last identity is confirmed, the request goes on (never one confirmed and another trusted). */
+  private verifyIfComplete(stored: StoredDeskRequest, change: DeskChange, seq: number, actor: string): void {
+    const remaining = stored.identities.filter((i) => i.seq !== seq && i.verified_at === null).length;
+    if (remaining > 0) return;
+    this.transition(stored, change, { name: 'verify_identity' }, actor, { identities: stored.identities.length });
+  }
+
+  /** Each time the desk waited for identity information: from a request_identity to the next verify_identity (or today). */
+  private identityWaits(history: readonly { name: string; at: string }[], country: string, now: Date): IdentityWait[] {
+    const zone = this.timeZone(country);
+    const waits: IdentityWait[] = [];
+    let from: string | undefined;
+    for (const t of history) {
+      if (t.name === 'request_identity' && from === undefined) from = calendarDay(new Date(t.at), zone);
+      if (t.name === 'verify_identity' && from !== undefined) {
+        waits.push({ from, until: calendarDay(new Date(t.at), zone) });
+        from = undefined;
+      }
+    }
+    if (from !== undefined) waits.push({ from, until: calendarDay(now, zone) });
+    return waits;
+  }
+
+  private async forPerson(organisationId: string, requestId: string, statusSecret: string): Promise<StoredDeskRequest> {
+    const stored = await this.store.desk.get(organisationId, requestId);
+    // The same answer for an unknown request and a wrong secret: an id alone reveals nothing.
+    if (!stored || !secretMatches(stored.request.status_secret_hash, statusSecret)) {
+      throw new OpendpoError('NOT_FOUND', 'no request with this id and status token');
+    }
+    return stored;
+  }
+
+  private async register(organisationId: string): Promise<Register> {
+    const latest = await this.store.registerVersions.latest(organisationId);
+    if (!latest) throw new OpendpoError('NOT_FOUND', `no organisation ${organisationId} has published a register`);
+    return latest.register;
+  }
+
+  private timeZone(country: string): string {
+    return this.options.timeZone ?? countryTimeZone(country);
+  }
+
+  private async codeSecret(): Promise<string> {
+    return (this.codeKey ??= await this.store.desk.secret('desk-code'));
+  }
+}
+
+const REFERENCE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A reference a person can read out on the phone: no 0/O, 1/I/L, U. */
+function newReference(): string {
+  const pick = () => Array.from({ length: 4 }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]).join('');
+  return `R-${pick()}-${pick()}`;
+}
+
+function normaliseIdentities(identities: readonly IdentityInput[]): IdentityInput[] {
+  const seen = new Set<string>();
+  return identities.map((i, n) => {
+    const value = i.value.normalize('NFC').trim();
+    const key = `${i.type}\u0000${isEmailType(i.type) ? value.toLowerCase() : value}`;
+    if (seen.has(key)) throw new OpendpoError('INVALID_INPUT', `identities[${n}]: the same identity is named twice`);
+    seen.add(key);
+    return { type: i.type, value };
+  });
+}
+
+function identityOf(stored: StoredDeskRequest, seq: number): DeskIdentityRow {
+  const identity = stored.identities.find((i) => i.seq === seq);
+  if (!identity) throw new OpendpoError('NOT_FOUND', `the request names no identity ${seq} (it names ${stored.identities.length})`);
+  return identity;
+}
+
+function audit(actor: string, action: string, requestId: string, detail: Record<string, unknown>): AuditEntryInput {
+  return { actor, action, subject: { kind: 'request', id: requestId }, detail };
+}
+
+/** The audit log keeps ids and counts: free text (reasons, notes) is counted, and kept in the request's history. */
+function withoutText(recorded: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(recorded)) {
+    if (k === 'reasons' && Array.isArray(v)) out.reasons = v.length;
+    else if (k === 'note' || k === 'reason' || k === 'grounds') out[`${k}_length`] = typeof v === 'string' ? v.length : 0;
+    else out[k] = v;
+  }
+  return out;
+}
+
+function reasonOf(err: unknown): string {
+  return err instanceof OpendpoError ? err.message : 'the code could not be sent';
+}

@@ -1,0 +1,220 @@
+/**
+ * The staff side of the desk: the queue by deadline, one request (its history without personal
+ * data; its identities and content on a separate, logged route), manual entry of a request received
+ * by email or post, and one route per action, each with the one permission it needs.
+ */
+import { z } from 'zod';
+import { REQUEST_STATES } from '../../desk/request-states.js';
+import { REQUEST_TYPES, RequestDetails } from '../../desk/request-types.js';
+import type { StaffAction } from '../../desk/desk.js';
+import type { Permission } from '../../desk/staff/roles.js';
+import { calendarDay } from '../../desk/deadline.js';
+import { Id } from '../../register/schema.js';
+import { principalOf } from '../auth.js';
+import { BadRequestView, ConflictView, ForbiddenView, RequestNotFoundView, UnauthenticatedView } from '../presenters/error-presenter.js';
+import {
+  CodeSentView,
+  PersonalRequestView,
+  QueueItemView,
+  StaffRequestView,
+  presentPersonalRequest,
+  presentQueueItem,
+  presentStaffRequest,
+} from '../presenters/request-presenter.js';
+import type { RouteContext, ZodApp } from '../route-context.js';
+import { IdentitiesBody } from './public-requests.js';
+
+const OrgParams = z.object({ org: Id.describe('organisation id') });
+const RequestParams = OrgParams.extend({ id: z.uuid({ message: 'must be a request id (a UUID)' }) });
+const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .max(500)
+    .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+    .pipe(z.array(z.enum(values, { message: `each must be one of ${values.join(', ')}` })));
+const Errors = { 400: BadRequestView, 401: UnauthenticatedView, 403: ForbiddenView, 404: RequestNotFoundView, 409: ConflictView };
+
+const QueueSchema = {
+  summary: 'The request queue, by due day (keyset paging)',
+  tags: ['desk'],
+  params: OrgParams,
+  querystring: z.strictObject({
+    state: csv(REQUEST_STATES).optional(),
+    type: csv(REQUEST_TYPES).optional(),
+    channel: csv(['web', 'email', 'post', 'controller']).optional(),
+    assignee: z.string().max(64).optional(),
+    overdue: z.enum(['true', 'false']).optional().describe('true: open requests whose due day has passed'),
+    due_before: z.iso.date().optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    after: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}~[0-9a-f-]{36}$/, { message: 'must be the next_after value of the previous page' })
+      .optional(),
+  }),
+  response: { 200: z.object({ requests: z.array(QueueItemView), next_after: z.string().nullable() }).describe('A page of the queue; next_after gives the next page'), ...Errors },
+};
+
+const EntrySchema = {
+  summary: 'Enter a request received by email or post (its clock runs from the day it was received)',
+  tags: ['desk'],
+  params: OrgParams,
+  body: z.strictObject({
+    channel: z.enum(['email', 'post']),
+    received_at: z.iso.datetime({ offset: true }).describe('when the email or letter arrived'),
+    language: z.enum(['en', 'fr']).default('en'),
+    identities: IdentitiesBody,
+    details: RequestDetails,
+    message: z.string().trim().min(1).max(20_000).optional(),
+  }),
+  response: { 201: StaffRequestView.describe('The request entered'), ...Errors },
+};
+
+const GetSchema = { summary: 'One request: state, deadline, identities confirmed or not, history', tags: ['desk'], params: RequestParams, response: { 200: StaffRequestView.describe('The request, without identities or content'), ...Errors } };
+const PersonalSchema = {
+  summary: 'The identities and content of a request (this view is recorded in the audit log)',
+  tags: ['desk'],
+  params: RequestParams,
+  response: { 200: PersonalRequestView.describe('The identities and content; the view is in the audit log'), ...Errors },
+};
+const SendCodesSchema = {
+  summary: 'Send the codes of a request entered by staff to the emails it names',
+  tags: ['desk'],
+  params: RequestParams,
+  body: z.strictObject({ identity: z.number().int().min(1).max(5) }),
+  response: { 200: CodeSentView.describe('Whether the code was sent, and why not'), ...Errors },
+};
+
+const Version = z.number().int().positive().optional().describe('the version of the request the decision was made on: refused with 409 if it changed since');
+const Reasons = z.array(z.string().trim().min(1).max(5000)).min(1).max(20);
+
+/** Each staff action: its path, its permission, its body. */
+const ACTIONS = {
+  assign: { permission: 'requests.identity', summary: 'Assign the request to a staff member (or to nobody)', body: z.strictObject({ assignee: z.string().max(64).nullable(), version: Version }) },
+  'request-identity': {
+    permission: 'requests.identity',
+    summary: 'Ask the person for further information to confirm their identity (the clock waits, Art. 12(6))',
+    body: z.strictObject({ reason: z.string().trim().min(1).max(5000), version: Version }),
+  },
+  'confirm-identity': {
+    permission: 'requests.identity',
+    summary: 'Confirm an identity by step-up: a document looked at (not kept) or data the controller holds',
+    body: z.strictObject({ identity: z.number().int().min(1).max(5), method: z.enum(['document', 'match', 'staff']), note: z.string().trim().min(1).max(5000), version: Version }),
+  },
+  approve: { permission: 'requests.decide', summary: 'Approve the request', body: z.strictObject({ version: Version }) },
+  refuse: {
+    permission: 'requests.decide',
+    summary: 'Refuse with reasons; the person is told of the supervisory authority and the judicial remedy (Art. 12(4))',
+    body: z.strictObject({ reasons: Reasons, version: Version }),
+  },
+  'charge-fee': {
+    permission: 'requests.decide',
+    summary: 'Ask a reasonable fee for a manifestly unfounded or excessive request, with the grounds (Art. 12(5)(a))',
+    body: z.strictObject({ grounds: z.string().trim().min(1).max(5000), amount_cents: z.number().int().positive().max(100_000_00), currency: z.string().regex(/^[A-Z]{3}$/), version: Version }),
+  },
+  'receive-fee': { permission: 'requests.decide', summary: 'Record that the fee was paid', body: z.strictObject({ version: Version }) },
+  extend: {
+    permission: 'requests.identity',
+    summary: 'Extend the period by one or two months, with reasons, within the first month (Art. 12(3))',
+    body: z.strictObject({ months: z.number().int().min(1).max(2), reasons: Reasons, version: Version }),
+  },
+  withdraw: { permission: 'requests.identity', summary: 'Record that the person withdrew the request', body: z.strictObject({ note: z.string().trim().min(1).max(5000).optional(), version: Version }) },
+  retry: { permission: 'requests.decide', summary: 'Run a failed request again', body: z.strictObject({ version: Version }) },
+} as const satisfies Record<string, { permission: Permission; summary: string; body: z.ZodType }>;
+
+type ActionPath = keyof typeof ACTIONS;
+
+function toAction(path: ActionPath, body: Record<string, unknown>): StaffAction {
+  // The route's schema validated the body for this path: each branch reads only its own fields.
+  const b = body as unknown as {
+    assignee: string | null;
+    reason: string;
+    identity: number;
+    method: 'document' | 'match' | 'staff';
+    note: string;
+    reasons: string[];
+    grounds: string;
+    amount_cents: number;
+    currency: string;
+    months: number;
+  };
+  switch (path) {
+    case 'assign':
+      return { action: 'assign', assignee: b.assignee };
+    case 'request-identity':
+      return { action: 'request_identity', reason: b.reason };
+    case 'confirm-identity':
+      return { action: 'confirm_identity', identity: b.identity, method: b.method, note: b.note };
+    case 'approve':
+      return { action: 'approve' };
+    case 'refuse':
+      return { action: 'refuse', reasons: b.reasons };
+    case 'charge-fee':
+      return { action: 'charge_fee', grounds: b.grounds, amount_cents: b.amount_cents, currency: b.currency };
+    case 'receive-fee':
+      return { action: 'receive_fee' };
+    case 'extend':
+      return { action: 'extend', months: b.months, reasons: b.reasons };
+    case 'withdraw':
+      return { action: 'withdraw', note: b.note };
+    case 'retry':
+      return { action: 'retry' };
+  }
+}
+
+export function addDeskRequestRoutes(app: ZodApp, { desk, now }: RouteContext): void {
+  app.get('/api/v1/organisations/:org/desk/requests', { schema: QueueSchema, config: { access: 'requests.read' } }, async (request) => {
+    const q = request.query;
+    const [dueOn, id] = q.after ? (q.after.split('~') as [string, string]) : [undefined, undefined];
+    const open = REQUEST_STATES.filter((s) => !['completed', 'refused', 'withdrawn'].includes(s));
+    const today = calendarDay(now(), 'UTC');
+    const rows = await desk.queue(request.params.org, {
+      ...(q.state ? { states: q.state } : q.overdue === 'true' ? { states: open } : {}),
+      ...(q.type ? { types: q.type } : {}),
+      ...(q.channel ? { channels: q.channel } : {}),
+      ...(q.assignee !== undefined ? { assignee: q.assignee } : {}),
+      ...(q.overdue === 'true' ? { dueBefore: q.due_before !== undefined && q.due_before < today ? q.due_before : today } : q.due_before !== undefined ? { dueBefore: q.due_before } : {}),
+      ...(dueOn !== undefined && id !== undefined ? { after: { dueOn, id } } : {}),
+      limit: q.limit,
+    });
+    const last = rows.at(-1);
+    return { requests: rows.map(presentQueueItem), next_after: rows.length === q.limit && last ? `${last.due_on}~${last.id}` : null };
+  });
+
+  app.post('/api/v1/organisations/:org/desk/requests', { schema: EntrySchema, config: { access: 'requests.create' }, bodyLimit: 256 * 1024 }, async (request, reply) => {
+    const p = principalOf(request);
+    const b = request.body;
+    const submitted = await desk.submit({
+      organisationId: request.params.org,
+      details: b.details,
+      identities: b.identities,
+      language: b.language,
+      channel: b.channel,
+      actor: p.actor,
+      receivedAt: new Date(b.received_at),
+      ...(b.message !== undefined ? { message: b.message } : {}),
+    });
+    return reply.code(201).send(presentStaffRequest(submitted.request));
+  });
+
+  app.get('/api/v1/organisations/:org/desk/requests/:id', { schema: GetSchema, config: { access: 'requests.read' } }, async (request) => {
+    return presentStaffRequest(await desk.get(request.params.org, request.params.id));
+  });
+
+  app.get('/api/v1/organisations/:org/desk/requests/:id/personal-data', { schema: PersonalSchema, config: { access: 'requests.read_personal' } }, async (request) => {
+    const stored = await desk.viewAsStaff(request.params.org, request.params.id, principalOf(request).actor);
+    return presentPersonalRequest(stored, await desk.repetitions(stored));
+  });
+
+  app.post('/api/v1/organisations/:org/desk/requests/:id/codes', { schema: SendCodesSchema, config: { access: 'requests.identity' } }, async (request) => {
+    return desk.sendCodeAsStaff(request.params.org, request.params.id, request.body.identity, principalOf(request).actor);
+  });
+
+  for (const [path, action] of Object.entries(ACTIONS) as [ActionPath, (typeof ACTIONS)[ActionPath]][]) {
+    const schema = { summary: action.summary, tags: ['desk'], params: RequestParams, body: action.body, response: { 200: StaffRequestView.describe('The request, without identities or content'), ...Errors } };
+    app.post(`/api/v1/organisations/:org/desk/requests/:id/${path}`, { schema, config: { access: action.permission } }, async (request) => {
+      const body = request.body as Record<string, unknown> & { version?: number };
+      const stored = await desk.act(request.params.org, request.params.id, principalOf(request).actor, toAction(path, body), body.version);
+      return presentStaffRequest(stored);
+    });
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Every route × every role, from the routes the server actually has (a new route is in the matrix
+ * the moment it exists): a public route never asks for a credential; any other answers 401 without
+ * one, 403 to a role its permission does not include, and goes past the check for a role it does.
+ * The matrix in docs/desk.md is generated from the same list and must match
+ * (OPENDPO_UPDATE_DOCS=1 rewrites it).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDatabaseUrl } from '../../src/config/config.js';
+import { allows, ROLES, type Role } from '../../src/desk/staff/roles.js';
+import { accessMatrixMarkdown, documentedRoutes } from '../../src/http/access-matrix.js';
+import { buildApp } from '../../src/http/app.js';
+import type { ZodApp } from '../../src/http/route-context.js';
+import { loadRegister } from '../../src/register/load.js';
+import { publishRegister } from '../../src/register/publish-register.js';
+import { openStore, type Store } from '../../src/store/open-store.js';
+import { ROOT } from '../helpers/cli.js';
+import { bearer, tokenFor } from '../helpers/staff.js';
+
+const ORG = 'acme-boutique';
+let store: Store;
+let app: ZodApp;
+const tokens = new Map<Role, Record<string, string>>();
+
+beforeAll(async () => {
+  store = await openStore(parseDatabaseUrl(':memory:', ROOT));
+  await publishRegister(store, await loadRegister(`${ROOT}/examples/acme-shop`), { author: 'test' });
+  app = await buildApp({ config: { logLevel: 'silent', publicRateLimit: 100_000 }, store, defaultOrganisation: ORG });
+  for (const role of ROLES) tokens.set(role, bearer(await tokenFor(store, ORG, role, role === 'controller' ? { controllerId: 'some-controller' } : {})));
+});
+
+afterAll(async () => {
+  await app.close();
+  await store.close();
+});
+
+const concrete = (url: string) => url.replace(':org', ORG).replace(':id', '00000000-0000-4000-8000-000000000000').replace(':version', '1');
+
+describe('the access matrix', () => {
+  it('holds for every route and role', async () => {
+    const routes = documentedRoutes(app.routeAccess);
+    expect(routes.length).toBeGreaterThan(20);
+    let checked = 0;
+    for (const route of routes) {
+      const request = { method: route.method as 'GET', url: concrete(route.url), ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }) };
+      const anonymous = await app.inject(request);
+      if (route.access === 'public') {
+        expect([401, 403], `${route.method} ${route.url} anonymous`).not.toContain(anonymous.statusCode);
+        continue;
+      }
+      expect(anonymous.statusCode, `${route.method} ${route.url} anonymous`).toBe(401);
+      for (const role of ROLES) {
+        const res = await app.inject({ ...request, headers: tokens.get(role)! });
+        const label = `${route.method} ${route.url} as ${role}: ${res.body.slice(0, 200)}`;
+        if (allows(role, route.access)) expect([401, 403], label).not.toContain(res.statusCode);
+        else expect(res.statusCode, label).toBe(403);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('is the one docs/desk.md shows', () => {
+    const file = `${ROOT}/docs/desk.md`;
+    const doc = readFileSync(file, 'utf8');
+    const start = '<!-- access-matrix:start (generated from the routes: OPENDPO_UPDATE_DOCS=1 npx vitest run test/http/access-matrix.test.ts) -->';
+    const end = '<!-- access-matrix:end -->';
+    const i = doc.indexOf(start);
+    const j = doc.indexOf(end);
+    expect(i, 'docs/desk.md has the access matrix markers').toBeGreaterThan(-1);
+    const generated = `${start}\n${accessMatrixMarkdown(app.routeAccess)}\n${end}`;
+    if (process.env.OPENDPO_UPDATE_DOCS === '1') writeFileSync(file, doc.slice(0, i) + generated + doc.slice(j + end.length));
+    else expect(doc.slice(i, j + end.length)).toBe(generated);
+  });
+});

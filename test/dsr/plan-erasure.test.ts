@@ -492,14 +492,16 @@ describe('the writes an erasure decides', () => {
     expect(writes(partial)).toEqual(['delete shop.message: 1,2']);
   });
 
-  it('rows pointing at each other in a loop are deleted together, in one statement, after the rest', async () => {
+  it('rows pointing at each other in a loop have their pointers cleared, then go together, after the rest', async () => {
     const plan = await planOn(
       `CREATE TABLE message (id INTEGER PRIMARY KEY, email TEXT, reply_to INTEGER REFERENCES message (id));
        INSERT INTO message VALUES (1, '${PERSON}', NULL), (2, '${PERSON}', NULL), (3, '${PERSON}', 1);
        UPDATE message SET reply_to = 2 WHERE id = 1; UPDATE message SET reply_to = 1 WHERE id = 2;`,
       shop(collection('message', [id(), email(), field('reply_to')], { erasure: { strategy: 'delete' } })),
     );
-    expect(writes(plan)).toEqual(['delete shop.message: 3', 'delete shop.message: 1,2']);
+    // No order of deletes lets a loop go where the key is checked row by row (SQLite RESTRICT, InnoDB).
+    expect(writes(plan)).toEqual(['update shop.message: 1,2', 'delete shop.message: 3', 'delete shop.message: 1,2']);
+    expect(setOf(plan, 'shop.message')).toEqual({ reply_to: null });
   });
 
   it('an erasure reads no catalogue: nothing in it is the person\'s to erase, nor decides what is shared', async () => {

@@ -141,7 +141,13 @@ export async function planErasure(options: PlanErasureOptions): Promise<ErasureP
     const target = byConnection.get(connection)!;
     const toDelete = [...rows.values()].filter((s) => s.action === 'delete');
     if (toDelete.length > 0) {
-      const levels = await selfReferenceLevels(options, found, toDelete.map((s) => s.row));
+      const { levels, loop } = await selfReferenceLevels(options, found, toDelete.map((s) => s.row));
+      // Rows that point at each other in a loop: their pointers are cleared first (they go anyway),
+      // so that a database checking the key row by row (SQLite RESTRICT, InnoDB) lets them go too.
+      if (loop) {
+        const set = Object.fromEntries(loop.columns.map((c) => [c, encodeValue(null)]));
+        target.updates.push({ node: id, table: found.table, kind: 'update', keyColumns: found.key, set, keys: loop.rows.map((row) => found.key.map((k) => encodeValue(row[k] ?? null))), ...locationsOf(found, loop.rows) });
+      }
       target.deletes.set(
         id,
         levels.map((rows) => ({
@@ -299,13 +305,18 @@ function locationsOf(found: CollectedNode, rows: readonly Row[]): { locations?: 
  * they pointed at, and so on. One DELETE of them all is refused where the database checks such a
  * key row by row (MariaDB's InnoDB whatever the action, SQLite with RESTRICT). The key's columns are
  * read from the database (a dataset need not declare them). Rows that point at each other in a
- * loop go last, together: only a database checking at the end of the statement deletes them.
+ * loop go last, together, their pointers cleared before (`loop`: the key columns to set to null, and
+ * the rows): no order of deletes lets a loop go where the database checks row by row.
  */
-async function selfReferenceLevels(options: PlanErasureOptions, found: CollectedNode, rows: Row[]): Promise<Row[][]> {
+async function selfReferenceLevels(
+  options: PlanErasureOptions,
+  found: CollectedNode,
+  rows: Row[],
+): Promise<{ levels: Row[][]; loop?: { columns: string[]; rows: Row[] } }> {
   const shape = options.shapeOf(found.node);
   const table = options.tablesOf(options.connectionOf(found.node.dataset.key)).find((t) => sameTable(t, shape));
   const selfKeys = (table?.foreignKeys ?? []).filter((fk) => sameTable(fk.references, shape));
-  if (selfKeys.length === 0 || rows.length < 2 || found.key.length === 0) return [rows];
+  if (selfKeys.length === 0 || rows.length < 2 || found.key.length === 0) return { levels: [rows] };
   const tupleOf = (row: Row, columns: readonly string[]) => JSON.stringify(columns.map((c) => valueKey(row[c] ?? null)));
   const byKey = new Map(rows.map((row) => [tupleOf(row, found.key), row]));
   const result = await options.connectorFor(found.node.dataset.key).run({
@@ -330,15 +341,21 @@ async function selfReferenceLevels(options: PlanErasureOptions, found: Collected
   }
   const levels: Row[][] = [];
   const left = new Set(byKey.keys());
+  let loop: { columns: string[]; rows: Row[] } | undefined;
   while (left.size > 0) {
     const pointedAt = new Set<string>();
     for (const k of left) for (const p of parents.get(k) ?? []) if (left.has(p)) pointedAt.add(p);
     const level = [...left].filter((k) => !pointedAt.has(k));
     const taken = level.length > 0 ? level : [...left];
+    if (level.length === 0) {
+      // The key columns of a table's key to itself that are not part of its own key (those are cleared).
+      const columns = [...new Set(selfKeys.flatMap((fk) => fk.columns))].filter((c) => !found.key.includes(c));
+      if (columns.length > 0) loop = { columns, rows: taken.map((k) => byKey.get(k)!) };
+    }
     levels.push(taken.map((k) => byKey.get(k)!));
     for (const k of taken) left.delete(k);
   }
-  return levels;
+  return { levels, ...(loop ? { loop } : {}) };
 }
 
 function orderDeletes(options: PlanErasureOptions, connection: string, deletes: Map<string, ErasureOperation[]>): ErasureOperation[] {

@@ -168,6 +168,35 @@ const VARIABLES = {
         { message: 'must be an IANA time zone such as Europe/Paris' },
       ),
   },
+  OPENDPO_DATASETS: {
+    default: '(none)',
+    meaning:
+      "Comma-separated datasets folders (each with its connections.yaml naming its register) whose systems the server's worker runs approved requests on (access, portability, erasure, restriction). Without it, approved requests wait and are answered with the CLI. `npm start` sets it to the example shop's.",
+    schema: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined ? [] : v.split(',').map((s) => s.trim()).filter((s) => s.length > 0))),
+  },
+  OPENDPO_PACKAGE_KEY: {
+    default: '(a key kept in .opendpo/package-key)',
+    meaning:
+      'The key access packages are encrypted with while they wait for their download (AES-256-GCM): 32 bytes in base64 or hex, or a ring `new:KEY,old:KEY` to rotate (decision 0029). Without it, a key is made once and kept beside the SQLite store, fit for a try-out only.',
+    schema: z.string().trim().optional(),
+  },
+  OPENDPO_PACKAGE_DIR: {
+    default: '.opendpo/packages',
+    meaning: 'Where the encrypted access packages wait (deleted once their link expires, 7 days).',
+    schema: z.string().trim().default('.opendpo/packages'),
+  },
+  OPENDPO_PUBLIC_URL: {
+    default: 'http://localhost:4750',
+    meaning: 'How people reach this server: the download links of completion letters start with it.',
+    schema: z
+      .string()
+      .trim()
+      .default('http://localhost:4750')
+      .refine((v) => /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v), { message: 'must be an http(s):// URL such as https://privacy.example.org' }),
+  },
 } as const;
 
 /** The schema over the environment: the single source of truth for configuration. */
@@ -183,6 +212,10 @@ export const ConfigSchema = z.object({
   OPENDPO_MAIL_FROM: VARIABLES.OPENDPO_MAIL_FROM.schema,
   OPENDPO_PUBLIC_RATE_LIMIT: VARIABLES.OPENDPO_PUBLIC_RATE_LIMIT.schema,
   OPENDPO_TIMEZONE: VARIABLES.OPENDPO_TIMEZONE.schema,
+  OPENDPO_DATASETS: VARIABLES.OPENDPO_DATASETS.schema,
+  OPENDPO_PACKAGE_KEY: VARIABLES.OPENDPO_PACKAGE_KEY.schema,
+  OPENDPO_PACKAGE_DIR: VARIABLES.OPENDPO_PACKAGE_DIR.schema,
+  OPENDPO_PUBLIC_URL: VARIABLES.OPENDPO_PUBLIC_URL.schema,
 });
 
 export interface Config {
@@ -203,6 +236,13 @@ export interface Config {
   readonly publicRateLimit: number;
   /** The calendar deadlines are counted in (default: the organisation's country's). */
   readonly timeZone: string | undefined;
+  /** Absolute datasets folders the worker runs requests on. */
+  readonly datasets: readonly string[];
+  /** The package key ring as given (parsed where it is used), or undefined. */
+  readonly packageKey: string | undefined;
+  /** Absolute folder of the package vault. */
+  readonly packageDir: string;
+  readonly publicUrl: string;
 }
 
 /** The variables, their defaults and meanings, for the README and `--help`. */
@@ -254,6 +294,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     mailFrom: value.OPENDPO_MAIL_FROM,
     publicRateLimit: value.OPENDPO_PUBLIC_RATE_LIMIT,
     timeZone: value.OPENDPO_TIMEZONE,
+    datasets: Object.freeze(value.OPENDPO_DATASETS.map((d) => path.resolve(cwd, d))),
+    packageKey: value.OPENDPO_PACKAGE_KEY,
+    packageDir: path.resolve(cwd, value.OPENDPO_PACKAGE_DIR),
+    publicUrl: value.OPENDPO_PUBLIC_URL,
   });
 }
 

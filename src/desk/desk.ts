@@ -12,6 +12,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { Mailer } from '../mail/mailer.js';
+import { tokenMatches } from './package-vault/download-token.js';
+import type { OpenedPackage, PackageVault } from './package-vault/package-vault.js';
 import type { Register } from '../register/schema.js';
 import type { AuditEntryInput } from '../store/audit-log.js';
 import type { DeskChange, DeskIdentityRow, DeskRequestRow, QueueFilter, StoredDeskRequest } from '../store/desk-repository.js';
@@ -79,6 +81,8 @@ export type StaffAction =
 export interface DeskOptions {
   store: Store;
   mailer?: Mailer | undefined;
+  /** Where access packages wait for their download. */
+  vault?: PackageVault | undefined;
   /** The organisation's time zone (default: its country's). */
   timeZone?: string | undefined;
   /** How many days back a request of the same type and identity counts as a repetition (Art. 12(5)). */
@@ -93,6 +97,7 @@ const CODE_RESEND_MS = 60_000;
 export class Desk {
   private readonly now: () => Date;
   private codeKey: string | undefined;
+  private readonly registers = new Map<string, { at: number; register: Register }>();
 
   constructor(private readonly options: DeskOptions) {
     this.now = options.now ?? (() => new Date());
@@ -136,6 +141,12 @@ export class Desk {
       created_by: input.actor,
       updated_at: this.now().toISOString(),
       closed_at: null,
+      worker_owner: null,
+      worker_lease_expires_at: null,
+      run_id: null,
+      package_id: null,
+      package_expires_at: null,
+      download_secret_hash: null,
     };
     await this.store.desk.create(
       input.organisationId,
@@ -181,7 +192,8 @@ export class Desk {
       throw new OpendpoError('REQUEST_REFUSED', 'a code was sent less than a minute ago: wait for it, or try again in a minute');
     }
     const mailer = this.options.mailer;
-    if (!mailer) throw new OpendpoError('CONFIG_INVALID', 'no mail server is configured (OPENDPO_SMTP_URL): codes cannot be sent');
+    // Not an error of the caller's: the identity is then confirmed by staff (step-up), and the answer says so.
+    if (!mailer) return { identity: seq, sent: false, reason: 'no mail server is configured (OPENDPO_SMTP_URL): the identity is confirmed by staff' };
     const challengeId = randomUUID();
     const { code, challenge } = issueCode({ id: challengeId, secret: await this.codeSecret(), now });
     const register = await this.register(organisationId);
@@ -253,9 +265,31 @@ export class Desk {
     return { outcome: checked.outcome, attemptsLeft: checked.attemptsLeft, state: after.request.state };
   }
 
+  /**
+   * The access package of a completed request, for the person: their status token (given at
+   * submission) and the download token (sent to their confirmed address) both, and before the
+   * link expires (Art. 15(3), 32). Each download is in the audit log.
+   */
+  async openPackage(organisationId: string, requestId: string, statusSecret: string, downloadToken: string): Promise<OpenedPackage> {
+    const stored = await this.forPerson(organisationId, requestId, statusSecret);
+    const r = stored.request;
+    if (r.package_id === null || r.download_secret_hash === null || !tokenMatches(r.download_secret_hash, downloadToken)) {
+      throw new OpendpoError('NOT_FOUND', 'no package for this request and download link');
+    }
+    if (!this.options.vault) throw new OpendpoError('CONFIG_INVALID', 'no package vault is configured (OPENDPO_PACKAGE_KEY)');
+    const now = this.now();
+    if (r.package_expires_at !== null && r.package_expires_at <= now.toISOString()) {
+      throw new OpendpoError('NOT_FOUND', `the download link expired on ${r.package_expires_at.slice(0, 10)}: write to the data protection officer for a new copy`);
+    }
+    const opened = await this.options.vault.open(r.package_id, { now });
+    await this.store.audit.append(organisationId, audit('person', 'request.package_downloaded', requestId, { bytes: opened.sizeBytes }));
+    return opened;
+  }
+
   /** What the person may see of their request (with its status secret). */
   async status(organisationId: string, requestId: string, statusSecret: string): Promise<StoredDeskRequest> {
-    return this.forPerson(organisationId, requestId, statusSecret);
+    // The person sees the state, the deadline and their identities: the history and letters are not read.
+    return this.forPerson(organisationId, requestId, statusSecret, { history: false });
   }
 
   async get(organisationId: string, requestId: string): Promise<StoredDeskRequest> {
@@ -352,6 +386,58 @@ export class Desk {
     }
     await this.store.desk.apply(organisationId, change);
     await this.tell(organisationId, stored, change, action, actor);
+    return this.get(organisationId, requestId);
+  }
+
+  /**
+   * A worker takes a request to run: an approved one (started), or one in progress whose worker
+   * stopped renewing its hold (taken over, to resume: the engine's own evidence says where it was).
+   * Refused (REQUEST_CHANGED) when another worker took it first: on one database, one runs it.
+   */
+  async take(organisationId: string, requestId: string, owner: string, leaseMs: number): Promise<StoredDeskRequest> {
+    const stored = await this.get(organisationId, requestId);
+    const now = this.now();
+    const change: DeskChange = {
+      requestId,
+      expectedVersion: stored.request.version,
+      set: { updated_at: now.toISOString(), worker_owner: owner, worker_lease_expires_at: new Date(now.getTime() + leaseMs).toISOString() },
+      audit: [],
+    };
+    if (stored.request.state === 'approved') this.transition(stored, change, { name: 'start' }, `worker:${owner}`, {});
+    else if (stored.request.state === 'in_progress' && (stored.request.worker_lease_expires_at ?? '') < now.toISOString()) {
+      change.audit.push(audit(`worker:${owner}`, 'request.taken_over', requestId, { previous_worker: stored.request.worker_owner }));
+    } else throw new OpendpoError('REQUEST_CHANGED', 'the request is not waiting to run');
+    await this.store.desk.apply(organisationId, change);
+    return this.get(organisationId, requestId);
+  }
+
+  /** The run ended: completed (with the package waiting, for access and portability) or failed, retryable by the DPO. */
+  async finishRun(
+    organisationId: string,
+    requestId: string,
+    owner: string,
+    result:
+      | { outcome: 'completed'; runId: string; summary: Record<string, unknown>; package?: { id: string; expiresAt: string; downloadHash: string } }
+      | { outcome: 'failed'; runId: string | null; errorCode: string },
+  ): Promise<StoredDeskRequest> {
+    const stored = await this.get(organisationId, requestId);
+    if (stored.request.worker_owner !== owner || stored.request.state !== 'in_progress') {
+      throw new OpendpoError('REQUEST_CHANGED', 'the request is no longer held by this worker');
+    }
+    const change: DeskChange = {
+      requestId,
+      expectedVersion: stored.request.version,
+      set: { updated_at: this.now().toISOString(), worker_owner: null, worker_lease_expires_at: null, run_id: result.runId },
+      audit: [],
+    };
+    const actor = `worker:${owner}`;
+    if (result.outcome === 'completed') {
+      if (result.package) change.set = { ...change.set, package_id: result.package.id, package_expires_at: result.package.expiresAt, download_secret_hash: result.package.downloadHash };
+      this.transition(stored, change, { name: 'complete' }, actor, { run: result.runId, ...result.summary });
+    } else {
+      this.transition(stored, change, { name: 'fail', errorCode: result.errorCode }, actor, { run: result.runId, error_code: result.errorCode });
+    }
+    await this.store.desk.apply(organisationId, change);
     return this.get(organisationId, requestId);
   }
 
@@ -484,8 +570,8 @@ export class Desk {
     return waits;
   }
 
-  private async forPerson(organisationId: string, requestId: string, statusSecret: string): Promise<StoredDeskRequest> {
-    const stored = await this.store.desk.get(organisationId, requestId);
+  private async forPerson(organisationId: string, requestId: string, statusSecret: string, options: { history?: boolean } = {}): Promise<StoredDeskRequest> {
+    const stored = await this.store.desk.get(organisationId, requestId, { history: options.history ?? true });
     // The same answer for an unknown request and a wrong secret: an id alone reveals nothing.
     if (!stored || !secretMatches(stored.request.status_secret_hash, statusSecret)) {
       throw new OpendpoError('NOT_FOUND', 'no request with this id and status token');
@@ -493,9 +579,13 @@ export class Desk {
     return stored;
   }
 
+  /** The organisation's latest register, asked of the store at most once a second (as the notices are). */
   private async register(organisationId: string): Promise<Register> {
+    const cached = this.registers.get(organisationId);
+    if (cached && this.now().getTime() - cached.at < 1000) return cached.register;
     const latest = await this.store.registerVersions.latest(organisationId);
     if (!latest) throw new OpendpoError('NOT_FOUND', `no organisation ${organisationId} has published a register`);
+    this.registers.set(organisationId, { at: this.now().getTime(), register: latest.register });
     return latest.register;
   }
 

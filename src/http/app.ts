@@ -14,14 +14,19 @@ import type { Config } from '../config/config.js';
 import { Desk } from '../desk/desk.js';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { Mailer } from '../mail/mailer.js';
+import type { PackageVault } from '../desk/package-vault/package-vault.js';
 import type { Store } from '../store/open-store.js';
 import { VERSION } from '../version.js';
 import { addAuth } from './auth.js';
+import { addHttpMetricsHook, createHttpMetrics } from './metrics.js';
 import { handleClientError, handleError, handleFrameworkError, MAX_PARAM_LENGTH } from './error-handler.js';
 import { NoticeCache, type NoticeCacheOptions } from './notice-cache.js';
 import { presentError } from './presenters/error-presenter.js';
 import type { RouteContext, ZodApp } from './route-context.js';
+import { addAuditRoutes } from './routes/audit.js';
+import { addDeskReportRoutes } from './routes/desk-report.js';
 import { addHealthRoutes } from './routes/health.js';
+import { addMetricsRoutes } from './routes/metrics.js';
 import { addOpenApiRoute } from './routes/openapi.js';
 import { addDeskRequestRoutes } from './routes/desk-requests.js';
 import { addOrganisationRoutes } from './routes/organisations.js';
@@ -42,9 +47,13 @@ export interface BuildAppOptions {
   mailer?: Mailer | undefined;
   /** The clock (tests move it). */
   now?: () => Date;
+  /** Where access packages wait for their download. */
+  vault?: PackageVault | undefined;
+  /** The desk, when the caller shares it with a worker (default: one made here). */
+  desk?: Desk;
 }
 
-export async function buildApp({ config, store, defaultOrganisation, logStream, notices, mailer, now = () => new Date() }: BuildAppOptions): Promise<ZodApp> {
+export async function buildApp({ config, store, defaultOrganisation, logStream, notices, mailer, vault, desk: given, now = () => new Date() }: BuildAppOptions): Promise<ZodApp> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: logStream ?? process.stderr },
     // Fastify's own request logs carry the URL with its query string: we log our own line instead.
@@ -94,6 +103,8 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
       'request',
     );
   });
+  const metrics = createHttpMetrics();
+  addHttpMetricsHook(app, metrics);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -114,15 +125,16 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
         { name: 'register', description: 'Published registers of processing activities' },
         { name: 'requests', description: 'Requests of data subjects (public): submit, confirm identity, follow' },
         { name: 'desk', description: 'The request desk (staff): queue, decisions, history' },
+        { name: 'audit', description: 'The hash-chained audit log (staff): read and verify' },
         { name: 'session', description: 'Staff sign-in' },
-        { name: 'operations', description: 'Health' },
+        { name: 'operations', description: 'Health and metrics' },
       ],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
 
-  const desk = new Desk({ store, mailer, timeZone: config.timeZone, now });
+  const desk = given ?? new Desk({ store, mailer, vault, timeZone: config.timeZone, now });
   const context: RouteContext = {
     store,
     defaultOrganisation,
@@ -130,6 +142,8 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
     desk,
     publicRateLimit: config.publicRateLimit ?? 60,
     now,
+    timeZone: config.timeZone,
+    metrics,
   };
   addHealthRoutes(app, context);
   addPrivacyNoticeRoutes(app, context);
@@ -137,6 +151,9 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
   addSessionRoutes(app, context);
   addPublicRequestRoutes(app, context);
   addDeskRequestRoutes(app, context);
+  addDeskReportRoutes(app, context);
+  addAuditRoutes(app, context);
+  addMetricsRoutes(app, context);
   addOpenApiRoute(app);
   await app.ready();
   return app;

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Desk } from '../desk/desk.js';
 import type { Store } from '../store/open-store.js';
+import type { HttpMetrics } from './metrics.js';
 import type { NoticeCache } from './notice-cache.js';
 
 /** The Fastify instance routes are added to: request and response types come from zod schemas. */
@@ -20,4 +21,8 @@ export interface RouteContext {
   /** Requests per minute and address on each public route. */
   readonly publicRateLimit: number;
   readonly now: () => Date;
+  /** The organisations' time zone when configured (OPENDPO_TIMEZONE); otherwise each one's country's. */
+  readonly timeZone: string | undefined;
+  /** The server's Prometheus registry and its HTTP metrics. */
+  readonly metrics: HttpMetrics;
 }

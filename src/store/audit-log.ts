@@ -203,8 +203,19 @@ function toEntry(row: Selectable<AuditLogTable>): AuditEntry {
     actor: row.actor,
     action: row.action,
     subject: { kind: row.subject_kind, id: row.subject_id },
-    detail: JSON.parse(row.detail_json) as Record<string, unknown>,
+    detail: parseDetail(row.detail_json),
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+}
+
+/** An entry's detail; text that is not a JSON object (edited by hand) is kept as it is, so its hash fails and says so. */
+function parseDetail(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // falls through
+  }
+  return { unreadable: text };
 }

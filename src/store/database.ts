@@ -226,6 +226,13 @@ export interface DeskRequestsTable {
   created_by: string;
   updated_at: string;
   closed_at: string | null;
+  worker_owner: string | null;
+  worker_lease_expires_at: string | null;
+  run_id: string | null;
+  package_id: string | null;
+  package_expires_at: string | null;
+  /** SHA-256 of the download token the completion letter carries. */
+  download_secret_hash: string | null;
 }
 
 /** An identity a request names, and how it was confirmed (Art. 12(6)). */

@@ -9,8 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import { OpendpoError } from '../errors/opendpo-error.js';
-import { appendAuditEntry, type AuditEntryInput } from './audit-log.js';
-import type { Database, DeskIdentitiesTable, DeskLettersTable, DeskRequestsTable, DeskTransitionsTable } from './database.js';
+import { appendAuditEntry, type AuditEntry, type AuditEntryInput } from './audit-log.js';
+import type { AuditLogTable, Database, DeskIdentitiesTable, DeskLettersTable, DeskRequestsTable, DeskTransitionsTable } from './database.js';
 
 export type DeskRequestRow = Selectable<DeskRequestsTable>;
 export type DeskIdentityRow = Selectable<DeskIdentitiesTable>;
@@ -51,6 +51,40 @@ export interface QueueFilter {
   limit: number;
 }
 
+/** The states a request never leaves (src/desk/request-states.ts FINAL_STATES), for the queries below. */
+const CLOSED_STATES = ['completed', 'refused', 'withdrawn'];
+
+/** Open requests counted by state, country and due day: what the desk's gauges are worked out from. */
+export interface OpenRequestCount {
+  state: string;
+  country: string;
+  due_on: string;
+  count: number;
+}
+
+/** A request received in a report's period, with the transition that closed it (none while open). */
+export interface ReportedRequestRow {
+  type: string;
+  state: string;
+  country: string;
+  received_on: string;
+  due_on: string;
+  /** When the request was closed, as desk_requests keeps it (the instant of its closing transition). */
+  closed_at: string | null;
+  /** The transition into completed, refused or withdrawn: its name and instant. */
+  closed: { name: string; to_state: string; at: string } | null;
+}
+
+/** A page of an organisation's audit log, oldest first (keyset on seq). */
+export interface AuditPageFilter {
+  /** The last seq of the previous page (0 or absent: from the start of the chain). */
+  after?: number;
+  limit: number;
+  action?: string;
+  subjectKind?: string;
+  subjectId?: string;
+}
+
 export class DeskRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -81,13 +115,15 @@ export class DeskRepository {
     });
   }
 
-  async get(organisationId: string, id: string): Promise<StoredDeskRequest | undefined> {
+  /** A request with its identities and, unless `history: false`, its transitions and letters. */
+  async get(organisationId: string, id: string, options: { history?: boolean } = {}): Promise<StoredDeskRequest | undefined> {
     const request = await this.db.selectFrom('desk_requests').selectAll().where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst();
     if (!request) return undefined;
+    const history = options.history ?? true;
     const [identities, transitions, letters] = await Promise.all([
       this.db.selectFrom('desk_identities').selectAll().where('organisation_id', '=', organisationId).where('request_id', '=', id).orderBy('seq').execute(),
-      this.db.selectFrom('desk_transitions').selectAll().where('organisation_id', '=', organisationId).where('request_id', '=', id).orderBy('seq').execute(),
-      this.letters(organisationId, id),
+      history ? this.db.selectFrom('desk_transitions').selectAll().where('organisation_id', '=', organisationId).where('request_id', '=', id).orderBy('seq').execute() : [],
+      history ? this.letters(organisationId, id) : [],
     ]);
     return { request, identities, transitions, letters };
   }
@@ -132,6 +168,37 @@ export class DeskRepository {
         }
       }
     });
+  }
+
+  /**
+   * Requests a worker may take: approved ones, and those in progress whose worker stopped renewing
+   * its hold (killed, or its machine gone), of the organisations and types it runs, by due day.
+   */
+  async runnable(organisationIds: readonly string[], types: readonly string[], now: string, limit: number): Promise<DeskRequestRow[]> {
+    if (organisationIds.length === 0 || types.length === 0) return [];
+    return this.db
+      .selectFrom('desk_requests')
+      .selectAll()
+      .where('organisation_id', 'in', [...organisationIds])
+      .where('type', 'in', [...types])
+      .where((eb) => eb.or([eb('state', '=', 'approved'), eb.and([eb('state', '=', 'in_progress'), eb('worker_lease_expires_at', '<', now)])]))
+      .orderBy('due_on')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Extends a worker's hold on a request it still holds; false when another worker took it over. */
+  async renewWorkerLease(organisationId: string, id: string, owner: string, until: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('desk_requests')
+      .set({ worker_lease_expires_at: until })
+      .where('organisation_id', '=', organisationId)
+      .where('id', '=', id)
+      .where('worker_owner', '=', owner)
+      .where('state', '=', 'in_progress')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   /** Keeps a letter sent (or that could not be sent) with its request, and its audit entry. */
@@ -188,6 +255,79 @@ export class DeskRepository {
       .execute();
   }
 
+  /** Open requests (not completed, refused or withdrawn) by state, country and due day: the desk's gauges at a scrape. */
+  async openRequestCounts(organisationId: string): Promise<OpenRequestCount[]> {
+    const rows = await this.db
+      .selectFrom('desk_requests')
+      .select((eb) => ['state', 'country', 'due_on', eb.fn.countAll().as('count')])
+      .where('organisation_id', '=', organisationId)
+      .where('state', 'not in', CLOSED_STATES)
+      .groupBy(['state', 'country', 'due_on'])
+      .orderBy('state')
+      .orderBy('due_on')
+      .execute();
+    return rows.map((r) => ({ state: r.state, country: r.country, due_on: r.due_on, count: Number(r.count) }));
+  }
+
+  /** Letters kept as failed (no email address, the mail server down): for staff to send by post or again. */
+  async failedLetterCount(organisationId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('desk_letters')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .where('organisation_id', '=', organisationId)
+      .where('status', '=', 'failed')
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
+
+  /**
+   * The requests received from one day to another (YYYY-MM-DD, both included, in the organisation's
+   * calendar), each with the transition that closed it: the report's input (src/desk/report.ts).
+   * A closed request took exactly one transition into a final state (none leaves one).
+   */
+  async requestsReceivedBetween(organisationId: string, from: string, to: string): Promise<ReportedRequestRow[]> {
+    const rows = await this.db
+      .selectFrom('desk_requests as r')
+      .leftJoin('desk_transitions as t', (j) =>
+        j
+          .onRef('t.organisation_id', '=', 'r.organisation_id')
+          .onRef('t.request_id', '=', 'r.id')
+          .on('t.to_state', 'in', CLOSED_STATES)
+          .on('t.from_state', 'not in', CLOSED_STATES),
+      )
+      .select(['r.type', 'r.state', 'r.country', 'r.received_on', 'r.due_on', 'r.closed_at', 't.name as closed_name', 't.to_state as closed_to', 't.at as closing_at'])
+      .where('r.organisation_id', '=', organisationId)
+      .where('r.received_on', '>=', from)
+      .where('r.received_on', '<=', to)
+      .orderBy('r.received_on')
+      .orderBy('r.id')
+      .execute();
+    return rows.map((r) => ({
+      type: r.type,
+      state: r.state,
+      country: r.country,
+      received_on: r.received_on,
+      due_on: r.due_on,
+      closed_at: r.closed_at,
+      closed: r.closed_name !== null && r.closed_to !== null && r.closing_at !== null ? { name: r.closed_name, to_state: r.closed_to, at: r.closing_at } : null,
+    }));
+  }
+
+  /**
+   * A page of the organisation's audit log in chain order (oldest first), after a seq: keyset on the
+   * primary key, so a reader that keeps the last seq it read gets every later entry once, in order.
+   * (Here rather than in audit-log.ts: the desk's audit route is its only reader.)
+   */
+  async auditPage(organisationId: string, filter: AuditPageFilter): Promise<AuditEntry[]> {
+    let q = this.db.selectFrom('audit_log').selectAll().where('organisation_id', '=', organisationId);
+    if (filter.after !== undefined && filter.after > 0) q = q.where('seq', '>', filter.after);
+    if (filter.action !== undefined) q = q.where('action', '=', filter.action);
+    if (filter.subjectKind !== undefined) q = q.where('subject_kind', '=', filter.subjectKind);
+    if (filter.subjectId !== undefined) q = q.where('subject_id', '=', filter.subjectId);
+    const rows = await q.orderBy('seq').limit(filter.limit).execute();
+    return rows.map(auditEntryOf);
+  }
+
   private async inTransaction(organisationId: string, audit: AuditEntryInput[], work: (trx: Kysely<Database>) => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -201,4 +341,29 @@ export class DeskRepository {
       }
     }
   }
+}
+
+function auditEntryOf(row: Selectable<AuditLogTable>): AuditEntry {
+  return {
+    organisationId: row.organisation_id,
+    seq: Number(row.seq),
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    subject: { kind: row.subject_kind, id: row.subject_id },
+    detail: readDetail(row.detail_json),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** An entry's detail; one that is not a JSON object was written past the log (its hash no longer matches): said so, never thrown. */
+function readDetail(json: string): Record<string, unknown> {
+  try {
+    const detail: unknown = JSON.parse(json);
+    if (detail !== null && typeof detail === 'object' && !Array.isArray(detail)) return detail as Record<string, unknown>;
+  } catch {
+    // below
+  }
+  return { unreadable: 'the stored detail is not a JSON object' };
 }

@@ -25,7 +25,8 @@ async function startServer(env: Record<string, string>): Promise<Server> {
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0'], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', OPENDPO_LOG_LEVEL: 'info', ...env },
+    // The vault (and its try-out key) in the test's folder, never in the repository's .opendpo/.
+    env: { ...process.env, NO_COLOR: '1', OPENDPO_LOG_LEVEL: 'info', OPENDPO_PACKAGE_DIR: path.join(dir, 'packages'), ...env },
   });
   let stdout = '';
   let stderr = '';

@@ -33,6 +33,10 @@ describe('loadConfig', () => {
       mailFrom: 'opendpo <no-reply@localhost>',
       publicRateLimit: 60,
       timeZone: undefined,
+      datasets: [],
+      packageKey: undefined,
+      packageDir: '/srv/app/.opendpo/packages',
+      publicUrl: 'http://localhost:4750',
     });
   });
 
@@ -97,6 +101,7 @@ describe('loadConfig', () => {
     [{ OPENDPO_SMTP_URL: 'mail.example:25' }, 'OPENDPO_SMTP_URL must be smtp://host:port or smtps://host:port'],
     [{ OPENDPO_PUBLIC_RATE_LIMIT: 'lots' }, "OPENDPO_PUBLIC_RATE_LIMIT must be a whole number of requests per minute from 1 to 1000000, got 'lots'"],
     [{ OPENDPO_TIMEZONE: 'Europe/Lyon' }, 'OPENDPO_TIMEZONE must be an IANA time zone such as Europe/Paris'],
+    [{ OPENDPO_PUBLIC_URL: 'privacy.example.org' }, 'OPENDPO_PUBLIC_URL must be an http(s):// URL such as https://privacy.example.org'],
   ])('refuses %j naming the variable', (env, message) => {
     const err = configError(env);
     expect(err.code).toBe('CONFIG_INVALID');

@@ -297,6 +297,8 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(doc.paths).filter((p) => !p.includes('/desk/')).sort()).toEqual([
       '/',
       '/api/v1/organisations',
+      '/api/v1/organisations/{org}/audit',
+      '/api/v1/organisations/{org}/audit/verification',
       '/api/v1/organisations/{org}/register',
       '/api/v1/organisations/{org}/register/findings',
       '/api/v1/organisations/{org}/register/versions',
@@ -304,9 +306,11 @@ describe('GET /openapi.json', () => {
       '/api/v1/organisations/{org}/requests',
       '/api/v1/organisations/{org}/requests/{id}',
       '/api/v1/organisations/{org}/requests/{id}/codes',
+      '/api/v1/organisations/{org}/requests/{id}/package',
       '/api/v1/organisations/{org}/requests/{id}/verification',
       '/api/v1/session',
       '/healthz',
+      '/metrics',
       '/privacy-notice',
     ]);
     const notice = doc.paths['/privacy-notice'].get;

@@ -161,12 +161,13 @@ function toAction(path: ActionPath, body: Record<string, unknown>): StaffAction 
   }
 }
 
-export function addDeskRequestRoutes(app: ZodApp, { desk, now }: RouteContext): void {
+export function addDeskRequestRoutes(app: ZodApp, { desk, now, timeZone }: RouteContext): void {
   app.get('/api/v1/organisations/:org/desk/requests', { schema: QueueSchema, config: { access: 'requests.read' } }, async (request) => {
     const q = request.query;
     const [dueOn, id] = q.after ? (q.after.split('~') as [string, string]) : [undefined, undefined];
-    const open = REQUEST_STATES.filter((s) => !['completed', 'refused', 'withdrawn'].includes(s));
-    const today = calendarDay(now(), 'UTC');
+    // Overdue: open and past its day; not while the desk waits for identity information (its clock stands still, Art. 12(6)).
+    const open = REQUEST_STATES.filter((s) => !['completed', 'refused', 'withdrawn', 'awaiting_identity'].includes(s));
+    const today = calendarDay(now(), timeZone ?? 'UTC');
     const rows = await desk.queue(request.params.org, {
       ...(q.state ? { states: q.state } : q.overdue === 'true' ? { states: open } : {}),
       ...(q.type ? { types: q.type } : {}),

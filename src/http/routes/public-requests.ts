@@ -88,6 +88,20 @@ const VerifySchema = {
   },
 };
 
+const PackageSchema = {
+  summary: 'Download the access package (the link of the completion letter, with the status token)',
+  tags: ['requests'],
+  params: RequestParams,
+  headers: StatusHeaders,
+  querystring: z.strictObject({ download: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { message: 'must be the download token of the completion letter' }) }),
+  response: {
+    200: { description: 'The package (a zip of CSV files for access, JSON for portability)', content: { 'application/octet-stream': { schema: z.string() } } },
+    400: BadRequestView,
+    404: RequestNotFoundView.describe('No such request, status token, package or download token, or the link expired'),
+    429: RateLimitedView,
+  },
+};
+
 export function addPublicRequestRoutes(app: ZodApp, { desk, publicRateLimit }: RouteContext): void {
   // Per address and route. A code is guessed one try at a time, and five tries lock it: the limit
   // guards against floods, not guesses (a status token is 256 random bits).
@@ -116,6 +130,18 @@ export function addPublicRequestRoutes(app: ZodApp, { desk, publicRateLimit }: R
   app.post('/api/v1/organisations/:org/requests/:id/codes', { schema: SendCodeSchema, config }, async (request) => {
     const { org, id } = request.params;
     return desk.sendCode(org, id, request.headers['x-status-token'], request.body.identity);
+  });
+
+  app.get('/api/v1/organisations/:org/requests/:id/package', { schema: PackageSchema, config }, async (request, reply) => {
+    const { org, id } = request.params;
+    const opened = await desk.openPackage(org, id, request.headers['x-status-token'], request.query.download);
+    // A copy of a person's data: never cached by a proxy or the browser.
+    return reply
+      .header('content-type', opened.meta.contentType)
+      .header('content-length', String(opened.sizeBytes))
+      .header('content-disposition', `attachment; filename="${opened.meta.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`)
+      .header('cache-control', 'no-store')
+      .send(opened.stream as unknown as string); // streamed as it is decrypted and verified, record by record
   });
 
   app.post('/api/v1/organisations/:org/requests/:id/verification', { schema: VerifySchema, config }, async (request) => {

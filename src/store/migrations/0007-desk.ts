@@ -77,6 +77,14 @@ export const deskMigration: Migration = {
       .addColumn('created_by', 'varchar(200)', (c) => c.notNull())
       .addColumn('updated_at', 'varchar(40)', (c) => c.notNull())
       .addColumn('closed_at', 'varchar(40)')
+      // The worker running the request (src/desk/worker), and until when it holds it unless renewed.
+      .addColumn('worker_owner', 'varchar(100)')
+      .addColumn('worker_lease_expires_at', 'varchar(40)')
+      // The engine's request (dsr_requests.id) and, for access and portability, the package waiting in the vault.
+      .addColumn('run_id', 'varchar(64)')
+      .addColumn('package_id', 'varchar(64)')
+      .addColumn('package_expires_at', 'varchar(40)')
+      .addColumn('download_secret_hash', 'varchar(64)')
       .addPrimaryKeyConstraint('desk_requests_pk', ['organisation_id', 'id'])
       .addUniqueConstraint('desk_requests_reference', ['organisation_id', 'reference'])
       .execute();

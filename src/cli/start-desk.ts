@@ -1,0 +1,85 @@
+/**
+ * The desk's moving parts for `opendpo serve`: the package vault (its key from OPENDPO_PACKAGE_KEY,
+ * or one made once beside a local store), the desk, and the worker running approved requests on the
+ * systems of OPENDPO_DATASETS, with the vault swept of expired packages every hour.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/config.js';
+import { loadDatasetsOrThrow } from '../dataset/load-datasets.js';
+import { Desk } from '../desk/desk.js';
+import { parsePackageKeyRing } from '../desk/package-vault/package-key.js';
+import { PackageVault } from '../desk/package-vault/package-vault.js';
+import { RequestWorker, type WorkerSource } from '../desk/worker/request-worker.js';
+import { OpendpoError } from '../errors/opendpo-error.js';
+import type { Mailer } from '../mail/mailer.js';
+import { loadRegister } from '../register/load.js';
+import type { Store } from '../store/open-store.js';
+import { faultFromEnvironment } from './commands/dsr/run.js';
+
+export interface StartedDesk {
+  desk: Desk;
+  vault: PackageVault;
+  start(log: (fields: Record<string, unknown>, message: string) => void): void;
+  stop(): Promise<void>;
+}
+
+export async function startDesk(config: Config, store: Store, mailer: Mailer | undefined): Promise<StartedDesk> {
+  const vault = new PackageVault({ folder: ensureFolder(config.packageDir), keys: parsePackageKeyRing(config.packageKey ?? localKey(config)) });
+  const desk = new Desk({ store, mailer, vault, timeZone: config.timeZone });
+  const sources: WorkerSource[] = [];
+  for (const dir of config.datasets) {
+    const loaded = await loadDatasetsOrThrow(dir);
+    if (!loaded.connections || !loaded.registerDir) throw new OpendpoError('DATASET_INVALID', `${dir}: its connections.yaml must name the register of the organisation whose requests run on it (register: ...)`);
+    const register = (await loadRegister(loaded.registerDir)).loaded?.register;
+    if (!register) throw new OpendpoError('REGISTER_INVALID', `${loaded.registerDir}: the register named by ${dir}/connections.yaml cannot be read`);
+    sources.push({ organisationId: register.organisation.id, loaded, register });
+  }
+  const worker =
+    sources.length > 0
+      ? new RequestWorker({
+          store,
+          desk,
+          sources,
+          vault,
+          publicUrl: config.publicUrl,
+          leaseSeconds: config.dsrLeaseSeconds,
+          targetTimeoutMs: config.targetTimeoutMs,
+          owner: `${hostname()}:${process.pid}`,
+          ...(process.env.OPENDPO_TEST_FAULT ? { fault: faultFromEnvironment(process.env.OPENDPO_TEST_FAULT)! } : {}),
+        })
+      : undefined;
+  let sweeper: NodeJS.Timeout | undefined;
+  return {
+    desk,
+    vault,
+    start(log) {
+      if (worker) {
+        worker.start(log);
+        log({ organisations: sources.map((s) => s.organisationId) }, 'worker: running approved requests');
+      } else log({}, 'worker: no datasets (OPENDPO_DATASETS): approved requests wait');
+      const sweep = () => void vault.sweep({ now: new Date() }).then((r) => r.deleted > 0 && log({ deleted: r.deleted }, 'vault: expired packages deleted')).catch(() => {});
+      sweep();
+      sweeper = setInterval(sweep, 3_600_000);
+      sweeper.unref();
+    },
+    async stop() {
+      if (sweeper) clearInterval(sweeper);
+      await worker?.stop();
+    },
+  };
+}
+
+function ensureFolder(dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+/** A try-out's key: made once, kept beside the local store (a production install sets OPENDPO_PACKAGE_KEY). */
+function localKey(config: Config): string {
+  const file = path.join(path.dirname(config.packageDir), 'package-key');
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  return readFileSync(file, 'utf8').trim();
+}

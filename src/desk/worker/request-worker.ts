@@ -1,0 +1,208 @@
+/**
+ * The worker that runs approved requests with the engine (src/dsr), in the server's process: it
+ * takes a request (a change on the request's version, so that of several processes on one database
+ * one takes it), holds it while it runs (renewing its hold), hands the access package to the vault,
+ * and records the end. A process killed mid-run leaves the request in progress with a hold that
+ * expires; the next worker (this process restarted, or another) takes it over and runs it again: the
+ * engine resumes from its own work log and evidence (decision 0016), so the answer and its evidence
+ * are those of one request.
+ *
+ * Types the engine does not act on (objection, consent withdrawal, a human review, post-mortem
+ * directives, rectification, which needs the fields named in a dataset) are done by staff.
+ */
+import { OpendpoError } from '../../errors/opendpo-error.js';
+import type { LoadDatasetsResult } from '../../dataset/load-datasets.js';
+import { buildAccessPackage } from '../../dsr/package/build-access-package.js';
+import { writeAccessPackageZip } from '../../dsr/package/write-csv-zip.js';
+import { writePortabilityJson } from '../../dsr/package/write-json.js';
+import { buildPortabilityExport } from '../../dsr/portability.js';
+import { openConnections, resolveHmacKeys } from '../../dsr/open-connections.js';
+import { leaseTiming } from '../../dsr/request-lifecycle.js';
+import { runRequest, type RunRequestInput } from '../../dsr/run-request.js';
+import type { Register } from '../../register/schema.js';
+import type { DsrKind } from '../../store/dsr-repository.js';
+import type { Store } from '../../store/open-store.js';
+import { calendarDay, countryTimeZone } from '../deadline.js';
+import type { Desk } from '../desk.js';
+import { issueDownloadToken } from '../package-vault/download-token.js';
+import type { PackageVault } from '../package-vault/package-vault.js';
+import type { RequestType } from '../request-types.js';
+
+/** The request types the engine carries out, and as what. */
+export const ENGINE_KINDS: Partial<Record<RequestType, DsrKind>> = { access: 'access', portability: 'portability', erasure: 'erasure', restriction: 'restriction' };
+
+/** What a worker runs requests against: one organisation's datasets, and its register for the processing information. */
+export interface WorkerSource {
+  organisationId: string;
+  loaded: LoadDatasetsResult;
+  register?: Register | undefined;
+}
+
+export interface RequestWorkerOptions {
+  store: Store;
+  desk: Desk;
+  sources: readonly WorkerSource[];
+  vault?: PackageVault | undefined;
+  /** Where people reach this server: the download link in the completion letter starts with it. */
+  publicUrl: string;
+  /** How long the worker holds a request without renewing (the engine's lease too). */
+  leaseSeconds: number;
+  targetTimeoutMs: number;
+  /** This worker's name in the record (default: host and pid). */
+  owner: string;
+  pollMs?: number;
+  log?: (fields: Record<string, unknown>, message: string) => void;
+  now?: () => Date;
+  /** Test hook: stop the process at a point of the writes (as the CLI's OPENDPO_TEST_FAULT). */
+  fault?: RunRequestInput['fault'];
+}
+
+export class RequestWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+  private readonly now: () => Date;
+
+  constructor(private options: RequestWorkerOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Polls for requests to run until stopped; `log` receives ids and counts only. */
+  start(log?: RequestWorkerOptions['log']): void {
+    if (log) this.options = { ...this.options, log };
+    this.stopped = false;
+    const tick = () => {
+      if (this.stopped) return;
+      this.running = this.runAvailable()
+        .catch((err: unknown) => this.options.log?.({ code: (err as OpendpoError).code ?? 'INTERNAL' }, 'worker: poll failed'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs ?? 2000);
+        });
+    };
+    tick();
+  }
+
+  /** Stops taking requests and waits for the one running to end. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Takes and runs the requests waiting, one at a time; returns how many ran. */
+  async runAvailable(): Promise<number> {
+    const organisations = this.options.sources.map((s) => s.organisationId);
+    let ran = 0;
+    for (;;) {
+      if (this.stopped && ran > 0) return ran;
+      const candidates = await this.options.store.desk.runnable(organisations, Object.keys(ENGINE_KINDS), this.now().toISOString(), 5);
+      let took = false;
+      for (const candidate of candidates) {
+        try {
+          await this.options.desk.take(candidate.organisation_id, candidate.id, this.options.owner, this.options.leaseSeconds * 1000);
+        } catch (err) {
+          if (err instanceof OpendpoError && err.code === 'REQUEST_CHANGED') continue; // another worker took it
+          throw err;
+        }
+        took = true;
+        await this.run(candidate.organisation_id, candidate.id);
+        ran++;
+        break;
+      }
+      if (!took) return ran;
+    }
+  }
+
+  private async run(organisationId: string, requestId: string): Promise<void> {
+    const { store, desk, owner, leaseSeconds, log } = this.options;
+    const source = this.options.sources.find((s) => s.organisationId === organisationId)!;
+    const stored = await desk.get(organisationId, requestId);
+    const kind = ENGINE_KINDS[stored.request.type as RequestType]!;
+    const identities = Object.fromEntries(stored.identities.map((i) => [i.type, i.value]));
+    const lang = stored.request.language === 'fr' ? 'fr' : 'en';
+    const renew = setInterval(
+      () => void store.desk.renewWorkerLease(organisationId, requestId, owner, new Date(this.now().getTime() + leaseSeconds * 1000).toISOString()).catch(() => {}),
+      Math.max(50, Math.floor((leaseSeconds * 1000) / 4)),
+    );
+    log?.({ requestId, type: stored.request.type }, 'worker: run started');
+    let sealed: { id: string; expiresAt: string; sizeBytes: number } | undefined;
+    try {
+      const datasets = source.loaded.datasets;
+      const register = source.register;
+      const outcome = await runRequest({
+        kind,
+        identities,
+        datasets,
+        store,
+        connect: () => openConnections(source.loaded.connections!, store, { timeoutMs: this.options.targetTimeoutMs }),
+        secretFor: await resolveHmacKeys(kind === 'erasure' ? datasets : []),
+        lease: leaseTiming(leaseSeconds),
+        ...(register ? { register } : {}),
+        ...(this.options.fault ? { fault: this.options.fault } : {}),
+        ...(kind === 'access' || kind === 'portability'
+          ? {
+              deliver: async (collected) => {
+                const vault = this.options.vault;
+                if (!vault) throw new OpendpoError('CONFIG_INVALID', 'no package vault is configured (OPENDPO_PACKAGE_KEY): an access package cannot be kept for download');
+                const content =
+                  kind === 'access'
+                    ? writeAccessPackageZip(buildAccessPackage(collected, { datasets, ...(register ? { register } : {}), lang }))
+                    : Buffer.from(writePortabilityJson(buildPortabilityExport(collected, { datasets, ...(register ? { register } : {}), lang })));
+                const filename = `${kind === 'access' ? 'access' : 'portability'}-${stored.request.reference}.${kind === 'access' ? 'zip' : 'json'}`;
+                const contentType = kind === 'access' ? 'application/zip' : 'application/json';
+                const p = await vault.seal(content, { organisationId, requestId, filename, contentType }, { now: this.now() });
+                sealed = { id: p.packageId, expiresAt: p.expiresAt, sizeBytes: p.sizeBytes };
+                return `${kind === 'access' ? 'zip' : 'json'} package of ${p.sizeBytes} bytes sealed in the vault (sha256 ${p.sha256})`;
+              },
+            }
+          : {}),
+      });
+      const rows = outcome.collected.collections.reduce((n, c) => n + c.rows.length, 0);
+      const summary = { rows, collections: outcome.collected.collections.filter((c) => c.rows.length > 0).length, kept: outcome.kept.length, warnings: outcome.warnings.length };
+      const download = sealed ? issueDownloadToken() : undefined;
+      const done = await desk.finishRun(organisationId, requestId, owner, {
+        outcome: 'completed',
+        runId: outcome.request.id,
+        summary,
+        ...(sealed && download ? { package: { id: sealed.id, expiresAt: sealed.expiresAt, downloadHash: download.hash } } : {}),
+      });
+      log?.({ requestId, run: outcome.request.id, ...summary }, 'worker: run completed');
+      const zone = countryTimeZone(done.request.country);
+      await desk.sendLetter(organisationId, requestId, 'completion', {
+        actions: completionActions(kind, lang, summary),
+        ...(sealed && download
+          ? { download: { url: `${this.options.publicUrl.replace(/\/$/, '')}/api/v1/organisations/${organisationId}/requests/${requestId}/package?download=${download.token}`, expiresOn: calendarDay(new Date(sealed.expiresAt), zone) } }
+          : {}),
+      }, `worker:${owner}`);
+    } catch (err) {
+      const code = err instanceof OpendpoError ? err.code : 'INTERNAL';
+      if (code === 'REQUEST_IN_PROGRESS') {
+        // The engine's run is still held by a process that may be alive: leave it, and look again once the hold lapses.
+        log?.({ requestId, code }, 'worker: the engine run is held elsewhere; will look again');
+        return;
+      }
+      log?.({ requestId, code }, 'worker: run failed');
+      await desk.finishRun(organisationId, requestId, owner, { outcome: 'failed', runId: null, errorCode: code }).catch(() => {});
+    } finally {
+      clearInterval(renew);
+    }
+  }
+}
+
+/** What the completion letter says was done, in the request's language (counts only). */
+function completionActions(kind: DsrKind, lang: 'en' | 'fr', s: { rows: number; collections: number; kept: number }): string[] {
+  const fr = lang === 'fr';
+  switch (kind) {
+    case 'access':
+      return [fr ? `Nous avons recherché vos données dans nos systèmes et trouvé ${s.rows} enregistrement(s).` : `We searched our systems for your data and found ${s.rows} record(s).`];
+    case 'portability':
+      return [fr ? `Nous avons exporté les données que vous nous avez fournies (${s.rows} enregistrement(s)).` : `We exported the data you provided to us (${s.rows} record(s)).`];
+    case 'erasure':
+      return [
+        fr ? `Nous avons effacé vos données de nos systèmes.` : 'We erased your data from our systems.',
+        ...(s.kept > 0 ? [fr ? `${s.kept} ensemble(s) de données sont conservés le temps d’une obligation légale, puis effacés.` : `${s.kept} set(s) of data are kept while a legal obligation requires it, then erased.`] : []),
+      ];
+    default:
+      return [fr ? 'Le traitement de vos données est limité comme vous l’avez demandé.' : 'The processing of your data is restricted as you asked.'];
+  }
+}

@@ -76,7 +76,8 @@ export type StaffAction =
   | { action: 'extend'; months: number; reasons: string[] }
   | { action: 'withdraw'; note?: string | undefined }
   | { action: 'retry' }
-  | { action: 'assign'; assignee: string | null };
+  | { action: 'assign'; assignee: string | null }
+  | { action: 'record_done'; done: string };
 
 export interface DeskOptions {
   store: Store;
@@ -383,6 +384,16 @@ export class Desk {
       case 'retry':
         this.transition(stored, change, { name: 'retry' }, actor, {});
         break;
+      case 'record_done': {
+        // What the engine does not do (an objection, a consent withdrawn, a human review, post-mortem
+        // directives, a rectification by hand) is done by staff, and recorded: started and completed at once.
+        if (stored.request.type === 'access' || stored.request.type === 'portability') {
+          throw new OpendpoError('REQUEST_REFUSED', `an ${stored.request.type} request is answered with its copy, which the worker makes and hands over (OPENDPO_DATASETS): it is not recorded as done by hand`);
+        }
+        this.transition(stored, change, { name: 'start' }, actor, {});
+        this.transition(stored, change, { name: 'complete' }, actor, { done: action.done, by_hand: true });
+        break;
+      }
     }
     await this.store.desk.apply(organisationId, change);
     await this.tell(organisationId, stored, change, action, actor);
@@ -454,6 +465,7 @@ export class Desk {
       await this.sendLetter(organisationId, id, 'fee', { basis: 'unfounded_or_excessive', amountCents: action.amount_cents, currency: action.currency, grounds: action.grounds }, actor);
     }
     if (action.action === 'request_identity') await this.sendLetter(organisationId, id, 'identity_request', { reason: action.reason, information: [action.reason] }, actor);
+    if (action.action === 'record_done') await this.sendLetter(organisationId, id, 'completion', { actions: [action.done] }, actor);
   }
 
   /**

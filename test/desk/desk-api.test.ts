@@ -256,6 +256,29 @@ describe.each([sqliteCase(), postgresCase()])('the request desk on $name', (dial
     expect(stale.json().error.code).toBe('REQUEST_CHANGED');
   });
 
+  it.runIf(dialect.available)('records what staff carried out by hand, and tells the person; an access request is not recorded so', async () => {
+    const s = await submit({ identities: [{ type: 'email', value: 'objects@example.org' }], details: { type: 'objection', direct_marketing: true } });
+    const id = s.request.id;
+    expect((await verify(id, s.status_token, 1, codeIn(await mailTo('objects@example.org')))).json().state).toBe('verified');
+    expect((await act(id, 'approve', {}, staff.dpo!)).json().state).toBe('approved');
+    expect((await act(id, 'record-done', { done: 'No more marketing emails.' }, staff.agent!)).statusCode).toBe(403);
+    const done = await act(id, 'record-done', { done: 'Your address is on our suppression list: no more marketing emails.' }, staff.dpo!);
+    expect(done.json()).toMatchObject({ state: 'completed', closed_at: expect.any(String) });
+    expect(done.json().history.slice(-2).map((h: { name: string; input: unknown }) => [h.name, h.input])).toEqual([
+      ['start', {}],
+      ['complete', { done: 'Your address is on our suppression list: no more marketing emails.', by_hand: true }],
+    ]);
+    const letter = await sink.waitFor((m) => m.to.includes('objects@example.org') && m.text.includes('suppression list'));
+    expect(letter.text).toContain(s.request.reference);
+
+    const access = await submit({ identities: [{ type: 'email', value: 'copy@example.org' }], details: { type: 'access' } });
+    await verify(access.request.id, access.status_token, 1, codeIn(await mailTo('copy@example.org')));
+    await act(access.request.id, 'approve', {}, staff.dpo!);
+    const byHand = await act(access.request.id, 'record-done', { done: 'sent by post' }, staff.dpo!);
+    expect(byHand.statusCode).toBe(409);
+    expect(byHand.json().error.message).toContain('answered with its copy');
+  });
+
   it.runIf(dialect.available)('answers bad input with a clear 400 and writes nothing', async () => {
     const count = async () => (await store.desk.queue(ORG, { limit: 500 })).length;
     const before = await count();

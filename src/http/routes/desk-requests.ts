@@ -119,6 +119,11 @@ const ACTIONS = {
   },
   withdraw: { permission: 'requests.identity', summary: 'Record that the person withdrew the request', body: z.strictObject({ note: z.string().trim().min(1).max(5000).optional(), version: Version }) },
   retry: { permission: 'requests.decide', summary: 'Run a failed request again', body: z.strictObject({ version: Version }) },
+  'record-done': {
+    permission: 'requests.decide',
+    summary: 'Record an approved request carried out by staff (objection, consent withdrawal, human review, post-mortem directives, rectification by hand); the person is told what was done',
+    body: z.strictObject({ done: z.string().trim().min(1).max(5000).describe('what was done, as the completion letter tells the person'), version: Version }),
+  },
 } as const satisfies Record<string, { permission: Permission; summary: string; body: z.ZodType }>;
 
 type ActionPath = keyof typeof ACTIONS;
@@ -136,6 +141,7 @@ function toAction(path: ActionPath, body: Record<string, unknown>): StaffAction 
     amount_cents: number;
     currency: string;
     months: number;
+    done: string;
   };
   switch (path) {
     case 'assign':
@@ -158,6 +164,8 @@ function toAction(path: ActionPath, body: Record<string, unknown>): StaffAction 
       return { action: 'withdraw', note: b.note };
     case 'retry':
       return { action: 'retry' };
+    case 'record-done':
+      return { action: 'record_done', done: b.done };
   }
 }
 

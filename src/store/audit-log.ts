@@ -154,6 +154,15 @@ export function verifyChain(organisationId: string, entries: Iterable<AuditEntry
 
 const PAGE = 1000;
 
+export interface AuditPageFilter {
+  /** The last seq of the previous page (0 or absent: from the start of the chain). */
+  after?: number;
+  limit: number;
+  action?: string;
+  subjectKind?: string;
+  subjectId?: string;
+}
+
 export class AuditLogRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -180,6 +189,21 @@ export class AuditLogRepository {
       if (rows.length < PAGE) return;
       after = rows[rows.length - 1]!.seq;
     }
+  }
+
+  /**
+   * A page of the organisation's chain, oldest first, after a seq (keyset on the primary key: a
+   * reader keeping the last seq it read gets every later entry once, in order), optionally only
+   * entries of an action or a subject.
+   */
+  async page(organisationId: string, filter: AuditPageFilter): Promise<AuditEntry[]> {
+    let q = this.db.selectFrom('audit_log').selectAll().where('organisation_id', '=', organisationId);
+    if (filter.after !== undefined && filter.after > 0) q = q.where('seq', '>', filter.after);
+    if (filter.action !== undefined) q = q.where('action', '=', filter.action);
+    if (filter.subjectKind !== undefined) q = q.where('subject_kind', '=', filter.subjectKind);
+    if (filter.subjectId !== undefined) q = q.where('subject_id', '=', filter.subjectId);
+    const rows = await q.orderBy('seq').limit(filter.limit).execute();
+    return rows.map(toEntry);
   }
 
   /** The organisations that have a chain. */
@@ -209,7 +233,7 @@ function toEntry(row: Selectable<AuditLogTable>): AuditEntry {
   };
 }
 
-/** An entry's detail; text that is not a JSON object (edited by hand) is kept as it is, so its hash fails and says so. */
+/** An entry's detail; one that is not a JSON object was written past the log (its hash no longer matches): said so, never thrown, never repeated. */
 function parseDetail(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
@@ -217,5 +241,5 @@ function parseDetail(text: string): Record<string, unknown> {
   } catch {
     // falls through
   }
-  return { unreadable: text };
+  return { unreadable: 'the stored detail is not a JSON object' };
 }

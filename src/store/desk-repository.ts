@@ -9,8 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import { OpendpoError } from '../errors/opendpo-error.js';
-import { appendAuditEntry, type AuditEntry, type AuditEntryInput } from './audit-log.js';
-import type { AuditLogTable, Database, DeskIdentitiesTable, DeskLettersTable, DeskRequestsTable, DeskTransitionsTable } from './database.js';
+import { appendAuditEntry, type AuditEntryInput } from './audit-log.js';
+import type { Database, DeskIdentitiesTable, DeskLettersTable, DeskRequestsTable, DeskTransitionsTable } from './database.js';
 
 export type DeskRequestRow = Selectable<DeskRequestsTable>;
 export type DeskIdentityRow = Selectable<DeskIdentitiesTable>;
@@ -76,15 +76,6 @@ export interface ReportedRequestRow {
 }
 
 /** A page of an organisation's audit log, oldest first (keyset on seq). */
-export interface AuditPageFilter {
-  /** The last seq of the previous page (0 or absent: from the start of the chain). */
-  after?: number;
-  limit: number;
-  action?: string;
-  subjectKind?: string;
-  subjectId?: string;
-}
-
 export class DeskRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -313,21 +304,6 @@ export class DeskRepository {
     }));
   }
 
-  /**
-   * A page of the organisation's audit log in chain order (oldest first), after a seq: keyset on the
-   * primary key, so a reader that keeps the last seq it read gets every later entry once, in order.
-   * (Here rather than in audit-log.ts: the desk's audit route is its only reader.)
-   */
-  async auditPage(organisationId: string, filter: AuditPageFilter): Promise<AuditEntry[]> {
-    let q = this.db.selectFrom('audit_log').selectAll().where('organisation_id', '=', organisationId);
-    if (filter.after !== undefined && filter.after > 0) q = q.where('seq', '>', filter.after);
-    if (filter.action !== undefined) q = q.where('action', '=', filter.action);
-    if (filter.subjectKind !== undefined) q = q.where('subject_kind', '=', filter.subjectKind);
-    if (filter.subjectId !== undefined) q = q.where('subject_id', '=', filter.subjectId);
-    const rows = await q.orderBy('seq').limit(filter.limit).execute();
-    return rows.map(auditEntryOf);
-  }
-
   private async inTransaction(organisationId: string, audit: AuditEntryInput[], work: (trx: Kysely<Database>) => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -341,29 +317,4 @@ export class DeskRepository {
       }
     }
   }
-}
-
-function auditEntryOf(row: Selectable<AuditLogTable>): AuditEntry {
-  return {
-    organisationId: row.organisation_id,
-    seq: Number(row.seq),
-    at: row.at,
-    actor: row.actor,
-    action: row.action,
-    subject: { kind: row.subject_kind, id: row.subject_id },
-    detail: readDetail(row.detail_json),
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
-
-/** An entry's detail; one that is not a JSON object was written past the log (its hash no longer matches): said so, never thrown. */
-function readDetail(json: string): Record<string, unknown> {
-  try {
-    const detail: unknown = JSON.parse(json);
-    if (detail !== null && typeof detail === 'object' && !Array.isArray(detail)) return detail as Record<string, unknown>;
-  } catch {
-    // below
-  }
-  return { unreadable: 'the stored detail is not a JSON object' };
 }

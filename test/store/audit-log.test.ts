@@ -49,6 +49,13 @@ describe.each([sqliteCase(), postgresCase()])('the audit log on $name', (dialect
     expect((await store.audit.verify('intact', v.head!)).problems).toEqual([]);
   });
 
+  it.runIf(dialect.available)('reports an entry whose detail is no longer JSON as edited, rather than failing', async () => {
+    await chain('garbled', 2);
+    await raw(location, `update audit_log set detail_json = 'not json' where organisation_id = 'garbled' and seq = 1`);
+    expect((await store.audit.verify('garbled')).problems).toEqual([{ seq: 1, problem: 'its content does not match its hash (edited)' }]);
+    expect((await store.audit.page('garbled', { limit: 10 }))[0]!.detail).toEqual({ unreadable: 'the stored detail is not a JSON object' });
+  });
+
   it.runIf(dialect.available)('finds an entry edited, deleted or moved, and a chain cut short', async () => {
     await chain('edited', 3);
     await raw(location, `update audit_log set detail_json = '{"n":2,"systems":3}' where organisation_id = 'edited' and seq = 2`);

@@ -306,6 +306,13 @@ export class Desk {
     return stored;
   }
 
+  /** Today in the organisation's calendar (its time zone, or its country's): the day overdue is counted from. */
+  async today(organisationId: string): Promise<string> {
+    const register = await this.register(organisationId);
+    const country = register.organisation.address?.country ?? register.organisation.supervisory_authority?.country;
+    return calendarDay(this.now(), this.options.timeZone ?? (country ? countryTimeZone(country) : 'UTC'));
+  }
+
   async queue(organisationId: string, filter: QueueFilter): Promise<DeskRequestRow[]> {
     return this.store.desk.queue(organisationId, filter);
   }

@@ -210,6 +210,12 @@ describe.each([sqliteCase(), postgresCase()])('the request desk on $name', (dial
     const late = await act(r.id, 'extend', { months: 1, reasons: ['many systems'] }, staff.agent!);
     expect(late.statusCode).toBe(409);
     expect(late.json().error.message).toBe('an extension is told within the first month (Art. 12(3)); that month ended on 2026-03-02');
+    // Past its day in the organisation's calendar (Paris): in the overdue queue; a request due later is not.
+    const overdue = (await app.inject({ url: `${BASE}/desk/requests?overdue=true&limit=500`, headers: staff.auditor! })).json().requests.map((q: { id: string }) => q.id);
+    expect(overdue).toContain(r.id);
+    const notYet = (await app.inject({ url: `${BASE}/desk/requests?state=verified,approved&limit=500`, headers: staff.auditor! })).json().requests.filter((q: { due_on: string }) => q.due_on >= '2026-03-03');
+    expect(notYet.length).toBeGreaterThan(0);
+    for (const q of notYet) expect(overdue).not.toContain(q.id);
     const agentRefuses = await act(r.id, 'refuse', { reasons: ['x'] }, staff.agent!);
     expect(agentRefuses.statusCode).toBe(403);
     const noReason = await act(r.id, 'refuse', { reasons: [] }, staff.dpo!);

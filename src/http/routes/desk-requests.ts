@@ -8,7 +8,6 @@ import { REQUEST_STATES } from '../../desk/request-states.js';
 import { REQUEST_TYPES, RequestDetails } from '../../desk/request-types.js';
 import type { StaffAction } from '../../desk/desk.js';
 import type { Permission } from '../../desk/staff/roles.js';
-import { calendarDay } from '../../desk/deadline.js';
 import { Id } from '../../register/schema.js';
 import { principalOf } from '../auth.js';
 import { BadRequestView, ConflictView, ForbiddenView, RequestNotFoundView, UnauthenticatedView } from '../presenters/error-presenter.js';
@@ -169,13 +168,13 @@ function toAction(path: ActionPath, body: Record<string, unknown>): StaffAction 
   }
 }
 
-export function addDeskRequestRoutes(app: ZodApp, { desk, now, timeZone }: RouteContext): void {
+export function addDeskRequestRoutes(app: ZodApp, { desk }: RouteContext): void {
   app.get('/api/v1/organisations/:org/desk/requests', { schema: QueueSchema, config: { access: 'requests.read' } }, async (request) => {
     const q = request.query;
     const [dueOn, id] = q.after ? (q.after.split('~') as [string, string]) : [undefined, undefined];
     // Overdue: open and past its day; not while the desk waits for identity information (its clock stands still, Art. 12(6)).
     const open = REQUEST_STATES.filter((s) => !['completed', 'refused', 'withdrawn', 'awaiting_identity'].includes(s));
-    const today = calendarDay(now(), timeZone ?? 'UTC');
+    const today = await desk.today(request.params.org);
     const rows = await desk.queue(request.params.org, {
       ...(q.state ? { states: q.state } : q.overdue === 'true' ? { states: open } : {}),
       ...(q.type ? { types: q.type } : {}),

@@ -17,6 +17,8 @@ import type { OpenConnections } from './run-request.js';
 export interface OpenConnectionsOptions {
   /** Every database's timeout unless its connection gives one (OPENDPO_TARGET_TIMEOUT_SECONDS). */
   timeoutMs?: number;
+  /** The connections are kept between requests (the server's worker): each database keeps its introspection while its catalogue is unchanged. */
+  keepCatalogues?: boolean;
 }
 
 export async function openConnections(file: ConnectionsFile, store: Store, options: OpenConnectionsOptions = {}): Promise<OpenConnections> {
@@ -28,16 +30,15 @@ export async function openConnections(file: ConnectionsFile, store: Store, optio
       if (isDatabaseConnection(c)) {
         const url = await resolveValue(c.url, { purpose: `the url of ${purpose}` });
         const timeoutMs = c.timeoutMs ?? options.timeoutMs;
-        databases.set(
-          c.name,
-          await openDatabaseConnector({
+        const connector = await openDatabaseConnector({
             name: c.name,
             type: c.type,
             url,
             ...(timeoutMs === undefined ? {} : { timeoutMs }),
             ...(c.maxConnections === undefined ? {} : { maxConnections: c.maxConnections }),
-          }),
-        );
+          });
+        if (options.keepCatalogues) connector.keepCatalogues();
+        databases.set(c.name, connector);
       } else if (c.type === 'http') {
         const { createHttpConnector } = await import('../connectors/http/http-connector.js');
         systems.set(c.name, await createHttpConnector({ name: c.name, url: c.url, secret: c.secret, ...(c.timeoutMs ? { timeoutMs: c.timeoutMs } : {}) }));

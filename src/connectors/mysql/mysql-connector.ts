@@ -225,9 +225,32 @@ export async function openMysqlConnector(options: MysqlOptions): Promise<SqlConn
       };
     },
     introspect: (schemas) => introspectMysql(pool, defaultSchema, schemas),
+    catalogueVersion: (schemas) => catalogueVersionMysql(pool, defaultSchema, schemas),
     close: () => pool.end(),
   };
   return new SqlConnector(engine);
+}
+
+/**
+ * MySQL and MariaDB keep no counter of schema changes: the version is a digest of what introspection
+ * reads (every column's table, name, position, type, nullability and key; every foreign key), summed
+ * as 60-bit numbers so that no GROUP_CONCAT length limit cuts it.
+ */
+async function catalogueVersionMysql(pool: mysql.Pool, defaultSchema: string | undefined, schemas: Array<string | undefined>): Promise<string> {
+  const names = [...new Set(schemas.map((s) => s ?? defaultSchema).filter((s): s is string => s !== undefined))];
+  if (names.length === 0) return '';
+  const marks = names.map(() => '?').join(', ');
+  const digest = (columns: string) => `coalesce(sum(conv(substring(md5(concat_ws('|', ${columns})), 1, 15), 16, 10)), 0)`;
+  const [rows] = await pool.query(
+    `select
+       (select concat(count(*), ':', ${digest('table_schema, table_name, column_name, ordinal_position, column_type, is_nullable, column_key, extra')})
+          from information_schema.columns where table_schema in (${marks})) as c,
+       (select concat(count(*), ':', ${digest('constraint_schema, constraint_name, table_name, column_name, ordinal_position, referenced_table_schema, referenced_table_name, referenced_column_name')})
+          from information_schema.key_column_usage where table_schema in (${marks})) as k`,
+    [...names, ...names],
+  );
+  const row = (rows as { c: string; k: string }[])[0]!;
+  return `${row.c}/${row.k}`;
 }
 
 async function introspectMysql(pool: mysql.Pool, defaultSchema: string | undefined, schemas: Array<string | undefined>): Promise<TableShape[]> {

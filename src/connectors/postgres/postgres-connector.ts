@@ -226,9 +226,34 @@ export async function openPostgresConnector(options: PostgresOptions): Promise<S
       };
     },
     introspect: (schemas) => introspectPostgres(pool, defaultSchema, schemas),
+    catalogueVersion: (schemas) => catalogueVersionPostgres(pool, defaultSchema, schemas),
     close: () => pool.end(),
   };
   return new SqlConnector(engine);
+}
+
+/**
+ * PostgreSQL keeps no counter of schema changes, but every change of a table, a column, a key or an
+ * index writes a new version of its catalogue row, with a new xmin: the digest of the (oid, xmin) of
+ * the schemas' rows in pg_class, pg_attribute and pg_constraint changes with any of them.
+ */
+async function catalogueVersionPostgres(pool: pg.Pool, defaultSchema: string, schemas: Array<string | undefined>): Promise<string> {
+  const names = schemas.map((s) => s ?? defaultSchema);
+  const r = await pool.query<{ v: string }>(
+    `select md5(coalesce(string_agg(x, ',' order by x), '')) as v from (
+       select 'c' || c.oid::text || ':' || c.xmin::text as x
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = any($1)
+       union all
+       select 'a' || a.attrelid::text || '.' || a.attnum::text || ':' || a.xmin::text
+         from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = any($1) and a.attnum > 0
+       union all
+       select 'k' || k.oid::text || ':' || k.xmin::text
+         from pg_constraint k join pg_namespace n on n.oid = k.connamespace where n.nspname = any($1)
+     ) v`,
+    [names],
+  );
+  return r.rows[0]!.v;
 }
 
 interface TableRow {

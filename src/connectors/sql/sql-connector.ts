@@ -68,6 +68,11 @@ export interface SqlEngine extends SqlSession {
   acquire(): Promise<SqlTransactionConnection>;
   /** Tables of the given schemas (undefined: the default schema), schema absent for the default one. */
   introspect(schemas: Array<string | undefined>): Promise<TableShape[]>;
+  /**
+   * A value that changes whenever the tables, columns or keys of these schemas change (one cheap
+   * query): a connector kept between requests reuses its introspection while it stays the same.
+   */
+  catalogueVersion(schemas: Array<string | undefined>): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -88,9 +93,24 @@ export class SqlConnector implements DatabaseConnector {
   /** Search texts and their result types by shape (null: this shape cannot be one statement here). */
   readonly #searches = new Map<string, (RenderedSearch & { types: ResultTypes }) | null>();
 
+  /** Introspections by the schemas asked, with the catalogue version read just before each (only when kept between requests). */
+  readonly #catalogues = new Map<string, { version: string; shapes: TableShape[] }>();
+
+  #keepCatalogues = false;
+  #catalogueReads = 0;
+
   constructor(private readonly engine: SqlEngine) {
     this.type = engine.dialect.type;
     this.label = engine.label;
+  }
+
+  /**
+   * Keeps each introspection while the catalogue's version stays the same: for a connector kept
+   * between requests (the server's worker). A connector opened per request reads the catalogue each
+   * time rather than paying for the version query too.
+   */
+  keepCatalogues(): void {
+    this.#keepCatalogues = true;
   }
 
   /** The schema that `TableRef`s without one, and shapes without one, are in. */
@@ -240,7 +260,7 @@ export class SqlConnector implements DatabaseConnector {
     }
     let shapes: TableShape[];
     try {
-      shapes = await this.engine.introspect([...wanted]);
+      shapes = await this.#introspect([...wanted]);
     } catch (err) {
       throw this.#mapError(err, { action: 'introspection' });
     }
@@ -256,6 +276,32 @@ export class SqlConnector implements DatabaseConnector {
       answer.push(t.schema === undefined ? rest : { ...rest, schema: t.schema });
     }
     return answer;
+  }
+
+  /**
+   * The engine's introspection, or the one kept for these schemas when the catalogue has not changed
+   * since (a column added, a table renamed, a key dropped: the version changes, and the tables are
+   * read again, so a request never runs on a stale picture of the database). The version is read
+   * before the tables: a change between the two is seen at the next request.
+   */
+  /** How many times the tables were read from the catalogue (not from the kept introspection). */
+  get catalogueReads(): number {
+    return this.#catalogueReads;
+  }
+
+  async #introspect(schemas: Array<string | undefined>): Promise<TableShape[]> {
+    this.#catalogueReads++;
+    if (!this.#keepCatalogues) return this.engine.introspect(schemas);
+    const key = JSON.stringify(schemas.map((s) => s ?? null).sort());
+    const version = await this.engine.catalogueVersion(schemas);
+    const kept = this.#catalogues.get(key);
+    if (kept?.version === version) {
+      this.#catalogueReads--;
+      return structuredClone(kept.shapes);
+    }
+    const shapes = await this.engine.introspect(schemas);
+    this.#catalogues.set(key, { version, shapes: structuredClone(shapes) });
+    return shapes;
   }
 
   async close(): Promise<void> {

@@ -144,6 +144,18 @@ export async function openSqliteConnector(options: SqliteOptions): Promise<SqlCo
         release: async () => release(),
       };
     },
+    async catalogueVersion(schemas) {
+      // SQLite counts every change of a schema in its header (PRAGMA schema_version).
+      const release = await lock.acquire();
+      try {
+        return [...new Set(schemas.map((s) => s ?? 'main'))]
+          .sort()
+          .map((s) => `${s}:${String(db.pragma(`"${s.replace(/"/g, `""`)}".schema_version`, { simple: true }))}`)
+          .join(',');
+      } finally {
+        release();
+      }
+    },
     async introspect(schemas) {
       const release = await lock.acquire();
       try {

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { canonicalJson } from './canonical-json.js';
+import { retryOnConflict } from './retry-on-conflict.js';
 import type { AuditLogTable, Database } from './database.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -171,13 +172,7 @@ export class AuditLogRepository {
 
   /** Appends an entry on its own (the change it records is already stored); retried on a concurrent append. */
   async append(organisationId: string, input: AuditEntryInput): Promise<AuditEntry> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.db.transaction().execute((trx) => appendAuditEntry(trx, organisationId, input));
-      } catch (err) {
-        if (!this.isConflict(err) || attempt >= 20) throw err;
-      }
-    }
+    return retryOnConflict(this.isConflict, () => this.db.transaction().execute((trx) => appendAuditEntry(trx, organisationId, input)));
   }
 
   /** The organisation's entries in order, a page at a time. */

@@ -7,6 +7,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { ApiTokensTable, Database, StaffUsersTable } from './database.js';
 import { appendAuditEntry, type AuditEntryInput } from './audit-log.js';
+import { retryOnConflict } from './retry-on-conflict.js';
 
 export interface StaffUser {
   organisationId: string;
@@ -192,17 +193,12 @@ export class StaffRepository {
 
   /** Runs a change and its audit entry in one transaction, again if another writer took the chain's next place. */
   private async withAudit(organisationId: string, audit: AuditEntryInput, change: (trx: Kysely<Database>) => Promise<void>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.db.transaction().execute(async (trx) => {
-          await change(trx);
-          await appendAuditEntry(trx, organisationId, audit);
-        });
-        return;
-      } catch (err) {
-        if (!this.isConflict(err) || attempt >= 20) throw err;
-      }
-    }
+    await retryOnConflict(this.isConflict, () =>
+      this.db.transaction().execute(async (trx) => {
+        await change(trx);
+        await appendAuditEntry(trx, organisationId, audit);
+      }),
+    );
   }
 }
 

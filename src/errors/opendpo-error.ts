@@ -10,6 +10,10 @@ export const ERROR_CODES = {
   DATASET_INVALID: { status: 422, exit: 1 },
   /** A command-line argument, query parameter or body is wrong. */
   INVALID_INPUT: { status: 400, exit: 2 },
+  /** What was sent is over a limit (a file's size, a number of files): the message names the limit; nothing was written. */
+  TOO_LARGE: { status: 413, exit: 2 },
+  /** What was sent is of a kind not taken here (a file's content, a body's media type): the message says which are. */
+  UNSUPPORTED_TYPE: { status: 415, exit: 2 },
   /** An environment variable is missing or wrong. */
   CONFIG_INVALID: { status: 500, exit: 2 },
   /** No valid session or API token was given for a route that needs one (or it expired). */

@@ -108,6 +108,14 @@ export interface OpenedPackage {
   stream: Readable;
 }
 
+/** What sealBytes sealed, opened: every record verified before any byte is returned. */
+export interface OpenedBytes {
+  meta: PackageMeta;
+  sealedAt: string;
+  expiresAt: string;
+  plaintext: Buffer;
+}
+
 export interface SweepResult {
   /** Expired packages deleted. */
   deleted: number;
@@ -165,19 +173,7 @@ export class PackageVault {
     options: { now: Date; ttlMs?: number },
     sourceFailed: () => { error: unknown } | undefined,
   ): Promise<SealedPackage> {
-    const metaBytes = encodeMeta(meta);
-    const sealedAt = validTime(options.now, 'now');
-    const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
-    if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new OpendpoError('INVALID_INPUT', 'ttlMs must be a positive whole number of milliseconds');
-    const expiresAt = sealedAt + ttlMs;
-    validTime(new Date(expiresAt), 'now + ttlMs');
-
-    const { id: keyId, key: masterKey } = this.#keys.current;
-    const salt = randomBytes(SALT_BYTES);
-    const iv = randomBytes(IV_BYTES);
-    const { dataKey, commitment } = deriveKeys(masterKey, salt);
-    const headerBody = encodeHeader({ version: FORMAT_VERSION, recordSize: RECORD_SIZE, sealedAt, expiresAt, keyId, salt, commitment, iv, meta: metaBytes });
-    const header = Buffer.concat([headerBody, sealHeader(dataKey, iv, headerBody)]);
+    const { header, dataKey, iv, expiresAt } = newHeader(this.#keys, meta, options);
 
     const packageId = randomBytes(16).toString('base64url');
     const temporary = path.join(this.#folder, `.${packageId}.tmp`);
@@ -267,19 +263,7 @@ export class PackageVault {
         await rm(file, { force: true });
         throw new OpendpoError('NOT_FOUND', 'this access package has expired and was deleted', { reason: 'expired' });
       }
-      const masterKey = this.#keys.key(header.keyId);
-      if (masterKey === undefined) {
-        throw new OpendpoError('CONFIG_INVALID', `access package ${packageId} was sealed under the package key "${header.keyId}", which the key ring no longer holds`);
-      }
-      const { dataKey, commitment } = deriveKeys(masterKey, header.salt);
-      if (!timingSafeEqual(commitment, header.commitment)) {
-        throw new OpendpoError('CONFIG_INVALID', `access package ${packageId}: the key "${header.keyId}" of the key ring is not the key that sealed it (or its header is damaged)`);
-      }
-      if (!openHeader(dataKey, header.iv, head.subarray(0, headerLength - TAG_BYTES), head.subarray(headerLength - TAG_BYTES, headerLength))) {
-        throw damaged(packageId, 'its header does not verify');
-      }
-      const meta = decodeMeta(header.meta);
-      if (meta === undefined) throw damaged(packageId, 'its metadata is not what a package holds');
+      const { dataKey, meta } = authenticateHeader(this.#keys, head, parsed, `access package ${packageId}`);
 
       const layout = recordLayout(size - headerLength, header.recordSize);
       if (layout === undefined) throw damaged(packageId, 'it is cut short');
@@ -336,6 +320,55 @@ export class PackageVault {
     return gone;
   }
 
+  /**
+   * Seals bytes held in memory into the format of a package file (the same keys, header, records
+   * and checks) and returns them instead of writing a file: for what is kept with its own record
+   * elsewhere, such as a request's attachments in the store (decision 0032).
+   */
+  sealBytes(plaintext: Uint8Array, meta: PackageMeta, options: { now: Date; ttlMs?: number }): Buffer {
+    const { header, dataKey, iv } = newHeader(this.#keys, meta, options);
+    const bytes = Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength);
+    const records = Math.max(1, Math.ceil(bytes.length / RECORD_SIZE));
+    if (records > MAX_RECORDS) throw new OpendpoError('INVALID_INPUT', 'the content is too large to seal');
+    const sealed = [header];
+    for (let index = 0; index < records; index += 1) {
+      sealed.push(sealRecord(dataKey, iv, index, index === records - 1, bytes.subarray(index * RECORD_SIZE, (index + 1) * RECORD_SIZE)));
+    }
+    return Buffer.concat(sealed);
+  }
+
+  /**
+   * Opens what sealBytes returned: the header authenticated, then every record, before any byte is
+   * returned. Expired is NOT_FOUND (reason `expired`); `name` says what it is in errors.
+   */
+  openBytes(sealed: Uint8Array, options: { now: Date; name?: string }): OpenedBytes {
+    const name = options.name ?? 'sealed content';
+    const now = validTime(options.now, 'now');
+    const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+    const parsed = decodeHeader(bytes.subarray(0, MAX_HEADER_BYTES));
+    if ('problem' in parsed) throw damagedContent(name, parsed.problem);
+    const { header, length: headerLength } = parsed;
+    if (now >= header.expiresAt) throw new OpendpoError('NOT_FOUND', `${name} has expired`, { reason: 'expired' });
+    const { dataKey, meta } = authenticateHeader(this.#keys, bytes, parsed, name);
+    const layout = recordLayout(bytes.length - headerLength, header.recordSize);
+    if (layout === undefined) throw damagedContent(name, 'it is cut short');
+    const plaintext = Buffer.alloc(layout.plaintextBytes);
+    for (let index = 0, at = headerLength, filled = 0; index < layout.records; index += 1) {
+      const final = index === layout.records - 1;
+      const length = final ? layout.lastBytes : layout.recordSize + TAG_BYTES;
+      const record = openRecord(dataKey, header.iv, index, final, bytes.subarray(at, at + length));
+      if (record === undefined) {
+        // Nothing of content that does not verify is handed out.
+        plaintext.fill(0);
+        throw damagedContent(name, `record ${index + 1} of ${layout.records} does not verify (changed, moved, or cut)`);
+      }
+      filled += record.copy(plaintext, filled);
+      record.fill(0);
+      at += length;
+    }
+    return { meta, sealedAt: new Date(header.sealedAt).toISOString(), expiresAt: new Date(header.expiresAt).toISOString(), plaintext };
+  }
+
   #file(packageId: string): string {
     return path.join(this.#folder, `${packageId}.pkg`);
   }
@@ -347,6 +380,60 @@ export class PackageVault {
 function deriveKeys(masterKey: Buffer, salt: Buffer): { dataKey: Buffer; commitment: Buffer } {
   const okm = Buffer.from(hkdfSync('sha256', masterKey, salt, HKDF_INFO, 32 + COMMITMENT_BYTES));
   return { dataKey: okm.subarray(0, 32), commitment: okm.subarray(32) };
+}
+
+/** A new header under the ring's current key (its tag included), and what the records are sealed with. */
+function newHeader(keys: PackageKeyRing, meta: PackageMeta, options: { now: Date; ttlMs?: number }): { header: Buffer; dataKey: Buffer; iv: Buffer; expiresAt: number } {
+  const metaBytes = encodeMeta(meta);
+  const sealedAt = validTime(options.now, 'now');
+  const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new OpendpoError('INVALID_INPUT', 'ttlMs must be a positive whole number of milliseconds');
+  const expiresAt = sealedAt + ttlMs;
+  validTime(new Date(expiresAt), 'now + ttlMs');
+
+  const { id: keyId, key: masterKey } = keys.current;
+  const salt = randomBytes(SALT_BYTES);
+  const iv = randomBytes(IV_BYTES);
+  const { dataKey, commitment } = deriveKeys(masterKey, salt);
+  const headerBody = encodeHeader({ version: FORMAT_VERSION, recordSize: RECORD_SIZE, sealedAt, expiresAt, keyId, salt, commitment, iv, meta: metaBytes });
+  return { header: Buffer.concat([headerBody, sealHeader(dataKey, iv, headerBody)]), dataKey, iv, expiresAt };
+}
+
+/**
+ * The data key and metadata of a decoded header, once the ring's key that sealed it is found, its
+ * commitment matches and the header's tag verifies; `name` says what it is in errors.
+ */
+function authenticateHeader(keys: PackageKeyRing, head: Buffer, parsed: { header: Header; length: number }, name: string): { dataKey: Buffer; meta: PackageMeta } {
+  const { header, length: headerLength } = parsed;
+  const masterKey = keys.key(header.keyId);
+  if (masterKey === undefined) {
+    throw new OpendpoError('CONFIG_INVALID', `${name} was sealed under the package key "${header.keyId}", which the key ring no longer holds`);
+  }
+  const { dataKey, commitment } = deriveKeys(masterKey, header.salt);
+  if (!timingSafeEqual(commitment, header.commitment)) {
+    throw new OpendpoError('CONFIG_INVALID', `${name}: the key "${header.keyId}" of the key ring is not the key that sealed it (or its header is damaged)`);
+  }
+  if (!openHeader(dataKey, header.iv, head.subarray(0, headerLength - TAG_BYTES), head.subarray(headerLength - TAG_BYTES, headerLength))) {
+    throw damagedContent(name, 'its header does not verify');
+  }
+  const meta = decodeMeta(header.meta);
+  if (meta === undefined) throw damagedContent(name, 'its metadata is not what a package holds');
+  return { dataKey, meta };
+}
+
+/** One record's plaintext once its tag verified; undefined (and nothing of it kept) otherwise. */
+function openRecord(dataKey: Buffer, iv: Buffer, index: number, final: boolean, sealed: Buffer): Buffer | undefined {
+  const decipher = createDecipheriv('aes-256-gcm', dataKey, nonce(iv, index, final ? NONCE_FLAG.final : NONCE_FLAG.record), { authTagLength: TAG_BYTES });
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+  const plaintext = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+  try {
+    decipher.final();
+    return plaintext;
+  } catch {
+    // Unauthenticated bytes are wiped, never passed on.
+    plaintext.fill(0);
+    return undefined;
+  }
 }
 
 /** The iv with the record number in bytes 7-10 and the flag in byte 11 XORed in (STREAM). */
@@ -493,16 +580,8 @@ async function* decryptRecords(handle: FileHandle, start: number, layout: Record
       const length = final ? layout.lastBytes : layout.recordSize + TAG_BYTES;
       const sealed = await readAt(handle, start + index * (layout.recordSize + TAG_BYTES), length);
       if (sealed.length !== length) throw damaged(packageId, `record ${index + 1} is cut short`);
-      const decipher = createDecipheriv('aes-256-gcm', dataKey, nonce(header.iv, index, final ? NONCE_FLAG.final : NONCE_FLAG.record), { authTagLength: TAG_BYTES });
-      decipher.setAuthTag(sealed.subarray(length - TAG_BYTES));
-      const plaintext = decipher.update(sealed.subarray(0, length - TAG_BYTES));
-      try {
-        decipher.final();
-      } catch {
-        // Unauthenticated bytes are wiped, never passed on.
-        plaintext.fill(0);
-        throw damaged(packageId, `record ${index + 1} of ${layout.records} does not verify (changed, moved, or the file was cut)`);
-      }
+      const plaintext = openRecord(dataKey, header.iv, index, final, sealed);
+      if (plaintext === undefined) throw damaged(packageId, `record ${index + 1} of ${layout.records} does not verify (changed, moved, or the file was cut)`);
       if (plaintext.length > 0) yield plaintext;
     }
   } finally {
@@ -596,6 +675,7 @@ function validTime(date: Date, name: string): number {
 const notFound = () => new OpendpoError('NOT_FOUND', 'no such access package (it may have been downloaded, withdrawn or expired)');
 
 /** Not the person's fault nor fixable by them: a 500 whose message is safe to show (it names no one). */
-const damaged = (packageId: string, problem: string) => new OpendpoError('INTERNAL', `access package ${packageId} cannot be opened: ${problem}`);
+const damaged = (packageId: string, problem: string) => damagedContent(`access package ${packageId}`, problem);
+const damagedContent = (name: string, problem: string) => new OpendpoError('INTERNAL', `${name} cannot be opened: ${problem}`);
 
 const errnoOf = (err: unknown): string => (err as NodeJS.ErrnoException | undefined)?.code ?? 'error';

@@ -119,6 +119,12 @@ function publicHolidays(country: string): (t: number) => boolean {
   return check;
 }
 
+/** Regulation 1182/71 Art. 2(2): a working day is any day but a public holiday of the country, a Saturday or a Sunday. */
+export function isWorkingDay(day: string, country: string): boolean {
+  const t = calendarDate(day, 'day');
+  return !isWeekend(t) && !publicHolidays(country)(t);
+}
+
 /**
  * The calendar day an instant falls on in a time zone (a request received at 23:30 in Paris on
  * 31 January was received on 31 January, whatever the server's zone).

@@ -226,11 +226,35 @@ export type Dpo = z.infer<typeof Dpo>;
 
 /** A party named in the register: a controller we process for, a joint controller, a representative. */
 export const Party = z.strictObject({
+  id: Id.optional().describe('Names the party across activities; for a controller we process for, the id its API token carries (opendpo user token --controller).'),
   name: nonEmpty,
   contact: Contact.optional(),
   arrangement: LocalisedText.optional().describe('Art. 26(2): the essence of the joint-controller arrangement.'),
 });
 export type Party = z.infer<typeof Party>;
+
+/**
+ * Art. 28(3)(e): the contract's terms for the requests a controller forwards to us, its processor.
+ * The period is the contract's, not Art. 12(3)'s month (which is the controller's own deadline to the
+ * person). Regulation 1182/71 Art. 3(3): a period in days counts Saturdays, Sundays and public
+ * holidays unless it is expressed in working days, so `calendar` is the default.
+ */
+export const FORWARDED_REQUEST_DAYS = ['calendar', 'working'] as const;
+export const ForwardedRequestTerms = z.strictObject({
+  answer_within_days: z.int().min(1, 'a period of 1 to 90 days').max(90, 'a period of 1 to 90 days').describe('The days the contract gives us to answer a forwarded request, counted from the day after its receipt.'),
+  days: z
+    .enum(FORWARDED_REQUEST_DAYS)
+    .optional()
+    .describe('calendar (the default, Regulation 1182/71 Art. 3(3); a period ending on a Saturday, Sunday or public holiday ends on the next working day) or working days of the organisation\'s country.'),
+});
+export type ForwardedRequestTerms = z.infer<typeof ForwardedRequestTerms>;
+
+/** A controller we process for (Art. 30(2)(a)), with the contract's terms for its forwarded requests. */
+export const ControllerParty = z.strictObject({
+  ...Party.shape,
+  requests: ForwardedRequestTerms.optional().describe('Art. 28(3)(e): the contract\'s terms for the requests this controller forwards (needs id).'),
+});
+export type ControllerParty = z.infer<typeof ControllerParty>;
 
 /**
  * A list the register may declare empty. `none` (or `[]`) states that there are none; leaving the key
@@ -452,7 +476,7 @@ export const Activity = z.strictObject({
   name: LocalisedText,
   description: LocalisedText.optional(),
   role: z.enum(ROLES).default('controller'),
-  controllers: z.array(Party).optional().describe('Art. 30(2)(a): the controllers we process for (role: processor).'),
+  controllers: z.array(ControllerParty).optional().describe('Art. 30(2)(a): the controllers we process for (role: processor).'),
   joint_controllers: z.array(Party).optional().describe('Art. 26: the joint controllers (role: joint_controller).'),
   sources: z.array(Source).optional().describe('Art. 13 (from the person) or Art. 14 (from elsewhere, with the source).'),
   operations: z.array(z.enum(OPERATIONS)).optional().describe('Art. 4(2).'),

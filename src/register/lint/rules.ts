@@ -4,6 +4,7 @@
 import type { Rule } from './rule.js';
 import { ART30_RULES } from './rules/art30.js';
 import { DPIA_RULES } from './rules/dpia.js';
+import { FORWARDED_REQUEST_RULES } from './rules/forwarded-requests.js';
 import { LEGAL_BASIS_RULES } from './rules/legal-basis.js';
 import { LOADER_RULES } from './rules/loader.js';
 import { NOTICE_RULES } from './rules/notice.js';
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = [
   ...LEGAL_BASIS_RULES,
   ...TRANSFER_RULES,
   ...PROCESSOR_RULES,
+  ...FORWARDED_REQUEST_RULES,
   ...DPIA_RULES,
   ...NOTICE_RULES,
 ];

@@ -97,7 +97,7 @@ export function readYamlFile(display: string, content: Uint8Array, problems: Fin
 
 /** Rule ids for the issues of one file kind, e.g. `dataset/unknown-key` and `dataset/invalid`. */
 export interface IssueRules {
-  prefix: 'dataset' | 'connections';
+  prefix: 'dataset' | 'connections' | 'notifications';
   /** A more precise rule (and its article) for issues at some paths, e.g. an incomplete legal hold. */
   special?: (path: readonly PathKey[], issue: z.core.$ZodIssue) => { rule: string; article?: string; message?: string } | undefined;
 }

@@ -52,25 +52,47 @@ export const NatsRoute = z.strictObject({
     .describe('The subject to publish on; absent: opendpo.<organisation>.art19.<recipient>.'),
 });
 
+export const SubjectRefOption = z.strictObject({
+  identity: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be an identity type, such as email or customer_id')
+    .describe('The identity of the request the reference is made from (the recipient holds it too).'),
+  key_env: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]{0,127}$/, 'must be the name of an environment variable, such as NIMBUS_REF_KEY')
+    .describe('The environment variable holding the key shared with this recipient (at least 32 bytes).'),
+});
+
+/** How the person is named to the recipient: an HMAC of one of their identities, with a key shared with it. */
+export interface SubjectRefRoute {
+  identity: string;
+  keyEnv: string;
+}
+
 /** A route as the rest of the product sees it: one channel, named. */
-export type NotificationRoute =
+export type NotificationRoute = (
   | { channel: 'webhook'; url: string; secretEnv: string }
   | { channel: 'email'; to: string; language?: (typeof LANGUAGES)[number] }
-  | { channel: 'nats'; subject?: string };
+  | { channel: 'nats'; subject?: string }
+) & { subjectRef?: SubjectRefRoute };
 
 export const Route = z
   .strictObject({
     webhook: WebhookRoute.optional(),
     email: EmailRoute.optional(),
     nats: NatsRoute.optional(),
+    subject_ref: SubjectRefOption.optional().describe(
+      'Name the person to this recipient by hex HMAC-SHA-256 of one identity of the request (emails lower-cased), with a key shared with it; absent: the notice names the request only.',
+    ),
   })
   .refine((r) => [r.webhook, r.email, r.nats].filter((x) => x !== undefined).length === 1, {
     message: 'give exactly one of webhook, email or nats: a recipient is told one way',
   })
   .transform((r): NotificationRoute => {
-    if (r.webhook) return { channel: 'webhook', url: r.webhook.url, secretEnv: r.webhook.secret_env };
-    if (r.email) return { channel: 'email', to: r.email.to, ...(r.email.language ? { language: r.email.language } : {}) };
-    return { channel: 'nats', ...(r.nats?.subject ? { subject: r.nats.subject } : {}) };
+    const ref = r.subject_ref ? { subjectRef: { identity: r.subject_ref.identity, keyEnv: r.subject_ref.key_env } } : {};
+    if (r.webhook) return { channel: 'webhook', url: r.webhook.url, secretEnv: r.webhook.secret_env, ...ref };
+    if (r.email) return { channel: 'email', to: r.email.to, ...(r.email.language ? { language: r.email.language } : {}), ...ref };
+    return { channel: 'nats', ...(r.nats?.subject ? { subject: r.nats.subject } : {}), ...ref };
   });
 
 export const NotificationRoutes = z.strictObject({

@@ -28,7 +28,7 @@ function reachable(host: string, port: number, timeoutMs = 1000): Promise<boolea
  * Resolves whether the service is available. Use with `describe.runIf(await serviceAvailable(...))`.
  * Prints the skip message itself; throws when the service is required but missing.
  */
-export async function serviceAvailable(name: 'PostgreSQL' | 'MariaDB', url: string): Promise<boolean> {
+export async function serviceAvailable(name: 'PostgreSQL' | 'MariaDB' | 'NATS', url: string): Promise<boolean> {
   const u = new URL(url);
   const ok = await reachable(u.hostname, Number(u.port));
   if (ok) return true;

@@ -26,6 +26,10 @@ import { Desk } from '../src/desk/desk.js';
 import { parsePackageKeyRing } from '../src/desk/package-vault/package-key.js';
 import { PackageVault } from '../src/desk/package-vault/package-vault.js';
 import { RequestWorker } from '../src/desk/worker/request-worker.js';
+import { collect } from '../src/dsr/execute/collect.js';
+import { openConnections } from '../src/dsr/open-connections.js';
+import type { GraphNode } from '../src/dsr/plan/graph.js';
+import { columnTypesOf, prepareRequest, runRequest, shapeOf, type OpenConnections } from '../src/dsr/run-request.js';
 import { loadRegister } from '../src/register/load.js';
 import { publishRegister } from '../src/register/publish-register.js';
 import { openStore } from '../src/store/open-store.js';
@@ -41,6 +45,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     rate: { type: 'string', default: '2000' },
     queued: { type: 'string', default: '30' },
+    'worker-only': { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(values.duration);
@@ -71,6 +76,15 @@ const median = (xs: Measure[]) => [...xs].sort((a, b) => a.rps - b.rps)[Math.flo
 const dir = await mkdtemp(path.join(os.tmpdir(), 'opendpo-bench-desk-'));
 const servers: SpawnedServer[] = [];
 try {
+  if (!values['worker-only']) await loadRoutes();
+  await workerThroughput();
+} finally {
+  for (const s of servers) await s.stop();
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** The public routes under load against the no-op Fastify route. */
+async function loadRoutes(): Promise<void> {
   const ours = await spawnServer([MAIN, 'serve'], { DATABASE_URL: `sqlite:${path.join(dir, 'store.db')}`, OPENDPO_PUBLIC_RATE_LIMIT: '1000000', OPENDPO_LOG_LEVEL: 'warn', OPENDPO_PACKAGE_DIR: path.join(dir, 'p') }, '/healthz');
   servers.push(ours);
   const noop = await spawnServer(
@@ -108,8 +122,16 @@ try {
     );
   }
   for (const s of servers.splice(0)) await s.stop();
+}
 
-  // The worker: queued access requests on the example shop, in this process.
+/**
+ * The worker: queued access requests on the example shop, in this process; then where a request's
+ * time goes, each part timed alone on the same shop and kept connections: the engine's search
+ * (`collect` on the prepared graph), the engine's whole run (`runRequest`: catalogue, checks, search,
+ * evidence), and the worker's whole request (the desk's transitions and audit, the package built,
+ * zipped and sealed, the completion letter kept).
+ */
+async function workerThroughput(): Promise<void> {
   const shopFile = path.join(dir, 'shop.db');
   const shopDb = new SqliteDatabase(shopFile);
   shopDb.exec(readFileSync(path.join(ROOT, 'examples/acme-shop/datasets/seed.sql'), 'utf8'));
@@ -136,8 +158,31 @@ try {
   const ms = performance.now() - started;
   await store.close();
   console.log(`\nworker: ${ran} queued access requests on the example shop (SQLite store and shop), packages sealed in the vault: ${(ms / 1000).toFixed(2)} s, ${((ran * 1000) / ms).toFixed(1)} requests/s, ${(ms / ran).toFixed(1)} ms per request`);
+
+  // The parts, on connections kept as the worker keeps them.
+  const engineStore = await openStore(parseDatabaseUrl(process.env.BENCH_ENGINE_STORE ?? `sqlite:${path.join(dir, 'engine-store.db')}`, dir));
+  const open = await openConnections(loaded.connections!, engineStore, { keepCatalogues: true });
+  const kept: OpenConnections = { ...open, close: async () => {} };
+  const prepared = await prepareRequest('access', { email: 'x' }, loaded.datasets, kept);
+  const keyOf = (node: GraphNode) => prepared.checked.get(node.id)?.key ?? node.collection.fields.filter((f) => f.primaryKey).map((f) => f.name);
+  const timed = async (n: number, fn: (i: number) => Promise<unknown>) => {
+    for (let i = 0; i < 5; i++) await fn(i); // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      await fn(i);
+      times.push(performance.now() - t);
+    }
+    return [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+  };
+  const search = await timed(200, (i) => collect({ graph: prepared.graph, identities: { email: [people[i % people.length]!] }, connectorFor: () => kept.database('shop'), keyOf, columnTypesOf: columnTypesOf(prepared), shapeOf: shapeOf(prepared) }));
+  const engine = await timed(100, (i) => runRequest({ kind: 'access', identities: { email: people[i % people.length]! }, datasets: loaded.datasets, store: engineStore, connect: async () => kept, register }));
+  await open.close();
+  await engineStore.close();
+  console.log('\n| part of an access request (median of its runs) | ms | × search |');
+  console.log('|---|---:|---:|');
+  console.log(`| the engine's search (collect) | ${search.toFixed(2)} | 1.00 |`);
+  console.log(`| the engine's whole run (runRequest: catalogue, check, search, evidence) | ${engine.toFixed(2)} | ${(engine / search).toFixed(2)} |`);
+  console.log(`| the worker's whole request (run + desk transitions, package zipped and sealed, letter kept) | ${(ms / ran).toFixed(2)} | ${(ms / ran / search).toFixed(2)} |`);
   console.log(`node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-} finally {
-  for (const s of servers) await s.stop();
-  await rm(dir, { recursive: true, force: true });
 }

@@ -197,6 +197,33 @@ const VARIABLES = {
       .default('http://localhost:4750')
       .refine((v) => /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v), { message: 'must be an http(s):// URL such as https://privacy.example.org' }),
   },
+  OPENDPO_NATS_URL: {
+    default: '(none)',
+    meaning:
+      'The NATS server (JetStream) that recipients routed `nats:` in notifications.yaml are told on (Art. 19), e.g. `nats://127.0.0.1:4222`. Needed only when a route uses NATS.',
+    schema: z
+      .string()
+      .trim()
+      .optional()
+      .refine((v) => v === undefined || /^(nats|tls):\/\/[^\s]+$/.test(v), { message: 'must be nats://host:port or tls://host:port' }),
+  },
+  OPENDPO_REMINDER_HOUR: {
+    default: '8',
+    meaning:
+      "The hour (0-23, in the organisation's calendar) from which the daily reminder goes to each staff member with requests overdue or due within 7 days (requests assigned to nobody: to the `dpo` accounts). Once per organisation and day, whatever the number of servers or restarts; not without `OPENDPO_SMTP_URL`.",
+    schema: z
+      .string()
+      .trim()
+      .default('8')
+      .transform((v, ctx) => {
+        const n = Number(v);
+        if (!/^\d{1,2}$/.test(v) || n > 23) {
+          ctx.addIssue({ code: 'custom', message: `must be an hour from 0 to 23, got '${v}'` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+  },
 } as const;
 
 /** The schema over the environment: the single source of truth for configuration. */
@@ -216,6 +243,8 @@ export const ConfigSchema = z.object({
   OPENDPO_PACKAGE_KEY: VARIABLES.OPENDPO_PACKAGE_KEY.schema,
   OPENDPO_PACKAGE_DIR: VARIABLES.OPENDPO_PACKAGE_DIR.schema,
   OPENDPO_PUBLIC_URL: VARIABLES.OPENDPO_PUBLIC_URL.schema,
+  OPENDPO_NATS_URL: VARIABLES.OPENDPO_NATS_URL.schema,
+  OPENDPO_REMINDER_HOUR: VARIABLES.OPENDPO_REMINDER_HOUR.schema,
 });
 
 export interface Config {
@@ -243,6 +272,10 @@ export interface Config {
   /** Absolute folder of the package vault. */
   readonly packageDir: string;
   readonly publicUrl: string;
+  /** The NATS server for Art. 19 notices routed to NATS. */
+  readonly natsUrl: string | undefined;
+  /** The local hour from which the daily reminder to staff goes. */
+  readonly reminderHour: number;
 }
 
 /** The variables, their defaults and meanings, for the README and `--help`. */
@@ -298,6 +331,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     packageKey: value.OPENDPO_PACKAGE_KEY,
     packageDir: path.resolve(cwd, value.OPENDPO_PACKAGE_DIR),
     publicUrl: value.OPENDPO_PUBLIC_URL,
+    natsUrl: value.OPENDPO_NATS_URL,
+    reminderHour: value.OPENDPO_REMINDER_HOUR,
   });
 }
 

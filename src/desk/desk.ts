@@ -23,9 +23,18 @@ import { checkCode, issueCode, type CodeChallenge } from './one-time-code.js';
 import { commonLetterFacts } from './letter-facts-from-register.js';
 import type { LetterFacts, LetterKind } from './letters/letter-facts.js';
 import { renderLetter } from './letters/render-letter.js';
+import { contractDeadline } from './forwarded/contract-deadline.js';
+import { ANSWERED_TO_CONTROLLER, contractTerms, CONTROLLER_VERIFICATION, type ForwardedFacts } from './forwarded/forwarded-request.js';
 import { decide, FINAL_STATES, type RequestFacts, type RequestState, type TransitionInput } from './request-states.js';
 import { detailsProblem, isEmailType, type RequestDetails } from './request-types.js';
 import { randomSecret, secretHash, secretMatches } from './staff/credentials.js';
+import type { CheckedAttachment } from './attachments/check-attachment.js';
+import { attachmentAudit, openAttachment, sealAttachments } from './attachments/seal-attachments.js';
+import type { AttachmentRow } from '../store/attachments-repository.js';
+import type { Dataset } from '../dataset/model.js';
+import type { NotificationRoutes } from '../notify/routes-schema.js';
+import type { RecipientNoticeRow } from '../store/notices-repository.js';
+import { NOTICE_ACTION_OF, planNotices, recipientsLine, subjectReference } from './notices/plan-notices.js';
 
 export type Language = 'en' | 'fr';
 export type Channel = 'web' | 'email' | 'post' | 'controller';
@@ -45,10 +54,14 @@ export interface SubmitInput {
   actor: string;
   /** When it was received (a letter entered by staff: the day it arrived); default now. */
   receivedAt?: Date;
-  /** The controller whose data subject this is, for a request forwarded to its processor. */
+  /** The controller whose data subject this is, for a request forwarded to its processor (channel `controller`). */
   controllerId?: string;
+  /** How a forwarded request came (our shape or the Data Rights Protocol's) and the controller's reference. */
+  forwarded?: Omit<ForwardedFacts, 'terms'>;
   /** Free text the person wrote. */
   message?: string;
+  /** The originals of a request entered by staff (a letter's scan, the email), checked (src/desk/attachments). */
+  attachments?: readonly CheckedAttachment[];
 }
 
 /** What the person is told once: the secret is never shown again. */
@@ -56,6 +69,8 @@ export interface Submitted {
   request: StoredDeskRequest;
   statusSecret: string;
   codes: CodeSent[];
+  /** The originals stored with the request (without their content), when staff attached any. */
+  attachments?: AttachmentRow[];
 }
 
 export interface CodeSent {
@@ -88,8 +103,21 @@ export interface DeskOptions {
   timeZone?: string | undefined;
   /** How many days back a request of the same type and identity counts as a repetition (Art. 12(5)). */
   repeatWindowDays?: number;
+  /**
+   * Art. 19, per organisation: its datasets and notifications.yaml, from which the notices to the
+   * recipients of a completed rectification, erasure or restriction are worked out.
+   */
+  noticeSources?: ReadonlyMap<string, { datasets: readonly Dataset[]; routes?: NotificationRoutes | undefined }>;
+  /** Where the keys of subject references are read (notifications.yaml subject_ref.key_env); default process.env. */
+  env?: NodeJS.ProcessEnv;
   now?: () => Date;
 }
+
+/** The changes of the engine's run, for Art. 19: the collections in which it changed the person's rows. */
+export type ChangedCollections = readonly { dataset: string; collection: string; categories: readonly string[] }[];
+
+/** A person's record of a notice they handled, or could not (Art. 19: "unless this proves impossible or involves disproportionate effort"). */
+export type NoticeDecision = { outcome: 'told' | 'impossible' | 'disproportionate'; note: string } | { outcome: 'retry' };
 
 /** At most this many codes per identity of a request, and one a minute. */
 export const MAX_CODES_PER_IDENTITY = 5;
@@ -112,10 +140,16 @@ export class Desk {
   async submit(input: SubmitInput): Promise<Submitted> {
     const problem = detailsProblem(input.details);
     if (problem) throw new OpendpoError('INVALID_INPUT', problem);
+    if ((input.channel === 'controller') !== (input.controllerId !== undefined)) {
+      throw new OpendpoError('INVALID_INPUT', 'a request a controller forwards comes through the controller channel with the controller\'s id, and only such a request does');
+    }
     const identities = normaliseIdentities(input.identities);
     const register = await this.register(input.organisationId);
     const country = register.organisation.address?.country ?? register.organisation.supervisory_authority?.country;
     if (!country) throw new OpendpoError('REGISTER_INVALID', `organisation ${input.organisationId}: its register gives no country (organisation.address.country): the public holidays that end a period are unknown`);
+    // Art. 28(3)(e): a forwarded request is answered on the contract's terms; refused before anything is
+    // stored when the register records no processing for this controller, or not the contract's period.
+    const terms = input.controllerId !== undefined ? contractTerms(register, input.controllerId) : undefined;
     const receivedAt = input.receivedAt ?? this.now();
     if (receivedAt.getTime() > this.now().getTime() + 60_000) throw new OpendpoError('INVALID_INPUT', 'received_at: a request cannot be received in the future');
     const receivedOn = calendarDay(receivedAt, this.timeZone(country));
@@ -133,12 +167,16 @@ export class Desk {
       country,
       received_at: receivedAt.toISOString(),
       received_on: receivedOn,
-      due_on: answerDeadline({ receivedOn, country }).dueOn,
+      due_on: terms ? contractDeadline({ receivedOn, country, terms }).dueOn : answerDeadline({ receivedOn, country }).dueOn,
       extension_months: 0,
       assignee: null,
       controller_id: input.controllerId ?? null,
       status_secret_hash: secretHash(statusSecret),
-      details_json: JSON.stringify({ ...details, ...(message !== undefined ? { message } : {}) }),
+      details_json: JSON.stringify({
+        ...details,
+        ...(message !== undefined ? { message } : {}),
+        ...(terms ? { forwarded: { ...(input.forwarded ?? { protocol: 'opendpo' }), terms } satisfies ForwardedFacts } : {}),
+      }),
       created_by: input.actor,
       updated_at: this.now().toISOString(),
       closed_at: null,
@@ -149,11 +187,24 @@ export class Desk {
       package_expires_at: null,
       download_secret_hash: null,
     };
+    // The originals staff attached, sealed here and stored with the request or not at all: proof of
+    // what was received and when (Art. 5(2), 12(3)), encrypted at rest (Art. 32(1)(a)), decision 0032.
+    const attachments = sealAttachments(this.options.vault, { organisationId: input.organisationId, requestId: id, actor: input.actor, now: this.now() }, input.attachments ?? []);
     await this.store.desk.create(
       input.organisationId,
-      { request: row, identities: identities.map((i, n) => ({ seq: n + 1, ...i })) },
-      [audit(input.actor, 'request.received', id, { type: details.type, channel: input.channel, identities: identities.map((i) => i.type), due_on: row.due_on })],
+      { request: row, identities: identities.map((i, n) => ({ seq: n + 1, ...i })), ...(attachments.rows.length > 0 ? { attachments: attachments.rows } : {}) },
+      [
+        audit(input.actor, 'request.received', id, {
+          type: details.type,
+          channel: input.channel,
+          identities: identities.map((i) => i.type),
+          due_on: row.due_on,
+          ...(input.controllerId !== undefined ? { controller: input.controllerId } : {}),
+        }),
+        ...attachments.audit,
+      ],
     );
+    if (input.channel === 'controller') await this.confirmedByController(input.organisationId, id, input.actor);
     const codes: CodeSent[] = [];
     // A request from the public form is confirmed by a code to each email it names; one entered by staff
     // is confirmed as staff decide (they may have the original letter, or send codes from the console).
@@ -162,7 +213,57 @@ export class Desk {
         codes.push(await this.sendCodeUnchecked(input.organisationId, id, seq, input.actor).catch((err: unknown) => ({ identity: seq, sent: false, reason: reasonOf(err) })));
       }
     }
-    return { request: await this.get(input.organisationId, id), statusSecret, codes };
+    const kept = attachments.rows.map(({ sealed: _sealed, ...r }): AttachmentRow => ({ ...r, organisation_id: input.organisationId, request_id: id }));
+    return { request: await this.get(input.organisationId, id), statusSecret, codes, ...(kept.length > 0 ? { attachments: kept } : {}) };
+  }
+
+  /**
+   * The controller confirmed its data subject's identity before forwarding the request (Art. 12(6) is
+   * the controller's to apply): each identity is recorded as confirmed by the controller and the request
+   * waits for a decision. No code and no acknowledgement go to the person: the controller answers them.
+   * A second write after the request's own (the repository creates a request as received); were it to
+   * fail, the request stays received, for staff to confirm.
+   */
+  private async confirmedByController(organisationId: string, requestId: string, actor: string): Promise<void> {
+    const stored = await this.get(organisationId, requestId);
+    const now = this.now().toISOString();
+    const change: DeskChange = {
+      requestId,
+      expectedVersion: stored.request.version,
+      set: { updated_at: now },
+      identities: stored.identities.map((i) => ({ seq: i.seq, set: { verified_at: now, verified_by: CONTROLLER_VERIFICATION } })),
+      audit: [audit(actor, 'request.identity_confirmed', requestId, { identities: stored.identities.length, method: CONTROLLER_VERIFICATION, document_kept: false })],
+    };
+    this.transition(stored, change, { name: 'verify_identity' }, actor, { identities: stored.identities.length, method: CONTROLLER_VERIFICATION });
+    await this.store.desk.apply(organisationId, change);
+  }
+
+  /** A request as the controller that forwarded it may follow it: another controller's, or a request made to us, is not found. */
+  async forController(organisationId: string, requestId: string, controllerId: string): Promise<StoredDeskRequest> {
+    const stored = await this.store.desk.get(organisationId, requestId);
+    // The same answer for an unknown id and another controller's request: an id alone reveals nothing.
+    if (!stored || stored.request.channel !== 'controller' || stored.request.controller_id !== controllerId) {
+      throw new OpendpoError('NOT_FOUND', 'no request with this id forwarded by this controller');
+    }
+    return stored;
+  }
+
+  /**
+   * The package of a completed access or portability request, for the controller that forwarded it
+   * (Art. 28(3)(e): the answer is the controller's to give its data subject). The controller's token
+   * stands for the person's status and download tokens; each download is in the audit log.
+   */
+  async openPackageForController(organisationId: string, requestId: string, controllerId: string, actor: string): Promise<OpenedPackage> {
+    const r = (await this.forController(organisationId, requestId, controllerId)).request;
+    if (r.package_id === null) throw new OpendpoError('NOT_FOUND', 'no package for this request (only a completed access or portability request has one)');
+    if (!this.options.vault) throw new OpendpoError('CONFIG_INVALID', 'no package vault is configured (OPENDPO_PACKAGE_KEY)');
+    const now = this.now();
+    if (r.package_expires_at !== null && r.package_expires_at <= now.toISOString()) {
+      throw new OpendpoError('NOT_FOUND', `the package expired on ${r.package_expires_at.slice(0, 10)}: ask the processor's data protection officer for a new copy`);
+    }
+    const opened = await this.options.vault.open(r.package_id, { now });
+    await this.store.audit.append(organisationId, audit(actor, 'request.package_downloaded', requestId, { bytes: opened.sizeBytes, by: 'controller', controller: controllerId }));
+    return opened;
   }
 
   /** A new code for one identity, asked by the person (with the status secret). */
@@ -306,6 +407,21 @@ export class Desk {
     return stored;
   }
 
+  /** The originals kept with a request (names, types, sizes): a view of a person's data, in the audit log (Art. 5(2), 32). */
+  async attachments(organisationId: string, requestId: string, actor: string): Promise<AttachmentRow[]> {
+    if (!(await this.store.desk.get(organisationId, requestId, { history: false }))) throw new OpendpoError('NOT_FOUND', `no request ${requestId} in organisation ${organisationId}`);
+    return this.store.attachments.list(organisationId, requestId, (rows) => audit(actor, 'request.attachments_listed', requestId, { attachments: rows.length }));
+  }
+
+  /** One original, opened and checked against what was recorded when it was received; each view in the audit log. */
+  async openAttachment(organisationId: string, requestId: string, seq: number, actor: string): Promise<{ attachment: AttachmentRow; content: Buffer }> {
+    if (!(await this.store.desk.get(organisationId, requestId, { history: false }))) throw new OpendpoError('NOT_FOUND', `no request ${requestId} in organisation ${organisationId}`);
+    const row = await this.store.attachments.read(organisationId, requestId, seq, (r) => attachmentAudit(actor, 'request.attachment_viewed', requestId, r));
+    if (!row) throw new OpendpoError('NOT_FOUND', `request ${requestId} has no attachment ${seq}`);
+    const { sealed: _sealed, ...attachment } = row;
+    return { attachment, content: openAttachment(this.options.vault, row, this.now()) };
+  }
+
   /** Today in the organisation's calendar (its time zone, or its country's): the day overdue is counted from. */
   async today(organisationId: string): Promise<string> {
     const register = await this.register(organisationId);
@@ -383,6 +499,9 @@ export class Desk {
         this.transition(stored, change, { name: 'receive_fee' }, actor, {});
         break;
       case 'extend':
+        if (stored.request.channel === 'controller') {
+          throw new OpendpoError('REQUEST_REFUSED', 'a forwarded request is due on its contract\'s day (Art. 28(3)(e)); Art. 12(3)\'s extension is the controller\'s to tell its data subject: agree a later day with the controller');
+        }
         this.transition(stored, change, { name: 'extend', months: action.months, reasons: action.reasons }, actor, { months: action.months, reasons: action.reasons });
         break;
       case 'withdraw':
@@ -399,6 +518,7 @@ export class Desk {
         }
         this.transition(stored, change, { name: 'start' }, actor, {});
         this.transition(stored, change, { name: 'complete' }, actor, { done: action.done, by_hand: true });
+        await this.addNotices(stored, change, undefined, actor);
         break;
       }
     }
@@ -435,7 +555,7 @@ export class Desk {
     requestId: string,
     owner: string,
     result:
-      | { outcome: 'completed'; runId: string; summary: Record<string, unknown>; package?: { id: string; expiresAt: string; downloadHash: string } }
+      | { outcome: 'completed'; runId: string; summary: Record<string, unknown>; package?: { id: string; expiresAt: string; downloadHash: string }; changed?: ChangedCollections }
       | { outcome: 'failed'; runId: string | null; errorCode: string },
   ): Promise<StoredDeskRequest> {
     const stored = await this.get(organisationId, requestId);
@@ -452,11 +572,90 @@ export class Desk {
     if (result.outcome === 'completed') {
       if (result.package) change.set = { ...change.set, package_id: result.package.id, package_expires_at: result.package.expiresAt, download_secret_hash: result.package.downloadHash };
       this.transition(stored, change, { name: 'complete' }, actor, { run: result.runId, ...result.summary });
+      await this.addNotices(stored, change, result.changed ?? [], actor);
     } else {
       this.transition(stored, change, { name: 'fail', errorCode: result.errorCode }, actor, { run: result.runId, error_code: result.errorCode });
     }
     await this.store.desk.apply(organisationId, change);
     return this.get(organisationId, requestId);
+  }
+
+  /**
+   * Adds to a completing change the notices to each recipient (Art. 19), written in the same
+   * transaction: a process killed after the completion still tells them all. A request forwarded
+   * by a controller is not told here: telling the recipients is that controller's, which this
+   * organisation assists as its processor (Art. 28(3)(e)).
+   */
+  private async addNotices(stored: StoredDeskRequest, change: DeskChange, changed: ChangedCollections | undefined, actor: string): Promise<void> {
+    const action = NOTICE_ACTION_OF[stored.request.type];
+    if (action === undefined || stored.request.channel === 'controller') return;
+    const organisationId = stored.request.organisation_id;
+    const source = this.options.noticeSources?.get(organisationId);
+    const register = await this.register(organisationId);
+    const env = this.options.env ?? process.env;
+    const notices = planNotices({
+      register,
+      action,
+      datasets: source?.datasets ?? [],
+      changed,
+      routes: source?.routes,
+      subjectRef: (recipientId) => {
+        const ref = source?.routes?.routes[recipientId]?.subjectRef;
+        const key = ref ? env[ref.keyEnv] : undefined;
+        const identity = ref ? stored.identities.find((i) => i.type === ref.identity && i.verified_at !== null) : undefined;
+        return key !== undefined && identity ? subjectReference(key, identity.type, identity.value) : undefined;
+      },
+      now: this.now(),
+    });
+    if (notices.length === 0) return;
+    change.notices = notices;
+    const channels: Record<string, number> = {};
+    for (const n of notices) channels[n.channel] = (channels[n.channel] ?? 0) + 1;
+    change.audit.push(audit(actor, 'request.recipient_notices_planned', stored.request.id, { action, recipients: notices.length, channels }));
+  }
+
+  /** The Art. 19 notices of a request, for staff. */
+  async recipientNotices(organisationId: string, requestId: string): Promise<RecipientNoticeRow[]> {
+    await this.get(organisationId, requestId);
+    return this.store.notices.forRequest(organisationId, requestId);
+  }
+
+  /** Art. 19, second sentence: the person asks who the recipients told of their request were. */
+  async recipientsForPerson(organisationId: string, requestId: string, statusSecret: string): Promise<{ request: StoredDeskRequest; notices: RecipientNoticeRow[]; register: Register }> {
+    const request = await this.forPerson(organisationId, requestId, statusSecret, { history: false });
+    const notices = await this.store.notices.forRequest(organisationId, requestId);
+    await this.store.audit.append(organisationId, audit('person', 'request.recipients_read', requestId, { recipients: notices.length }));
+    return { request, notices, register: await this.register(organisationId) };
+  }
+
+  /**
+   * A person's record on a notice that is theirs to handle (no route, or every delivery failed): the
+   * recipient was told another way, or telling it proved impossible or disproportionate (with why:
+   * the controller bears the burden of that proof, Art. 5(2)); or deliver it again.
+   */
+  async decideNotice(organisationId: string, requestId: string, noticeId: string, actor: string, decision: NoticeDecision): Promise<RecipientNoticeRow> {
+    const notice = await this.store.notices.get(organisationId, noticeId);
+    if (!notice || notice.request_id !== requestId) throw new OpendpoError('NOT_FOUND', `no notice ${noticeId} of request ${requestId}`);
+    const at = this.now().toISOString();
+    const detail = { notice: noticeId, recipient: notice.recipient_id, outcome: decision.outcome };
+    let done: boolean;
+    if (decision.outcome === 'retry') {
+      if (notice.channel === 'by_hand') throw new OpendpoError('REQUEST_REFUSED', `recipient ${notice.recipient_id} has no route in notifications.yaml: it is told by a person`);
+      done = await this.store.notices.decide(organisationId, noticeId, ['failed'], { state: 'pending', next_attempt_at: at, deliveries: 0, updated_at: at, decided_by: actor }, audit(actor, 'request.recipient_notice_retried', requestId, detail));
+    } else {
+      const state = decision.outcome === 'told' ? 'told_by_hand' : 'not_told';
+      done = await this.store.notices.decide(
+        organisationId,
+        noticeId,
+        ['by_hand', 'failed'],
+        { state, note: decision.note, decided_by: actor, updated_at: at, next_attempt_at: null, ...(decision.outcome === 'told' ? { told_at: at } : {}) },
+        audit(actor, 'request.recipient_notice_decided', requestId, { ...detail, note_length: decision.note.length }),
+      );
+    }
+    if (!done) {
+      throw new OpendpoError('REQUEST_REFUSED', `the notice to ${notice.recipient_id} is ${notice.state.replace('_', ' ')}: ${decision.outcome === 'retry' ? 'only a notice whose deliveries failed is delivered again' : 'only a notice a person must handle (no route, or every delivery failed) is recorded by hand'}`);
+    }
+    return (await this.store.notices.get(organisationId, noticeId))!;
   }
 
   /** The letter a decision sends the person (Art. 12(1), (3), (4), (5)), once it is recorded. */
@@ -472,7 +671,10 @@ export class Desk {
       await this.sendLetter(organisationId, id, 'fee', { basis: 'unfounded_or_excessive', amountCents: action.amount_cents, currency: action.currency, grounds: action.grounds }, actor);
     }
     if (action.action === 'request_identity') await this.sendLetter(organisationId, id, 'identity_request', { reason: action.reason, information: [action.reason] }, actor);
-    if (action.action === 'record_done') await this.sendLetter(organisationId, id, 'completion', { actions: [action.done] }, actor);
+    if (action.action === 'record_done') {
+      const told = recipientsLine(before.request.language as Language, change.notices?.length ?? 0);
+      await this.sendLetter(organisationId, id, 'completion', { actions: [action.done, ...told] }, actor);
+    }
   }
 
   /**
@@ -490,21 +692,28 @@ export class Desk {
     dueOn?: string,
   ): Promise<void> {
     const stored = await this.get(organisationId, requestId);
-    const emails = stored.identities.filter((i) => isEmailType(i.type));
+    // Art. 28(3)(e): a forwarded request is answered to the controller; the letter is kept with it, not sent to the person.
+    const forController = stored.request.channel === 'controller';
+    const emails = forController ? [] : stored.identities.filter((i) => isEmailType(i.type));
     const to = emails.find((i) => i.verified_at !== null) ?? emails[0];
     const language = stored.request.language as Language;
     const at = this.now().toISOString();
     let rendered: { subject: string; text: string; html: string } | undefined;
-    let status: 'sent' | 'failed' = 'failed';
+    let status: 'sent' | 'failed' | 'not_sent' = 'failed';
     let messageId: string | null = null;
     let error: string | null = null;
     try {
       const register = await this.register(organisationId);
       rendered = renderLetter(kind, language, { ...commonLetterFacts(register, stored.request, dueOn), ...extra } as LetterFacts<K>);
-      if (!to) throw new OpendpoError('INVALID_INPUT', 'the request names no email address: send this letter by post');
-      if (!this.options.mailer) throw new OpendpoError('CONFIG_INVALID', 'no mail server is configured (OPENDPO_SMTP_URL): send this letter by hand');
-      messageId = (await this.options.mailer.send({ to: to.value, ...rendered, headers: { 'Auto-Submitted': 'auto-generated' } })).messageId;
-      status = 'sent';
+      if (forController) {
+        status = 'not_sent';
+        error = ANSWERED_TO_CONTROLLER;
+      } else {
+        if (!to) throw new OpendpoError('INVALID_INPUT', 'the request names no email address: send this letter by post');
+        if (!this.options.mailer) throw new OpendpoError('CONFIG_INVALID', 'no mail server is configured (OPENDPO_SMTP_URL): send this letter by hand');
+        messageId = (await this.options.mailer.send({ to: to.value, ...rendered, headers: { 'Auto-Submitted': 'auto-generated' } })).messageId;
+        status = 'sent';
+      }
     } catch (err) {
       error = reasonOf(err);
     }
@@ -524,7 +733,7 @@ export class Desk {
         at,
         actor,
       },
-      audit(actor, status === 'sent' ? 'request.letter_sent' : 'request.letter_failed', requestId, { kind, language, identity: to?.seq ?? null }),
+      audit(actor, status === 'sent' ? 'request.letter_sent' : status === 'not_sent' ? 'request.letter_kept' : 'request.letter_failed', requestId, { kind, language, identity: to?.seq ?? null }),
     );
   }
 
@@ -560,7 +769,11 @@ export class Desk {
       ...change.set,
       state: decision.to,
       extension_months: months,
-      due_on: answerDeadline({ receivedOn: stored.request.received_on, country: stored.request.country, extensionMonths: months, identityWaits: waits }).dueOn,
+      // A forwarded request keeps the contract's day set on receipt (Art. 28(3)(e)); Art. 12(3)'s month is the controller's.
+      due_on:
+        stored.request.channel === 'controller'
+          ? stored.request.due_on
+          : answerDeadline({ receivedOn: stored.request.received_on, country: stored.request.country, extensionMonths: months, identityWaits: waits }).dueOn,
       ...(FINAL_STATES.has(decision.to) ? { closed_at: now.toISOString() } : {}),
     };
     change.audit.push(audit(actor, `request.${input.name}`, stored.request.id, { from: state, to: decision.to, ...withoutText(recorded) }));

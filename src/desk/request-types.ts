@@ -4,6 +4,7 @@
  * on it and nothing more (Art. 5(1)(c)); free text is bounded.
  */
 import { z } from 'zod';
+import { TransmitToUrl } from './transmit/transmit-url.js';
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const ActivityIds = z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, { message: 'must be an activity id from the register' })).max(100);
@@ -41,7 +42,7 @@ export const RequestDetails = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('portability'),
     /** Art. 20(2): sent directly to another controller, where technically feasible. */
-    transmit_to: z.strictObject({ controller: Text(200), url: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).max(2000) }).optional(),
+    transmit_to: z.strictObject({ controller: Text(200), url: TransmitToUrl }).optional(),
   }),
   z.strictObject({
     type: z.literal('rectification'),

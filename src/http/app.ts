@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController } from 'fastify';
@@ -24,6 +25,8 @@ import { NoticeCache, type NoticeCacheOptions } from './notice-cache.js';
 import { presentError } from './presenters/error-presenter.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 import { addAuditRoutes } from './routes/audit.js';
+import { addControllerRequestRoutes } from './routes/controller-requests.js';
+import { addDeskAttachmentRoutes, ATTACHMENT_FORM_LIMITS } from './routes/desk-attachments.js';
 import { addDeskReportRoutes } from './routes/desk-report.js';
 import { addHealthRoutes } from './routes/health.js';
 import { addMetricsRoutes } from './routes/metrics.js';
@@ -32,6 +35,7 @@ import { addDeskRequestRoutes } from './routes/desk-requests.js';
 import { addOrganisationRoutes } from './routes/organisations.js';
 import { addPrivacyNoticeRoutes } from './routes/privacy-notice.js';
 import { addPublicRequestRoutes } from './routes/public-requests.js';
+import { addRecipientNoticeRoutes } from './routes/recipient-notices.js';
 import { addSessionRoutes } from './routes/session.js';
 
 export interface BuildAppOptions {
@@ -125,6 +129,7 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
         { name: 'register', description: 'Published registers of processing activities' },
         { name: 'requests', description: 'Requests of data subjects (public): submit, confirm identity, follow' },
         { name: 'desk', description: 'The request desk (staff): queue, decisions, history' },
+        { name: 'controller', description: 'Requests a controller forwards to us as its processor (Art. 28(3)(e)), in our shape and the Data Rights Protocol\'s' },
         { name: 'audit', description: 'The hash-chained audit log (staff): read and verify' },
         { name: 'session', description: 'Staff sign-in' },
         { name: 'operations', description: 'Health and metrics' },
@@ -151,9 +156,17 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
   addSessionRoutes(app, context);
   addPublicRequestRoutes(app, context);
   addDeskRequestRoutes(app, context);
+  // Multipart bodies are parsed only where staff attach a request's originals, within limits
+  // (decision 0032); every other route still refuses one (415).
+  await app.register(async (scope) => {
+    await scope.register(fastifyMultipart, { limits: ATTACHMENT_FORM_LIMITS });
+    addDeskAttachmentRoutes(scope, context);
+  });
+  addControllerRequestRoutes(app, context);
   addDeskReportRoutes(app, context);
   addAuditRoutes(app, context);
   addMetricsRoutes(app, context);
+  addRecipientNoticeRoutes(app, context);
   addOpenApiRoute(app);
   await app.ready();
   return app;

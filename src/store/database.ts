@@ -284,6 +284,60 @@ export interface DeskLettersTable {
   actor: string;
 }
 
+/** Art. 19 notices to recipients (migration 0008). */
+export interface DeskRecipientNoticesTable {
+  organisation_id: string;
+  id: string;
+  request_id: string;
+  recipient_id: string;
+  action: string;
+  channel: string;
+  categories_json: string;
+  subject_ref: string | null;
+  /** pending | delivered | failed | by_hand | told_by_hand | not_told */
+  state: string;
+  deliveries: number;
+  attempts_json: string;
+  answer: string | null;
+  next_attempt_at: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  told_at: string | null;
+  decided_by: string | null;
+  note: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The daily reminder to staff (migration 0010): one run per organisation and calendar day. */
+export interface DeskReminderRunsTable {
+  organisation_id: string;
+  /** YYYY-MM-DD in the organisation's calendar. */
+  day: string;
+  /** The process sending it (host:pid), holding it until lease_expires_at unless it renews. */
+  owner: string;
+  started_at: string;
+  lease_expires_at: string;
+  finished_at: string | null;
+  digests: number | null;
+  sent: number | null;
+  failed: number | null;
+}
+
+/** One digest of a reminder run: to whom (a staff id), how many requests, and whether it went. */
+export interface DeskReminderDigestsTable {
+  organisation_id: string;
+  day: string;
+  staff_id: string;
+  /** sending | sent | failed */
+  status: string;
+  overdue: number;
+  due_soon: number;
+  message_id: string | null;
+  error: string | null;
+  at: string;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   register_versions: RegisterVersionsTable;
@@ -302,4 +356,7 @@ export interface Database {
   desk_identities: DeskIdentitiesTable;
   desk_transitions: DeskTransitionsTable;
   desk_letters: DeskLettersTable;
+  desk_reminder_runs: DeskReminderRunsTable;
+  desk_reminder_digests: DeskReminderDigestsTable;
+  desk_recipient_notices: DeskRecipientNoticesTable;
 }

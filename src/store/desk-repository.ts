@@ -10,6 +10,9 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import { appendAuditEntry, type AuditEntryInput } from './audit-log.js';
+import { retryOnConflict } from './retry-on-conflict.js';
+import { insertNotices, type NewRecipientNoticeRow } from './notices-repository.js';
+import { insertAttachments, type NewAttachmentRow } from './attachments-repository.js';
 import type { Database, DeskIdentitiesTable, DeskLettersTable, DeskRequestsTable, DeskTransitionsTable } from './database.js';
 
 export type DeskRequestRow = Selectable<DeskRequestsTable>;
@@ -27,6 +30,8 @@ export interface StoredDeskRequest {
 export interface NewDeskRequest {
   request: Omit<DeskRequestRow, 'version'>;
   identities: { seq: number; type: string; value: string }[];
+  /** The originals staff attached (sealed), written with the request or not at all. */
+  attachments?: NewAttachmentRow[];
 }
 
 export interface DeskChange {
@@ -36,6 +41,8 @@ export interface DeskChange {
   set?: Omit<Updateable<DeskRequestsTable>, 'organisation_id' | 'id' | 'version'>;
   identities?: { seq: number; set: Omit<Updateable<DeskIdentitiesTable>, 'organisation_id' | 'request_id' | 'seq' | 'type' | 'value'> }[];
   transitions?: Omit<DeskTransitionRow, 'organisation_id' | 'request_id' | 'seq'>[];
+  /** Art. 19 notices to recipients, written with the completion they tell of. */
+  notices?: NewRecipientNoticeRow[];
   audit: AuditEntryInput[];
 }
 
@@ -46,6 +53,8 @@ export interface QueueFilter {
   assignee?: string;
   /** Only requests due before this day (YYYY-MM-DD), e.g. today for the overdue ones. */
   dueBefore?: string;
+  /** Only requests due on or after this day (YYYY-MM-DD), e.g. today for the ones due soon. */
+  dueFrom?: string;
   /** Keyset paging: the last (due_on, id) of the previous page. */
   after?: { dueOn: string; id: string };
   limit: number;
@@ -103,6 +112,7 @@ export class DeskRepository {
           .values({ organisation_id: organisationId, request_id: created.request.id, seq: identity.seq, type: identity.type, value: identity.value })
           .execute();
       }
+      if ((created.attachments ?? []).length > 0) await insertAttachments(trx, organisationId, created.request.id, created.attachments!);
     });
   }
 
@@ -158,6 +168,7 @@ export class DeskRepository {
             .execute();
         }
       }
+      if ((change.notices ?? []).length > 0) await insertNotices(trx, organisationId, change.requestId, change.notices!);
     });
   }
 
@@ -219,6 +230,7 @@ export class DeskRepository {
     if (filter.channels?.length) q = q.where('channel', 'in', [...filter.channels]);
     if (filter.assignee !== undefined) q = q.where('assignee', '=', filter.assignee);
     if (filter.dueBefore !== undefined) q = q.where('due_on', '<', filter.dueBefore);
+    if (filter.dueFrom !== undefined) q = q.where('due_on', '>=', filter.dueFrom);
     if (filter.after) {
       const { dueOn, id } = filter.after;
       q = q.where((eb) => eb.or([eb('due_on', '>', dueOn), eb.and([eb('due_on', '=', dueOn), eb('id', '>', id)])]));
@@ -305,16 +317,11 @@ export class DeskRepository {
   }
 
   private async inTransaction(organisationId: string, audit: AuditEntryInput[], work: (trx: Kysely<Database>) => Promise<void>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.db.transaction().execute(async (trx) => {
-          await work(trx);
-          for (const entry of audit) await appendAuditEntry(trx, organisationId, entry);
-        });
-        return;
-      } catch (err) {
-        if (!this.isConflict(err) || attempt >= 20) throw err;
-      }
-    }
+    await retryOnConflict(this.isConflict, () =>
+      this.db.transaction().execute(async (trx) => {
+        await work(trx);
+        for (const entry of audit) await appendAuditEntry(trx, organisationId, entry);
+      }),
+    );
   }
 }

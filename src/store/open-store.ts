@@ -9,11 +9,14 @@ import { OpendpoError } from '../errors/opendpo-error.js';
 import type { Database } from './database.js';
 import type { StoreDialect } from './dialects/store-dialect.js';
 import { migrationProvider } from './migrations/migration-provider.js';
+import { AttachmentsRepository } from './attachments-repository.js';
 import { AuditLogRepository } from './audit-log.js';
 import { DeskRepository } from './desk-repository.js';
 import { DsrRepository } from './dsr-repository.js';
 import { ManualTasksRepository } from './manual-tasks-repository.js';
+import { NoticesRepository } from './notices-repository.js';
 import { RegisterVersionsRepository } from './register-versions-repository.js';
+import { RemindersRepository } from './reminders-repository.js';
 import { StaffRepository } from './staff-repository.js';
 
 export interface Store {
@@ -30,6 +33,12 @@ export interface Store {
   readonly staff: StaffRepository;
   /** The desk's requests, their identities and history. */
   readonly desk: DeskRepository;
+  /** The originals kept with a request entered by staff (sealed), and each view of them. */
+  readonly attachments: AttachmentsRepository;
+  /** The desk's daily reminders to staff: one run per organisation and day, each digest's outcome. */
+  readonly reminders: RemindersRepository;
+  /** The Art. 19 notices telling recipients of rectifications, erasures and restrictions. */
+  readonly notices: NoticesRepository;
   /** Resolves when the database answers a trivial query; rejects with STORE_UNAVAILABLE. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -75,6 +84,9 @@ export async function openStore(location: StoreLocation, options: OpenStoreOptio
     audit: new AuditLogRepository(db, storeDialect.isConflict),
     staff: new StaffRepository(db, storeDialect.isConflict),
     desk: new DeskRepository(db, storeDialect.isConflict),
+    attachments: new AttachmentsRepository(db, storeDialect.isConflict),
+    reminders: new RemindersRepository(db, storeDialect.isConflict),
+    notices: new NoticesRepository(db, storeDialect.isConflict),
     async ping() {
       try {
         await sql`select 1`.execute(db);

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       packageKey: undefined,
       packageDir: '/srv/app/.opendpo/packages',
       publicUrl: 'http://localhost:4750',
+      reminderHour: 8,
     });
   });
 
@@ -60,6 +61,7 @@ describe('loadConfig', () => {
       OPENDPO_MAIL_FROM: 'Acme DPO <dpo@acme.example>',
       OPENDPO_PUBLIC_RATE_LIMIT: '120',
       OPENDPO_TIMEZONE: 'America/Cayenne',
+      OPENDPO_REMINDER_HOUR: '7',
     });
     expect(config.port).toBe(8080);
     expect(config.host).toBe('0.0.0.0');
@@ -72,6 +74,7 @@ describe('loadConfig', () => {
     expect(config.mailFrom).toBe('Acme DPO <dpo@acme.example>');
     expect(config.publicRateLimit).toBe(120);
     expect(config.timeZone).toBe('America/Cayenne');
+    expect(config.reminderHour).toBe(7);
   });
 
   it.each([
@@ -101,6 +104,7 @@ describe('loadConfig', () => {
     [{ OPENDPO_SMTP_URL: 'mail.example:25' }, 'OPENDPO_SMTP_URL must be smtp://host:port or smtps://host:port'],
     [{ OPENDPO_PUBLIC_RATE_LIMIT: 'lots' }, "OPENDPO_PUBLIC_RATE_LIMIT must be a whole number of requests per minute from 1 to 1000000, got 'lots'"],
     [{ OPENDPO_TIMEZONE: 'Europe/Lyon' }, 'OPENDPO_TIMEZONE must be an IANA time zone such as Europe/Paris'],
+    [{ OPENDPO_REMINDER_HOUR: '24' }, "OPENDPO_REMINDER_HOUR must be an hour from 0 to 23, got '24'"],
     [{ OPENDPO_PUBLIC_URL: 'privacy.example.org' }, 'OPENDPO_PUBLIC_URL must be an http(s):// URL such as https://privacy.example.org'],
   ])('refuses %j naming the variable', (env, message) => {
     const err = configError(env);

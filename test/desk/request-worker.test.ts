@@ -52,8 +52,12 @@ describe.each(cases)('the worker with a $store.name store', ({ store: dialect, t
   let register: Register;
   let dpo: Record<string, string>;
 
-  const worker = (owner: string) =>
-    new RequestWorker({ store, desk, sources: [{ organisationId: ORG, loaded, register }], vault, publicUrl: 'http://127.0.0.1:4750', leaseSeconds: 2, targetTimeoutMs: 10_000, owner });
+  const workers: RequestWorker[] = [];
+  const worker = (owner: string) => {
+    const w = new RequestWorker({ store, desk, sources: [{ organisationId: ORG, loaded, register }], vault, publicUrl: 'http://127.0.0.1:4750', leaseSeconds: 2, targetTimeoutMs: 10_000, owner });
+    workers.push(w);
+    return w;
+  };
 
   beforeAll(async () => {
     if (!available) return;
@@ -75,6 +79,8 @@ describe.each(cases)('the worker with a $store.name store', ({ store: dialect, t
   });
 
   afterAll(async () => {
+    // A worker keeps its connections to the shop between requests: closed before the shop is dropped.
+    for (const w of workers) await w.stop();
     await app?.close();
     await mailer?.close();
     await sink?.close();

@@ -35,7 +35,8 @@ afterAll(async () => {
   await store.close();
 });
 
-const concrete = (url: string) => url.replace(':org', ORG).replace(':id', '00000000-0000-4000-8000-000000000000').replace(':version', '1');
+const concrete = (url: string) =>
+  url.replace(':org', ORG).replace(':id', '00000000-0000-4000-8000-000000000000').replace(':request_id', '00000000-0000-4000-8000-000000000000').replace(':version', '1').replace(':seq', '1');
 
 describe('the access matrix', () => {
   it('holds for every route and role', async () => {
@@ -59,6 +60,31 @@ describe('the access matrix', () => {
       }
     }
     expect(checked).toBeGreaterThan(100);
+  });
+
+  it('opens the routes of forwarded requests to controller tokens alone, and no other route but the public ones to them', () => {
+    const routes = documentedRoutes(app.routeAccess);
+    const forControllers = routes.filter((r) => r.access !== 'public' && allows('controller', r.access)).map((r) => `${r.method} ${r.url}`);
+    // Art. 28(3)(e): a controller forwards its data subjects' requests and follows them; nothing else.
+    expect(forControllers).toEqual([
+      'POST /api/drp/v1/data-rights-request',
+      'GET /api/drp/v1/data-rights-request/:request_id',
+      'POST /api/v1/controller/requests',
+      'GET /api/v1/controller/requests/:id',
+      'GET /api/v1/controller/requests/:id/package',
+    ]);
+    expect(ROLES.filter((role) => allows(role, 'controller.forward'))).toEqual(['controller']);
+  });
+
+  it('opens the originals attached to a request only to roles allowed a person\'s data, and their entry to roles that enter requests', () => {
+    const routes = documentedRoutes(app.routeAccess).filter((r) => /\/attachments(\/|$)|\/with-attachments$/.test(r.url));
+    // Art. 5(1)(f), 32: a letter or an email a person sent is their data, read on a need-to-know basis.
+    expect(routes.map((r) => `${r.method} ${r.url} ${r.access}`)).toEqual([
+      'GET /api/v1/organisations/:org/desk/requests/:id/attachments requests.read_personal',
+      'GET /api/v1/organisations/:org/desk/requests/:id/attachments/:seq requests.read_personal',
+      'POST /api/v1/organisations/:org/desk/requests/with-attachments requests.create',
+    ]);
+    expect(ROLES.filter((role) => allows(role, 'requests.read_personal'))).toEqual(['admin', 'dpo', 'agent']);
   });
 
   it('is the one docs/desk.md shows', () => {

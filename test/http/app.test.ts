@@ -296,6 +296,11 @@ describe('GET /openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).filter((p) => !p.includes('/desk/')).sort()).toEqual([
       '/',
+      '/api/drp/v1/data-rights-request',
+      '/api/drp/v1/data-rights-request/{request_id}',
+      '/api/v1/controller/requests',
+      '/api/v1/controller/requests/{id}',
+      '/api/v1/controller/requests/{id}/package',
       '/api/v1/organisations',
       '/api/v1/organisations/{org}/audit',
       '/api/v1/organisations/{org}/audit/verification',
@@ -307,6 +312,7 @@ describe('GET /openapi.json', () => {
       '/api/v1/organisations/{org}/requests/{id}',
       '/api/v1/organisations/{org}/requests/{id}/codes',
       '/api/v1/organisations/{org}/requests/{id}/package',
+      '/api/v1/organisations/{org}/requests/{id}/recipients',
       '/api/v1/organisations/{org}/requests/{id}/verification',
       '/api/v1/session',
       '/healthz',

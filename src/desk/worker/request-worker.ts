@@ -17,16 +17,22 @@ import { writeAccessPackageZip } from '../../dsr/package/write-csv-zip.js';
 import { writePortabilityJson } from '../../dsr/package/write-json.js';
 import { buildPortabilityExport } from '../../dsr/portability.js';
 import { openConnections, resolveHmacKeys } from '../../dsr/open-connections.js';
+import type { OpenConnections } from '../../dsr/run-request.js';
 import { leaseTiming } from '../../dsr/request-lifecycle.js';
 import { runRequest, type RunRequestInput } from '../../dsr/run-request.js';
 import type { Register } from '../../register/schema.js';
 import type { DsrKind } from '../../store/dsr-repository.js';
 import type { Store } from '../../store/open-store.js';
 import { calendarDay, countryTimeZone } from '../deadline.js';
-import type { Desk } from '../desk.js';
+import { datasetsForRequest } from '../controller-scope.js';
+import type { ChangedCollections, Desk } from '../desk.js';
+import { collectionId } from '../../dataset/model.js';
+import type { EvidenceSummary } from '../../dsr/request-lifecycle.js';
 import { issueDownloadToken } from '../package-vault/download-token.js';
 import type { PackageVault } from '../package-vault/package-vault.js';
 import type { RequestType } from '../request-types.js';
+import { recipientsLine } from '../notices/plan-notices.js';
+import { transmitExport, type TransmitExportOptions } from '../transmit/transmit-export.js';
 
 /** The request types the engine carries out, and as what. */
 export const ENGINE_KINDS: Partial<Record<RequestType, DsrKind>> = { access: 'access', portability: 'portability', erasure: 'erasure', restriction: 'restriction' };
@@ -53,6 +59,8 @@ export interface RequestWorkerOptions {
   pollMs?: number;
   log?: (fields: Record<string, unknown>, message: string) => void;
   now?: () => Date;
+  /** Tests only (never from configuration): lets a portability transmission reach a loopback HTTPS server with its own certificate. */
+  transmitForTests?: Pick<TransmitExportOptions, 'allowLoopback' | 'ca' | 'retryDelaysMs' | 'lookup'>;
   /** Test hook: stop the process at a point of the writes (as the CLI's OPENDPO_TEST_FAULT). */
   fault?: RunRequestInput['fault'];
 }
@@ -62,6 +70,12 @@ export class RequestWorker {
   private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private readonly now: () => Date;
+  /**
+   * Each source's connections, opened at its first request and kept: a request reuses the pools and
+   * the databases' introspections (re-read when a catalogue changes). Dropped after a failed run, so
+   * a database that went away is connected to afresh.
+   */
+  private readonly connections = new Map<string, Promise<OpenConnections>>();
 
   constructor(private options: RequestWorkerOptions) {
     this.now = options.now ?? (() => new Date());
@@ -82,11 +96,30 @@ export class RequestWorker {
     tick();
   }
 
-  /** Stops taking requests and waits for the one running to end. */
+  /** Stops taking requests, waits for the one running to end, and closes the connections. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    for (const organisationId of [...this.connections.keys()]) await this.dropConnections(organisationId);
+  }
+
+  /** The source's kept connections; runRequest's close() of them is a no-op (they outlive the request). */
+  private async sharedConnections(source: WorkerSource): Promise<OpenConnections> {
+    let opening = this.connections.get(source.organisationId);
+    if (!opening) {
+      opening = openConnections(source.loaded.connections!, this.options.store, { timeoutMs: this.options.targetTimeoutMs, keepCatalogues: true });
+      this.connections.set(source.organisationId, opening);
+      opening.catch(() => this.connections.delete(source.organisationId));
+    }
+    const open = await opening;
+    return { ...open, close: async () => {} };
+  }
+
+  private async dropConnections(organisationId: string): Promise<void> {
+    const opening = this.connections.get(organisationId);
+    this.connections.delete(organisationId);
+    await opening?.then((c) => c.close()).catch(() => {});
   }
 
   /** Takes and runs the requests waiting, one at a time; returns how many ran. */
@@ -113,6 +146,27 @@ export class RequestWorker {
     }
   }
 
+  /** Sends a portability export to the controller the person named (Art. 20(2)); the outcome is evidence, never an exception. */
+  private async transmit(to: { controller: string; url: string }, content: Uint8Array, organisationId: string, requestId: string): Promise<Transmitted> {
+    const host = new URL(to.url).host;
+    const result = await transmitExport({ url: to.url, body: content, contentType: 'application/json', requestId, organisationId, ...(this.options.transmitForTests ?? {}) });
+    const last = result.attempts.at(-1);
+    this.options.log?.({ requestId, outcome: result.outcome, attempts: result.attempts.length }, 'worker: portability transmission');
+    return {
+      controller: to.controller,
+      host,
+      outcome: result.outcome,
+      evidence: {
+        controller: to.controller,
+        host,
+        outcome: result.outcome,
+        attempts: result.attempts.length,
+        ...(last?.status === undefined ? {} : { status: last.status }),
+        ...(result.outcome === 'refused' ? { reason: result.reason } : { addresses: result.addresses }),
+      },
+    };
+  }
+
   private async run(organisationId: string, requestId: string): Promise<void> {
     const { store, desk, owner, leaseSeconds, log } = this.options;
     const source = this.options.sources.find((s) => s.organisationId === organisationId)!;
@@ -126,15 +180,17 @@ export class RequestWorker {
     );
     log?.({ requestId, type: stored.request.type }, 'worker: run started');
     let sealed: { id: string; expiresAt: string; sizeBytes: number } | undefined;
+    let transmitted: Transmitted | undefined;
     try {
-      const datasets = source.loaded.datasets;
+      // Art. 28(3)(a): a request a controller forwarded runs only on the systems processed for it.
+      const datasets = datasetsForRequest(source.loaded.datasets, source.register, stored.request.controller_id);
       const register = source.register;
       const outcome = await runRequest({
         kind,
         identities,
         datasets,
         store,
-        connect: () => openConnections(source.loaded.connections!, store, { timeoutMs: this.options.targetTimeoutMs }),
+        connect: () => this.sharedConnections(source),
         secretFor: await resolveHmacKeys(kind === 'erasure' ? datasets : []),
         lease: leaseTiming(leaseSeconds),
         ...(register ? { register } : {}),
@@ -152,6 +208,10 @@ export class RequestWorker {
                 const contentType = kind === 'access' ? 'application/zip' : 'application/json';
                 const p = await vault.seal(content, { organisationId, requestId, filename, contentType }, { now: this.now() });
                 sealed = { id: p.packageId, expiresAt: p.expiresAt, sizeBytes: p.sizeBytes };
+                // Art. 20(2): the same export sent directly to the controller the person named, where
+                // technically feasible; whatever the outcome, it also waits in the vault for the person.
+                const to = (JSON.parse(stored.request.details_json) as { transmit_to?: { controller: string; url: string } }).transmit_to;
+                if (kind === 'portability' && to) transmitted = await this.transmit(to, content, organisationId, requestId);
                 return `${kind === 'access' ? 'zip' : 'json'} package of ${p.sizeBytes} bytes sealed in the vault (sha256 ${p.sha256})`;
               },
             }
@@ -163,13 +223,14 @@ export class RequestWorker {
       const done = await desk.finishRun(organisationId, requestId, owner, {
         outcome: 'completed',
         runId: outcome.request.id,
-        summary,
+        summary: { ...summary, ...(transmitted ? { transmitted: transmitted.evidence } : {}) },
         ...(sealed && download ? { package: { id: sealed.id, expiresAt: sealed.expiresAt, downloadHash: download.hash } } : {}),
+        changed: changedCollections(kind, outcome),
       });
       log?.({ requestId, run: outcome.request.id, ...summary }, 'worker: run completed');
       const zone = countryTimeZone(done.request.country);
       await desk.sendLetter(organisationId, requestId, 'completion', {
-        actions: completionActions(kind, lang, summary),
+        actions: [...completionActions(kind, lang, summary), ...(transmitted ? [transmissionLine(lang, transmitted)] : []), ...recipientsLine(lang, (await store.notices.forRequest(organisationId, requestId)).length)],
         ...(sealed && download
           ? { download: { url: `${this.options.publicUrl.replace(/\/$/, '')}/api/v1/organisations/${organisationId}/requests/${requestId}/package?download=${download.token}`, expiresOn: calendarDay(new Date(sealed.expiresAt), zone) } }
           : {}),
@@ -182,11 +243,45 @@ export class RequestWorker {
         return;
       }
       log?.({ requestId, code }, 'worker: run failed');
+      await this.dropConnections(organisationId);
       await desk.finishRun(organisationId, requestId, owner, { outcome: 'failed', runId: null, errorCode: code }).catch(() => {});
     } finally {
       clearInterval(renew);
     }
   }
+}
+
+interface Transmitted {
+  controller: string;
+  host: string;
+  outcome: 'delivered' | 'failed' | 'refused';
+  /** What the request's history keeps: no URL path (it may carry the person's account number), no personal data. */
+  evidence: { controller: string; host: string; outcome: string; attempts: number; status?: number; addresses?: string[]; reason?: string };
+}
+
+/** What the completion letter says of the transmission (Art. 20(2)), in the request's language. */
+function transmissionLine(lang: 'en' | 'fr', t: Transmitted): string {
+  if (t.outcome === 'delivered') {
+    return lang === 'fr'
+      ? `Comme vous l’avez demandé, nous avons transmis ces données directement à ${t.controller} (${t.host}).`
+      : `As you asked, we transmitted this data directly to ${t.controller} (${t.host}).`;
+  }
+  return lang === 'fr'
+    ? `Nous n’avons pas pu transmettre ces données directement à ${t.controller} (${t.host}) : téléchargez-les avec le lien ci-dessous pour les lui remettre vous-même.`
+    : `We could not transmit this data directly to ${t.controller} (${t.host}): download it with the link below to hand it over yourself.`;
+}
+
+/**
+ * Where the person's data were changed, for Art. 19: for an erasure, the collections its writes
+ * changed, from the run's evidence (rows kept whole under a legal hold were not erased, and their
+ * recipients are not told of an erasure); for a restriction, every collection holding the person's
+ * rows (a restriction covers all their data, flagged or not).
+ */
+function changedCollections(kind: DsrKind, outcome: Awaited<ReturnType<typeof runRequest>>): ChangedCollections {
+  const written = new Set(((outcome.request.summary as EvidenceSummary | null)?.written ?? []).filter((w) => w.rows > 0).map((w) => w.collection));
+  return outcome.collected.collections
+    .filter((c) => c.rows.length > 0 && (kind !== 'erasure' || written.has(collectionId(c.dataset, c.collection))))
+    .map((c) => ({ dataset: c.dataset, collection: c.collection, categories: [...new Set(c.fields.flatMap((f) => f.categories))] }));
 }
 
 /** What the completion letter says was done, in the request's language (counts only). */

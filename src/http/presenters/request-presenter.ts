@@ -6,7 +6,8 @@
  * logged).
  */
 import { z } from 'zod';
-import { REQUEST_STATES } from '../../desk/request-states.js';
+import { daysBetween } from '../../desk/reminders/calendar-days.js';
+import { FINAL_STATES, REQUEST_STATES, type RequestState } from '../../desk/request-states.js';
 import { REQUEST_TYPES } from '../../desk/request-types.js';
 import type { DeskRequestRow, StoredDeskRequest } from '../../store/desk-repository.js';
 
@@ -51,6 +52,15 @@ export const QueueItemView = z
   })
   .meta({ id: 'RequestSummary' });
 
+/** An item of the queue: the request's summary, and the days left to answer it. */
+export const QueueEntryView = QueueItemView.extend({
+  days_left: z
+    .number()
+    .int()
+    .nullable()
+    .describe("calendar days from today (the organisation's calendar) to the due day: 0 due today, negative when overdue; null once closed, or while the clock waits for identity information (Art. 12(6))"),
+}).meta({ id: 'QueueEntry' });
+
 export const TransitionView = z.object({
   seq: z.number().int(),
   name: z.string(),
@@ -68,8 +78,8 @@ export const StaffRequestView = QueueItemView.extend({
   identities: z.array(z.object({ identity: z.number().int(), type: z.string(), confirmed_by: z.string().nullable(), confirmed_at: z.string().nullable(), codes_sent: z.number().int() })),
   history: z.array(TransitionView),
   letters: z
-    .array(z.object({ seq: z.number().int(), kind: z.string(), language: z.string(), status: z.enum(['sent', 'failed']), at: z.string(), error: z.string().nullable() }))
-    .describe('the letters sent about the request, or that could not be sent (to send by post)'),
+    .array(z.object({ seq: z.number().int(), kind: z.string(), language: z.string(), status: z.enum(['sent', 'failed', 'not_sent']), at: z.string(), error: z.string().nullable() }))
+    .describe('the letters sent about the request, or that could not be sent (to send by post); not_sent: kept, for a request answered to the controller that forwarded it'),
 }).meta({ id: 'Request' });
 
 export const PersonalRequestView = z
@@ -109,6 +119,13 @@ export function presentQueueItem(r: DeskRequestRow): z.infer<typeof QueueItemVie
   };
 }
 
+/** A queue item, with its days left counted from `today` (YYYY-MM-DD, the organisation's calendar). */
+export function presentQueueEntry(r: DeskRequestRow, today: string): z.infer<typeof QueueEntryView> {
+  // Art. 12(3) counts calendar days; a closed request owes nothing more, and one awaiting identity information has its clock stopped (Art. 12(6)).
+  const counting = !FINAL_STATES.has(r.state as RequestState) && r.state !== 'awaiting_identity';
+  return { ...presentQueueItem(r), days_left: counting ? daysBetween(today, r.due_on) : null };
+}
+
 export function presentStaffRequest(stored: StoredDeskRequest): z.infer<typeof StaffRequestView> {
   const r = stored.request;
   return {
@@ -126,7 +143,7 @@ export function presentStaffRequest(stored: StoredDeskRequest): z.infer<typeof S
       actor: t.actor,
       input: JSON.parse(t.input_json) as Record<string, unknown>,
     })),
-    letters: stored.letters.map((l) => ({ seq: l.seq, kind: l.kind, language: l.language, status: l.status as 'sent' | 'failed', at: l.at, error: l.error })),
+    letters: stored.letters.map((l) => ({ seq: l.seq, kind: l.kind, language: l.language, status: l.status as 'sent' | 'failed' | 'not_sent', at: l.at, error: l.error })),
   };
 }
 

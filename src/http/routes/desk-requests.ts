@@ -4,6 +4,7 @@
  * by email or post, and one route per action, each with the one permission it needs.
  */
 import { z } from 'zod';
+import { addDays } from '../../desk/reminders/calendar-days.js';
 import { REQUEST_STATES } from '../../desk/request-states.js';
 import { REQUEST_TYPES, RequestDetails } from '../../desk/request-types.js';
 import type { StaffAction } from '../../desk/desk.js';
@@ -14,10 +15,10 @@ import { BadRequestView, ConflictView, ForbiddenView, RequestNotFoundView, Unaut
 import {
   CodeSentView,
   PersonalRequestView,
-  QueueItemView,
+  QueueEntryView,
   StaffRequestView,
   presentPersonalRequest,
-  presentQueueItem,
+  presentQueueEntry,
   presentStaffRequest,
 } from '../presenters/request-presenter.js';
 import type { RouteContext, ZodApp } from '../route-context.js';
@@ -44,27 +45,42 @@ const QueueSchema = {
     assignee: z.string().max(64).optional(),
     overdue: z.enum(['true', 'false']).optional().describe('true: open requests whose due day has passed'),
     due_before: z.iso.date().optional(),
+    due_within: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .optional()
+      .describe(
+        "due soon: open requests due from today to today + this many calendar days (1-60), both included, in the organisation's calendar — calendar days, as the Art. 12(3) period is counted; not those awaiting identity information, whose clock waits (Art. 12(6)); by due day. Not with overdue=true",
+      ),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     after: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}~[0-9a-f-]{36}$/, { message: 'must be the next_after value of the previous page' })
       .optional(),
+  }).refine((q) => !(q.overdue === 'true' && q.due_within !== undefined), {
+    message: 'cannot be given with overdue=true: overdue requests were due before today, due_within counts from today',
+    path: ['due_within'],
   }),
-  response: { 200: z.object({ requests: z.array(QueueItemView), next_after: z.string().nullable() }).describe('A page of the queue; next_after gives the next page'), ...Errors },
+  response: { 200: z.object({ requests: z.array(QueueEntryView), next_after: z.string().nullable() }).describe('A page of the queue; next_after gives the next page'), ...Errors },
 };
+
+/** A request entered by staff: this route's body, and the `request` part of the form with attachments (desk-attachments.ts). */
+export const EntryBody = z.strictObject({
+  channel: z.enum(['email', 'post']),
+  received_at: z.iso.datetime({ offset: true }).describe('when the email or letter arrived'),
+  language: z.enum(['en', 'fr']).default('en'),
+  identities: IdentitiesBody,
+  details: RequestDetails,
+  message: z.string().trim().min(1).max(20_000).optional(),
+});
 
 const EntrySchema = {
   summary: 'Enter a request received by email or post (its clock runs from the day it was received)',
   tags: ['desk'],
   params: OrgParams,
-  body: z.strictObject({
-    channel: z.enum(['email', 'post']),
-    received_at: z.iso.datetime({ offset: true }).describe('when the email or letter arrived'),
-    language: z.enum(['en', 'fr']).default('en'),
-    identities: IdentitiesBody,
-    details: RequestDetails,
-    message: z.string().trim().min(1).max(20_000).optional(),
-  }),
+  body: EntryBody,
   response: { 201: StaffRequestView.describe('The request entered'), ...Errors },
 };
 
@@ -175,17 +191,23 @@ export function addDeskRequestRoutes(app: ZodApp, { desk }: RouteContext): void 
     // Overdue: open and past its day; not while the desk waits for identity information (its clock stands still, Art. 12(6)).
     const open = REQUEST_STATES.filter((s) => !['completed', 'refused', 'withdrawn', 'awaiting_identity'].includes(s));
     const today = await desk.today(request.params.org);
+    // Due soon: open requests (as for overdue), due from today to today + due_within days, both included.
+    const dueSoonBefore = q.due_within !== undefined ? addDays(today, q.due_within + 1) : undefined;
+    const states = q.due_within !== undefined ? (q.state ?? open).filter((s) => open.includes(s)) : q.state;
+    if (states?.length === 0) return { requests: [], next_after: null };
+    const dueBefore = [q.due_before, q.overdue === 'true' ? today : undefined, dueSoonBefore].filter((d) => d !== undefined).sort()[0];
     const rows = await desk.queue(request.params.org, {
-      ...(q.state ? { states: q.state } : q.overdue === 'true' ? { states: open } : {}),
+      ...(states ? { states } : q.overdue === 'true' ? { states: open } : {}),
       ...(q.type ? { types: q.type } : {}),
       ...(q.channel ? { channels: q.channel } : {}),
       ...(q.assignee !== undefined ? { assignee: q.assignee } : {}),
-      ...(q.overdue === 'true' ? { dueBefore: q.due_before !== undefined && q.due_before < today ? q.due_before : today } : q.due_before !== undefined ? { dueBefore: q.due_before } : {}),
+      ...(dueBefore !== undefined ? { dueBefore } : {}),
+      ...(q.due_within !== undefined ? { dueFrom: today } : {}),
       ...(dueOn !== undefined && id !== undefined ? { after: { dueOn, id } } : {}),
       limit: q.limit,
     });
     const last = rows.at(-1);
-    return { requests: rows.map(presentQueueItem), next_after: rows.length === q.limit && last ? `${last.due_on}~${last.id}` : null };
+    return { requests: rows.map((r) => presentQueueEntry(r, today)), next_after: rows.length === q.limit && last ? `${last.due_on}~${last.id}` : null };
   });
 
   app.post('/api/v1/organisations/:org/desk/requests', { schema: EntrySchema, config: { access: 'requests.create' }, bodyLimit: 256 * 1024 }, async (request, reply) => {

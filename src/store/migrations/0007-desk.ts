@@ -98,6 +98,7 @@ export const deskMigration: Migration = {
       .addColumn('type', 'varchar(64)', (c) => c.notNull())
       .addColumn('value', 'text', (c) => c.notNull())
       // code (the emailed one-time code) | document (reviewed by staff, then deleted) | match (further data the controller holds) | staff
+      // | controller (confirmed by the controller that forwarded the request to us, its processor: Art. 28(3)(e))
       .addColumn('verified_by', 'varchar(20)')
       .addColumn('verified_at', 'varchar(40)')
       .addColumn('challenge_id', 'varchar(64)')

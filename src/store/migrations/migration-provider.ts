@@ -12,6 +12,9 @@ import { dsrEvidenceMigration } from './0004-dsr-evidence.js';
 import { dsrErasuresMigration } from './0005-dsr-erasures.js';
 import { auditLogMigration } from './0006-audit-log.js';
 import { deskMigration } from './0007-desk.js';
+import { recipientNoticesMigration } from './0008-recipient-notices.js';
+import { requestAttachmentsMigration } from './0009-request-attachments.js';
+import { deskRemindersMigration } from './0010-desk-reminders.js';
 
 export function migrationProvider(kind: StoreDialect['kind']): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -22,6 +25,9 @@ export function migrationProvider(kind: StoreDialect['kind']): MigrationProvider
     '0005-dsr-erasures': dsrErasuresMigration,
     '0006-audit-log': auditLogMigration,
     '0007-desk': deskMigration,
+    '0008-recipient-notices': recipientNoticesMigration,
+    '0009-request-attachments': requestAttachmentsMigration(kind),
+    '0010-desk-reminders': deskRemindersMigration,
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

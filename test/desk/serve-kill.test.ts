@@ -3,7 +3,6 @@
  * the request completes, once, with its evidence whole. A real server process, a real SQLite store
  * and shop database, requests made over HTTP with a token made by the CLI.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -11,37 +10,17 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.js';
+import { startServe, type ServeProcess } from '../helpers/serve-process.js';
 
-const MAIN = path.join(ROOT, 'src/cli/main.ts');
 const EXAMPLE = path.join(ROOT, 'examples/acme-shop/datasets');
 const ORG = 'acme-boutique';
 
-interface Server {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+type Server = ServeProcess;
 
 let dir: string;
 let env: Record<string, string>;
 
-async function startServer(extra: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0'], { cwd: ROOT, env: { ...process.env, ...env, ...extra } });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const url = /opendpo listening on (http:\/\/\S+)/.exec(output)?.[1];
-    if (url && (await fetch(`${url}/healthz`).then((r) => r.ok, () => false))) return { child, url, output: () => output, exited };
-    if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`the server did not start:\n${output}`);
-}
+const startServer = (extra: Record<string, string> = {}) => startServe({ ...env, ...extra });
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'opendpo-serve-kill-'));
@@ -118,8 +97,7 @@ describe('opendpo serve killed mid-erasure', () => {
       // Logs carry ids and counts, never the person.
       expect(first.output() + second.output()).not.toContain('bruno');
     } finally {
-      second.child.kill('SIGTERM');
-      await second.exited;
+      await second.stop();
     }
   }, 120_000);
 });

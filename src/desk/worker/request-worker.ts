@@ -26,7 +26,7 @@ import type { Store } from '../../store/open-store.js';
 import { calendarDay, countryTimeZone } from '../deadline.js';
 import { datasetsForRequest } from '../controller-scope.js';
 import type { ChangedCollections, Desk } from '../desk.js';
-import { collectionId } from '../../dataset/model.js';
+import { collectionId, type Dataset } from '../../dataset/model.js';
 import type { EvidenceSummary } from '../../dsr/request-lifecycle.js';
 import { issueDownloadToken } from '../package-vault/download-token.js';
 import type { PackageVault } from '../package-vault/package-vault.js';
@@ -225,7 +225,7 @@ export class RequestWorker {
         runId: outcome.request.id,
         summary: { ...summary, ...(transmitted ? { transmitted: transmitted.evidence } : {}) },
         ...(sealed && download ? { package: { id: sealed.id, expiresAt: sealed.expiresAt, downloadHash: download.hash } } : {}),
-        changed: changedCollections(kind, outcome),
+        changed: changedCollections(kind, outcome, datasets),
       });
       log?.({ requestId, run: outcome.request.id, ...summary }, 'worker: run completed');
       const zone = countryTimeZone(done.request.country);
@@ -272,16 +272,27 @@ function transmissionLine(lang: 'en' | 'fr', t: Transmitted): string {
 }
 
 /**
- * Where the person's data were changed, for Art. 19: for an erasure, the collections its writes
- * changed, from the run's evidence (rows kept whole under a legal hold were not erased, and their
- * recipients are not told of an erasure); for a restriction, every collection holding the person's
- * rows (a restriction covers all their data, flagged or not).
+ * Where the person's data were changed, for Art. 19, from the run's evidence (over all its attempts:
+ * a run resumed after its server died finds the work done, not the rows again): for an erasure, the
+ * collections its writes changed (rows kept whole under a legal hold were not erased, and their
+ * recipients are not told of an erasure); for a restriction, every collection where the person's rows
+ * were found (a restriction covers all their data, flagged or not). The categories are the
+ * collection's, as its dataset declares them.
  */
-function changedCollections(kind: DsrKind, outcome: Awaited<ReturnType<typeof runRequest>>): ChangedCollections {
-  const written = new Set(((outcome.request.summary as EvidenceSummary | null)?.written ?? []).filter((w) => w.rows > 0).map((w) => w.collection));
-  return outcome.collected.collections
-    .filter((c) => c.rows.length > 0 && (kind !== 'erasure' || written.has(collectionId(c.dataset, c.collection))))
-    .map((c) => ({ dataset: c.dataset, collection: c.collection, categories: [...new Set(c.fields.flatMap((f) => f.categories))] }));
+function changedCollections(kind: DsrKind, outcome: Awaited<ReturnType<typeof runRequest>>, datasets: readonly Dataset[]): ChangedCollections {
+  const summary = outcome.request.summary as EvidenceSummary | null;
+  const ids = new Set(
+    kind === 'erasure'
+      ? (summary?.written ?? []).filter((w) => w.rows > 0).map((w) => w.collection)
+      : [...(summary?.collections ?? []).filter((c) => c.rows > 0).map((c) => c.collection), ...outcome.collected.collections.filter((c) => c.rows.length > 0).map((c) => collectionId(c.dataset, c.collection))],
+  );
+  const changed: { dataset: string; collection: string; categories: string[] }[] = [];
+  for (const d of datasets) {
+    for (const c of d.collections) {
+      if (ids.has(collectionId(d.key, c.name))) changed.push({ dataset: d.key, collection: c.name, categories: [...new Set(c.fields.flatMap((f) => f.categories))] });
+    }
+  }
+  return changed;
 }
 
 /** What the completion letter says was done, in the request's language (counts only). */

@@ -130,11 +130,24 @@ export function isWorkingDay(day: string, country: string): boolean {
  * 31 January was received on 31 January, whatever the server's zone).
  */
 export function calendarDay(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  let format = dayFormats.get(timeZone);
+  if (!format) dayFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return format.format(instant);
 }
 
-/** The organisation's time zone when none is configured: its country's first (its capital's, in date-holidays' list). */
+/** One formatter per zone: making one costs some 50 times formatting with it. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+const zones = new Map<string, string>();
+
+/**
+ * The organisation's time zone when none is configured: its country's first (its capital's, in
+ * date-holidays' list). Kept per country: reading date-holidays' rules for a country took more of a
+ * request's time at the desk than anything else it does.
+ */
 export function countryTimeZone(country: string): string {
-  const zones = new Holidays(country.toUpperCase()).getTimezones();
-  return zones[0] ?? 'UTC';
+  const code = country.toUpperCase();
+  let zone = zones.get(code);
+  if (zone === undefined) zones.set(code, (zone = new Holidays(code).getTimezones()[0] ?? 'UTC'));
+  return zone;
 }

@@ -179,6 +179,10 @@ describe.runIf(natsUp).each(cases)('the desk end to end, two servers on a $store
     const erased = await until('the erasure to complete', async () => ((await desk(c, erasure.id)).state === 'completed' ? desk(c, erasure.id) : undefined));
     expect(erased.history.filter((h) => h.name === 'start')).toHaveLength(1);
     expect(erased.history.filter((h) => h.name === 'complete')).toHaveLength(1);
+    // The history says what the erasure found, though the run that completed it resumed the dead one's work.
+    const completed = erased.history.find((h) => h.name === 'complete') as unknown as { input: { rows: number; collections: number } };
+    expect(completed.input.rows).toBeGreaterThan(3);
+    expect(completed.input.collections).toBeGreaterThan(1);
     expect((await shop.rows('customer')).map((c) => c.email)).not.toContain('bruno.petit@example.com');
 
     // Every recipient told: the webhook signed, the email, the NATS message; the rest left to a person.

@@ -217,8 +217,7 @@ export class RequestWorker {
             }
           : {}),
       });
-      const rows = outcome.collected.collections.reduce((n, c) => n + c.rows.length, 0);
-      const summary = { rows, collections: outcome.collected.collections.filter((c) => c.rows.length > 0).length, kept: outcome.kept.length, warnings: outcome.warnings.length };
+      const summary = { ...foundRows(kind, outcome), kept: outcome.kept.length, warnings: outcome.warnings.length };
       const download = sealed ? issueDownloadToken() : undefined;
       const done = await desk.finishRun(organisationId, requestId, owner, {
         outcome: 'completed',
@@ -269,6 +268,20 @@ function transmissionLine(lang: 'en' | 'fr', t: Transmitted): string {
   return lang === 'fr'
     ? `Nous n’avons pas pu transmettre ces données directement à ${t.controller} (${t.host}) : téléchargez-les avec le lien ci-dessous pour les lui remettre vous-même.`
     : `We could not transmit this data directly to ${t.controller} (${t.host}): download it with the link below to hand it over yourself.`;
+}
+
+/**
+ * The rows found, as the request's history records them: for an access or a portability request,
+ * those handed over; for an erasure or a restriction, those its evidence says the search found (a run
+ * resumed after its server died finds the work done and searches nothing again: its own rows would
+ * say 0, which is not what happened).
+ */
+function foundRows(kind: DsrKind, outcome: Awaited<ReturnType<typeof runRequest>>): { rows: number; collections: number } {
+  const evidence = (outcome.request.summary as EvidenceSummary | null)?.collections;
+  if ((kind === 'erasure' || kind === 'restriction') && evidence) {
+    return { rows: evidence.reduce((n, c) => n + c.rows, 0), collections: evidence.filter((c) => c.rows > 0).length };
+  }
+  return { rows: outcome.collected.collections.reduce((n, c) => n + c.rows.length, 0), collections: outcome.collected.collections.filter((c) => c.rows.length > 0).length };
 }
 
 /**

@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { OpendpoError } from '../errors/opendpo-error.js';
 
@@ -197,6 +198,31 @@ const VARIABLES = {
       .default('http://localhost:4750')
       .refine((v) => /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v), { message: 'must be an http(s):// URL such as https://privacy.example.org' }),
   },
+  OPENDPO_TRUST_PROXY: {
+    default: '(none)',
+    meaning:
+      "Behind a reverse proxy: how many proxies to trust (`1`), or their addresses (`127.0.0.1,10.0.0.0/8`), so that the rate limits count each visitor's address from `X-Forwarded-For` and HSTS follows `X-Forwarded-Proto`. Unset: the connection's address counts (every visitor behind one proxy would share one limit). Never `true`: anyone could then pick the address their requests are counted under.",
+    schema: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v, ctx): number | string[] | undefined => {
+        if (v === undefined || v === '') return undefined;
+        if (/^\d+$/.test(v)) {
+          const hops = Number(v);
+          if (hops >= 1 && hops <= 10) return hops;
+          ctx.addIssue({ code: 'custom', message: 'a number of proxies is 1 to 10' });
+          return z.NEVER;
+        }
+        const list = v.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+        const bad = list.find((x) => !isAddressOrRange(x));
+        if (bad !== undefined || list.length === 0) {
+          ctx.addIssue({ code: 'custom', message: `must be a number of proxies (1-10) or their addresses or ranges, comma-separated (such as 127.0.0.1,10.0.0.0/8)${bad === undefined ? '' : `: "${bad}" is neither`}` });
+          return z.NEVER;
+        }
+        return list;
+      }),
+  },
   OPENDPO_NATS_URL: {
     default: '(none)',
     meaning:
@@ -243,6 +269,7 @@ export const ConfigSchema = z.object({
   OPENDPO_PACKAGE_KEY: VARIABLES.OPENDPO_PACKAGE_KEY.schema,
   OPENDPO_PACKAGE_DIR: VARIABLES.OPENDPO_PACKAGE_DIR.schema,
   OPENDPO_PUBLIC_URL: VARIABLES.OPENDPO_PUBLIC_URL.schema,
+  OPENDPO_TRUST_PROXY: VARIABLES.OPENDPO_TRUST_PROXY.schema,
   OPENDPO_NATS_URL: VARIABLES.OPENDPO_NATS_URL.schema,
   OPENDPO_REMINDER_HOUR: VARIABLES.OPENDPO_REMINDER_HOUR.schema,
 });
@@ -276,6 +303,8 @@ export interface Config {
   readonly natsUrl: string | undefined;
   /** The local hour from which the daily reminder to staff goes. */
   readonly reminderHour: number;
+  /** The reverse proxies trusted for X-Forwarded-For and -Proto: how many, or their addresses; undefined: none. */
+  readonly trustProxy: number | readonly string[] | undefined;
 }
 
 /** The variables, their defaults and meanings, for the README and `--help`. */
@@ -333,6 +362,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     publicUrl: value.OPENDPO_PUBLIC_URL,
     natsUrl: value.OPENDPO_NATS_URL,
     reminderHour: value.OPENDPO_REMINDER_HOUR,
+    trustProxy: value.OPENDPO_TRUST_PROXY,
   });
 }
 
@@ -376,5 +406,16 @@ export function findPackageRoot(from = path.dirname(fileURLToPath(import.meta.ur
     const parent = path.dirname(dir);
     if (parent === dir) return from;
     dir = parent;
+  }
+}
+
+/** An IPv4 or IPv6 address, or a CIDR range of either. */
+function isAddressOrRange(text: string): boolean {
+  if (ipaddr.isValid(text)) return true;
+  try {
+    ipaddr.parseCIDR(text);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -39,7 +39,7 @@ import { addRecipientNoticeRoutes } from './routes/recipient-notices.js';
 import { addSessionRoutes } from './routes/session.js';
 
 export interface BuildAppOptions {
-  config: Pick<Config, 'logLevel'> & Partial<Pick<Config, 'publicRateLimit' | 'timeZone'>>;
+  config: Pick<Config, 'logLevel'> & Partial<Pick<Config, 'publicRateLimit' | 'timeZone' | 'trustProxy'>>;
   store: Store;
   /** The organisation /privacy-notice serves without ?org= (default: the first one published). */
   defaultOrganisation?: string | undefined;
@@ -63,6 +63,9 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
     // Fastify's own request logs carry the URL with its query string: we log our own line instead.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
+    // Behind a reverse proxy the visitor's address and scheme come from its X-Forwarded-* headers, from
+    // the proxies configured only (OPENDPO_TRUST_PROXY): the rate limits count each visitor, not the proxy.
+    ...(config.trustProxy === undefined ? {} : { trustProxy: trustedProxies(config.trustProxy) }),
     requestIdHeader: false,
     // Ids are short here; a long path parameter is an attack or a mistake.
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
@@ -170,4 +173,10 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
   addOpenApiRoute(app);
   await app.ready();
   return app;
+}
+
+/** Fastify's trust setting: the addresses and ranges given, or the first `hops` proxies (proxy-addr counts hops from 0, the connection's own). */
+function trustedProxies(trust: number | readonly string[]): string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== 'number') return [...trust];
+  return (_address, hop) => hop < trust;
 }

@@ -1,5 +1,5 @@
 /**
- * npm run bench:desk [-- --duration 5 --rounds 3 --connections 50 --rate 2000 --queued 30]
+ * npm run bench:desk [-- --duration 5 --rounds 3 --connections 50 --rate 2000 --queued 30 --store sqlite|postgres --worker-only]
  *
  * The request desk's public routes under load on loopback, against a no-op Fastify route:
  * - the built `opendpo serve` (SQLite store, example registers, no mail server: submissions are
@@ -10,6 +10,8 @@
  *   alternating (medians), then each route at a fixed `--rate` requests/s for its p99;
  * - the worker's throughput: `--queued` approved access requests on the example shop (SQLite), run by
  *   one worker in this process, each request's package sealed in the vault.
+ * `--store postgres` puts the server's and the worker's stores in throwaway PostgreSQL databases
+ * (OPENDPO_BENCH_POSTGRES_URL, default the machine's), dropped at the end; the shop stays SQLite.
  * Only 127.0.0.1; every server spawned is stopped.
  */
 import { randomBytes } from 'node:crypto';
@@ -20,6 +22,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
 import { parseDatabaseUrl } from '../src/config/config.js';
 import { loadDatasetsOrThrow } from '../src/dataset/load-datasets.js';
 import { Desk } from '../src/desk/desk.js';
@@ -46,6 +49,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '2000' },
     queued: { type: 'string', default: '30' },
     'worker-only': { type: 'boolean', default: false },
+    store: { type: 'string', default: 'sqlite' },
   },
 });
 const DURATION = Number(values.duration);
@@ -53,6 +57,10 @@ const ROUNDS = Number(values.rounds);
 const CONNECTIONS = Number(values.connections);
 const RATE = Number(values.rate);
 const QUEUED = Number(values.queued);
+if (values.store !== 'sqlite' && values.store !== 'postgres') throw new Error('--store is sqlite or postgres');
+/** The server where --store postgres makes its throwaway databases (dropped at the end). */
+const POSTGRES_ADMIN = process.env.OPENDPO_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const throwaway: string[] = [];
 if (!existsSync(MAIN)) throw new Error('dist/ is missing: run `npm run build` first');
 
 interface Measure {
@@ -81,11 +89,31 @@ try {
 } finally {
   for (const s of servers) await s.stop();
   await rm(dir, { recursive: true, force: true });
+  if (throwaway.length > 0) {
+    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN });
+    await admin.connect();
+    for (const name of throwaway) await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+/** A store for one part of the bench: a SQLite file in the bench's folder, or a throwaway PostgreSQL database. */
+async function storeUrl(name: string): Promise<string> {
+  if (values.store === 'sqlite') return `sqlite:${path.join(dir, `${name}.db`)}`;
+  const database = `opendpo_bench_${name}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN });
+  await admin.connect();
+  await admin.query(`create database ${database}`);
+  await admin.end();
+  throwaway.push(database);
+  const url = new URL(POSTGRES_ADMIN);
+  url.pathname = `/${database}`;
+  return url.toString();
 }
 
 /** The public routes under load against the no-op Fastify route. */
 async function loadRoutes(): Promise<void> {
-  const ours = await spawnServer([MAIN, 'serve'], { DATABASE_URL: `sqlite:${path.join(dir, 'store.db')}`, OPENDPO_PUBLIC_RATE_LIMIT: '1000000', OPENDPO_LOG_LEVEL: 'warn', OPENDPO_PACKAGE_DIR: path.join(dir, 'p') }, '/healthz');
+  const ours = await spawnServer([MAIN, 'serve'], { DATABASE_URL: await storeUrl('store'), OPENDPO_PUBLIC_RATE_LIMIT: '1000000', OPENDPO_LOG_LEVEL: 'warn', OPENDPO_PACKAGE_DIR: path.join(dir, 'p') }, '/healthz');
   servers.push(ours);
   const noop = await spawnServer(
     ['--input-type=module', '-e', `import Fastify from 'fastify'; const app = Fastify(); app.post('/noop', async () => ({})); app.get('/noop', async () => ({})); await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });`],
@@ -136,7 +164,7 @@ async function workerThroughput(): Promise<void> {
   const shopDb = new SqliteDatabase(shopFile);
   shopDb.exec(readFileSync(path.join(ROOT, 'examples/acme-shop/datasets/seed.sql'), 'utf8'));
   shopDb.close();
-  const store = await openStore(parseDatabaseUrl(`sqlite:${path.join(dir, 'worker-store.db')}`, dir));
+  const store = await openStore(parseDatabaseUrl(await storeUrl('worker_store'), dir));
   const registerDir = path.join(ROOT, 'examples/acme-shop');
   await publishRegister(store, await loadRegister(registerDir), { author: 'bench' });
   const register = (await loadRegister(registerDir)).loaded!.register;
@@ -157,10 +185,10 @@ async function workerThroughput(): Promise<void> {
   const ran = await worker.runAvailable();
   const ms = performance.now() - started;
   await store.close();
-  console.log(`\nworker: ${ran} queued access requests on the example shop (SQLite store and shop), packages sealed in the vault: ${(ms / 1000).toFixed(2)} s, ${((ran * 1000) / ms).toFixed(1)} requests/s, ${(ms / ran).toFixed(1)} ms per request`);
+  console.log(`\nworker: ${ran} queued access requests on the example shop (${values.store === 'sqlite' ? 'SQLite' : 'PostgreSQL'} store, SQLite shop), packages sealed in the vault: ${(ms / 1000).toFixed(2)} s, ${((ran * 1000) / ms).toFixed(1)} requests/s, ${(ms / ran).toFixed(1)} ms per request`);
 
   // The parts, on connections kept as the worker keeps them.
-  const engineStore = await openStore(parseDatabaseUrl(process.env.BENCH_ENGINE_STORE ?? `sqlite:${path.join(dir, 'engine-store.db')}`, dir));
+  const engineStore = await openStore(parseDatabaseUrl(process.env.BENCH_ENGINE_STORE ?? (await storeUrl('engine_store')), dir));
   const open = await openConnections(loaded.connections!, engineStore, { keepCatalogues: true });
   const kept: OpenConnections = { ...open, close: async () => {} };
   const prepared = await prepareRequest('access', { email: 'x' }, loaded.datasets, kept);

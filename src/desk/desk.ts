@@ -249,6 +249,16 @@ export class Desk {
   }
 
   /**
+   * The controller withdraws a request it forwarded (its data subject withdrew it, or DRP's revoke):
+   * only its own, and only before it runs (the state machine refuses a request in progress or
+   * answered, with its reason).
+   */
+  async withdrawForController(organisationId: string, requestId: string, controllerId: string, actor: string, reason?: string): Promise<StoredDeskRequest> {
+    const stored = await this.forController(organisationId, requestId, controllerId);
+    return this.act(organisationId, requestId, actor, { action: 'withdraw', note: reason }, stored.request.version);
+  }
+
+  /**
    * The package of a completed access or portability request, for the controller that forwarded it
    * (Art. 28(3)(e): the answer is the controller's to give its data subject). The controller's token
    * stands for the person's status and download tokens; each download is in the audit log.

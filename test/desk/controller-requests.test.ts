@@ -343,6 +343,34 @@ describe.each([sqliteCase(), postgresCase()])('requests forwarded by a controlle
     expect(mailToPerson()).toEqual([]);
   });
 
+  it.runIf(dialect.available)('lets the controller withdraw its own request before it runs, in our shape and by DRP\'s revoke', async () => {
+    const ours = (await forward('telco-a', { identities: [{ type: 'email', value: PERSON }], details: { type: 'access' } })).json() as Forwarded;
+    const withdraw = (token: string, id: string, payload: Record<string, unknown> = {}) => app.inject({ method: 'POST', url: `/api/v1/controller/requests/${id}/withdrawal`, headers: tokens[token]!, payload });
+    // Another controller's request is not found, and nothing changes.
+    expect((await withdraw('telco-b', ours.id)).statusCode).toBe(404);
+    expect((await status('telco-a', ours.id)).json().state).toBe('verified');
+    const withdrawn = await withdraw('telco-a', ours.id, { reason: 'the subscriber withdrew the request at the operator' });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    expect(withdrawn.json()).toMatchObject({ state: 'withdrawn', outcome: { result: 'withdrawn' } });
+    expect((await staffView(ours.id)).history.at(-1)).toMatchObject({ name: 'withdraw', input: { note: 'the subscriber withdrew the request at the operator' } });
+    // A withdrawn request cannot be withdrawn again.
+    expect((await withdraw('telco-a', ours.id)).statusCode).toBe(409);
+
+    const exercised = (await drp('telco-b', drpBody())).json() as { request_id: string };
+    const revoke = (token: string, payload?: Record<string, unknown>) =>
+      app.inject({ method: 'DELETE', url: `/api/drp/v1/data-rights-request/${exercised.request_id}`, headers: tokens[token]!, ...(payload ? { payload } : {}) });
+    const other = await revoke('telco-a');
+    expect(other.statusCode, other.body).toBe(404);
+    // Approved and not yet run: still withdrawn.
+    expect((await act(exercised.request_id, 'approve', {})).json().state).toBe('approved');
+    const revoked = await revoke('telco-b', { reason: "I don't want my account deleted" });
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    expect(revoked.json()).toMatchObject({ request_id: exercised.request_id, status: 'revoked' });
+    expect((await drpStatus('telco-b', exercised.request_id)).json().status).toBe('revoked');
+    expect((await revoke('telco-b', { reason: 'x', extra: 1 })).statusCode).toBe(400);
+    expect(mailToPerson()).toEqual([]);
+  });
+
   it.runIf(dialect.available)('refuses what does not fit the protocol or our shape, naming it, and writes nothing', async () => {
     const before = await written();
     const refusals: [string, Record<string, unknown>, number, string][] = [
@@ -458,6 +486,7 @@ describe.each([sqliteCase(), postgresCase()])('requests forwarded by a controlle
     const worker = new RequestWorker({ store, desk, sources: [{ organisationId: ORG, loaded, register }], vault, publicUrl: 'http://127.0.0.1:4750', leaseSeconds: 5, targetTimeoutMs: 10_000, owner: 'w-forwarded', now: () => new Date(clock) });
     // Every approved request waiting: this one, and the one of the previous test if approved (none is).
     expect(await worker.runAvailable()).toBe(1);
+    await worker.stop(); // it keeps its connections between requests: closed here
     const done = (await status('telco-a', submitted.id)).json() as Forwarded;
     expect(done).toMatchObject({ state: 'completed', outcome: { result: 'completed', records: 1, actions: [expect.stringContaining('1 record(s) found')] } });
     expect(done.package?.url).toBe(`http://localhost:80/api/v1/controller/requests/${submitted.id}/package`);

@@ -68,10 +68,12 @@ describe('the access matrix', () => {
     // Art. 28(3)(e): a controller forwards its data subjects' requests and follows them; nothing else.
     expect(forControllers).toEqual([
       'POST /api/drp/v1/data-rights-request',
+      'DELETE /api/drp/v1/data-rights-request/:request_id',
       'GET /api/drp/v1/data-rights-request/:request_id',
       'POST /api/v1/controller/requests',
       'GET /api/v1/controller/requests/:id',
       'GET /api/v1/controller/requests/:id/package',
+      'POST /api/v1/controller/requests/:id/withdrawal',
     ]);
     expect(ROLES.filter((role) => allows(role, 'controller.forward'))).toEqual(['controller']);
   });

@@ -301,6 +301,7 @@ describe('GET /openapi.json', () => {
       '/api/v1/controller/requests',
       '/api/v1/controller/requests/{id}',
       '/api/v1/controller/requests/{id}/package',
+      '/api/v1/controller/requests/{id}/withdrawal',
       '/api/v1/organisations',
       '/api/v1/organisations/{org}/audit',
       '/api/v1/organisations/{org}/audit/verification',

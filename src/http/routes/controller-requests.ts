@@ -73,6 +73,25 @@ const DrpStatusSchema = {
   response: { 200: DrpStatusView.describe('§3.03: the Exercise Status'), ...Errors },
 };
 
+const Reason = z.string().trim().min(1).max(2000).optional().describe('why, as the data subject or the controller gave it (kept in the request\'s history, not in the audit log)');
+const Conflict = { 409: ErrorView.describe('The request can no longer be withdrawn: it is running or answered (the message says which)') };
+
+const WithdrawSchema = {
+  summary: 'Withdraw a forwarded request the data subject no longer wants answered (before it runs)',
+  tags: ['controller'],
+  params: RequestParams,
+  body: z.strictObject({ reason: Reason }),
+  response: { 200: ForwardedRequestView.describe('The request, withdrawn'), ...Errors, ...Conflict },
+};
+
+const DrpRevokeSchema = {
+  summary: 'Data Rights Protocol 0.9.4 §2.04: revoke a request (before it runs), as JSON with the controller\'s API token',
+  tags: ['controller'],
+  params: DrpParams,
+  body: z.strictObject({ reason: Reason }).nullish().describe('optional: a DELETE may carry no body'),
+  response: { 200: DrpStatusView.describe('§3.03: the Exercise Status, revoked'), ...Errors, ...Conflict },
+};
+
 /** The controller a token forwards for: a `controller` token without one is refused (opendpo user token gives one). */
 function controllerOf(p: Principal): string {
   if (p.controllerId === undefined) throw new OpendpoError('FORBIDDEN', 'this API token names no controller: make one with opendpo user token --role controller --controller <id>');
@@ -127,6 +146,18 @@ export function addControllerRequestRoutes(app: ZodApp, { desk, now }: RouteCont
     request.log.info({ requestId: submitted.request.request.id, type: details.type, controller: controllerId, identities: identities.length, protocol: 'drp' }, 'forwarded request received');
     // §3.06: a request processed is answered 200, with the Exercise Status.
     return presentDrpStatus(submitted.request, packageUrl(request));
+  });
+
+  app.post('/api/v1/controller/requests/:id/withdrawal', { schema: WithdrawSchema, config: ACCESS, bodyLimit: 16 * 1024 }, async (request) => {
+    const p = principalOf(request);
+    const withdrawn = await desk.withdrawForController(p.organisationId, request.params.id, controllerOf(p), p.actor, request.body.reason);
+    return presentForwardedRequest(withdrawn, packageUrl(request));
+  });
+
+  app.delete('/api/drp/v1/data-rights-request/:request_id', { schema: DrpRevokeSchema, config: ACCESS, bodyLimit: 16 * 1024 }, async (request) => {
+    const p = principalOf(request);
+    const withdrawn = await desk.withdrawForController(p.organisationId, request.params.request_id, controllerOf(p), p.actor, request.body?.reason);
+    return presentDrpStatus(withdrawn, packageUrl(request));
   });
 
   app.get('/api/drp/v1/data-rights-request/:request_id', { schema: DrpStatusSchema, config: ACCESS }, async (request) => {

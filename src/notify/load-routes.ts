@@ -24,7 +24,11 @@ export interface LoadedRoutes {
   problems: Finding[];
 }
 
-export function loadNotificationRoutes(registerDir: string, register: Register, env: NodeJS.ProcessEnv = process.env): LoadedRoutes {
+/**
+ * @param options.checkSecrets whether the secrets' variables must be set (the server, at start); `opendpo
+ * register lint` checks the file's shape and its recipient ids only, where no secret is set.
+ */
+export function loadNotificationRoutes(registerDir: string, register: Register, env: NodeJS.ProcessEnv = process.env, options: { checkSecrets?: boolean } = {}): LoadedRoutes {
   const problems: Finding[] = [];
   const found = NOTIFICATIONS_FILES.map((f) => path.join(registerDir, f)).filter((f) => existsSync(f));
   if (found.length === 0) return { routes: undefined, file: undefined, problems };
@@ -46,7 +50,7 @@ export function loadNotificationRoutes(registerDir: string, register: Register, 
       ...file.span(['routes', id], true),
     });
   }
-  for (const [id, route] of Object.entries(routes.routes)) {
+  for (const [id, route] of Object.entries(options.checkSecrets === false ? {} : routes.routes)) {
     const secrets: [string, string[]][] = [];
     if (route.channel === 'webhook') secrets.push([route.secretEnv, ['routes', id, 'webhook', 'secret_env']]);
     if (route.subjectRef) secrets.push([route.subjectRef.keyEnv, ['routes', id, 'subject_ref', 'key_env']]);

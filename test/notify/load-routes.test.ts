@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync } from 'node:fs';
 import { loadNotificationRoutes } from '../../src/notify/load-routes.js';
+import { lintFolder } from '../../src/register/lint/lint-folder.js';
 import { loadRegister } from '../../src/register/load.js';
 import type { Register } from '../../src/register/schema.js';
 import { ROOT } from '../helpers/cli.js';
@@ -98,5 +100,18 @@ describe('loadNotificationRoutes', () => {
     expect(broken.problems.length).toBeGreaterThan(0);
     const both = loadNotificationRoutes(folderWith({ 'notifications.yaml': 'routes: {}\n', 'notifications.yml': 'routes: {}\n' }), register, env);
     expect(both.problems.map((p) => p.rule)).toEqual(['notifications/duplicate-file']);
+  });
+
+  it('is checked by opendpo register lint beside the register, its recipient ids but not its secrets', async () => {
+    const folder = folderWith({});
+    cpSync(`${ROOT}/examples/acme-shop`, folder, { recursive: true });
+    writeFileSync(
+      path.join(folder, 'notifications.yaml'),
+      'routes:\n  payflow:\n    webhook: { url: "https://hooks.payflow.example/", secret_env: NOT_SET_HERE }\n  riskscor:\n    nats: {}\n',
+    );
+    const { findings } = await lintFolder(folder);
+    const routes = findings.filter((f) => f.rule.startsWith('notifications/'));
+    expect(routes.map((f) => [f.rule, f.line])).toEqual([['notifications/unknown-recipient', 4]]);
+    expect(routes[0]!.message).toContain('did you mean "riskscore"');
   });
 });

@@ -4,6 +4,7 @@
  */
 import { sortFindings, type Finding } from '../finding.js';
 import { loadRegister, type LoadedRegister } from '../load.js';
+import { loadNotificationRoutes } from '../../notify/load-routes.js';
 import { lintRegister } from './lint-register.js';
 
 export interface FolderLint {
@@ -13,5 +14,7 @@ export interface FolderLint {
 
 export async function lintFolder(dir: string): Promise<FolderLint> {
   const { loaded, problems } = await loadRegister(dir);
-  return { loaded, findings: [...sortFindings(problems), ...(loaded ? lintRegister(loaded) : [])] };
+  // notifications.yaml beside the register (Art. 19): its shape and recipient ids, not its secrets (set where the server runs).
+  const routes = loaded ? loadNotificationRoutes(dir, loaded.register, {}, { checkSecrets: false }).problems : [];
+  return { loaded, findings: [...sortFindings(problems), ...sortFindings(routes), ...(loaded ? lintRegister(loaded) : [])] };
 }

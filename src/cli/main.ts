@@ -12,6 +12,7 @@ import { addRegisterPublishCommand } from './commands/register-publish.js';
 import { addServeCommand } from './commands/serve.js';
 import { addAuditCommands } from './commands/audit.js';
 import { addUserCommands } from './commands/user.js';
+import { addAttachmentCommands } from './commands/attachments.js';
 import { addDatasetGenerateCommand } from './commands/dataset-generate.js';
 import { addDsrAccessCommand } from './commands/dsr/access.js';
 import { addDsrEraseCommand } from './commands/dsr/erase.js';
@@ -71,6 +72,9 @@ addAuditCommands(audit);
 
 const user = program.command('user').description('Staff accounts and API tokens of the request desk');
 addUserCommands(user);
+
+const attachments = program.command('attachments').description('The originals attached to requests, kept encrypted (re-sealing under a new key)');
+addAttachmentCommands(attachments);
 
 try {
   await program.parseAsync(process.argv);

@@ -31,7 +31,7 @@ export interface StartedDesk {
 }
 
 export async function startDesk(config: Config, store: Store, mailer: Mailer | undefined): Promise<StartedDesk> {
-  const vault = new PackageVault({ folder: ensureFolder(config.packageDir), keys: parsePackageKeyRing(config.packageKey ?? localKey(config)) });
+  const vault = openVault(config);
   const sources: WorkerSource[] = [];
   const noticeSources: NoticeSource[] = [];
   for (const dir of config.datasets) {
@@ -103,6 +103,11 @@ export async function startDesk(config: Config, store: Store, mailer: Mailer | u
       await notices?.stop();
     },
   };
+}
+
+/** The package vault of this configuration: its folder, and its key ring (OPENDPO_PACKAGE_KEY, or a try-out's local key). */
+export function openVault(config: Config): PackageVault {
+  return new PackageVault({ folder: ensureFolder(config.packageDir), keys: parsePackageKeyRing(config.packageKey ?? localKey(config)) });
 }
 
 function ensureFolder(dir: string): string {

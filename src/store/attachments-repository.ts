@@ -77,6 +77,49 @@ export class AttachmentsRepository {
     });
   }
 
+  /**
+   * Every attachment's place and seal, a page at a time in key order (keyset on organisation,
+   * request, number): for re-sealing under a new key, without holding every file in memory.
+   */
+  async sealedPage(after: { organisationId: string; requestId: string; seq: number } | undefined, limit: number): Promise<Pick<SealedAttachmentRow, 'organisation_id' | 'request_id' | 'seq' | 'content_type' | 'size_bytes' | 'sha256' | 'sealed'>[]> {
+    let q = this.db
+      .withTables<AttachmentTables>()
+      .selectFrom('desk_attachments')
+      .select(['organisation_id', 'request_id', 'seq', 'content_type', 'size_bytes', 'sha256', 'sealed']);
+    if (after) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('organisation_id', '>', after.organisationId),
+          eb.and([eb('organisation_id', '=', after.organisationId), eb('request_id', '>', after.requestId)]),
+          eb.and([eb('organisation_id', '=', after.organisationId), eb('request_id', '=', after.requestId), eb('seq', '>', after.seq)]),
+        ]),
+      );
+    }
+    return q.orderBy('organisation_id').orderBy('request_id').orderBy('seq').limit(limit).execute();
+  }
+
+  /** Replaces an attachment's seal with one of the same content under another key, with its audit entry; false when the seal changed meanwhile. */
+  async replaceSeal(organisationId: string, requestId: string, seq: number, previous: Uint8Array, sealed: Uint8Array, audit: AuditEntryInput): Promise<boolean> {
+    return this.inTransaction(organisationId, async (trx) => {
+      const current = await trx
+        .selectFrom('desk_attachments')
+        .select('sealed')
+        .where('organisation_id', '=', organisationId)
+        .where('request_id', '=', requestId)
+        .where('seq', '=', seq)
+        .executeTakeFirst();
+      if (!current || !Buffer.from(current.sealed).equals(Buffer.from(previous))) return { result: false, audit: [] };
+      await trx
+        .updateTable('desk_attachments')
+        .set({ sealed: Buffer.from(sealed) })
+        .where('organisation_id', '=', organisationId)
+        .where('request_id', '=', requestId)
+        .where('seq', '=', seq)
+        .execute();
+      return { result: true, audit: [audit] };
+    });
+  }
+
   private async inTransaction<T>(organisationId: string, work: (trx: Kysely<Database & AttachmentTables>) => Promise<{ result: T; audit: AuditEntryInput[] }>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {

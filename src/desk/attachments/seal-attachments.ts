@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { OpendpoError } from '../../errors/opendpo-error.js';
 import type { AuditEntryInput } from '../../store/audit-log.js';
 import type { AttachmentRow, NewAttachmentRow, SealedAttachmentRow } from '../../store/attachments-repository.js';
+import type { Store } from '../../store/open-store.js';
 import type { PackageMeta, PackageVault } from '../package-vault/package-vault.js';
 import { MAX_ATTACHMENTS, type CheckedAttachment } from './check-attachment.js';
 
@@ -66,6 +67,48 @@ export function openAttachment(vault: PackageVault | undefined, row: SealedAttac
     throw new OpendpoError('INTERNAL', `${name} cannot be opened: its sealed content is not the one recorded for this place (moved or swapped)`);
   }
   return opened.plaintext;
+}
+
+export interface ResealResult {
+  /** Attachments looked at. */
+  checked: number;
+  /** Sealed again under the current key. */
+  resealed: number;
+  /** Already under the current key. */
+  current: number;
+}
+
+/**
+ * Seals every attachment not under the key ring's current key again under it (decision 0032): the
+ * step between putting a new key first in OPENDPO_PACKAGE_KEY and dropping the old one, since an
+ * original is kept as long as its request (Art. 32(1)(a): a key is rotated without losing what it
+ * sealed). Each is opened and checked first, sealed again for the same place, and replaced with its
+ * audit entry in one transaction; a page of 50 at a time.
+ */
+export async function resealAttachments(store: Store, vault: PackageVault, now: Date, actor: string): Promise<ResealResult> {
+  const result: ResealResult = { checked: 0, resealed: 0, current: 0 };
+  let after: { organisationId: string; requestId: string; seq: number } | undefined;
+  for (;;) {
+    const page = await store.attachments.sealedPage(after, 50);
+    if (page.length === 0) return result;
+    for (const row of page) {
+      result.checked++;
+      const place = { ...row, filename: '', created_at: '', created_by: '' };
+      const opened = vault.openBytes(row.sealed, { now, name: `attachment ${row.seq} of request ${row.request_id}` });
+      opened.plaintext.fill(0);
+      if (opened.keyId === vault.currentKeyId) {
+        result.current++;
+        continue;
+      }
+      const content = openAttachment(vault, place, now);
+      const sealed = vault.sealBytes(content, metaOf(row.organisation_id, row.request_id, row.seq, row.content_type), { now, ttlMs: KEPT_WITH_ITS_REQUEST - now.getTime() });
+      content.fill(0);
+      const audit: AuditEntryInput = { ...attachmentAudit(actor, 'request.attachment_resealed', row.request_id, row), detail: { attachment: row.seq, from_key: opened.keyId, to_key: vault.currentKeyId } };
+      if (await store.attachments.replaceSeal(row.organisation_id, row.request_id, row.seq, row.sealed, sealed, audit)) result.resealed++;
+    }
+    const last = page.at(-1)!;
+    after = { organisationId: last.organisation_id, requestId: last.request_id, seq: last.seq };
+  }
 }
 
 /** An audit entry about one attachment: its number, detected type and size; the file name may name the person, so it is left out. */

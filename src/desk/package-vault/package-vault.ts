@@ -111,6 +111,8 @@ export interface OpenedPackage {
 /** What sealBytes sealed, opened: every record verified before any byte is returned. */
 export interface OpenedBytes {
   meta: PackageMeta;
+  /** The id of the key that sealed it (a re-seal under the ring's current key changes it). */
+  keyId: string;
   sealedAt: string;
   expiresAt: string;
   plaintext: Buffer;
@@ -320,6 +322,11 @@ export class PackageVault {
     return gone;
   }
 
+  /** The id of the key new seals are made with (the ring's first). */
+  get currentKeyId(): string {
+    return this.#keys.currentId;
+  }
+
   /**
    * Seals bytes held in memory into the format of a package file (the same keys, header, records
    * and checks) and returns them instead of writing a file: for what is kept with its own record
@@ -366,7 +373,7 @@ export class PackageVault {
       record.fill(0);
       at += length;
     }
-    return { meta, sealedAt: new Date(header.sealedAt).toISOString(), expiresAt: new Date(header.expiresAt).toISOString(), plaintext };
+    return { meta, keyId: header.keyId, sealedAt: new Date(header.sealedAt).toISOString(), expiresAt: new Date(header.expiresAt).toISOString(), plaintext };
   }
 
   #file(packageId: string): string {

@@ -29,6 +29,22 @@ interface VariableDoc {
   meaning: string;
 }
 
+/** A whole number from `min` to `max` given as text; refused with what it must be and what was given. */
+function wholeNumber(defaultValue: string, min: number, max: number, what: string) {
+  return z
+    .string()
+    .trim()
+    .default(defaultValue)
+    .transform((v, ctx) => {
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be ${what} from ${min} to ${max}, got '${v}'` });
+        return z.NEVER;
+      }
+      return n;
+    });
+}
+
 /** One entry per variable: what the README documents, in the order it documents them. */
 const VARIABLES = {
   OPENDPO_PORT: {
@@ -86,18 +102,7 @@ const VARIABLES = {
     default: '60',
     meaning:
       'How long a data subject request stays held by the process running it without news from it (renewed every quarter of it). A second process is refused meanwhile; a process killed mid-run leaves the request `interrupted`, resumable once this has passed.',
-    schema: z
-      .string()
-      .trim()
-      .default('60')
-      .transform((v, ctx) => {
-        const n = Number(v);
-        if (!/^\d+$/.test(v) || n < 1 || n > 3600) {
-          ctx.addIssue({ code: 'custom', message: `must be a number of seconds from 1 to 3600, got '${v}'` });
-          return z.NEVER;
-        }
-        return n;
-      }),
+    schema: wholeNumber('60', 1, 3600, 'a number of seconds'),
   },
   OPENDPO_TARGET_TIMEOUT_SECONDS: {
     default: '30',
@@ -135,18 +140,7 @@ const VARIABLES = {
     default: '60',
     meaning:
       'Requests per minute one address may make to each public route of the desk (submitting, following, confirming a code); 429 beyond. The privacy notice takes ten times as many; sign-in 10 a minute.',
-    schema: z
-      .string()
-      .trim()
-      .default('60')
-      .transform((v, ctx) => {
-        const n = Number(v);
-        if (!/^\d+$/.test(v) || n < 1 || n > 1_000_000) {
-          ctx.addIssue({ code: 'custom', message: `must be a whole number of requests per minute from 1 to 1000000, got '${v}'` });
-          return z.NEVER;
-        }
-        return n;
-      }),
+    schema: wholeNumber('60', 1, 1_000_000, 'a whole number of requests per minute'),
   },
   OPENDPO_TIMEZONE: {
     default: "(the organisation's country's)",
@@ -237,18 +231,7 @@ const VARIABLES = {
     default: '8',
     meaning:
       "The hour (0-23, in the organisation's calendar) from which the daily reminder goes to each staff member with requests overdue or due within 7 days (requests assigned to nobody: to the `dpo` accounts). Once per organisation and day, whatever the number of servers or restarts; not without `OPENDPO_SMTP_URL`.",
-    schema: z
-      .string()
-      .trim()
-      .default('8')
-      .transform((v, ctx) => {
-        const n = Number(v);
-        if (!/^\d{1,2}$/.test(v) || n > 23) {
-          ctx.addIssue({ code: 'custom', message: `must be an hour from 0 to 23, got '${v}'` });
-          return z.NEVER;
-        }
-        return n;
-      }),
+    schema: wholeNumber('8', 0, 23, 'an hour'),
   },
 } as const;
 

@@ -152,15 +152,7 @@ export class DeskRepository {
           .execute();
       }
       if ((change.transitions ?? []).length > 0) {
-        const last = await trx
-          .selectFrom('desk_transitions')
-          .select('seq')
-          .where('organisation_id', '=', organisationId)
-          .where('request_id', '=', change.requestId)
-          .orderBy('seq', 'desc')
-          .limit(1)
-          .executeTakeFirst();
-        let seq = last?.seq ?? 0;
+        let seq = await lastSeq(trx, 'desk_transitions', organisationId, change.requestId);
         for (const t of change.transitions!) {
           await trx
             .insertInto('desk_transitions')
@@ -206,15 +198,8 @@ export class DeskRepository {
   /** Keeps a letter sent (or that could not be sent) with its request, and its audit entry. */
   async addLetter(organisationId: string, letter: Omit<DeskLetterRow, 'organisation_id' | 'seq'>, audit: AuditEntryInput): Promise<void> {
     await this.inTransaction(organisationId, [audit], async (trx) => {
-      const last = await trx
-        .selectFrom('desk_letters')
-        .select('seq')
-        .where('organisation_id', '=', organisationId)
-        .where('request_id', '=', letter.request_id)
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      await trx.insertInto('desk_letters').values({ ...letter, organisation_id: organisationId, seq: (last?.seq ?? 0) + 1 }).execute();
+      const seq = (await lastSeq(trx, 'desk_letters', organisationId, letter.request_id)) + 1;
+      await trx.insertInto('desk_letters').values({ ...letter, organisation_id: organisationId, seq }).execute();
     });
   }
 
@@ -324,4 +309,17 @@ export class DeskRepository {
       }),
     );
   }
+}
+
+/** The number of a request's last transition or letter (0 for none): the next one takes the one after. */
+async function lastSeq(trx: Kysely<Database>, table: 'desk_transitions' | 'desk_letters', organisationId: string, requestId: string): Promise<number> {
+  const last = await trx
+    .selectFrom(table)
+    .select('seq')
+    .where('organisation_id', '=', organisationId)
+    .where('request_id', '=', requestId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return last?.seq ?? 0;
 }

@@ -266,13 +266,18 @@ export class Desk {
   async openPackageForController(organisationId: string, requestId: string, controllerId: string, actor: string): Promise<OpenedPackage> {
     const r = (await this.forController(organisationId, requestId, controllerId)).request;
     if (r.package_id === null) throw new OpendpoError('NOT_FOUND', 'no package for this request (only a completed access or portability request has one)');
+    return this.download(r, actor, 'ask the processor\'s data protection officer for a new copy', { by: 'controller', controller: controllerId });
+  }
+
+  /** A package handed over before its expiry, each download in the audit log (Art. 5(2)). */
+  private async download(r: DeskRequestRow, actor: string, whenExpired: string, detail: Record<string, unknown>): Promise<OpenedPackage> {
     if (!this.options.vault) throw new OpendpoError('CONFIG_INVALID', 'no package vault is configured (OPENDPO_PACKAGE_KEY)');
     const now = this.now();
     if (r.package_expires_at !== null && r.package_expires_at <= now.toISOString()) {
-      throw new OpendpoError('NOT_FOUND', `the package expired on ${r.package_expires_at.slice(0, 10)}: ask the processor's data protection officer for a new copy`);
+      throw new OpendpoError('NOT_FOUND', `the package expired on ${r.package_expires_at.slice(0, 10)}: ${whenExpired}`);
     }
-    const opened = await this.options.vault.open(r.package_id, { now });
-    await this.store.audit.append(organisationId, audit(actor, 'request.package_downloaded', requestId, { bytes: opened.sizeBytes, by: 'controller', controller: controllerId }));
+    const opened = await this.options.vault.open(r.package_id!, { now });
+    await this.store.audit.append(r.organisation_id, audit(actor, 'request.package_downloaded', r.id, { bytes: opened.sizeBytes, ...detail }));
     return opened;
   }
 
@@ -388,14 +393,7 @@ export class Desk {
     if (r.package_id === null || r.download_secret_hash === null || !tokenMatches(r.download_secret_hash, downloadToken)) {
       throw new OpendpoError('NOT_FOUND', 'no package for this request and download link');
     }
-    if (!this.options.vault) throw new OpendpoError('CONFIG_INVALID', 'no package vault is configured (OPENDPO_PACKAGE_KEY)');
-    const now = this.now();
-    if (r.package_expires_at !== null && r.package_expires_at <= now.toISOString()) {
-      throw new OpendpoError('NOT_FOUND', `the download link expired on ${r.package_expires_at.slice(0, 10)}: write to the data protection officer for a new copy`);
-    }
-    const opened = await this.options.vault.open(r.package_id, { now });
-    await this.store.audit.append(organisationId, audit('person', 'request.package_downloaded', requestId, { bytes: opened.sizeBytes }));
-    return opened;
+    return this.download(r, 'person', 'write to the data protection officer for a new copy', {});
   }
 
   /** What the person may see of their request (with its status secret). */

@@ -15,6 +15,7 @@ import { principalOf, type Principal } from '../auth.js';
 import { BadRequestView, ErrorView, ForbiddenView, RequestNotFoundView, UnauthenticatedView } from '../presenters/error-presenter.js';
 import { DrpStatusView, ForwardedRequestView, presentDrpStatus, presentForwardedRequest } from '../presenters/forwarded-request-presenter.js';
 import type { RouteContext, ZodApp } from '../route-context.js';
+import { sendPackage } from '../send-package.js';
 import { IdentitiesBody } from './public-requests.js';
 
 const ACCESS = { access: 'controller.forward' as const };
@@ -129,13 +130,7 @@ export function addControllerRequestRoutes(app: ZodApp, { desk, now }: RouteCont
   app.get('/api/v1/controller/requests/:id/package', { schema: PackageSchema, config: ACCESS }, async (request, reply) => {
     const p = principalOf(request);
     const opened = await desk.openPackageForController(p.organisationId, request.params.id, controllerOf(p), p.actor);
-    // A copy of a person's data: never cached by a proxy.
-    return reply
-      .header('content-type', opened.meta.contentType)
-      .header('content-length', String(opened.sizeBytes))
-      .header('content-disposition', `attachment; filename="${opened.meta.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`)
-      .header('cache-control', 'no-store')
-      .send(opened.stream as unknown as string); // streamed as it is decrypted and verified, record by record
+    return sendPackage(reply, opened);
   });
 
   app.post('/api/drp/v1/data-rights-request', { schema: DrpExerciseSchema, config: ACCESS, bodyLimit: 64 * 1024 }, async (request) => {

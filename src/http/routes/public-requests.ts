@@ -9,6 +9,7 @@ import { Id } from '../../register/schema.js';
 import { BadRequestView, ConflictView, RateLimitedView, RequestNotFoundView } from '../presenters/error-presenter.js';
 import { CodeSentView, PublicRequestView, SubmittedView, presentPublicRequest } from '../presenters/request-presenter.js';
 import type { RouteContext, ZodApp } from '../route-context.js';
+import { sendPackage } from '../send-package.js';
 
 const PersonEmail = z.email({ pattern: z.regexes.unicodeEmail });
 
@@ -135,13 +136,7 @@ export function addPublicRequestRoutes(app: ZodApp, { desk, publicRateLimit }: R
   app.get('/api/v1/organisations/:org/requests/:id/package', { schema: PackageSchema, config }, async (request, reply) => {
     const { org, id } = request.params;
     const opened = await desk.openPackage(org, id, request.headers['x-status-token'], request.query.download);
-    // A copy of a person's data: never cached by a proxy or the browser.
-    return reply
-      .header('content-type', opened.meta.contentType)
-      .header('content-length', String(opened.sizeBytes))
-      .header('content-disposition', `attachment; filename="${opened.meta.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`)
-      .header('cache-control', 'no-store')
-      .send(opened.stream as unknown as string); // streamed as it is decrypted and verified, record by record
+    return sendPackage(reply, opened);
   });
 
   app.post('/api/v1/organisations/:org/requests/:id/verification', { schema: VerifySchema, config }, async (request) => {

@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-bench/', 'node_modules/', 'coverage/', 'bench/out/', '.opendpo/', '.stryker-tmp/', 'reports/'] },
+  { ignores: ['dist/', 'dist-bench/', 'node_modules/', 'coverage/', 'bench/out/', '.opendpo/', '.stryker-tmp/', 'reports/', 'web/client/generated/', 'scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

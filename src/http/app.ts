@@ -25,6 +25,7 @@ import { NoticeCache, type NoticeCacheOptions } from './notice-cache.js';
 import { presentError } from './presenters/error-presenter.js';
 import type { RouteContext, ZodApp } from './route-context.js';
 import { addAuditRoutes } from './routes/audit.js';
+import { addConsoleRoutes } from './routes/console.js';
 import { addControllerRequestRoutes } from './routes/controller-requests.js';
 import { addDeskAttachmentRoutes, ATTACHMENT_FORM_LIMITS } from './routes/desk-attachments.js';
 import { addDeskReportRoutes } from './routes/desk-report.js';
@@ -171,6 +172,7 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
   addMetricsRoutes(app, context);
   addRecipientNoticeRoutes(app, context);
   addOpenApiRoute(app);
+  await addConsoleRoutes(app);
   await app.ready();
   return app;
 }

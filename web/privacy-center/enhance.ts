@@ -1,0 +1,2 @@
+// The privacy center's enhancements (the pages work without them).
+export {};

@@ -1,7 +1,6 @@
+/** The staff console (decision 0035): a Preact app at /console/ calling only the HTTP API. */
 import { render } from 'preact';
-
-function App() {
-  return <main><h1>opendpo</h1></main>;
-}
+import { App } from './app.js';
+import './styles/console.css';
 
 render(<App />, document.getElementById('app')!);

@@ -1,0 +1,180 @@
+/** The request queue by due day: filters kept in the URL, pages by the server's keyset (after / next_after). */
+import { useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { api, CHANNELS, must, REQUEST_STATES, REQUEST_TYPES } from '../api.js';
+import { Show } from '../components/status.js';
+import { useLoad } from '../components/use-load.js';
+import { formatDate, useI18n } from '../i18n/index.js';
+import { can, useSession } from '../session.js';
+
+const FILTERS = ['type', 'state', 'assignee', 'channel', 'overdue'] as const;
+type Filter = (typeof FILTERS)[number];
+
+function queueUrl(values: Partial<Record<Filter | 'after', string>>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== '') params.set(k, v);
+  const q = params.toString();
+  return `/console/requests${q === '' ? '' : `?${q}`}`;
+}
+
+export function QueuePage() {
+  const { t, lang } = useI18n();
+  const { session } = useSession();
+  const { query, route } = useLocation();
+  const current: Partial<Record<Filter, string>> = {};
+  for (const f of FILTERS) if (query[f]) current[f] = query[f];
+  const after = query.after;
+  const key = JSON.stringify([current, after]);
+
+  const page = useLoad(
+    () =>
+      must(
+        api.GET('/api/v1/organisations/{org}/desk/requests', {
+          params: {
+            path: { org: session.organisation },
+            query: {
+              limit: 25,
+              ...(current.type ? { type: current.type } : {}),
+              ...(current.state ? { state: current.state } : {}),
+              ...(current.assignee ? { assignee: current.assignee } : {}),
+              ...(current.channel ? { channel: current.channel } : {}),
+              ...(current.overdue === 'true' ? { overdue: 'true' as const } : {}),
+              ...(after ? { after } : {}),
+            },
+          },
+        }),
+      ),
+    [session.organisation, key],
+  );
+
+  const [draft, setDraft] = useState<Partial<Record<Filter, string>>>(current);
+  const [draftKey, setDraftKey] = useState(key);
+  if (draftKey !== key) {
+    setDraftKey(key);
+    setDraft(current);
+  }
+  const set = (f: Filter, v: string) => setDraft((d) => ({ ...d, [f]: v }));
+
+  return (
+    <>
+      <h1>{t.queue.title}</h1>
+      {can(session, 'requests.create') ? (
+        <p>
+          <a class="button-link" href="/console/requests/new">
+            {t.queue.newRequest}
+          </a>
+        </p>
+      ) : null}
+      <form
+        class="filters"
+        aria-label={t.queue.filters}
+        onSubmit={(e) => {
+          e.preventDefault();
+          route(queueUrl(draft));
+        }}
+      >
+        <div class="field">
+          <label for="f-type">{t.queue.type}</label>
+          <select id="f-type" value={draft.type ?? ''} onChange={(e) => set('type', e.currentTarget.value)}>
+            <option value="">{t.queue.any}</option>
+            {REQUEST_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {t.types[type]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="f-state">{t.queue.state}</label>
+          <select id="f-state" value={draft.state ?? ''} onChange={(e) => set('state', e.currentTarget.value)}>
+            <option value="">{t.queue.any}</option>
+            {REQUEST_STATES.map((s) => (
+              <option key={s} value={s}>
+                {t.states[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="f-assignee">{t.queue.assignee}</label>
+          <input id="f-assignee" value={draft.assignee ?? ''} aria-describedby="f-assignee-hint" onInput={(e) => set('assignee', e.currentTarget.value)} />
+          <span id="f-assignee-hint" class="hint">
+            {t.queue.assigneeHint}
+          </span>
+        </div>
+        <div class="field">
+          <label for="f-channel">{t.queue.channel}</label>
+          <select id="f-channel" value={draft.channel ?? ''} onChange={(e) => set('channel', e.currentTarget.value)}>
+            <option value="">{t.queue.any}</option>
+            {CHANNELS.map((c) => (
+              <option key={c} value={c}>
+                {t.channels[c] ?? c}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field check">
+          <input id="f-overdue" type="checkbox" checked={draft.overdue === 'true'} onChange={(e) => set('overdue', e.currentTarget.checked ? 'true' : '')} />
+          <label for="f-overdue">{t.queue.overdue}</label>
+        </div>
+        <div class="field actions">
+          <button type="submit">{t.queue.apply}</button>
+          <a href="/console/requests">{t.queue.clear}</a>
+        </div>
+      </form>
+      <Show loaded={page}>
+        {(p) =>
+          p.requests.length === 0 ? (
+            <p role="status">{t.queue.empty}</p>
+          ) : (
+            <>
+              <div class="table-wrap">
+                <table class="queue">
+                  <caption>{t.queue.caption}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t.queue.reference}</th>
+                      <th scope="col">{t.queue.type}</th>
+                      <th scope="col">{t.queue.state}</th>
+                      <th scope="col">{t.queue.received}</th>
+                      <th scope="col">{t.queue.due}</th>
+                      <th scope="col">{t.queue.daysLeft}</th>
+                      <th scope="col">{t.queue.assignee}</th>
+                      <th scope="col">{t.queue.channel}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {p.requests.map((r) => (
+                      <tr key={r.id}>
+                        <th scope="row">
+                          <a href={`/console/requests/${r.id}`}>{r.reference}</a>
+                        </th>
+                        <td>{t.types[r.type]}</td>
+                        <td>
+                          <span class={`state state-${r.state}`}>{t.states[r.state]}</span>
+                        </td>
+                        <td>{formatDate(lang, r.received_on)}</td>
+                        <td>{formatDate(lang, r.due_on)}</td>
+                        <td class={r.days_left !== null && r.days_left < 0 ? 'late' : undefined}>{t.queue.days(r.days_left)}</td>
+                        <td>{r.assignee ?? t.app.unassigned}</td>
+                        <td>{t.channels[r.channel] ?? r.channel}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <nav class="pager" aria-label={t.queue.paging}>
+                {after ? <a href={queueUrl(current)}>{t.queue.first}</a> : null}
+                {p.next_after !== null ? (
+                  <a href={queueUrl({ ...current, after: p.next_after })} rel="next">
+                    {t.queue.next}
+                  </a>
+                ) : null}
+              </nav>
+            </>
+          )
+        }
+      </Show>
+    </>
+  );
+}

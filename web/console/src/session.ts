@@ -1,0 +1,19 @@
+/** Who is signed in: the session's answer (organisation, role, permissions), shared by the pages. */
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { Session } from './api.js';
+
+export interface SessionState {
+  session: Session;
+  signOut: () => Promise<void>;
+}
+
+export const SessionContext = createContext<SessionState | undefined>(undefined);
+
+export function useSession(): SessionState {
+  const state = useContext(SessionContext);
+  if (!state) throw new Error('useSession outside a signed-in page');
+  return state;
+}
+
+export const can = (session: Session, permission: string): boolean => session.permissions.includes(permission);

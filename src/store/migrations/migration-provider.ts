@@ -15,6 +15,7 @@ import { deskMigration } from './0007-desk.js';
 import { recipientNoticesMigration } from './0008-recipient-notices.js';
 import { requestAttachmentsMigration } from './0009-request-attachments.js';
 import { deskRemindersMigration } from './0010-desk-reminders.js';
+import { deskOpenQueueMigration } from './0011-desk-open-queue.js';
 
 export function migrationProvider(kind: StoreDialect['kind']): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ export function migrationProvider(kind: StoreDialect['kind']): MigrationProvider
     '0008-recipient-notices': recipientNoticesMigration,
     '0009-request-attachments': requestAttachmentsMigration(kind),
     '0010-desk-reminders': deskRemindersMigration,
+    '0011-desk-open-queue': deskOpenQueueMigration,
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

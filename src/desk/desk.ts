@@ -820,6 +820,23 @@ export class Desk {
   }
 
   /** The organisation's latest register, asked of the store at most once a second (as the notices are). */
+  /**
+   * What the public request form offers (Art. 12(2): facilitate the exercise of the rights): the
+   * published register, and the identity types the organisation's systems can look a person up by
+   * (the identity fields of its datasets), email first since the code that confirms a request goes
+   * there (Art. 12(6)). Without datasets, email only.
+   */
+  async requestForm(organisationId: string): Promise<{ register: Register; identityTypes: string[] }> {
+    const register = await this.register(organisationId);
+    const types = new Set<string>(['email']);
+    for (const dataset of this.options.noticeSources?.get(organisationId)?.datasets ?? []) {
+      for (const collection of dataset.collections) {
+        for (const field of collection.fields) if (field.identity !== undefined) types.add(field.identity);
+      }
+    }
+    return { register, identityTypes: [...types] };
+  }
+
   private async register(organisationId: string): Promise<Register> {
     const cached = this.registers.get(organisationId);
     if (cached && this.now().getTime() - cached.at < 1000) return cached.register;

@@ -34,6 +34,7 @@ import { addMetricsRoutes } from './routes/metrics.js';
 import { addOpenApiRoute } from './routes/openapi.js';
 import { addDeskRequestRoutes } from './routes/desk-requests.js';
 import { addOrganisationRoutes } from './routes/organisations.js';
+import { addPrivacyCenterRoutes } from './routes/privacy-center.js';
 import { addPrivacyNoticeRoutes } from './routes/privacy-notice.js';
 import { addPublicRequestRoutes } from './routes/public-requests.js';
 import { addRecipientNoticeRoutes } from './routes/recipient-notices.js';
@@ -173,6 +174,7 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
   addRecipientNoticeRoutes(app, context);
   addOpenApiRoute(app);
   await addConsoleRoutes(app);
+  await addPrivacyCenterRoutes(app, context);
   await app.ready();
   return app;
 }

@@ -277,6 +277,34 @@ export const RightsChannel = z.strictObject({
 });
 export type RightsChannel = z.infer<typeof RightsChannel>;
 
+/** A colour written #rrggbb (sRGB), as CSS and the WCAG contrast formula read it. */
+export const HexColour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written #rrggbb, e.g. #0b4fa8').transform((c) => c.toLowerCase());
+
+/** The largest logo the privacy center sends inside its page (a data: URI of about 48 KB of image). */
+export const MAX_LOGO_URI_LENGTH = 65_536;
+
+/**
+ * How the privacy center looks for this organisation: its logo and colours. The logo is a data: URI
+ * (PNG, JPEG, WebP or SVG, base64) so that the page needs nothing from another origin (its CSP allows
+ * images from itself and data: only); an SVG shown as an image runs no script.
+ */
+export const Branding = z.strictObject({
+  logo: z
+    .string()
+    .max(MAX_LOGO_URI_LENGTH, `must be at most ${MAX_LOGO_URI_LENGTH} characters: a small logo (under 48 KB)`)
+    .regex(/^data:image\/(png|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}$/, 'must be a data: URI of a PNG, JPEG, WebP or SVG image in base64 (data:image/png;base64,...)')
+    .optional()
+    .describe('The logo, as a data: URI (PNG, JPEG, WebP or SVG in base64, at most 64 KB of text).'),
+  logo_alt: LocalisedText.optional().describe('WCAG 1.1.1: what the logo says, for people who cannot see it (default: the organisation\'s name).'),
+  colours: z
+    .strictObject({
+      primary: HexColour.describe('Buttons, links and the top bar; text in this colour on white must reach 4.5:1 (WCAG 1.4.3).'),
+      on_primary: HexColour.optional().describe('Text on the primary colour (default #ffffff); must reach 4.5:1 against it.'),
+    })
+    .optional(),
+});
+export type Branding = z.infer<typeof Branding>;
+
 export const Organisation = z.strictObject({
   id: Id,
   name: nonEmpty,
@@ -319,6 +347,7 @@ export const Organisation = z.strictObject({
       complaints: LocalisedText.optional().describe('Art. 77: what the notice adds about complaints (e.g. the authority of the country of residence or work).'),
     })
     .optional(),
+  branding: Branding.optional().describe('How the privacy center shows the organisation: logo and colours (docs/privacy-center.md).'),
 });
 export type Organisation = z.infer<typeof Organisation>;
 

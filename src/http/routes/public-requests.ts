@@ -10,6 +10,7 @@ import { BadRequestView, ConflictView, RateLimitedView, RequestNotFoundView } fr
 import { CodeSentView, PublicRequestView, SubmittedView, presentPublicRequest } from '../presenters/request-presenter.js';
 import type { RouteContext, ZodApp } from '../route-context.js';
 import { sendPackage } from '../send-package.js';
+import { addRequestFormRoute } from './request-form.js';
 
 const PersonEmail = z.email({ pattern: z.regexes.unicodeEmail });
 
@@ -103,10 +104,12 @@ const PackageSchema = {
   },
 };
 
-export function addPublicRequestRoutes(app: ZodApp, { desk, publicRateLimit }: RouteContext): void {
+export function addPublicRequestRoutes(app: ZodApp, context: RouteContext): void {
+  const { desk, publicRateLimit } = context;
   // Per address and route. A code is guessed one try at a time, and five tries lock it: the limit
   // guards against floods, not guesses (a status token is 256 random bits).
   const config = { access: 'public' as const, rateLimit: { max: publicRateLimit, timeWindow: 60_000 } };
+  addRequestFormRoute(app, context);
 
   app.post('/api/v1/organisations/:org/requests', { schema: SubmitSchema, config, bodyLimit: 64 * 1024 }, async (request, reply) => {
     const { body } = request;

@@ -3,6 +3,7 @@
  */
 import type { Rule } from './rule.js';
 import { ART30_RULES } from './rules/art30.js';
+import { BRANDING_RULES } from './rules/branding.js';
 import { DPIA_RULES } from './rules/dpia.js';
 import { FORWARDED_REQUEST_RULES } from './rules/forwarded-requests.js';
 import { LEGAL_BASIS_RULES } from './rules/legal-basis.js';
@@ -26,4 +27,5 @@ export const RULES: readonly Rule[] = [
   ...FORWARDED_REQUEST_RULES,
   ...DPIA_RULES,
   ...NOTICE_RULES,
+  ...BRANDING_RULES,
 ];

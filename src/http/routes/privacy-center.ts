@@ -1,0 +1,457 @@
+/**
+ * The public privacy center (docs/privacy-center.md): pages the server renders from the desk's API,
+ * in English and French, that work without JavaScript — plain forms posted here and answered with
+ * the next page (Art. 12(1)-(2): easily accessible, facilitate the exercise of the rights; people
+ * use old phones, strict browsers, screen readers). Every handler calls only the API, through the
+ * generated client with a fetch the app answers in-process (decision 0035): the same schemas,
+ * limits, rate limits (the visitor's address passed on) and audit as any client.
+ *
+ * The status key the API gives once at submission is shown once and kept in a cookie limited to
+ * that request's pages (HttpOnly, SameSite=Strict, Secure over https); without it, the pages ask for
+ * it in a posted form. It is never put in a URL, and no log line carries a body.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import fastifyFormbody from '@fastify/formbody';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createApiClient, apiError, type ApiClient } from '../../../web/client/api-client.js';
+import { REQUEST_TYPES, type RequestType } from '../../desk/request-types.js';
+import { OpendpoError } from '../../errors/opendpo-error.js';
+import { CENTER_STRINGS, centerBase, fill, type CenterAssets, type CenterLanguage, type CenterOrganisation } from '../../privacy-center/layout.js';
+import { codePage, downloadPage, errorPage, formPage, homePage, keyPage, statusPage, submittedPage, requestBase, type PageBase, type PublicRequest, type RecipientLine, type RequestFormData } from '../../privacy-center/pages.js';
+import { normaliseCode, normaliseKey, one, parseRequestForm, type FieldError, type FormValues } from '../../privacy-center/request-forms.js';
+import { BASE_CSS, themeCss } from '../../privacy-center/style.js';
+import { inProcessFetch } from '../in-process-fetch.js';
+import { negotiateLanguage } from '../negotiate-language.js';
+import type { RouteContext, ZodApp } from '../route-context.js';
+import { builtWebFolder } from './console.js';
+
+/** The privacy center's Content-Security-Policy: its own files only, nothing inline, no framing. */
+export const PRIVACY_CENTER_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+/** The cookie that keeps a request's status key in the browser that made it. */
+export const KEY_COOKIE = 'opendpo_request_key';
+/** Long enough to follow a request through an extension (Art. 12(3): up to three months) and its download. */
+const KEY_COOKIE_SECONDS = 120 * 24 * 3600;
+/** A form's text is bounded by the API (10,000 characters of directives at most): percent-encoded, up to 9 bytes each. */
+export const FORM_BODY_LIMIT = 128 * 1024;
+
+const ORG = /^[a-z0-9][a-z0-9-]{0,99}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOWNLOAD = /^[A-Za-z0-9_-]{43}$/;
+
+type Params = { org?: string; id?: string; type?: string };
+type Query = { lang?: string; download?: string };
+
+/** What a page cannot go on with: shown as a page of its own, with its status. */
+class PageStop extends Error {
+  constructor(
+    readonly status: 404 | 429 | 500,
+    readonly kind: 'not_found' | 'rate_limited' | 'generic',
+  ) {
+    super(kind);
+  }
+}
+
+interface Visit {
+  org: string;
+  /** The language asked (?lang=, else Accept-Language), or undefined: the organisation's own. */
+  asked: CenterLanguage | undefined;
+  api: ApiClient;
+}
+
+interface Loaded {
+  base: PageBase;
+  form: RequestFormData;
+}
+
+export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext, folder = builtWebFolder('privacy-center')): Promise<void> {
+  const scriptFile = path.join(folder, 'enhance.js');
+  const script = existsSync(scriptFile) ? readFileSync(scriptFile) : undefined;
+  const version = (content: string | Buffer) => createHash('sha256').update(content).digest('hex').slice(0, 12);
+  const assets: CenterAssets = {
+    css: `/privacy-center/assets/center.css?v=${version(BASE_CSS)}`,
+    ...(script ? { script: `/privacy-center/assets/enhance.js?v=${version(script)}` } : {}),
+  };
+  // Pages are read more than forms are posted: the notice's allowance for reading, the API's for posting.
+  const read = { access: 'public' as const, rateLimit: { max: context.publicRateLimit * 10, timeWindow: 60_000 } };
+  const post = { access: 'public' as const, rateLimit: { max: context.publicRateLimit, timeWindow: 60_000 } };
+  const hide = { hide: true };
+
+  const visit = (request: FastifyRequest): Visit => {
+    const params = request.params as Params;
+    const query = (request.query ?? {}) as Query;
+    if (params.org === undefined || !ORG.test(params.org)) throw new PageStop(404, 'not_found');
+    const lang = query.lang === 'en' || query.lang === 'fr' ? query.lang : acceptedLanguage(request.headers['accept-language']);
+    const api = createApiClient({ baseUrl: 'http://in-process', fetch: inProcessFetch(app, request.ip) });
+    return { org: params.org, asked: lang, api };
+  };
+
+  const load = async (request: FastifyRequest, v: Visit): Promise<Loaded> => {
+    const answer = await v.api.GET('/api/v1/organisations/{org}/request-form', { params: { path: { org: v.org }, query: v.asked ? { lang: v.asked } : {} } });
+    if (!answer.data) throw stopFor(answer.response.status);
+    const data = answer.data;
+    const org: CenterOrganisation = { id: data.organisation.id, name: data.organisation.name, branding: data.branding };
+    const loaded = { base: { lang: data.language, org, assets }, form: { rights: data.rights, identityTypes: data.identity_types, activities: data.activities } };
+    (request as FastifyRequest & { centerPage?: PageBase }).centerPage = loaded.base;
+    return loaded;
+  };
+
+  const html = (reply: FastifyReply, body: string, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(body);
+
+  await app.register(
+    async (scope) => {
+      // Form bodies are read only here (application/x-www-form-urlencoded), within a bound.
+      await scope.register(fastifyFormbody, { bodyLimit: FORM_BODY_LIMIT });
+      scope.addHook('onSend', async (_request, reply, payload) => {
+        reply.header('content-security-policy', PRIVACY_CENTER_CSP);
+        // A page may show a status key or a person's masked address: never kept by a cache.
+        if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+        return payload;
+      });
+      // Whatever goes wrong, a page in plain words, never a stack trace or the API's JSON.
+      scope.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
+        const stop = error instanceof PageStop ? error : undefined;
+        const status = stop?.status ?? (error instanceof OpendpoError ? error.status : error.statusCode) ?? 500;
+        if (status >= 500) request.log.error({ err: { message: error.message, code: error.code } }, 'privacy center page failed');
+        const base = pageBaseOf(request, assets);
+        const s = CENTER_STRINGS[base.lang];
+        const kind = stop?.kind ?? (status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : status === 413 ? 'too_large' : status >= 500 ? 'generic' : 'bad_request');
+        const [title, message] =
+          kind === 'not_found' ? [s.error_not_found_title, s.error_not_found]
+          : kind === 'rate_limited' ? [s.error_title, s.error_rate_limited]
+          : kind === 'too_large' ? [s.error_title, s.error_too_large]
+          : kind === 'bad_request' ? [s.error_not_found_title, s.error_not_found]
+          : [s.error_title, s.error_generic];
+        const shown = kind === 'bad_request' ? 400 : status;
+        return html(reply, errorPage(base, { title, message, path: request.url.split('?')[0]! }), shown);
+      });
+      scope.setNotFoundHandler(async (request, reply) => {
+        const base = pageBaseOf(request, assets);
+        const s = CENTER_STRINGS[base.lang];
+        return html(reply, errorPage(base, { title: s.error_not_found_title, message: s.error_not_found, path: request.url.split('?')[0]! }), 404);
+      });
+
+      scope.get('/assets/center.css', { schema: hide, config: read }, async (_request, reply) =>
+        reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(BASE_CSS),
+      );
+      if (script) {
+        scope.get('/assets/enhance.js', { schema: hide, config: read }, async (_request, reply) =>
+          reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(script),
+        );
+      }
+
+      // /privacy-center: the default organisation's, else the first one published.
+      scope.get('/', { schema: hide, config: read }, async (request, reply) => {
+        let org = context.defaultOrganisation;
+        if (org === undefined) {
+          const api = createApiClient({ baseUrl: 'http://in-process', fetch: inProcessFetch(app, request.ip) });
+          const answer = await api.GET('/api/v1/organisations');
+          org = answer.data?.organisations[0]?.id;
+        }
+        if (org === undefined) throw new PageStop(404, 'not_found');
+        const lang = (request.query as Query).lang;
+        return reply.redirect(`${centerBase(org)}${lang === 'en' || lang === 'fr' ? `?lang=${lang}` : ''}`, 302);
+      });
+
+      scope.get('/:org/theme.css', { schema: hide, config: read }, async (request, reply) => {
+        const { base } = await load(request, visit(request));
+        return reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(themeCss(base.org.branding));
+      });
+
+      scope.get('/:org', { schema: hide, config: read }, async (request, reply) => {
+        const { base, form } = await load(request, visit(request));
+        return html(reply, homePage(base, form));
+      });
+
+      // One form per right (Art. 15-22, loi Informatique et Libertés art. 85).
+      scope.get('/:org/ask/:type', { schema: hide, config: read }, async (request, reply) => {
+        const { base, form } = await load(request, visit(request));
+        const type = offered(request, form);
+        return html(reply, formPage(base, { type, form, values: {}, errors: [] }));
+      });
+
+      scope.post('/:org/ask/:type', { schema: hide, config: post, bodyLimit: FORM_BODY_LIMIT }, async (request, reply) => {
+        const v = visit(request);
+        const { base, form } = await load(request, v);
+        const type = offered(request, form);
+        const values = formValues(request.body);
+        const s = CENTER_STRINGS[base.lang];
+        const parsed = parseRequestForm(values, { type, language: base.lang, identityTypes: form.identityTypes.map((t) => t.type), activityIds: form.activities.map((a) => a.id) }, s);
+        if (!parsed.ok) return html(reply, formPage(base, { type, form, values, errors: parsed.errors }), 400);
+        const answer = await v.api.POST('/api/v1/organisations/{org}/requests', { params: { path: { org: v.org } }, body: parsed.body });
+        if (answer.data) {
+          const { request: submitted, status_token: key, codes } = answer.data;
+          setKeyCookie(request, reply, v.org, submitted.id, key);
+          return html(reply, submittedPage(base, { request: submitted as PublicRequest, key, codes }));
+        }
+        const status = answer.response.status;
+        if (status === 400 || status === 409) {
+          const message = apiError(answer.error)?.message ?? '';
+          return html(reply, formPage(base, { type, form, values, errors: [], formError: fill(s.error_rejected, { message }) }), 400);
+        }
+        if (status === 429) return html(reply, formPage(base, { type, form, values, errors: [], formError: s.error_rate_limited }), 429);
+        throw stopFor(status);
+      });
+
+      // The status page (Art. 12(3): the due day; Art. 19: the recipients told).
+      scope.get('/:org/requests/:id', { schema: hide, config: read }, async (request, reply) => {
+        const v = visit(request);
+        const { base } = await load(request, v);
+        const id = requestId(request);
+        const key = cookieKey(request);
+        const s = CENTER_STRINGS[base.lang];
+        if (!key) return html(reply, keyPage(base, { action: requestBase(v.org, id), path: requestBase(v.org, id), title: s.key_form_title }));
+        const shown = await statusOf(v, base, id, key);
+        if (!shown) {
+          clearKeyCookie(request, reply, v.org, id);
+          return html(reply, keyPage(base, { action: requestBase(v.org, id), path: requestBase(v.org, id), title: s.key_form_title, error: s.key_wrong }), 400);
+        }
+        return html(reply, shown);
+      });
+
+      scope.post('/:org/requests/:id', { schema: hide, config: post }, async (request, reply) => {
+        const v = visit(request);
+        const { base } = await load(request, v);
+        const id = requestId(request);
+        const s = CENTER_STRINGS[base.lang];
+        const typed = normaliseKey(one(formValues(request.body), 'key'));
+        const again = (error: string) => html(reply, keyPage(base, { action: requestBase(v.org, id), path: requestBase(v.org, id), title: s.key_form_title, error }), 400);
+        if (!typed) return again(s.key_format);
+        const shown = await statusOf(v, base, id, typed);
+        if (!shown) return again(s.key_wrong);
+        setKeyCookie(request, reply, v.org, id, typed);
+        return html(reply, shown);
+      });
+
+      // Art. 12(6): the code emailed to each address the request names.
+      scope.get('/:org/requests/:id/code', { schema: hide, config: read }, async (request, reply) => {
+        const v = visit(request);
+        const { base } = await load(request, v);
+        const id = requestId(request);
+        const key = cookieKey(request);
+        const s = CENTER_STRINGS[base.lang];
+        const found = key ? await publicRequest(v, id, key) : undefined;
+        if (!found) return html(reply, codeKeyPage(base, v.org, id, key ? s.key_wrong : undefined), key ? 400 : 200);
+        return html(reply, codePage(base, { request: found }));
+      });
+
+      scope.post('/:org/requests/:id/code', { schema: hide, config: post }, async (request, reply) => {
+        const v = visit(request);
+        const { base } = await load(request, v);
+        const id = requestId(request);
+        const s = CENTER_STRINGS[base.lang];
+        const values = formValues(request.body);
+        const typed = one(values, 'key') === '' ? undefined : normaliseKey(one(values, 'key'));
+        const key = typed ?? cookieKey(request);
+        const found = key ? await publicRequest(v, id, key) : undefined;
+        if (!key || !found) return html(reply, codeKeyPage(base, v.org, id, one(values, 'key') === '' && !key ? s.key_format : s.key_wrong), 400);
+        if (typed) setKeyCookie(request, reply, v.org, id, typed);
+        const identity = Number.parseInt(one(values, 'identity'), 10);
+        const seq = Number.isInteger(identity) && identity >= 1 && identity <= 5 ? identity : firstPending(found);
+        const pageKey = typed;
+        const codeError = (message: string, status = 400) =>
+          html(reply, codePage(base, { request: found, key: pageKey, errors: [{ field: 'code', message }], values: { identity: String(seq) } }), status);
+        const code = normaliseCode(one(values, 'code'));
+        if (!code) return codeError(one(values, 'code') === '' ? s.error_required : s.code_format);
+        const answer = await v.api.POST('/api/v1/organisations/{org}/requests/{id}/verification', {
+          params: { path: { org: v.org, id }, header: { 'x-status-token': key } },
+          body: { identity: seq, code },
+        });
+        if (answer.data) {
+          const outcome = answer.data.outcome;
+          if (outcome === 'verified' || outcome === 'already-verified') {
+            return html(reply, (await statusOf(v, base, id, key, s.code_verified)) ?? '');
+          }
+          if (outcome === 'wrong') return codeError(fill(s.code_wrong, { left: answer.data.attempts_left }));
+          return html(reply, codePage(base, { request: found, key: pageKey, alert: outcome === 'expired' ? s.code_expired : s.code_locked }), 400);
+        }
+        return apiRefused(reply, answer.response.status, answer.error, (alert) => codePage(base, { request: found, key: pageKey, alert }), s);
+      });
+
+      scope.post('/:org/requests/:id/code/new', { schema: hide, config: post }, async (request, reply) => {
+        const v = visit(request);
+        const { base } = await load(request, v);
+        const id = requestId(request);
+        const s = CENTER_STRINGS[base.lang];
+        const values = formValues(request.body);
+        const typed = one(values, 'key') === '' ? undefined : normaliseKey(one(values, 'key'));
+        const key = typed ?? cookieKey(request);
+        const found = key ? await publicRequest(v, id, key) : undefined;
+        if (!key || !found) return html(reply, codeKeyPage(base, v.org, id, s.key_wrong), 400);
+        const identity = Number.parseInt(one(values, 'identity'), 10);
+        const seq = Number.isInteger(identity) && identity >= 1 && identity <= 5 ? identity : firstPending(found);
+        const answer = await v.api.POST('/api/v1/organisations/{org}/requests/{id}/codes', { params: { path: { org: v.org, id }, header: { 'x-status-token': key } }, body: { identity: seq } });
+        if (answer.data) {
+          return answer.data.sent
+            ? html(reply, codePage(base, { request: found, key: typed, message: s.code_resent }))
+            : html(reply, codePage(base, { request: found, key: typed, alert: fill(s.error_rejected, { message: answer.data.reason ?? '' }) }), 409);
+        }
+        return apiRefused(reply, answer.response.status, answer.error, (alert) => codePage(base, { request: found, key: typed, alert }), s);
+      });
+
+      // The link of the completion letter (Art. 15(3), 20(1)): the download token in the link, the key from this browser or typed.
+      scope.get('/:org/requests/:id/download', { schema: hide, config: read }, async (request, reply) => {
+        const v = visit(request);
+        const { base } = await load(request, v);
+        const id = requestId(request);
+        const s = CENTER_STRINGS[base.lang];
+        const download = (request.query as Query).download ?? '';
+        if (!DOWNLOAD.test(download)) return html(reply, errorPage(base, { title: s.download_title, message: s.download_bad_link, path: `${requestBase(v.org, id)}/download` }), 400);
+        return html(reply, downloadPage(base, { requestId: id, download, needKey: !cookieKey(request) }));
+      });
+
+      scope.post('/:org/requests/:id/download', { schema: hide, config: post }, async (request, reply) => {
+        const v = visit(request);
+        const { base } = await load(request, v);
+        const id = requestId(request);
+        const s = CENTER_STRINGS[base.lang];
+        const values = formValues(request.body);
+        const download = one(values, 'download');
+        if (!DOWNLOAD.test(download)) return html(reply, errorPage(base, { title: s.download_title, message: s.download_bad_link, path: `${requestBase(v.org, id)}/download` }), 400);
+        const typed = one(values, 'key') === '' ? undefined : normaliseKey(one(values, 'key'));
+        const cookie = cookieKey(request);
+        const key = typed ?? cookie;
+        const again = (error: string, status: number) => html(reply, downloadPage(base, { requestId: id, download, needKey: !cookie || typed !== undefined, error }), status);
+        if (!key) return again(one(values, 'key') === '' ? s.error_required : s.key_format, 400);
+        const answer = await v.api.GET('/api/v1/organisations/{org}/requests/{id}/package', {
+          params: { path: { org: v.org, id }, header: { 'x-status-token': key }, query: { download } },
+          parseAs: 'arrayBuffer',
+        });
+        if (answer.response.ok && answer.data) {
+          if (typed) setKeyCookie(request, reply, v.org, id, typed);
+          const headers = answer.response.headers;
+          return reply
+            .code(200)
+            .header('content-type', headers.get('content-type') ?? 'application/octet-stream')
+            .header('content-disposition', headers.get('content-disposition') ?? 'attachment')
+            .header('cache-control', 'no-store')
+            .send(Buffer.from(answer.data as ArrayBuffer));
+        }
+        const status = answer.response.status;
+        if (status === 404) return again(s.download_expired, 404);
+        if (status === 429) return again(s.error_rate_limited, 429);
+        if (status === 400) return again(s.download_bad_link, 400);
+        throw stopFor(status);
+      });
+    },
+    { prefix: '/privacy-center' },
+  );
+
+  function codeKeyPage(base: PageBase, org: string, id: string, error: string | undefined): string {
+    const s = CENTER_STRINGS[base.lang];
+    return keyPage(base, {
+      action: `${requestBase(org, id)}/code`,
+      path: `${requestBase(org, id)}/code`,
+      title: s.code_page_title,
+      ...(error ? { error } : {}),
+      hiddenFields: { identity: '1' },
+      extra: `<div class="field"><label for="f-code">${escapeText(s.code_label)} <span class="req">(${escapeText(s.required)})</span></label><p class="hint" id="f-code-hint">${escapeText(s.code_hint)}</p><input type="text" id="f-code" name="code" class="code" required maxlength="12" autocomplete="one-time-code" inputmode="numeric" aria-describedby="f-code-hint"></div>`,
+    });
+  }
+
+  async function publicRequest(v: Visit, id: string, key: string): Promise<PublicRequest | undefined> {
+    const answer = await v.api.GET('/api/v1/organisations/{org}/requests/{id}', { params: { path: { org: v.org, id }, header: { 'x-status-token': key } } });
+    if (answer.data) return answer.data as PublicRequest;
+    if (answer.response.status === 404 || answer.response.status === 400) return undefined;
+    throw stopFor(answer.response.status);
+  }
+
+  /** The status page, or undefined when the key does not open the request. */
+  async function statusOf(v: Visit, base: PageBase, id: string, key: string, message?: string): Promise<string | undefined> {
+    const found = await publicRequest(v, id, key);
+    if (!found) return undefined;
+    const told = await v.api.GET('/api/v1/organisations/{org}/requests/{id}/recipients', { params: { path: { org: v.org, id }, header: { 'x-status-token': key }, query: { lang: base.lang } } });
+    const recipients: RecipientLine[] = (told.data?.recipients ?? []).map((r) => ({ name: r.name, told: r.told, told_on: r.told_on }));
+    return statusPage(base, { request: found, recipients, message });
+  }
+}
+
+function escapeText(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** en or fr from Accept-Language, or undefined when the visitor accepts neither (the organisation's language then). */
+function acceptedLanguage(header: string | undefined): CenterLanguage | undefined {
+  if (!header) return undefined;
+  const NONE = 'none' as CenterLanguage;
+  const lang = negotiateLanguage(header, ['en', 'fr'], NONE);
+  return lang === NONE ? undefined : lang;
+}
+
+function stopFor(status: number): PageStop {
+  if (status === 404 || status === 400) return new PageStop(404, 'not_found');
+  if (status === 429) return new PageStop(429, 'rate_limited');
+  return new PageStop(500, 'generic');
+}
+
+function offered(request: FastifyRequest, form: RequestFormData): RequestType {
+  const type = (request.params as Params).type;
+  if (!REQUEST_TYPES.includes(type as RequestType) || !form.rights.includes(type as RequestType)) throw new PageStop(404, 'not_found');
+  return type as RequestType;
+}
+
+function requestId(request: FastifyRequest): string {
+  const id = (request.params as Params).id;
+  if (id === undefined || !UUID.test(id)) throw new PageStop(404, 'not_found');
+  return id.toLowerCase();
+}
+
+/** A posted form as fields (anything else — JSON, no body — as no field: the page says what is missing). */
+function formValues(body: unknown): FormValues {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+    if (typeof v === 'string') out[k] = v;
+    else if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === 'string');
+  }
+  return out;
+}
+
+function firstPending(found: PublicRequest): number {
+  return found.identities.find((i) => !i.confirmed && (i.type === 'email' || i.type.endsWith('_email')))?.identity ?? 1;
+}
+
+function cookieKey(request: FastifyRequest): string | undefined {
+  const value = request.cookies[KEY_COOKIE];
+  return value === undefined ? undefined : normaliseKey(value);
+}
+
+/** The key in this browser, for this request's pages only (the cookie's path), never sent to a script or another site. */
+function setKeyCookie(request: FastifyRequest, reply: FastifyReply, org: string, id: string, key: string): void {
+  reply.setCookie(KEY_COOKIE, key, { path: requestBase(org, id), httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https', maxAge: KEY_COOKIE_SECONDS });
+}
+
+function clearKeyCookie(request: FastifyRequest, reply: FastifyReply, org: string, id: string): void {
+  reply.clearCookie(KEY_COOKIE, { path: requestBase(org, id), httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https' });
+}
+
+/** The API refused (a code already used up, the request moved on): the page again, saying why. */
+function apiRefused(reply: FastifyReply, status: number, body: unknown, again: (alert: string) => string, s: (typeof CENTER_STRINGS)['en']): FastifyReply {
+  if (status === 429) return reply.code(429).type('text/html; charset=utf-8').send(again(s.error_rate_limited));
+  if (status === 400 || status === 409) return reply.code(status).type('text/html; charset=utf-8').send(again(fill(s.error_rejected, { message: apiError(body)?.message ?? '' })));
+  throw stopFor(status);
+}
+
+/** The frame of an error page: the organisation's, once loaded; else its id, in the visitor's language. */
+function pageBaseOf(request: FastifyRequest, assets: CenterAssets): PageBase {
+  const loaded = (request as FastifyRequest & { centerPage?: PageBase }).centerPage;
+  if (loaded) return loaded;
+  const params = (request.params ?? {}) as Params;
+  const query = (request.query ?? {}) as Query;
+  const lang = query.lang === 'en' || query.lang === 'fr' ? query.lang : (acceptedLanguage(request.headers['accept-language']) ?? 'en');
+  const id = params.org !== undefined && ORG.test(params.org) ? params.org : 'privacy';
+  return { lang, org: { id, name: id, branding: {} }, assets };
+}
+
+export type { FieldError };

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { api, setCsrfToken, whenSignedOut, type Session } from './api.js';
+import { navigated } from './components/page-title.js';
 import { Loading } from './components/status.js';
 import { I18nContext, initialLang, keepLang, MESSAGES, useI18n, type I18n, type Lang } from './i18n/index.js';
 import { AuditPage } from './pages/audit.js';
@@ -106,14 +107,6 @@ function Frame({ children }: { children: ComponentChildren }) {
 function SignedIn({ session, signOut }: SessionState) {
   const { t } = useI18n();
   const state = useMemo(() => ({ session, signOut }), [session, signOut]);
-  const focusMain = useCallback(() => {
-    const main = document.getElementById('main');
-    const heading = main?.querySelector('h1');
-    if (heading instanceof HTMLElement) {
-      heading.tabIndex = -1;
-      heading.focus();
-    }
-  }, []);
   const user = session.user;
   return (
     <SessionContext.Provider value={state}>
@@ -151,7 +144,7 @@ function SignedIn({ session, signOut }: SessionState) {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        <Router onRouteChange={focusMain}>
+        <Router onRouteChange={navigated}>
           <Route path="/console/" component={TodayPage} />
           <Route path="/console/requests" component={QueuePage} />
           <Route path="/console/requests/new" component={NewRequestPage} />

@@ -12,7 +12,7 @@ export function RequestLink({ entry }: { entry: QueueEntry }) {
   );
 }
 
-export function ByAssignee({ entries, empty, headingLevel = 3 }: { entries: readonly QueueEntry[]; empty: string; headingLevel?: 3 | 4 }) {
+export function ByAssignee({ entries, empty, headingLevel = 3, max = 10, more }: { entries: readonly QueueEntry[]; empty: string; headingLevel?: 3 | 4; max?: number; more?: { href: string; text: string } }) {
   const { t } = useI18n();
   if (entries.length === 0) return <p>{empty}</p>;
   const groups = new Map<string, QueueEntry[]>();
@@ -27,12 +27,17 @@ export function ByAssignee({ entries, empty, headingLevel = 3 }: { entries: read
         <div class="group" key={who}>
           <Heading>{t.today.byAssignee(who === '' ? t.app.unassigned : who, list.length)}</Heading>
           <ul class="requests">
-            {list.map((e) => (
+            {list.slice(0, max).map((e) => (
               <li key={e.id}>
                 <RequestLink entry={e} />
               </li>
             ))}
           </ul>
+          {list.length > max && more ? (
+            <p>
+              <a href={more.href}>{more.text}</a>
+            </p>
+          ) : null}
         </div>
       ))}
     </>

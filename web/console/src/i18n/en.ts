@@ -63,6 +63,7 @@ export const en = {
   channels: { web: 'Web form', email: 'Email', post: 'Post', controller: 'Controller' } as Record<string, string>,
   severities: { error: 'Errors', warning: 'Warnings', info: 'Information' },
   today: {
+    seeAll: 'See them all in the queue',
     report: 'The last eight weeks',
     title: 'Today',
     overdue: 'Overdue',

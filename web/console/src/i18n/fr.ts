@@ -67,6 +67,7 @@ export const fr: Messages = {
   channels: { web: 'Formulaire web', email: 'Courriel', post: 'Courrier', controller: 'Responsable du traitement' },
   severities: { error: 'Erreurs', warning: 'Avertissements', info: 'Informations' },
   today: {
+    seeAll: 'Les voir toutes dans la file',
     report: 'Les huit dernières semaines',
     title: 'Aujourd’hui',
     overdue: 'En retard',

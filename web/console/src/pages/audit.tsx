@@ -6,6 +6,7 @@ import { ErrorMessage, Show } from '../components/status.js';
 import { useLoad } from '../components/use-load.js';
 import { formatDateTime, useI18n } from '../i18n/index.js';
 import { useSession } from '../session.js';
+import { PageTitle } from '../components/page-title.js';
 
 const FILTERS = ['action', 'subject_kind', 'subject_id'] as const;
 type Filter = (typeof FILTERS)[number];
@@ -68,7 +69,7 @@ export function AuditPage() {
 
   return (
     <>
-      <h1>{t.audit.title}</h1>
+      <PageTitle>{t.audit.title}</PageTitle>
       <section class="verify" aria-labelledby="verify-heading">
         <h2 id="verify-heading">{t.audit.verify}</h2>
         <button type="button" onClick={() => void verify()} disabled={verifying}>

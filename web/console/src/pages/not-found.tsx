@@ -1,10 +1,11 @@
 import { useI18n } from '../i18n/index.js';
+import { PageTitle } from '../components/page-title.js';
 
 export function NotFound() {
   const { t } = useI18n();
   return (
     <>
-      <h1>{t.app.notFound}</h1>
+      <PageTitle>{t.app.notFound}</PageTitle>
       <p>{t.app.notFoundText}</p>
       <p>
         <a href="/console/">{t.app.backToToday}</a>

@@ -6,6 +6,7 @@ import { Show } from '../components/status.js';
 import { useLoad } from '../components/use-load.js';
 import { formatDate, useI18n } from '../i18n/index.js';
 import { can, useSession } from '../session.js';
+import { PageTitle } from '../components/page-title.js';
 
 const FILTERS = ['type', 'state', 'assignee', 'channel', 'overdue'] as const;
 type Filter = (typeof FILTERS)[number];
@@ -57,7 +58,7 @@ export function QueuePage() {
 
   return (
     <>
-      <h1>{t.queue.title}</h1>
+      <PageTitle>{t.queue.title}</PageTitle>
       {can(session, 'requests.create') ? (
         <p>
           <a class="button-link" href="/console/requests/new">

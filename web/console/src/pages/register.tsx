@@ -1,5 +1,6 @@
 import { useI18n } from '../i18n/index.js';
+import { PageTitle } from '../components/page-title.js';
 export function RegisterPage() {
   const { t } = useI18n();
-  return <h1>{t.register.title}</h1>;
+  return <PageTitle>{t.register.title}</PageTitle>;
 }

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, failure, type Session } from '../api.js';
 import { ErrorMessage } from '../components/status.js';
 import { useI18n } from '../i18n/index.js';
+import { PageTitle } from '../components/page-title.js';
 
 export function SignIn({ expired, onSignedIn }: { expired: boolean; onSignedIn: (session: Session) => void }) {
   const { t } = useI18n();
@@ -30,7 +31,7 @@ export function SignIn({ expired, onSignedIn }: { expired: boolean; onSignedIn: 
 
   return (
     <>
-      <h1>{t.signIn.title}</h1>
+      <PageTitle>{t.signIn.title}</PageTitle>
       {expired ? (
         <p class="notice" role="status">
           {t.app.expired}

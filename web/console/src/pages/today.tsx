@@ -6,6 +6,7 @@ import { Show } from '../components/status.js';
 import { useLoad } from '../components/use-load.js';
 import { useI18n } from '../i18n/index.js';
 import { can, useSession } from '../session.js';
+import { PageTitle } from '../components/page-title.js';
 
 const WEEKS = 8;
 
@@ -58,7 +59,7 @@ export function TodayPage() {
 
   return (
     <>
-      <h1>{t.today.title}</h1>
+      <PageTitle>{t.today.title}</PageTitle>
       <Show loaded={queues}>
         {(q) => (
           <div class="columns">
@@ -66,19 +67,19 @@ export function TodayPage() {
               <h2 id="today-overdue">
                 {t.today.overdue} <span class="count">({q.overdue.length})</span>
               </h2>
-              <ByAssignee entries={q.overdue} empty={t.today.overdueNone} />
+              <ByAssignee entries={q.overdue} empty={t.today.overdueNone} more={{ href: '/console/requests?overdue=true', text: t.today.seeAll }} />
             </section>
             <section aria-labelledby="today-week">
               <h2 id="today-week">
                 {t.today.dueWeek} <span class="count">({q.dueWeek.length})</span>
               </h2>
-              <ByAssignee entries={q.dueWeek} empty={t.today.dueWeekNone} />
+              <ByAssignee entries={q.dueWeek} empty={t.today.dueWeekNone} more={{ href: '/console/requests', text: t.today.seeAll }} />
             </section>
             <section aria-labelledby="today-identity">
               <h2 id="today-identity">
                 {t.today.identity} <span class="count">({q.identity.length})</span>
               </h2>
-              <ByAssignee entries={q.identity} empty={t.today.identityNone} />
+              <ByAssignee entries={q.identity} empty={t.today.identityNone} more={{ href: '/console/requests?state=received', text: t.today.seeAll }} />
             </section>
           </div>
         )}

@@ -158,9 +158,10 @@ describe.runIf(natsUp).each(cases)('the desk end to end, two servers on a $store
       expect(done.history.map((h) => h.name)).toEqual(['request_identity', 'verify_identity', 'approve', 'start', 'complete']);
     }
     const alice = requests[0]!;
-    const letter = await sink.waitFor((m) => m.to.includes(alice.email) && /package\?download=/.test(m.text));
-    const link = /http:\/\/people\.example(\/\S+package\?download=[A-Za-z0-9_-]{43})/.exec(letter.text)![1]!;
-    const download = await fetch(`${b.url}${link}`, { headers: { 'x-status-token': alice.token } });
+    // The letter's link opens the privacy center's download page; the key is posted in its form.
+    const letter = await sink.waitFor((m) => m.to.includes(alice.email) && /\/download\?download=/.test(m.text));
+    const [, page, token] = /http:\/\/people\.example(\/\S+\/download)\?download=([A-Za-z0-9_-]{43})/.exec(letter.text)!;
+    const download = await fetch(`${b.url}${page}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ download: token!, key: alice.token }).toString() });
     expect(download.status).toBe(200);
     const files = unzipSync(new Uint8Array(await download.arrayBuffer()));
     const copy = Object.values(files).map((f) => strFromU8(f)).join('\n');

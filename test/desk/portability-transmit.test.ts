@@ -144,7 +144,7 @@ describe('portability transmitted to another controller', () => {
 
     const letter = await sink.waitFor((m) => m.to.includes('alice.martin@example.com') && /transmitted this data directly/.test(m.text));
     expect(letter.text).toContain(`directly to Other Shop (${NAME}:${port})`);
-    expect(letter.text).toMatch(/package\?download=/);
+    expect(letter.text).toMatch(/\/download\?download=/);
   });
 
   it('leaves the export to download when the endpoint refuses it, and says so', async () => {
@@ -155,7 +155,7 @@ describe('portability transmitted to another controller', () => {
     expect(history.state).toBe('completed');
     expect(history.history.at(-1)!.input.transmitted).toMatchObject({ outcome: 'failed', status: 422 });
     const letter = await sink.waitFor((m) => m.to.includes('bruno.petit@example.com') && /pas pu transmettre/.test(m.text));
-    expect(letter.text).toMatch(/package\?download=/);
+    expect(letter.text).toMatch(/\/download\?download=/);
   });
 
   it('refuses at submission an endpoint inside the network or without https', async () => {

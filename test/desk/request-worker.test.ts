@@ -110,13 +110,21 @@ describe.each(cases)('the worker with a $store.name store', ({ store: dialect, t
     expect(done.history.at(-1).input).toMatchObject({ rows: expect.any(Number), collections: expect.any(Number) });
     expect(done.history.at(-1).input.rows).toBeGreaterThan(3);
 
-    const letter = await sink.waitFor((m) => m.to.includes('alice.martin@example.com') && /package\?download=/.test(m.text));
-    const link = /(http:\/\/127\.0\.0\.1:4750\S+package\?download=[A-Za-z0-9_-]{43})/.exec(letter.text)![1]!;
-    const url = link.replace('http://127.0.0.1:4750', '');
-    const refused = await app.inject({ url });
-    expect(refused.statusCode).toBe(400);
-    expect((await app.inject({ url: url.replace(/download=.{5}/, 'download=AAAAA'), headers: { 'x-status-token': statusToken } })).statusCode).toBe(404);
-    const download = await app.inject({ url, headers: { 'x-status-token': statusToken } });
+    // The letter links to the privacy center's download page, which asks for the key the person was given.
+    const letter = await sink.waitFor((m) => m.to.includes('alice.martin@example.com') && /\/download\?download=/.test(m.text));
+    const [, link, token] = /(http:\/\/127\.0\.0\.1:4750\S+\/download\?download=([A-Za-z0-9_-]{43}))/.exec(letter.text)!;
+    const url = link!.replace('http://127.0.0.1:4750', '');
+    expect(url).toBe(`/privacy-center/${ORG}/requests/${id}/download?download=${token}`);
+    const page = await app.inject({ url });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('name="key"');
+    const post = (form: Record<string, string>) =>
+      app.inject({ method: 'POST', url: `/privacy-center/${ORG}/requests/${id}/download`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() });
+    // The desk's checks hold behind the page: no key, another download token, the API without its header.
+    expect((await post({ download: token! })).statusCode).toBe(400);
+    expect((await post({ download: `AAAAA${token!.slice(5)}`, key: statusToken })).statusCode).toBe(404);
+    expect((await app.inject({ url: `${BASE}/requests/${id}/package?download=${token}` })).statusCode).toBe(400);
+    const download = await post({ download: token!, key: statusToken });
     expect(download.statusCode).toBe(200);
     expect(download.headers['content-type']).toBe('application/zip');
     expect(download.headers['cache-control']).toBe('no-store');

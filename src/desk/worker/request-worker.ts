@@ -231,7 +231,7 @@ export class RequestWorker {
       await desk.sendLetter(organisationId, requestId, 'completion', {
         actions: [...completionActions(kind, lang, summary), ...(transmitted ? [transmissionLine(lang, transmitted)] : []), ...recipientsLine(lang, (await store.notices.forRequest(organisationId, requestId)).length)],
         ...(sealed && download
-          ? { download: { url: `${this.options.publicUrl.replace(/\/$/, '')}/api/v1/organisations/${organisationId}/requests/${requestId}/package?download=${download.token}`, expiresOn: calendarDay(new Date(sealed.expiresAt), zone) } }
+          ? { download: { url: `${this.options.publicUrl.replace(/\/$/, '')}/privacy-center/${organisationId}/requests/${requestId}/download?download=${download.token}`, expiresOn: calendarDay(new Date(sealed.expiresAt), zone) } }
           : {}),
       }, `worker:${owner}`);
     } catch (err) {

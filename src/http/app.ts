@@ -39,6 +39,7 @@ import { addPrivacyNoticeRoutes } from './routes/privacy-notice.js';
 import { addPublicRequestRoutes } from './routes/public-requests.js';
 import { addRecipientNoticeRoutes } from './routes/recipient-notices.js';
 import { addSessionRoutes } from './routes/session.js';
+import { addStaffRoutes } from './routes/staff.js';
 
 export interface BuildAppOptions {
   config: Pick<Config, 'logLevel'> & Partial<Pick<Config, 'publicRateLimit' | 'timeZone' | 'trustProxy'>>;
@@ -137,6 +138,7 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
         { name: 'controller', description: 'Requests a controller forwards to us as its processor (Art. 28(3)(e)), in our shape and the Data Rights Protocol\'s' },
         { name: 'audit', description: 'The hash-chained audit log (staff): read and verify' },
         { name: 'session', description: 'Staff sign-in' },
+        { name: 'staff', description: 'Staff accounts and API tokens (admins)' },
         { name: 'operations', description: 'Health and metrics' },
       ],
     },
@@ -172,6 +174,7 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
   addAuditRoutes(app, context);
   addMetricsRoutes(app, context);
   addRecipientNoticeRoutes(app, context);
+  addStaffRoutes(app, context);
   addOpenApiRoute(app);
   await addConsoleRoutes(app);
   await addPrivacyCenterRoutes(app, context);

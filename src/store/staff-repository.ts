@@ -103,6 +103,55 @@ export class StaffRepository {
     });
   }
 
+  /**
+   * Changes an account's role or disabled state, in one transaction with its audit entries. The
+   * organisation's active admin rows are locked first (a no-op write: row locks on PostgreSQL, the
+   * write lock on SQLite), so two admins demoting each other at once are serialised and the second
+   * sees the first's change: `refuse` (the last-admin rule) then judges the accounts as they are.
+   * A disabled account's sessions end with it. Nothing changed: nothing written, no entry.
+   */
+  async updateUser(
+    organisationId: string,
+    userId: string,
+    change: {
+      apply: (before: StaffUser) => Pick<StaffUser, 'role' | 'disabledAt'>;
+      refuse: (before: StaffUser, after: Pick<StaffUser, 'role' | 'disabledAt'>, otherActiveAdmins: number) => string | undefined;
+      audit: (before: StaffUser, after: Pick<StaffUser, 'role' | 'disabledAt'>) => AuditEntryInput[];
+      at: string;
+    },
+  ): Promise<StaffUser> {
+    return retryOnConflict(this.isConflict, () =>
+      this.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('staff_users')
+          .set((eb) => ({ role: eb.ref('role') }))
+          .where('organisation_id', '=', organisationId)
+          .where('role', '=', 'admin')
+          .where('disabled_at', 'is', null)
+          .execute();
+        const row = await trx.selectFrom('staff_users').selectAll().where('organisation_id', '=', organisationId).where('id', '=', userId).executeTakeFirst();
+        if (!row) throw new OpendpoError('NOT_FOUND', 'no staff account with this id in the organisation');
+        const before = toUser(row);
+        const after = change.apply(before);
+        if (after.role === before.role && after.disabledAt === before.disabledAt) return before;
+        const others = await trx
+          .selectFrom('staff_users')
+          .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+          .where('organisation_id', '=', organisationId)
+          .where('role', '=', 'admin')
+          .where('disabled_at', 'is', null)
+          .where('id', '<>', userId)
+          .executeTakeFirstOrThrow();
+        const refusal = change.refuse(before, after, Number(others.n));
+        if (refusal !== undefined) throw new OpendpoError('REQUEST_REFUSED', refusal);
+        await trx.updateTable('staff_users').set({ role: after.role, disabled_at: after.disabledAt }).where('organisation_id', '=', organisationId).where('id', '=', userId).execute();
+        if (after.disabledAt !== null) await trx.deleteFrom('staff_sessions').where('organisation_id', '=', organisationId).where('user_id', '=', userId).execute();
+        for (const entry of change.audit(before, after)) await appendAuditEntry(trx, organisationId, entry);
+        return { ...before, ...after };
+      }),
+    );
+  }
+
   async createSession(session: StaffSession): Promise<void> {
     await this.db
       .insertInto('staff_sessions')

@@ -1,21 +1,24 @@
 /**
  * `opendpo user add | passwd | token | revoke | list`: staff accounts and API tokens, from the
  * machine the store is on (the first admin is created here; later ones too, or by an admin in the
- * console). Passwords are read from standard input (`--password-stdin`), never from an argument a
- * process list shows. A token is printed once and kept only as a hash. Each change is in the
- * organisation's audit log, by `cli:<system user>`.
+ * console, through the same functions: src/desk/staff/staff-accounts.ts). Passwords are read from
+ * standard input (`--password-stdin`), never from an argument a process list shows. A token is
+ * printed once and kept only as a hash. Each change is in the organisation's audit log, by
+ * `cli:<system user>`.
  */
-import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { loadConfig } from '../../config/config.js';
-import { checkPasswordPolicy, formatApiToken, hashPassword, randomId, randomSecret, secretHash } from '../../desk/staff/credentials.js';
-import { ROLES, STAFF_ROLES, isRole, isStaffRole } from '../../desk/staff/roles.js';
+import { checkPasswordPolicy } from '../../desk/staff/credentials.js';
+import { ROLES, STAFF_ROLES } from '../../desk/staff/roles.js';
+import { checkNewAccount, checkNewToken, createApiToken, createStaffAccount, MAX_TOKEN_DAYS, parseLogin, revokeApiToken, setStaffPassword, tokenState, type FieldNames } from '../../desk/staff/staff-accounts.js';
 import { OpendpoError } from '../../errors/opendpo-error.js';
 import type { Store } from '../../store/open-store.js';
 import { action } from '../action.js';
 import { seedIfEmpty } from '../seed-store.js';
+
+/** The service's messages name the flags. */
+const FLAGS: FieldNames = { login: '--login', role: '--role', name: '--name', controller: '--controller', expiresInDays: '--expires-days' };
 
 interface CommonFlags {
   organisation?: string;
@@ -40,22 +43,22 @@ export function addUserCommands(parent: Command): void {
     .option('--password-stdin', 'read the password from standard input (otherwise a random one is printed once)')
     .action(
       action(async (flags: CommonFlags & { login: string; role: string; name?: string; passwordStdin?: boolean }) => {
-        if (!isStaffRole(flags.role)) throw new OpendpoError('INVALID_INPUT', `--role: must be one of ${STAFF_ROLES.join(', ')}`);
-        const login = parseLogin(flags.login);
-        const name = (flags.name ?? login).trim();
-        if (name.length === 0 || name.length > 200) throw new OpendpoError('INVALID_INPUT', '--name: 1 to 200 characters');
+        // Checked before a password is asked for: a typo in a flag does not cost a typed password.
+        checkNewAccount({ login: flags.login, role: flags.role, name: flags.name, fields: FLAGS });
         const password = flags.passwordStdin ? await readPassword() : undefined;
         if (password !== undefined) checkPasswordPolicy(password);
         return withStore(async (store, organisation) => {
-          const generated = password ?? randomSecret();
-          const now = new Date().toISOString();
-          const id = randomUUID();
-          await store.staff.createUser(
-            { organisationId: organisation, id, login, displayName: name, role: flags.role, passwordHash: await hashPassword(generated), createdAt: now, passwordChangedAt: now },
-            { actor: actor(), action: 'staff.created', subject: { kind: 'staff', id }, detail: { role: flags.role } },
-          );
-          process.stdout.write(`created ${flags.role} ${id} in ${organisation}\n`);
-          if (password === undefined) process.stdout.write(`password (shown once, change it with opendpo user passwd): ${generated}\n`);
+          const { user, generatedPassword } = await createStaffAccount(store, {
+            organisationId: organisation,
+            login: flags.login,
+            role: flags.role,
+            name: flags.name,
+            password,
+            actor: actor(),
+            fields: FLAGS,
+          });
+          process.stdout.write(`created ${user.role} ${user.id} in ${organisation}\n`);
+          if (generatedPassword !== undefined) process.stdout.write(`password (shown once, change it with opendpo user passwd): ${generatedPassword}\n`);
           return 0;
         }, flags.organisation);
       }),
@@ -68,17 +71,13 @@ export function addUserCommands(parent: Command): void {
     .option('--organisation <id>', 'the organisation (default: the only one in the store)')
     .action(
       action(async (flags: CommonFlags & { login: string }) => {
-        const login = parseLogin(flags.login);
+        const login = parseLogin(flags.login, FLAGS.login);
         const password = await readPassword();
         checkPasswordPolicy(password);
         return withStore(async (store, organisation) => {
           const user = await store.staff.userByLogin(organisation, login);
           if (!user) throw new OpendpoError('NOT_FOUND', `no staff account with this login in ${organisation}`);
-          await store.staff.setPassword(organisation, user.id, await hashPassword(password), new Date().toISOString(), {
-            actor: actor(),
-            action: 'staff.password_set',
-            subject: { kind: 'staff', id: user.id },
-          });
+          await setStaffPassword(store, { organisationId: organisation, userId: user.id, password, actor: actor() });
           process.stdout.write(`password set for ${user.id}; its sessions ended\n`);
           return 0;
         }, flags.organisation);
@@ -95,23 +94,14 @@ export function addUserCommands(parent: Command): void {
     .option('--organisation <id>', 'the organisation (default: the only one in the store)')
     .action(
       action(async (flags: CommonFlags & { name: string; role: string; controller?: string; expiresDays: string }) => {
-        if (!isRole(flags.role)) throw new OpendpoError('INVALID_INPUT', `--role: must be one of ${ROLES.join(', ')}`);
-        if ((flags.role === 'controller') !== (flags.controller !== undefined)) throw new OpendpoError('INVALID_INPUT', '--controller goes with --role controller, and only with it');
-        const days = Number(flags.expiresDays);
-        if (!/^\d+$/.test(flags.expiresDays) || days < 1 || days > 730) throw new OpendpoError('INVALID_INPUT', '--expires-days: a whole number of days from 1 to 730');
-        const name = flags.name.trim();
-        if (name.length === 0 || name.length > 200) throw new OpendpoError('INVALID_INPUT', '--name: 1 to 200 characters');
+        if (!/^\d{1,4}$/.test(flags.expiresDays)) throw new OpendpoError('INVALID_INPUT', `--expires-days: a whole number of days from 1 to ${MAX_TOKEN_DAYS}`);
+        const input = { name: flags.name, role: flags.role, controllerId: flags.controller, expiresInDays: Number(flags.expiresDays), fields: FLAGS };
+        // Refused before the store is opened (and seeded): nothing happens for a typo.
+        checkNewToken(input);
         return withStore(async (store, organisation) => {
-          const id = randomId();
-          const secret = randomSecret();
-          const now = new Date();
-          const expiresAt = new Date(now.getTime() + days * 86_400_000).toISOString();
-          await store.staff.createToken(
-            { id, organisationId: organisation, name, role: flags.role, controllerId: flags.controller ?? null, secretHash: secretHash(secret), createdBy: actor(), createdAt: now.toISOString(), expiresAt },
-            { actor: actor(), action: 'token.created', subject: { kind: 'token', id }, detail: { role: flags.role, expires_at: expiresAt } },
-          );
-          process.stderr.write(`token ${id} (${flags.role}) for ${organisation}, expires ${expiresAt}; shown once:\n`);
-          process.stdout.write(`${formatApiToken(id, secret)}\n`);
+          const { token, secret } = await createApiToken(store, { ...input, organisationId: organisation, actor: actor() });
+          process.stderr.write(`token ${token.id} (${token.role}) for ${organisation}, expires ${token.expiresAt}; shown once:\n`);
+          process.stdout.write(`${secret}\n`);
           return 0;
         }, flags.organisation);
       }),
@@ -125,7 +115,7 @@ export function addUserCommands(parent: Command): void {
     .action(
       action(async (tokenId: string, flags: CommonFlags) =>
         withStore(async (store, organisation) => {
-          await store.staff.revokeToken(organisation, tokenId, new Date().toISOString(), { actor: actor(), action: 'token.revoked', subject: { kind: 'token', id: tokenId } });
+          await revokeApiToken(store, { organisationId: organisation, tokenId, actor: actor() });
           process.stdout.write(`revoked ${tokenId}\n`);
           return 0;
         }, flags.organisation),
@@ -143,19 +133,14 @@ export function addUserCommands(parent: Command): void {
             process.stdout.write(`user  ${u.id}  ${u.role.padEnd(8)}  ${u.login}${u.disabledAt ? '  (disabled)' : ''}\n`);
           }
           for (const t of await store.staff.tokens(organisation)) {
-            const state = t.revokedAt ? 'revoked' : Date.parse(t.expiresAt) <= Date.now() ? 'expired' : `expires ${t.expiresAt.slice(0, 10)}`;
-            process.stdout.write(`token ${t.id}  ${t.role.padEnd(10)}  ${state}  ${t.name}\n`);
+            const state = tokenState(t, new Date());
+            const shown = state === 'active' ? `expires ${t.expiresAt.slice(0, 10)}` : state;
+            process.stdout.write(`token ${t.id}  ${t.role.padEnd(10)}  ${shown}  ${t.name}\n`);
           }
           return 0;
         }, flags.organisation),
       ),
     );
-}
-
-function parseLogin(login: string): string {
-  const value = login.trim().toLowerCase();
-  if (!z.email().max(320).safeParse(value).success) throw new OpendpoError('INVALID_INPUT', '--login: must be an email address');
-  return value;
 }
 
 /** The store, with its registers published if it is new, and the organisation the command is about. */

@@ -32,7 +32,7 @@ export interface CenterApp {
   close(): Promise<void>;
 }
 
-export async function centerApp(options: { publicRateLimit?: number } = {}): Promise<CenterApp> {
+export async function centerApp(options: { publicRateLimit?: number; trustProxy?: number; logStream?: NodeJS.WritableStream } = {}): Promise<CenterApp> {
   const dir = mkdtempSync(path.join(tmpdir(), 'opendpo-center-'));
   const store = await openStore({ kind: 'sqlite', file: path.join(dir, 'store.db'), display: 'test store' });
   await publishRegister(store, await loadRegister(`${ROOT}/examples/acme-shop`), { author: 'test' });
@@ -42,7 +42,7 @@ export async function centerApp(options: { publicRateLimit?: number } = {}): Pro
   const now = () => new Date(clock.now);
   const vault = new PackageVault({ folder: path.join(dir, 'vault'), keys: parsePackageKeyRing(randomBytes(32).toString('base64')) });
   const desk = new Desk({ store, mailer: mail.mailer, vault, now, noticeSources: new Map([[ORG, { datasets: loaded.datasets }]]) });
-  const app = await buildApp({ config: { logLevel: 'silent', publicRateLimit: options.publicRateLimit ?? 10_000 }, store, defaultOrganisation: ORG, mailer: mail.mailer, vault, desk, now });
+  const app = await buildApp({ config: { logLevel: options.logStream ? 'info' : 'silent', publicRateLimit: options.publicRateLimit ?? 10_000, ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}) }, ...(options.logStream ? { logStream: options.logStream } : {}), store, defaultOrganisation: ORG, mailer: mail.mailer, vault, desk, now });
   return {
     app,
     store,

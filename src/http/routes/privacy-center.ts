@@ -131,10 +131,9 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
           kind === 'not_found' ? [s.error_not_found_title, s.error_not_found]
           : kind === 'rate_limited' ? [s.error_title, s.error_rate_limited]
           : kind === 'too_large' ? [s.error_title, s.error_too_large]
-          : kind === 'bad_request' ? [s.error_not_found_title, s.error_not_found]
+          : kind === 'bad_request' ? [s.error_title, s.error_bad_request]
           : [s.error_title, s.error_generic];
-        const shown = kind === 'bad_request' ? 400 : status;
-        return html(reply, errorPage(base, { title, message, path: request.url.split('?')[0]! }), shown);
+        return html(reply, errorPage(base, { title, message, path: request.url.split('?')[0]! }), status);
       });
       scope.setNotFoundHandler(async (request, reply) => {
         const base = pageBaseOf(request, assets);

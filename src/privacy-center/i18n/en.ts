@@ -128,6 +128,7 @@ export const en = {
   error_generic: 'Something went wrong on our side. Your request was not sent. Please try again in a few minutes.',
   error_rate_limited: 'Too many tries from your connection. Wait a minute, then try again.',
   error_too_large: 'What you sent is too long. Shorten your text and try again.',
+  error_bad_request: 'What you sent could not be read. Go back to the form and try again.',
   error_not_found_title: 'Page not found',
   error_not_found: 'There is no such page, organisation or request. Check the link, or start again from the privacy center.',
   error_title: 'Something went wrong',

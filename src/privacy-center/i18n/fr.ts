@@ -118,6 +118,7 @@ export const fr: CenterStrings = {
   error_generic: 'Un problème est survenu de notre côté. Votre demande n\u2019a pas été envoyée. Réessayez dans quelques minutes.',
   error_rate_limited: 'Trop d\u2019essais depuis votre connexion. Attendez une minute, puis réessayez.',
   error_too_large: 'Ce que vous avez envoyé est trop long. Raccourcissez votre texte et réessayez.',
+  error_bad_request: 'Ce que vous avez envoyé n\u2019a pas pu être lu. Revenez au formulaire et réessayez.',
   error_not_found_title: 'Page introuvable',
   error_not_found: 'Cette page, cet organisme ou cette demande n\u2019existe pas. Vérifiez le lien, ou repartez de l\u2019espace vie privée.',
   error_title: 'Un problème est survenu',

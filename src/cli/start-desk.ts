@@ -20,12 +20,15 @@ import { loadNotificationRoutes } from '../notify/load-routes.js';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { Mailer } from '../mail/mailer.js';
 import { loadRegister } from '../register/load.js';
+import type { Register } from '../register/schema.js';
 import type { Store } from '../store/open-store.js';
 import { faultFromEnvironment } from './commands/dsr/run.js';
 
 export interface StartedDesk {
   desk: Desk;
   vault: PackageVault;
+  /** What the worker runs each organisation's requests on: the HTTP API lists and checks them, and plans requests with them. */
+  sources: readonly WorkerSource[];
   start(log: (fields: Record<string, unknown>, message: string) => void): void;
   stop(): Promise<void>;
 }
@@ -35,13 +38,10 @@ export async function startDesk(config: Config, store: Store, mailer: Mailer | u
   const sources: WorkerSource[] = [];
   const noticeSources: NoticeSource[] = [];
   for (const dir of config.datasets) {
-    const loaded = await loadDatasetsOrThrow(dir);
-    if (!loaded.connections || !loaded.registerDir) throw new OpendpoError('DATASET_INVALID', `${dir}: its connections.yaml must name the register of the organisation whose requests run on it (register: ...)`);
-    const register = (await loadRegister(loaded.registerDir)).loaded?.register;
-    if (!register) throw new OpendpoError('REGISTER_INVALID', `${loaded.registerDir}: the register named by ${dir}/connections.yaml cannot be read`);
+    const { loaded, register } = await loadWorkerSource(dir);
     sources.push({ organisationId: register.organisation.id, loaded, register });
     // Art. 19: how each recipient is told, from notifications.yaml beside the register (none: by hand).
-    const routes = loadNotificationRoutes(loaded.registerDir, register);
+    const routes = loadNotificationRoutes(loaded.registerDir!, register);
     if (routes.problems.length > 0) {
       throw new OpendpoError('CONFIG_INVALID', routes.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join('\n'));
     }
@@ -79,6 +79,7 @@ export async function startDesk(config: Config, store: Store, mailer: Mailer | u
   return {
     desk,
     vault,
+    sources,
     start(log) {
       if (worker) {
         worker.start(log);
@@ -103,6 +104,19 @@ export async function startDesk(config: Config, store: Store, mailer: Mailer | u
       await notices?.stop();
     },
   };
+}
+
+/**
+ * One datasets folder as the worker runs requests on it: its datasets and connections (refused with
+ * every problem when one is wrong), and the register its connections.yaml names, whose organisation
+ * the requests are of.
+ */
+export async function loadWorkerSource(dir: string): Promise<WorkerSource & { register: Register }> {
+  const loaded = await loadDatasetsOrThrow(dir);
+  if (!loaded.connections || !loaded.registerDir) throw new OpendpoError('DATASET_INVALID', `${dir}: its connections.yaml must name the register of the organisation whose requests run on it (register: ...)`);
+  const register = (await loadRegister(loaded.registerDir)).loaded?.register;
+  if (!register) throw new OpendpoError('REGISTER_INVALID', `${loaded.registerDir}: the register named by ${dir}/connections.yaml cannot be read`);
+  return { organisationId: register.organisation.id, loaded, register };
 }
 
 /** The package vault of this configuration: its folder, and its key ring (OPENDPO_PACKAGE_KEY, or a try-out's local key). */

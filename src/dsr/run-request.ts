@@ -253,22 +253,7 @@ export async function prepareRequest(
   }
 
   onProgress?.({ phase: 'check', message: 'reading the databases\' tables' });
-  const tables = new Map<string, TableShape[]>();
-  for (const spec of connections.specs) {
-    if (spec.type !== 'postgres' && spec.type !== 'mysql' && spec.type !== 'sqlite') continue;
-    const schemas = [
-      ...new Set(
-        databaseDatasets
-          .filter((d) => spec.datasets.includes(d.key))
-          .flatMap((d) => d.collections.flatMap((c) => (c.schema === undefined ? [] : [c.schema]))),
-      ),
-    ];
-    // The default schema's tables (schema absent), then those of the schemas datasets name.
-    const connector = connections.database(spec.name);
-    const shapes = await connector.introspect();
-    if (schemas.length > 0) shapes.push(...(await connector.introspect({ schemas })));
-    tables.set(spec.name, shapes);
-  }
+  const tables = await readTables(connections, databaseDatasets);
 
   const findings: Finding[] = [];
   const checked = new Map<string, CheckedNode>();
@@ -294,7 +279,31 @@ export async function prepareRequest(
   return { graph, connections, checked, tables, connectionOf, warnings };
 }
 
-function findTable(tables: readonly TableShape[], node: GraphNode): TableShape | undefined {
+/**
+ * Every table of each database connection: those of its default schema, then those of the schemas
+ * its datasets name. Read before a request, and by a system's check (src/desk/systems/check-system.ts).
+ */
+export async function readTables(connections: Pick<OpenConnections, 'specs' | 'database'>, databaseDatasets: readonly Dataset[]): Promise<Map<string, TableShape[]>> {
+  const tables = new Map<string, TableShape[]>();
+  for (const spec of connections.specs) {
+    if (spec.type !== 'postgres' && spec.type !== 'mysql' && spec.type !== 'sqlite') continue;
+    const schemas = [
+      ...new Set(
+        databaseDatasets
+          .filter((d) => spec.datasets.includes(d.key))
+          .flatMap((d) => d.collections.flatMap((c) => (c.schema === undefined ? [] : [c.schema]))),
+      ),
+    ];
+    const connector = connections.database(spec.name);
+    const shapes = await connector.introspect();
+    if (schemas.length > 0) shapes.push(...(await connector.introspect({ schemas })));
+    tables.set(spec.name, shapes);
+  }
+  return tables;
+}
+
+/** The table a collection names: in its schema when it gives one, else the connection's default. */
+export function findTable(tables: readonly TableShape[], node: GraphNode): TableShape | undefined {
   const named = tables.filter((t) => t.name === node.collection.name);
   if (node.collection.schema !== undefined) return named.find((t) => t.schema === node.collection.schema);
   return named.find((t) => t.schema === undefined) ?? named.find((t) => t.schema === 'public' || t.schema === 'main') ?? (named.length === 1 ? named[0] : undefined);

@@ -40,9 +40,11 @@ import { addPublicRequestRoutes } from './routes/public-requests.js';
 import { addRecipientNoticeRoutes } from './routes/recipient-notices.js';
 import { addSessionRoutes } from './routes/session.js';
 import { addStaffRoutes } from './routes/staff.js';
+import { addSystemsRoutes } from './routes/systems.js';
+import type { WorkerSource } from '../desk/worker/request-worker.js';
 
 export interface BuildAppOptions {
-  config: Pick<Config, 'logLevel'> & Partial<Pick<Config, 'publicRateLimit' | 'timeZone' | 'trustProxy'>>;
+  config: Pick<Config, 'logLevel'> & Partial<Pick<Config, 'publicRateLimit' | 'timeZone' | 'trustProxy' | 'targetTimeoutMs'>>;
   store: Store;
   /** The organisation /privacy-notice serves without ?org= (default: the first one published). */
   defaultOrganisation?: string | undefined;
@@ -58,9 +60,11 @@ export interface BuildAppOptions {
   vault?: PackageVault | undefined;
   /** The desk, when the caller shares it with a worker (default: one made here). */
   desk?: Desk;
+  /** The datasets the worker runs requests on (the Systems page, a request's dry run; default none). */
+  sources?: readonly WorkerSource[];
 }
 
-export async function buildApp({ config, store, defaultOrganisation, logStream, notices, mailer, vault, desk: given, now = () => new Date() }: BuildAppOptions): Promise<ZodApp> {
+export async function buildApp({ config, store, defaultOrganisation, logStream, notices, mailer, vault, desk: given, sources = [], now = () => new Date() }: BuildAppOptions): Promise<ZodApp> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: logStream ?? process.stderr },
     // Fastify's own request logs carry the URL with its query string: we log our own line instead.
@@ -139,6 +143,7 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
         { name: 'audit', description: 'The hash-chained audit log (staff): read and verify' },
         { name: 'session', description: 'Staff sign-in' },
         { name: 'staff', description: 'Staff accounts and API tokens (admins)' },
+        { name: 'systems', description: 'The systems requests run on (datasets), and their check against their databases' },
         { name: 'operations', description: 'Health and metrics' },
       ],
     },
@@ -156,6 +161,8 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
     now,
     timeZone: config.timeZone,
     metrics,
+    sources,
+    targetTimeoutMs: config.targetTimeoutMs,
   };
   addHealthRoutes(app, context);
   addPrivacyNoticeRoutes(app, context);
@@ -175,6 +182,7 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
   addMetricsRoutes(app, context);
   addRecipientNoticeRoutes(app, context);
   addStaffRoutes(app, context);
+  addSystemsRoutes(app, context);
   addOpenApiRoute(app);
   await addConsoleRoutes(app);
   await addPrivacyCenterRoutes(app, context);

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Desk } from '../desk/desk.js';
+import type { WorkerSource } from '../desk/worker/request-worker.js';
 import type { Store } from '../store/open-store.js';
 import type { HttpMetrics } from './metrics.js';
 import type { NoticeCache } from './notice-cache.js';
@@ -25,4 +26,8 @@ export interface RouteContext {
   readonly timeZone: string | undefined;
   /** The server's Prometheus registry and its HTTP metrics. */
   readonly metrics: HttpMetrics;
+  /** The datasets the worker runs each organisation's requests on (OPENDPO_DATASETS): the Systems page, a request's dry run. */
+  readonly sources: readonly WorkerSource[];
+  /** How long a system's database may take to answer a check or a dry run (OPENDPO_TARGET_TIMEOUT_SECONDS). */
+  readonly targetTimeoutMs: number | undefined;
 }

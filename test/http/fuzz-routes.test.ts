@@ -15,15 +15,20 @@
  * OPENDPO_FUZZ_SEED=<n> OPENDPO_FUZZ_RUNS=<runs per operation> (OPENDPO_FUZZ_VERBOSE=1: statuses
  * per operation, slow cases); a failure prints the case, its seed and its path to replay it.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreLocation } from '../../src/config/config.js';
+import { loadWorkerSource } from '../../src/cli/start-desk.js';
 import { buildApp } from '../../src/http/app.js';
 import type { ZodApp } from '../../src/http/route-context.js';
 import { loadRegister } from '../../src/register/load.js';
 import { publishRegister } from '../../src/register/publish-register.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
+import { EXAMPLE, TARGETS, type Target } from '../dsr/shop-targets.js';
 import { ROOT } from '../helpers/cli.js';
 import { bearer, tokenFor } from '../helpers/staff.js';
 import { sqliteCase } from '../store/store-cases.js';
@@ -33,7 +38,7 @@ const ORG = 'acme-boutique';
 const SEED = Number(process.env.OPENDPO_FUZZ_SEED ?? 20_260_302);
 /** Runs per operation and credential mode; sign-in hashes a password (argon2id) on every valid body: fewer there. */
 const RUNS = Number(process.env.OPENDPO_FUZZ_RUNS ?? 250);
-const RUNS_FOR: Record<string, number> = { 'POST /api/v1/session': 80 };
+const RUNS_FOR: Record<string, number> = { 'POST /api/v1/session': 80, 'POST /api/v1/staff/accounts': 80 };
 
 interface Schema {
   type?: string | string[];
@@ -293,6 +298,8 @@ describe('every route, fuzzed', () => {
   let reader: SqliteDatabase.Database;
   let admin: Record<string, string>;
   let operations: Operation[];
+  let shop: Target | undefined;
+  let datasetsDir: string | undefined;
   let components: Record<string, Schema>;
   /** Requests that exist, and the status token of those made from the form: seeded, then each one the fuzzer creates. */
   const ids: string[] = [];
@@ -304,11 +311,17 @@ describe('every route, fuzzed', () => {
     location = await dialect.setUp();
     store = await openStore(location);
     await publishRegister(store, await loadRegister(`${ROOT}/examples/acme-shop`), { author: 'test' });
+    // The example shop's datasets on a throwaway SQLite shop: the Systems page runs for real.
+    shop = await TARGETS.find((t) => t.name === 'SQLite')!.create();
+    datasetsDir = mkdtempSync(path.join(tmpdir(), 'opendpo-fuzz-datasets-'));
+    writeFileSync(path.join(datasetsDir, 'shop.yaml'), readFileSync(path.join(EXAMPLE, 'shop.yaml')));
+    writeFileSync(path.join(datasetsDir, 'connections.yaml'), `register: ${path.join(ROOT, 'examples/acme-shop')}\nconnections:\n  - name: shop\n    type: sqlite\n    url: ${shop.url}\n    datasets: [shop]\n`);
     app = await buildApp({
       config: { logLevel: 'silent', publicRateLimit: 1_000_000_000 },
       store,
       defaultOrganisation: ORG,
       mailer: mail.mailer,
+      sources: [await loadWorkerSource(datasetsDir)],
       // A second a case: codes and deadlines move as they would, and every run is the same.
       now: () => new Date(clock),
     });
@@ -363,6 +376,8 @@ describe('every route, fuzzed', () => {
     reader?.close();
     await app?.close();
     await store?.close();
+    await shop?.drop();
+    if (datasetsDir) rmSync(datasetsDir, { recursive: true, force: true });
     await dialect.tearDown();
   });
 
@@ -382,7 +397,9 @@ describe('every route, fuzzed', () => {
           ? fc.constantFrom(ORG, ORG, ORG, 'other-org')
           : p.name === 'id'
             ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...ids) }, fc.uuid())
-            : shaped(p.schema, components).map(asText);
+            : p.name === 'system'
+              ? fc.oneof({ weight: 3, arbitrary: fc.constant('shop') }, shaped(p.schema, components).map(asText))
+              : shaped(p.schema, components).map(asText);
       return fc.oneof(
         { weight: 12, arbitrary: good.map(encode) },
         { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_STRINGS.filter((s) => s.length < 300)).map(encode) },
@@ -489,9 +506,9 @@ describe('every route, fuzzed', () => {
         if (process.env.OPENDPO_FUZZ_VERBOSE === '1' && Date.now() - t0 > 500) console.log(`slow (${Date.now() - t0} ms): ${where} body ${c.body?.text.slice(0, 200)}`);
         if (res.statusCode >= 500) throw new Error(`5xx: ${where}`);
         if (res.statusCode === 201) {
-          // A request made: later operations act on it too (its token, for the public routes).
-          const made = res.json() as { id?: string; request?: { id: string }; status_token?: string };
-          const id = made.request?.id ?? made.id;
+          // A request (or a staff account) made: later operations act on it too (its token, for the public routes).
+          const made = res.json() as { id?: string; request?: { id: string }; account?: { id: string }; status_token?: string };
+          const id = made.request?.id ?? made.account?.id ?? made.id;
           if (id !== undefined) ids.push(id);
           if (id !== undefined && made.status_token !== undefined) statusTokens.set(id, made.status_token);
         }

@@ -41,7 +41,7 @@ async function serve(flags: ServeFlags): Promise<number> {
     const mailer = config.smtpUrl === undefined ? undefined : new (await import('../../mail/smtp/smtp-mailer.js')).SmtpMailer({ url: config.smtpUrl, from: config.mailFrom });
     const { startDesk } = await import('../start-desk.js');
     const desk = await startDesk(config, store, mailer);
-    const app = await buildApp({ config, store, defaultOrganisation, mailer, vault: desk.vault, desk: desk.desk });
+    const app = await buildApp({ config, store, defaultOrganisation, mailer, vault: desk.vault, desk: desk.desk, sources: desk.sources });
     await app.listen({ port: config.port, host: config.host }).catch(async (err: NodeJS.ErrnoException) => {
       await app.close();
       throw new OpendpoError(

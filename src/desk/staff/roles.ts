@@ -17,6 +17,7 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS = {
   'session.self': 'see one\'s own session and sign out',
   'register.read': 'read the whole register: security measures, processors, lint findings, versions',
+  'systems.read': 'read the systems requests run on (datasets: tables, fields, data categories; never a secret) and check them against their databases (catalogues only, no rows)',
   'requests.read': 'read the request queue and each request\'s state, deadline and history (no identity, no content)',
   'requests.read_personal': 'read the identities and content of a request (logged as a staff view)',
   'requests.create': 'enter a request received by email or post',
@@ -30,11 +31,25 @@ export const PERMISSIONS = {
 export type Permission = keyof typeof PERMISSIONS;
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['session.self', 'register.read', 'requests.read', 'requests.read_personal', 'requests.create', 'requests.identity', 'requests.decide', 'audit.read', 'metrics.read', 'staff.manage'],
-  dpo: ['session.self', 'register.read', 'requests.read', 'requests.read_personal', 'requests.create', 'requests.identity', 'requests.decide', 'audit.read', 'metrics.read'],
+  admin: [
+    'session.self',
+    'register.read',
+    'systems.read',
+    'requests.read',
+    'requests.read_personal',
+    'requests.create',
+    'requests.identity',
+    'requests.decide',
+    'audit.read',
+    'metrics.read',
+    'staff.manage',
+  ],
+  dpo: ['session.self', 'register.read', 'systems.read', 'requests.read', 'requests.read_personal', 'requests.create', 'requests.identity', 'requests.decide', 'audit.read', 'metrics.read'],
   agent: ['session.self', 'register.read', 'requests.read', 'requests.read_personal', 'requests.create', 'requests.identity'],
-  engineer: ['session.self', 'register.read', 'requests.read', 'metrics.read'],
-  auditor: ['session.self', 'register.read', 'requests.read', 'audit.read', 'metrics.read'],
+  // Engineers keep the systems, auditors check them (Art. 30(1)(d), 32(1)(d)): both read what each
+  // system holds and whether it still matches its database. Agents answer requests and need neither.
+  engineer: ['session.self', 'register.read', 'systems.read', 'requests.read', 'metrics.read'],
+  auditor: ['session.self', 'register.read', 'systems.read', 'requests.read', 'audit.read', 'metrics.read'],
   controller: ['controller.forward'],
 };
 

@@ -26,6 +26,7 @@ import type { Store } from '../../store/open-store.js';
 import { calendarDay, countryTimeZone } from '../deadline.js';
 import { datasetsForRequest } from '../controller-scope.js';
 import type { ChangedCollections, Desk } from '../desk.js';
+import type { StoredDeskRequest } from '../../store/desk-repository.js';
 import { collectionId, type Dataset } from '../../dataset/model.js';
 import type { EvidenceSummary } from '../../dsr/request-lifecycle.js';
 import { issueDownloadToken } from '../package-vault/download-token.js';
@@ -42,6 +43,41 @@ export interface WorkerSource {
   organisationId: string;
   loaded: LoadDatasetsResult;
   register?: Register | undefined;
+}
+
+/** The source an organisation's requests run on: the first configured for it (a server reads OPENDPO_DATASETS in order). */
+export function sourceOf(sources: readonly WorkerSource[], organisationId: string): WorkerSource | undefined {
+  return sources.find((s) => s.organisationId === organisationId);
+}
+
+/** What the engine runs a request type as; refused for a type staff carry out themselves (and record with record-done). */
+export function engineKindOf(type: string): DsrKind {
+  const kind = ENGINE_KINDS[type as RequestType];
+  if (kind === undefined) {
+    throw new OpendpoError('REQUEST_REFUSED', `the engine does not run ${type.replace(/_/g, ' ')} requests: staff carry them out and record what was done (record-done); there is nothing for it to plan or run`);
+  }
+  return kind;
+}
+
+/** What the engine is given for a desk request: its kind, the identities it names, and the datasets it may touch. */
+export interface EngineInput {
+  kind: DsrKind;
+  identities: Record<string, string>;
+  datasets: readonly Dataset[];
+}
+
+/**
+ * The engine's input for a request, as the worker runs it and the staff's dry run plans it
+ * (src/desk/plan-request.ts). Refused for a type the engine does not carry out (staff do, and
+ * record it), and — Art. 28(3)(a) — a request a controller forwarded runs only on the systems
+ * processed for it.
+ */
+export function engineInputOf(stored: StoredDeskRequest, source: WorkerSource): EngineInput {
+  return {
+    kind: engineKindOf(stored.request.type),
+    identities: Object.fromEntries(stored.identities.map((i) => [i.type, i.value])),
+    datasets: datasetsForRequest(source.loaded.datasets, source.register, stored.request.controller_id),
+  };
 }
 
 export interface RequestWorkerOptions {
@@ -169,10 +205,8 @@ export class RequestWorker {
 
   private async run(organisationId: string, requestId: string): Promise<void> {
     const { store, desk, owner, leaseSeconds, log } = this.options;
-    const source = this.options.sources.find((s) => s.organisationId === organisationId)!;
+    const source = sourceOf(this.options.sources, organisationId)!;
     const stored = await desk.get(organisationId, requestId);
-    const kind = ENGINE_KINDS[stored.request.type as RequestType]!;
-    const identities = Object.fromEntries(stored.identities.map((i) => [i.type, i.value]));
     const lang = stored.request.language === 'fr' ? 'fr' : 'en';
     const renew = setInterval(
       () => void store.desk.renewWorkerLease(organisationId, requestId, owner, new Date(this.now().getTime() + leaseSeconds * 1000).toISOString()).catch(() => {}),
@@ -183,7 +217,7 @@ export class RequestWorker {
     let transmitted: Transmitted | undefined;
     try {
       // Art. 28(3)(a): a request a controller forwarded runs only on the systems processed for it.
-      const datasets = datasetsForRequest(source.loaded.datasets, source.register, stored.request.controller_id);
+      const { kind, identities, datasets } = engineInputOf(stored, source);
       const register = source.register;
       const outcome = await runRequest({
         kind,

@@ -43,6 +43,8 @@ export interface PlannedStatement {
   /** How many values are bound (the values themselves are the person's data: not printed). */
   parameters: number;
   rows?: number;
+  /** A write: the collection ("dataset.collection") it changes, how, and the fields it sets (names only). */
+  write?: { collection: string; operation: 'update' | 'delete'; fields: string[] };
 }
 
 export interface DryRunReport {
@@ -160,7 +162,7 @@ export async function dryRun(input: {
       const connector = input.connections.database(c.connection);
       for (const op of c.operations) {
         const rendered = connector.render(toStatement(op));
-        statements.push({ connection: c.connection, phase: 'write', sql: rendered.sql, parameters: rendered.parameters.length, rows: op.keys.length });
+        statements.push({ connection: c.connection, phase: 'write', sql: rendered.sql, parameters: rendered.parameters.length, rows: op.keys.length, write: writeOf(op) });
       }
     }
     return list.filter((u) => u.node.rows.size > 0).map((u) => ({ collection: u.node.node.id, fields: Object.keys(u.set), rows: u.node.rows.size, note: u.note }));
@@ -184,7 +186,7 @@ export async function dryRun(input: {
       const connector = input.connections.database(c.connection);
       for (const op of c.operations) {
         const rendered = connector.render(toStatement(op));
-        statements.push({ connection: c.connection, phase: 'write', sql: rendered.sql, parameters: rendered.parameters.length, rows: op.keys.length });
+        statements.push({ connection: c.connection, phase: 'write', sql: rendered.sql, parameters: rendered.parameters.length, rows: op.keys.length, write: writeOf(op) });
       }
     }
   }
@@ -215,6 +217,11 @@ export async function dryRun(input: {
     ...updates,
     warnings,
   };
+}
+
+/** What a write changes, by name: never a value. */
+function writeOf(op: { node: string; kind: 'update' | 'delete'; set?: Record<string, unknown> }): NonNullable<PlannedStatement['write']> {
+  return { collection: op.node, operation: op.kind, fields: op.kind === 'delete' ? [] : Object.keys(op.set ?? {}) };
 }
 
 /** The register's systems not searched, and the flags for the DPO on the rows the plan found (no value). */

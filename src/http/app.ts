@@ -41,6 +41,7 @@ import { addRecipientNoticeRoutes } from './routes/recipient-notices.js';
 import { addSessionRoutes } from './routes/session.js';
 import { addStaffRoutes } from './routes/staff.js';
 import { addSystemsRoutes } from './routes/systems.js';
+import { addDeskPlanRoutes } from './routes/desk-plan.js';
 import type { WorkerSource } from '../desk/worker/request-worker.js';
 
 export interface BuildAppOptions {
@@ -183,6 +184,7 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
   addRecipientNoticeRoutes(app, context);
   addStaffRoutes(app, context);
   addSystemsRoutes(app, context);
+  addDeskPlanRoutes(app, context);
   addOpenApiRoute(app);
   await addConsoleRoutes(app);
   await addPrivacyCenterRoutes(app, context);

@@ -24,3 +24,41 @@ export const ConflictView = ErrorView.describe('Refused as the request stands: t
 export const RateLimitedView = ErrorView.describe('Too many requests from this address: the message says when to try again');
 export const RequestNotFoundView = ErrorView.describe('No request with this id (and, for the public routes, this status token)');
 export const UnavailableView = ErrorView.describe('The store or the mail server does not answer');
+
+/**
+ * A refusal with the problems behind it (a register lint refuses, datasets that do not match their
+ * databases): each at its file (relative to its folder), line and column, so that it can be fixed.
+ */
+export const ProblemView = z
+  .object({
+    rule: z.string(),
+    severity: z.enum(['error', 'warning', 'info']),
+    message: z.string(),
+    article: z.string().optional(),
+    file: z.string().describe('relative to the register or datasets folder'),
+    line: z.number().int(),
+    column: z.number().int(),
+  })
+  .meta({ id: 'Problem' });
+
+export const RefusedWithProblemsView = z
+  .object({ error: ErrorView.shape.error.extend({ findings: z.array(ProblemView).describe('every problem found, errors first') }) })
+  .meta({ id: 'ErrorWithFindings' });
+
+export function presentProblems(
+  code: string,
+  message: string,
+  findings: readonly { rule: string; severity: 'error' | 'warning' | 'info'; message: string; article?: string | undefined; file: string; line: number; column: number }[],
+  fileName: (file: string) => string,
+): z.infer<typeof RefusedWithProblemsView> {
+  const order = { error: 0, warning: 1, info: 2 } as const;
+  return {
+    error: {
+      code,
+      message,
+      findings: [...findings]
+        .sort((a, b) => order[a.severity] - order[b.severity])
+        .map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, ...(f.article === undefined ? {} : { article: f.article }), file: fileName(f.file), line: f.line, column: f.column })),
+    },
+  };
+}

@@ -42,6 +42,7 @@ import { addSessionRoutes } from './routes/session.js';
 import { addStaffRoutes } from './routes/staff.js';
 import { addSystemsRoutes } from './routes/systems.js';
 import { addDeskPlanRoutes } from './routes/desk-plan.js';
+import { addRegisterPublishRoutes } from './routes/register-publish.js';
 import type { WorkerSource } from '../desk/worker/request-worker.js';
 
 export interface BuildAppOptions {
@@ -63,9 +64,11 @@ export interface BuildAppOptions {
   desk?: Desk;
   /** The datasets the worker runs requests on (the Systems page, a request's dry run; default none). */
   sources?: readonly WorkerSource[];
+  /** The register folders the server was started with, which publishing publishes (default none). */
+  registerFolders?: readonly string[];
 }
 
-export async function buildApp({ config, store, defaultOrganisation, logStream, notices, mailer, vault, desk: given, sources = [], now = () => new Date() }: BuildAppOptions): Promise<ZodApp> {
+export async function buildApp({ config, store, defaultOrganisation, logStream, notices, mailer, vault, desk: given, sources = [], registerFolders = [], now = () => new Date() }: BuildAppOptions): Promise<ZodApp> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: logStream ?? process.stderr },
     // Fastify's own request logs carry the URL with its query string: we log our own line instead.
@@ -163,6 +166,7 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
     timeZone: config.timeZone,
     metrics,
     sources,
+    registerFolders,
     targetTimeoutMs: config.targetTimeoutMs,
   };
   addHealthRoutes(app, context);
@@ -185,6 +189,7 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
   addStaffRoutes(app, context);
   addSystemsRoutes(app, context);
   addDeskPlanRoutes(app, context);
+  addRegisterPublishRoutes(app, context);
   addOpenApiRoute(app);
   await addConsoleRoutes(app);
   await addPrivacyCenterRoutes(app, context);

@@ -28,6 +28,8 @@ export interface RouteContext {
   readonly metrics: HttpMetrics;
   /** The datasets the worker runs each organisation's requests on (OPENDPO_DATASETS): the Systems page, a request's dry run. */
   readonly sources: readonly WorkerSource[];
+  /** The register folders the server was started with (OPENDPO_REGISTERS, and those the datasets name): what publishing publishes. */
+  readonly registerFolders: readonly string[];
   /** How long a system's database may take to answer a check or a dry run (OPENDPO_TARGET_TIMEOUT_SECONDS). */
   readonly targetTimeoutMs: number | undefined;
 }

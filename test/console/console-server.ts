@@ -4,9 +4,11 @@
  * 127.0.0.1 at a free port. The console it serves is the one `npm run build:web` built.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { loadWorkerSource } from '../../src/cli/start-desk.js';
 import { parseDatabaseUrl } from '../../src/config/config.js';
 import { PackageKeyRing } from '../../src/desk/package-vault/package-key.js';
 import { PackageVault } from '../../src/desk/package-vault/package-vault.js';
@@ -21,9 +23,11 @@ import { bearer, staffAccount, tokenFor } from '../helpers/staff.js';
 import { loopbackMail, type LoopbackMail } from '../support/loopback-mail.js';
 
 export const ORG = 'acme-boutique';
+const EXAMPLE = path.join(ROOT, 'examples', 'acme-shop');
 export const API = `/api/v1/organisations/${ORG}`;
 export const DPO = { login: 'dana.dpo', password: 'correct horse battery staple' };
 export const AGENT = { login: 'alex.agent', password: 'another long password here' };
+export const ADMIN = { login: 'ada.admin', password: 'an admin password, long enough' };
 
 export interface ConsoleServer {
   url: string;
@@ -45,11 +49,21 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'opendpo-console-'));
   const store = await openStore(parseDatabaseUrl(`sqlite:${path.join(dir, 'store.db')}`, dir));
   const mail = await loopbackMail();
-  await publishRegister(store, await loadRegister(`${ROOT}/examples/acme-shop`), { author: 'test' });
+  await publishRegister(store, await loadRegister(EXAMPLE), { author: 'test' });
   const vault = new PackageVault({ folder: path.join(dir, 'packages'), keys: PackageKeyRing.of([{ id: 'k1', key: randomBytes(32) }]) });
-  const app = await buildApp({ config: { logLevel: 'silent', publicRateLimit: 10_000 }, store, defaultOrganisation: ORG, mailer: mail.mailer, vault });
+  // The example shop on its own SQLite file, and its dataset, as `npm start` runs it: the Systems page and a request's dry run.
+  const datasets = path.join(dir, 'datasets');
+  mkdirSync(datasets);
+  const shop = new SqliteDatabase(path.join(dir, 'shop.db'));
+  shop.exec(readFileSync(path.join(EXAMPLE, 'datasets', 'seed.sql'), 'utf8'));
+  shop.close();
+  copyFileSync(path.join(EXAMPLE, 'datasets', 'shop.yaml'), path.join(datasets, 'shop.yaml'));
+  writeFileSync(path.join(datasets, 'connections.yaml'), `register: ${EXAMPLE}\nconnections:\n  - name: shop\n    type: sqlite\n    url: sqlite:${path.join(dir, 'shop.db')}\n    datasets: [shop]\n`);
+  const source = await loadWorkerSource(datasets);
+  const app = await buildApp({ config: { logLevel: 'silent', publicRateLimit: 10_000 }, store, defaultOrganisation: ORG, mailer: mail.mailer, vault, sources: [source], registerFolders: [EXAMPLE] });
   const dpoId = await staffAccount(store, ORG, 'dpo', DPO.login, DPO.password);
   const agentId = await staffAccount(store, ORG, 'agent', AGENT.login, AGENT.password);
+  await staffAccount(store, ORG, 'admin', ADMIN.login, ADMIN.password);
   const admin = bearer(await tokenFor(store, ORG, 'admin'));
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -72,7 +86,7 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
 /** A request entered through the API (as staff would by post), its identity confirmed or not. */
 export async function enterRequest(
   server: ConsoleServer,
-  options: { type?: string; receivedAt?: string; customer?: string; confirm?: boolean; assignee?: string } = {},
+  options: { type?: string; receivedAt?: string; customer?: string; email?: string; confirm?: boolean; assignee?: string } = {},
 ): Promise<{ id: string; reference: string }> {
   const res = await server.app.inject({
     method: 'POST',
@@ -81,7 +95,7 @@ export async function enterRequest(
     payload: {
       channel: 'post',
       received_at: options.receivedAt ?? new Date().toISOString(),
-      identities: [{ type: 'customer_number', value: options.customer ?? `C-${Math.floor(Math.random() * 1e6)}` }],
+      identities: options.email !== undefined ? [{ type: 'email', value: options.email }] : [{ type: 'customer_number', value: options.customer ?? `C-${Math.floor(Math.random() * 1e6)}` }],
       details: { type: options.type ?? 'access' },
     },
   });
@@ -92,7 +106,7 @@ export async function enterRequest(
       method: 'POST',
       url: `${API}/desk/requests/${request.id}/confirm-identity`,
       headers: server.admin,
-      payload: { identity: 1, method: 'match', note: 'customer number matched the order' },
+      payload: { identity: 1, method: 'match', note: 'matched the data we hold' },
     });
     if (confirmed.statusCode !== 200) throw new Error(`confirming: ${confirmed.statusCode} ${confirmed.body}`);
   }

@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations, browserAvailable, launchBrowser, newPage, screenshot, watchConsole } from '../helpers/browser.js';
-import { API, consoleBuilt, DPO, enterRequest, startConsoleServer, type ConsoleServer } from './console-server.js';
+import { ADMIN, API, consoleBuilt, DPO, enterRequest, startConsoleServer, type ConsoleServer } from './console-server.js';
 
 const run = browserAvailable();
 const DAY = 86_400_000;
@@ -23,6 +23,7 @@ describe.runIf(run)('the staff console', () => {
   const dueSoon: { id: string; reference: string }[] = [];
   let toApprove: { id: string; reference: string };
   let toRefuse: { id: string; reference: string };
+  let toPlan: { id: string; reference: string };
 
   beforeAll(async () => {
     if (!consoleBuilt()) throw new Error('the console is not built: run npm run build:web first');
@@ -33,8 +34,9 @@ describe.runIf(run)('the staff console', () => {
     dueSoon.push(await enterRequest(server, { receivedAt: daysAgo(27), confirm: true, assignee: server.agentId }));
     toApprove = await enterRequest(server, { confirm: true });
     toRefuse = await enterRequest(server, { type: 'erasure', confirm: true });
+    toPlan = await enterRequest(server, { type: 'erasure', email: 'alice.martin@example.com', confirm: true, receivedAt: daysAgo(2) });
     // Enough requests for the queue to have a second page (25 a page).
-    for (let i = 0; i < 26; i++) await enterRequest(server, { receivedAt: daysAgo(1) });
+    for (let i = 0; i < 25; i++) await enterRequest(server, { receivedAt: daysAgo(1) });
   });
 
   afterAll(async () => {
@@ -108,7 +110,7 @@ describe.runIf(run)('the staff console', () => {
     await week.getByRole('link', { name: dueSoon[0]!.reference }).waitFor();
     expect(await week.getByText(`${server.agentId}: 1 request`).isVisible()).toBe(true);
     const identity = page.getByRole('region', { name: /^New requests waiting for identity/ });
-    expect(await identity.getByRole("link").count()).toBe(11); // ten, and the link to the whole list
+    expect(await identity.getByRole('link').count()).toBe(11); // ten, and the link to the whole list
     await page.getByRole('region', { name: 'Register findings' }).getByText('Errors').waitFor();
     await page.getByRole('img', { name: 'Requests per week, by type' }).waitFor();
     await page.getByRole('img', { name: 'Days to answer, against the one-month line' }).waitFor();
@@ -140,7 +142,8 @@ describe.runIf(run)('the staff console', () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.waitForURL((url) => url.searchParams.get('type') === 'erasure' && !url.searchParams.has('after'));
     await page.getByRole('link', { name: toRefuse.reference }).waitFor();
-    await expect.poll(() => rows.count()).toBe(1);
+    await page.getByRole('link', { name: toPlan.reference }).waitFor();
+    await expect.poll(() => rows.count()).toBe(2);
 
     await page.getByLabel('Overdue only').check();
     await page.getByLabel('Type').selectOption('');
@@ -165,25 +168,22 @@ describe.runIf(run)('the staff console', () => {
     await page.goto(`${server.url}/console/requests`);
     await page.locator('table.queue tbody tr').first().waitFor();
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    expect(await page.evaluate<string>("document.activeElement?.textContent ?? ''")).toBe('Skip to content');
     await page.keyboard.press('Enter');
     const reference = overdue[0]!.reference;
     let found = false;
     for (let i = 0; i < 40 && !found; i++) {
       await page.keyboard.press('Tab');
-      found = (await page.evaluate(() => document.activeElement?.textContent ?? '')) === reference;
+      found = (await page.evaluate<string>("document.activeElement?.textContent ?? ''")) === reference;
     }
     expect(found).toBe(true);
-    const outline = await page.evaluate(() => {
-      const el = document.activeElement;
-      return el ? getComputedStyle(el).outlineStyle : 'none';
-    });
+    const outline = await page.evaluate<string>("document.activeElement ? getComputedStyle(document.activeElement).outlineStyle : 'none'");
     expect(outline).not.toBe('none');
     await screenshot(page, 'console-05-queue-keyboard');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: `Request ${reference}` }).waitFor();
     // The new page's heading has the focus, for a screen reader to announce it.
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    expect(await page.evaluate<string>("document.activeElement?.tagName ?? ''")).toBe('H1');
     expect(unexpected(errors)).toEqual([]);
     await page.context().close();
   });
@@ -273,11 +273,80 @@ describe.runIf(run)('the staff console', () => {
     await page.context().close();
   });
 
+  it('the register: activities in the policy table\'s eight columns, findings at file:line, a version\'s changes, publishing', async () => {
+    const { page, errors } = await signedInPage();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Register' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Register' }).waitFor();
+    const table = page.getByRole('table', { name: 'Activities' });
+    await table.waitFor();
+    const headers = await table.locator('thead th').allTextContents();
+    expect(headers).toEqual(['Data source', 'Explanation of the source', 'Processing activity', 'Purpose', 'Personal data categories', 'Legal ground', 'Persons concerned', 'Recipients']);
+    await table.getByRole('rowheader', { name: 'Accounting and invoicing' }).waitFor();
+    await page.getByRole('button', { name: 'Changes in version 1' }).click();
+    await page.getByText('First version: no earlier one to compare with.').waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'console-13-register');
+    await page.getByLabel('Why this version is published').fill('checked by the console test');
+    await page.getByRole('button', { name: 'Publish the register' }).click();
+    await page.getByText('The latest version already holds this register: nothing was published.').waitFor();
+    expect(unexpected(errors)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('systems: the shop\'s connection tested, its uncategorised columns listed', async () => {
+    const { page, errors } = await signedInPage();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Systems' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Systems' }).waitFor();
+    const test = page.getByRole('button', { name: /^Test the connection of / }).first();
+    await test.click();
+    await page.getByText(/^(Connected, nothing stops a request|Problems found) \(\d+ ms\)\.$/).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'console-14-systems');
+    expect(unexpected(errors)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a request\'s dry run shows what the engine would find and erase', async () => {
+    const { page, errors } = await signedInPage();
+    await page.goto(`${server.url}/console/requests/${toPlan.id}`);
+    await page.getByRole('heading', { level: 1, name: `Request ${toPlan.reference}` }).waitFor();
+    await page.getByRole('button', { name: 'Show what the engine will do (dry run, recorded in the audit log)' }).click();
+    await page.getByRole('heading', { name: 'Rows found' }).waitFor();
+    await page.getByRole('heading', { name: 'What would be written' }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'console-15-plan');
+    expect(unexpected(errors)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('an admin adds an account, makes a token (its secret shown once) and revokes it', { timeout: 60_000 }, async () => {
+    const page = await newPage(browser);
+    const errors = watchConsole(page);
+    await signIn(page, ADMIN);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users and tokens' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Users and tokens' }).waitFor();
+    await page.getByRole('rowheader', { name: DPO.login }).waitFor();
+    await page.getByLabel('Login (work email)').fill('new.agent@acme-boutique.example');
+    await page.getByLabel('Role', { exact: true }).first().selectOption('agent');
+    await page.getByRole('button', { name: 'Add the account' }).click();
+    await page.getByText(/^Initial password, shown once: /).waitFor();
+    await page.getByRole('rowheader', { name: 'new.agent@acme-boutique.example' }).waitFor();
+    await page.getByLabel('What it is for').fill('prometheus');
+    await page.getByRole('button', { name: 'Make the token' }).click();
+    await page.getByText(/^odp_/).waitFor();
+    await page.getByRole('button', { name: 'Revoke prometheus' }).click();
+    await page.getByRole('row', { name: /prometheus.*Revoked/ }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'console-16-staff');
+    expect(unexpected(errors)).toEqual([]);
+    await page.context().close();
+  });
+
   it('every page is axe-clean in French and in dark mode, the language switched from the header', { timeout: 120_000 }, async () => {
     const { page, errors } = await signedInPage({ colorScheme: 'dark' });
     await page.getByRole('button', { name: 'Afficher la console en français' }).click();
     await page.getByRole('heading', { level: 1, name: 'Aujourd’hui' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    expect(await page.evaluate<string>('document.documentElement.lang')).toBe('fr');
     const pages: [string, RegExp | string][] = [
       ['/console/', 'Aujourd’hui'],
       ['/console/requests', 'Demandes'],
@@ -285,6 +354,7 @@ describe.runIf(run)('the staff console', () => {
       [`/console/requests/${overdue[0]!.id}`, `Demande ${overdue[0]!.reference}`],
       ['/console/audit', 'Journal d’audit'],
       ['/console/register', 'Registre'],
+      ['/console/systems', 'Systèmes'],
     ];
     for (const [url, title] of pages) {
       await page.goto(`${server.url}${url}`);
@@ -299,7 +369,7 @@ describe.runIf(run)('the staff console', () => {
 
   it('every page is axe-clean in English (light)', { timeout: 120_000 }, async () => {
     const { page, errors } = await signedInPage();
-    for (const url of ['/console/', '/console/requests', '/console/requests/new', `/console/requests/${dueSoon[0]!.id}`, '/console/audit', '/console/register', '/console/nowhere']) {
+    for (const url of ['/console/', '/console/requests', '/console/requests/new', `/console/requests/${dueSoon[0]!.id}`, '/console/audit', '/console/register', '/console/systems', '/console/nowhere']) {
       await page.goto(`${server.url}${url}`);
       await page.locator('h1').first().waitFor();
       await page.waitForLoadState('networkidle');

@@ -89,6 +89,28 @@ describe('the access matrix', () => {
     expect(ROLES.filter((role) => allows(role, 'requests.read_personal'))).toEqual(['admin', 'dpo', 'agent']);
   });
 
+  it('keeps accounts and tokens to admins, publishing to the DPO and admins, the systems from agents, and a request\'s plan to those allowed a person\'s data', () => {
+    const routes = documentedRoutes(app.routeAccess);
+    const staff = routes.filter((r) => r.url.startsWith('/api/v1/staff/'));
+    expect(staff.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /api/v1/staff/accounts',
+      'POST /api/v1/staff/accounts',
+      'PATCH /api/v1/staff/accounts/:id',
+      'GET /api/v1/staff/tokens',
+      'POST /api/v1/staff/tokens',
+      'DELETE /api/v1/staff/tokens/:token',
+    ]);
+    expect(new Set(staff.map((r) => r.access))).toEqual(new Set(['staff.manage']));
+    expect(ROLES.filter((role) => allows(role, 'staff.manage'))).toEqual(['admin']);
+    expect(routes.find((r) => r.method === 'POST' && r.url === '/api/v1/organisations/:org/register/versions')?.access).toBe('register.publish');
+    expect(ROLES.filter((role) => allows(role, 'register.publish'))).toEqual(['admin', 'dpo']);
+    expect(routes.filter((r) => r.url.includes('/systems')).map((r) => r.access)).toEqual(['systems.read', 'systems.read']);
+    // The check reads catalogues, never rows: auditors may run it; agents answer requests and need neither.
+    expect(ROLES.filter((role) => allows(role, 'systems.read'))).toEqual(['admin', 'dpo', 'engineer', 'auditor']);
+    // The plan counts the person's rows: a view of their data (Art. 5(1)(f), 32).
+    expect(routes.find((r) => r.url.endsWith('/desk/requests/:id/plan'))?.access).toBe('requests.read_personal');
+  });
+
   it('is the one docs/desk.md shows', () => {
     const file = `${ROOT}/docs/desk.md`;
     const doc = readFileSync(file, 'utf8');

@@ -311,7 +311,8 @@ describe('every route, fuzzed', () => {
     location = await dialect.setUp();
     store = await openStore(location);
     await publishRegister(store, await loadRegister(`${ROOT}/examples/acme-shop`), { author: 'test' });
-    // The example shop's datasets on a throwaway SQLite shop: the Systems page runs for real.
+    // The example shop's datasets on a throwaway SQLite shop, and the register folder it was published
+    // from: the Systems page, a request's dry run and publishing run for real.
     shop = await TARGETS.find((t) => t.name === 'SQLite')!.create();
     datasetsDir = mkdtempSync(path.join(tmpdir(), 'opendpo-fuzz-datasets-'));
     writeFileSync(path.join(datasetsDir, 'shop.yaml'), readFileSync(path.join(EXAMPLE, 'shop.yaml')));
@@ -322,6 +323,7 @@ describe('every route, fuzzed', () => {
       defaultOrganisation: ORG,
       mailer: mail.mailer,
       sources: [await loadWorkerSource(datasetsDir)],
+      registerFolders: [path.join(ROOT, 'examples/acme-shop')],
       // A second a case: codes and deadlines move as they would, and every run is the same.
       now: () => new Date(clock),
     });

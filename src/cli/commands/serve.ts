@@ -41,7 +41,9 @@ async function serve(flags: ServeFlags): Promise<number> {
     const mailer = config.smtpUrl === undefined ? undefined : new (await import('../../mail/smtp/smtp-mailer.js')).SmtpMailer({ url: config.smtpUrl, from: config.mailFrom });
     const { startDesk } = await import('../start-desk.js');
     const desk = await startDesk(config, store, mailer);
-    const app = await buildApp({ config, store, defaultOrganisation, mailer, vault: desk.vault, desk: desk.desk, sources: desk.sources });
+    // What the console publishes: the register folders given, and those the datasets folders name.
+    const registerFolders = [...config.registers, ...desk.sources.flatMap((s) => (s.loaded.registerDir ? [s.loaded.registerDir] : []))];
+    const app = await buildApp({ config, store, defaultOrganisation, mailer, vault: desk.vault, desk: desk.desk, sources: desk.sources, registerFolders });
     await app.listen({ port: config.port, host: config.host }).catch(async (err: NodeJS.ErrnoException) => {
       await app.close();
       throw new OpendpoError(

@@ -12,6 +12,8 @@ import { QueuePage } from './pages/queue.js';
 import { RegisterPage } from './pages/register.js';
 import { RequestPage } from './pages/request.js';
 import { SignIn } from './pages/sign-in.js';
+import { StaffPage } from './pages/staff.js';
+import { SystemsPage } from './pages/systems.js';
 import { TodayPage } from './pages/today.js';
 import { can, SessionContext, type SessionState } from './session.js';
 
@@ -128,9 +130,19 @@ function SignedIn({ session, signOut }: SessionState) {
                 <NavLink href="/console/register">{t.app.register}</NavLink>
               </li>
             ) : null}
+            {can(session, 'systems.read') ? (
+              <li>
+                <NavLink href="/console/systems">{t.app.systems}</NavLink>
+              </li>
+            ) : null}
             {can(session, 'audit.read') ? (
               <li>
                 <NavLink href="/console/audit">{t.app.audit}</NavLink>
+              </li>
+            ) : null}
+            {can(session, 'staff.manage') ? (
+              <li>
+                <NavLink href="/console/staff">{t.app.staff}</NavLink>
               </li>
             ) : null}
           </ul>
@@ -151,6 +163,8 @@ function SignedIn({ session, signOut }: SessionState) {
           <Route path="/console/requests/:id" component={RequestPage} />
           <Route path="/console/register" component={RegisterPage} />
           <Route path="/console/audit" component={AuditPage} />
+          <Route path="/console/systems" component={SystemsPage} />
+          <Route path="/console/staff" component={StaffPage} />
           <Route default component={NotFound} />
         </Router>
       </main>

@@ -121,7 +121,7 @@ export function AuditPage() {
             <p role="status">{t.audit.empty}</p>
           ) : (
             <>
-              <div class="table-wrap">
+              <div class="table-wrap" tabIndex={0}>
                 <table>
                   <caption>{t.audit.caption}</caption>
                   <thead>

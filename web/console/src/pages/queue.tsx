@@ -129,7 +129,7 @@ export function QueuePage() {
             <p role="status">{t.queue.empty}</p>
           ) : (
             <>
-              <div class="table-wrap">
+              <div class="table-wrap" tabIndex={0}>
                 <table class="queue">
                   <caption>{t.queue.caption}</caption>
                   <thead>

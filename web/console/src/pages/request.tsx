@@ -8,6 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { api, ApiFailure, must, type RequestView, type Schemas } from '../api.js';
 import { Field, lines, Outcome, useAction } from '../components/forms.js';
+import { PlanPanel } from '../components/plan.js';
 import { ErrorMessage, Loading, Show } from '../components/status.js';
 import { useLoad } from '../components/use-load.js';
 import { formatDate, formatDateTime, useI18n } from '../i18n/index.js';
@@ -19,6 +20,7 @@ type Notice = { id: string; recipient_id: string; action: string; channel: strin
 const OPEN_STATES = new Set(['received', 'awaiting_identity', 'verified', 'awaiting_fee', 'approved', 'in_progress', 'failed']);
 const REFUSABLE = new Set(['received', 'awaiting_identity', 'verified', 'awaiting_fee']);
 const ENGINE_TYPES = new Set(['access', 'portability', 'erasure', 'restriction']);
+const PLANNED_TYPES = new Set(['access', 'portability', 'erasure', 'restriction', 'rectification']);
 
 export function RequestPage() {
   const { params } = useRoute();
@@ -94,6 +96,7 @@ function RequestView({ request, onChange, authority }: { request: RequestView; o
         <Identities request={request} onChange={onChange} />
       </div>
       <Decisions request={request} onChange={onChange} authority={authority} />
+      {can(session, 'requests.read_personal') && PLANNED_TYPES.has(request.type) && OPEN_STATES.has(request.state) ? <PlanPanel request={request} /> : null}
       <div class="panels">
         <Timeline request={request} />
         <Evidence request={request} />
@@ -560,7 +563,7 @@ function Notices({ request, notices, reload }: { request: RequestView; notices: 
   const { session } = useSession();
   if (notices.length === 0) return <p>{t.request.noticesNone}</p>;
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0}>
       <table>
         <thead>
           <tr>

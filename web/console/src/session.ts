@@ -17,3 +17,10 @@ export function useSession(): SessionState {
 }
 
 export const can = (session: Session, permission: string): boolean => session.permissions.includes(permission);
+
+/** Who an assignee is, as far as the console can tell: the signed-in user by name, anyone else by staff id. */
+export function assigneeLabel(session: Session, assignee: string | null, words: { unassigned: string; you: (name: string) => string }): string {
+  if (assignee === null || assignee === '') return words.unassigned;
+  if (session.user && assignee === session.user.id) return words.you(session.user.display_name);
+  return assignee;
+}

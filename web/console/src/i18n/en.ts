@@ -3,6 +3,7 @@ export const en = {
   lang: 'en',
   langName: 'English',
   app: {
+    you: (name: string) => `You (${name})`,
     name: 'opendpo console',
     skip: 'Skip to content',
     nav: 'Main',

@@ -7,6 +7,7 @@ export const fr: Messages = {
   lang: 'fr',
   langName: 'Français',
   app: {
+    you: (name: string) => `Vous (${name})`,
     name: 'console opendpo',
     skip: 'Aller au contenu',
     nav: 'Principale',

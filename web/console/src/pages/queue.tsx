@@ -5,7 +5,7 @@ import { api, CHANNELS, must, REQUEST_STATES, REQUEST_TYPES } from '../api.js';
 import { Show } from '../components/status.js';
 import { useLoad } from '../components/use-load.js';
 import { formatDate, useI18n } from '../i18n/index.js';
-import { can, useSession } from '../session.js';
+import { assigneeLabel, can, useSession } from '../session.js';
 import { PageTitle } from '../components/page-title.js';
 
 const FILTERS = ['type', 'state', 'assignee', 'channel', 'overdue'] as const;
@@ -157,7 +157,7 @@ export function QueuePage() {
                         <td>{formatDate(lang, r.received_on)}</td>
                         <td>{formatDate(lang, r.due_on)}</td>
                         <td class={r.days_left !== null && r.days_left < 0 ? 'late' : undefined}>{t.queue.days(r.days_left)}</td>
-                        <td>{r.assignee ?? t.app.unassigned}</td>
+                        <td>{assigneeLabel(session, r.assignee, t.app)}</td>
                         <td>{t.channels[r.channel] ?? r.channel}</td>
                       </tr>
                     ))}

@@ -49,7 +49,7 @@ function Activities({ register }: { register: Json }) {
   return (
     <div class="table-wrap" tabIndex={0}>
       <table class="register">
-        <caption>{t.register.activities}</caption>
+        <caption class="visually-hidden">{t.register.activities}</caption>
         <thead>
           <tr>
             <th scope="col">{t.register.source}</th>

@@ -12,7 +12,7 @@ import { PlanPanel } from '../components/plan.js';
 import { ErrorMessage, Loading, Show } from '../components/status.js';
 import { useLoad } from '../components/use-load.js';
 import { formatDate, formatDateTime, useI18n } from '../i18n/index.js';
-import { can, useSession } from '../session.js';
+import { assigneeLabel, can, useSession } from '../session.js';
 import { PageTitle } from '../components/page-title.js';
 
 type Notice = { id: string; recipient_id: string; action: string; channel: string; state: string; note: string | null; categories: string[]; deliveries: number; told_at: string | null };
@@ -82,7 +82,7 @@ function RequestView({ request, onChange, authority }: { request: RequestView; o
             <dt>{t.request.channel}</dt>
             <dd>{t.channels[request.channel] ?? request.channel}</dd>
             <dt>{t.request.assignee}</dt>
-            <dd>{request.assignee ?? t.app.unassigned}</dd>
+            <dd>{assigneeLabel(session, request.assignee, t.app)}</dd>
             {request.extension_months > 0 ? (
               <>
                 <dt>{t.request.extended}</dt>

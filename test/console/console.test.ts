@@ -193,12 +193,12 @@ describe.runIf(run)('the staff console', () => {
     await page.getByRole('heading', { level: 1, name: `Request ${toApprove.reference}` }).waitFor();
     await page.getByText('Identity confirmed', { exact: true }).first().waitFor();
     const timeline = page.getByRole('region', { name: 'Timeline' });
-    await timeline.getByText('Transition: verify identity').waitFor();
+    await timeline.getByText('Transition: identity confirmed').waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'console-06-request');
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
     await page.getByRole('region', { name: 'Summary' }).getByText('Approved').waitFor();
-    await timeline.getByText('Transition: approve').waitFor();
+    await timeline.getByText('Transition: approved').waitFor();
     const stored = await server.app.inject({ url: `${API}/desk/requests/${toApprove.id}`, headers: server.admin });
     expect(stored.json().state).toBe('approved');
     expect(stored.json().history.at(-1).actor).toBe(`staff:${server.dpoId}`);

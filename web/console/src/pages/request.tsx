@@ -151,7 +151,7 @@ function Identities({ request, onChange }: { request: RequestView; onChange: (r:
             <tr key={i.identity}>
               <td class="num">{i.identity}</td>
               <td>{i.type}</td>
-              <td>{i.confirmed_at !== null ? t.request.confirmedBy(i.confirmed_by ?? '', formatDateTime(lang, i.confirmed_at)) : t.request.notConfirmed}</td>
+              <td>{i.confirmed_at !== null ? t.request.confirmedBy(i.confirmed_by === null ? '' : (t.request.methods[i.confirmed_by] ?? i.confirmed_by), formatDateTime(lang, i.confirmed_at)) : t.request.notConfirmed}</td>
               <td class="num">{i.codes_sent}</td>
             </tr>
           ))}
@@ -516,7 +516,7 @@ function Timeline({ request }: { request: RequestView }) {
             <li key={item.key}>
               <span class="when">{formatDateTime(lang, item.at)}</span>
               <div>
-                <strong>{t.request.transition(item.h.name.replace(/_/g, ' '))}</strong>: {t.states[item.h.from]} → {t.states[item.h.to]} <span class="hint">{t.request.by(item.h.actor)}</span>
+                <strong>{t.request.transition(t.transitions[item.h.name] ?? item.h.name.replace(/_/g, ' '))}</strong>: {t.states[item.h.from]} → {t.states[item.h.to]} <span class="hint">{t.request.by(item.h.actor)}</span>
               </div>
               <InputFacts input={item.h.input} />
             </li>
@@ -524,7 +524,7 @@ function Timeline({ request }: { request: RequestView }) {
             <li key={item.key} class="letter">
               <span class="when">{formatDateTime(lang, item.at)}</span>
               <div>
-                <strong>{t.request.letter(item.l.kind.replace(/_/g, ' '))}</strong> ({item.l.language}): {t.request.letterStatus[item.l.status] ?? item.l.status}
+                <strong>{t.request.letter(t.letterKinds[item.l.kind] ?? item.l.kind.replace(/_/g, ' '))}</strong> ({t.languages[item.l.language] ?? item.l.language}): {t.request.letterStatus[item.l.status] ?? item.l.status}
                 {item.l.error ? <span class="hint"> — {item.l.error}</span> : null}
               </div>
             </li>

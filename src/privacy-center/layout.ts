@@ -73,7 +73,10 @@ export function layout(input: LayoutInput): string {
     '<meta name="referrer" content="no-referrer">',
     `<title>${esc(input.title)}${esc(s.page_title_separator)}${esc(s.center_name)}${esc(s.page_title_separator)}${esc(input.org.name)}</title>`,
     `<link rel="stylesheet" href="${esc(input.assets.css)}">`,
-    `<link rel="stylesheet" href="${esc(base)}/theme.css">`,
+    // The organisation's colours, when its register gives them (a sheet of its own: no inline style).
+    input.org.branding.primary !== undefined ? `<link rel="stylesheet" href="${esc(base)}/theme.css">` : '',
+    // No icon to fetch: a browser asks for /favicon.ico otherwise, and logs the 404.
+    '<link rel="icon" href="data:,">',
     input.assets.script ? `<script src="${esc(input.assets.script)}" defer></script>` : '',
     '</head>',
     '<body>',

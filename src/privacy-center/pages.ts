@@ -93,7 +93,8 @@ function field(s: CenterStrings, spec: FieldSpec, values: FormValues, errors: re
   const attrs = [
     `id="${id}"`,
     `name="${esc(spec.name)}"`,
-    spec.required ? 'required' : '',
+    // Checked by the server (and the script), not the browser: its own messages vary and are not tied to the field.
+    spec.required ? 'aria-required="true"' : '',
     `maxlength="${spec.max}"`,
     spec.autocomplete ? `autocomplete="${esc(spec.autocomplete)}"` : '',
     spec.inputmode ? `inputmode="${esc(spec.inputmode)}"` : '',
@@ -129,7 +130,7 @@ function choices(
   const inputs = spec.options.map((o, i) => {
     // The first choice carries the group's id: the error summary's link lands on it.
     const inputId = i === 0 ? id : `${id}-${o.value}`;
-    return `<div class="choice"><input type="${spec.multiple ? 'checkbox' : 'radio'}" id="${esc(inputId)}" name="${esc(spec.name)}" value="${esc(o.value)}"${chosen.has(o.value) ? ' checked' : ''}${spec.required && !spec.multiple ? ' required' : ''}${error ? ' aria-invalid="true"' : ''}><label for="${esc(inputId)}">${esc(o.label)}</label></div>`;
+    return `<div class="choice"><input type="${spec.multiple ? 'checkbox' : 'radio'}" id="${esc(inputId)}" name="${esc(spec.name)}" value="${esc(o.value)}"${chosen.has(o.value) ? ' checked' : ''}${error ? ' aria-invalid="true"' : ''}><label for="${esc(inputId)}">${esc(o.label)}</label></div>`;
   });
   return [
     `<fieldset id="${id}-group" aria-describedby="${described}"${spec.required && !spec.multiple ? ' data-required="radio"' : ''}>`,
@@ -320,7 +321,7 @@ export function formPage(base: PageBase, input: FormPageInput): string {
     errorSummary(s, errors, fieldLabels(s, input)),
     pageMessage(input.formError, 'alert'),
     `<p>${esc(s.form_intro)}</p>`,
-    `<form method="post" action="${esc(action)}" data-validate ${validationMessages(s)}>`,
+    `<form method="post" action="${esc(action)}" novalidate data-validate ${validationMessages(s)}>`,
     ...parts,
     `<div class="actions"><button type="submit">${esc(s.submit)}</button></div>`,
     '</form>',
@@ -351,7 +352,7 @@ function codeForms(base: PageBase, input: CodeFormsInput): string {
       const name = pending.length === 1 ? 'code' : `code`;
       const errors = (input.errors ?? []).filter((e) => e.field === 'code' && one(input.values ?? {}, 'identity') === String(i.identity));
       return [
-        `<form method="post" action="${esc(withLang(`${reqBase}/code`, base.lang))}" data-validate ${validationMessages(s)}>`,
+        `<form method="post" action="${esc(withLang(`${reqBase}/code`, base.lang))}" novalidate data-validate ${validationMessages(s)}>`,
         hidden('identity', String(i.identity)),
         input.key ? hidden('key', input.key) : '',
         `<p>${fillEscaped(s.code_intro, { address: i.masked })}</p>`,
@@ -416,7 +417,7 @@ export function keyPage(base: PageBase, input: { action: string; path: string; t
     `<h1>${esc(input.title)}</h1>`,
     errorSummary(s, errors, { key: s.key_label }),
     `<p>${esc(input.intro ?? s.key_form_intro)}</p>`,
-    `<form method="post" action="${esc(withLang(input.action, base.lang))}" data-validate ${validationMessages(s)}>`,
+    `<form method="post" action="${esc(withLang(input.action, base.lang))}" novalidate data-validate ${validationMessages(s)}>`,
     ...Object.entries(input.hiddenFields ?? {}).map(([k, v]) => hidden(k, v)),
     field(s, { name: 'key', label: s.key_label, required: true, max: 200, autocomplete: 'off' }, {}, errors),
     input.extra ?? '',
@@ -475,7 +476,7 @@ export function downloadPage(base: PageBase, input: { requestId: string; downloa
     `<h1>${esc(s.download_title)}</h1>`,
     errors.length > 0 ? errorSummary(s, errors, { key: s.key_label }) : pageMessage(input.error, 'alert'),
     `<p>${esc(s.download_intro)}</p>`,
-    `<form method="post" action="${esc(withLang(`${reqBase}/download`, base.lang))}"${input.needKey ? ` data-validate ${validationMessages(s)}` : ''}>`,
+    `<form method="post" action="${esc(withLang(`${reqBase}/download`, base.lang))}" novalidate${input.needKey ? ` data-validate ${validationMessages(s)}` : ''}>`,
     hidden('download', input.download),
     input.needKey ? `<p>${esc(s.key_form_intro)}</p>${field(s, { name: 'key', label: s.key_label, required: true, max: 200, autocomplete: 'off' }, {}, errors)}` : '',
     `<div class="actions"><button type="submit">${esc(s.download_submit)}</button></div>`,

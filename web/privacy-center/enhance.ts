@@ -65,7 +65,7 @@ function check(form: HTMLFormElement): Problem[] {
     }
     if (el instanceof HTMLInputElement && el.type === 'checkbox') continue;
     const value = el.value.trim();
-    if (el.required && value === '') message = msg.msgRequired;
+    if (el.getAttribute('aria-required') === 'true' && value === '') message = msg.msgRequired;
     else if (value !== '' && el.type === 'email' && !EMAIL.test(value)) message = msg.msgEmail;
     else if (value !== '' && el.classList.contains('code') && !/^\d{6}$/.test(value.replace(/[\s-]/g, ''))) message = msg.msgCode;
     setError(el, el.id, message);

@@ -355,7 +355,7 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
       title: s.code_page_title,
       ...(error ? { error } : {}),
       hiddenFields: { identity: '1' },
-      extra: `<div class="field"><label for="f-code">${escapeText(s.code_label)} <span class="req">(${escapeText(s.required)})</span></label><p class="hint" id="f-code-hint">${escapeText(s.code_hint)}</p><input type="text" id="f-code" name="code" class="code" required maxlength="12" autocomplete="one-time-code" inputmode="numeric" aria-describedby="f-code-hint"></div>`,
+      extra: `<div class="field"><label for="f-code">${escapeText(s.code_label)} <span class="req">(${escapeText(s.required)})</span></label><p class="hint" id="f-code-hint">${escapeText(s.code_hint)}</p><input type="text" id="f-code" name="code" class="code" aria-required="true" maxlength="12" autocomplete="one-time-code" inputmode="numeric" aria-describedby="f-code-hint"></div>`,
     });
   }
 
@@ -446,7 +446,8 @@ function apiRefused(reply: FastifyReply, status: number, body: unknown, again: (
 function pageBaseOf(request: FastifyRequest, assets: CenterAssets): PageBase {
   const loaded = (request as FastifyRequest & { centerPage?: PageBase }).centerPage;
   if (loaded) return loaded;
-  const params = (request.params ?? {}) as Params;
+  // The not-found handler has no route parameters: the organisation is read from the path.
+  const params = { org: /^\/privacy-center\/([^/?]+)/.exec(request.url)?.[1], ...((request.params ?? {}) as Params) };
   const query = (request.query ?? {}) as Query;
   const lang = query.lang === 'en' || query.lang === 'fr' ? query.lang : (acceptedLanguage(request.headers['accept-language']) ?? 'en');
   const id = params.org !== undefined && ORG.test(params.org) ? params.org : 'privacy';

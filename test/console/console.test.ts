@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations, browserAvailable, launchBrowser, newPage, screenshot, watchConsole } from '../helpers/browser.js';
-import { ADMIN, API, consoleBuilt, DPO, enterRequest, startConsoleServer, type ConsoleServer } from './console-server.js';
+import { ADMIN, AGENT, API, consoleBuilt, DPO, enterRequest, startConsoleServer, type ConsoleServer } from './console-server.js';
 
 const run = browserAvailable();
 const DAY = 86_400_000;
@@ -199,6 +199,8 @@ describe.runIf(run)('the staff console', () => {
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
     await page.getByRole('region', { name: 'Summary' }).getByText('Approved').waitFor();
     await timeline.getByText('Transition: approved').waitFor();
+    // The button pressed is gone with the state it belonged to: the outcome is said at the top, and has the focus.
+    expect(await page.evaluate<string>("document.activeElement?.textContent ?? ''")).toBe('Saved. The request is now: Approved.');
     const stored = await server.app.inject({ url: `${API}/desk/requests/${toApprove.id}`, headers: server.admin });
     expect(stored.json().state).toBe('approved');
     expect(stored.json().history.at(-1).actor).toBe(`staff:${server.dpoId}`);
@@ -226,6 +228,35 @@ describe.runIf(run)('the staff console', () => {
     expect(stored.json().history.at(-1).input.reasons).toEqual(['The data are kept to meet a legal obligation (Art. 17(3)(b)): invoices, 10 years.']);
     await page.getByRole('region', { name: 'Timeline' }).getByText(/Letter: refusal/).waitFor();
     await screenshot(page, 'console-09-refused');
+    expect(unexpected(errors)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('an agent confirms an identity by step-up and extends the deadline, and is offered no decision', { timeout: 60_000 }, async () => {
+    const pending = await enterRequest(server, { type: 'access', customer: 'C-2024' });
+    const page = await newPage(browser);
+    const errors = watchConsole(page);
+    await signIn(page, AGENT);
+    await page.goto(`${server.url}/console/requests/${pending.id}`);
+    await page.getByRole('heading', { level: 1, name: `Request ${pending.reference}` }).waitFor();
+    expect(await page.getByRole('button', { name: 'Approve', exact: true }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Refuse the request' }).count()).toBe(0);
+    const confirm = page.getByRole('button', { name: 'Confirm the identity' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.getByLabel('How it was confirmed').selectOption('document');
+    await page.getByLabel('Note (what was checked)').fill('Identity card shown at the counter, not kept');
+    await confirm.click();
+    await page.getByText('Saved. The request is now: Identity confirmed.').waitFor();
+    await page.getByLabel('By', { exact: true }).selectOption('2');
+    await page.getByLabel('Reasons, one per line', { exact: true }).fill('Many systems to search\nThe person asked for archives');
+    await page.getByRole('button', { name: 'Extend', exact: true }).click();
+    await page.getByRole('region', { name: 'Summary' }).getByText('2 months').waitFor();
+    const stored = await server.app.inject({ url: `${API}/desk/requests/${pending.id}`, headers: server.admin });
+    expect(stored.json().extension_months).toBe(2);
+    expect(stored.json().history.at(-1)).toMatchObject({ name: 'extend', actor: `staff:${server.agentId}`, input: { months: 2, reasons: ['Many systems to search', 'The person asked for archives'] } });
+    expect(stored.json().identities[0].confirmed_by).toBe('document');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'console-17-agent-extended');
     expect(unexpected(errors)).toEqual([]);
     await page.context().close();
   });

@@ -183,6 +183,7 @@ export const en = {
     postMortem: { record_directives: 'Record directives', notify_death: 'Notify a death' } as Record<string, string>,
   },
   request: {
+    changed: (state: string) => `Saved. The request is now: ${state}.`,
     planShow: 'Show what the engine will do (dry run, recorded in the audit log)',
     planKind: 'Run as',
     planSystems: 'Systems',

@@ -187,6 +187,7 @@ export const fr: Messages = {
     postMortem: { record_directives: 'Enregistrer des directives', notify_death: 'Signaler un décès' },
   },
   request: {
+    changed: (state: string) => `Enregistré. La demande est maintenant : ${state}.`,
     planShow: 'Afficher ce que le moteur fera (simulation, inscrite au journal d’audit)',
     planKind: 'Exécutée comme',
     planSystems: 'Systèmes',

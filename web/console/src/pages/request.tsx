@@ -4,7 +4,7 @@
  * timeline of transitions and letters, the evidence of its run, the recipients told (Art. 19), and
  * — only when asked, each view logged — its originals and the person's data.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { api, ApiFailure, must, type RequestView, type Schemas } from '../api.js';
 import { Field, lines, Outcome, useAction } from '../components/forms.js';
@@ -58,6 +58,19 @@ function RequestView({ request, onChange, authority }: { request: RequestView; o
   const { session } = useSession();
   const path = { org: session.organisation, id: request.id };
   const notices = useLoad(() => must(api.GET('/api/v1/organisations/{org}/desk/requests/{id}/recipient-notices', { params: { path } })).then((r) => r.notices as Notice[]), [request.id, request.version]);
+  // A decision changes the page under the button pressed: the outcome is said, and takes the focus, at the top.
+  const [changed, setChanged] = useState<{ text: string } | undefined>(undefined);
+  const status = useRef<HTMLParagraphElement>(null);
+  const change = useCallback(
+    (next: RequestView) => {
+      onChange(next);
+      setChanged({ text: t.request.changed(t.states[next.state]) });
+    },
+    [onChange, t],
+  );
+  useEffect(() => {
+    if (changed !== undefined) status.current?.focus();
+  }, [changed]);
 
   return (
     <>
@@ -65,6 +78,9 @@ function RequestView({ request, onChange, authority }: { request: RequestView; o
         <a href="/console/requests">{t.request.back}</a>
       </p>
       <PageTitle>{t.request.title(request.reference)}</PageTitle>
+      <p ref={status} tabIndex={-1} role="status" class={changed ? 'done' : 'visually-hidden'}>
+        {changed?.text ?? ''}
+      </p>
       <div class="panels">
         <section class="panel" aria-labelledby="r-summary">
           <h2 id="r-summary">{t.request.summary}</h2>
@@ -93,9 +109,9 @@ function RequestView({ request, onChange, authority }: { request: RequestView; o
             <dd class="mono">{request.created_by}</dd>
           </dl>
         </section>
-        <Identities request={request} onChange={onChange} />
+        <Identities request={request} onChange={change} />
       </div>
-      <Decisions request={request} onChange={onChange} authority={authority} />
+      <Decisions request={request} onChange={change} authority={authority} />
       {can(session, 'requests.read_personal') && PLANNED_TYPES.has(request.type) && OPEN_STATES.has(request.state) ? <PlanPanel request={request} /> : null}
       <div class="panels">
         <Timeline request={request} />

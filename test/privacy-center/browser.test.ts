@@ -127,7 +127,7 @@ describe.runIf(run)('the privacy center in Chromium', () => {
         const summary = page.locator('#error-summary');
         await summary.waitFor();
         expect(await summary.textContent()).toContain('Adresse électronique\u00a0: Remplissez ce champ.');
-        expect(await page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+        expect(await page.evaluate('document.activeElement?.id')).toBe('error-summary');
         expect(await page.locator('#f-email').getAttribute('aria-invalid')).toBe('true');
         expect(await page.locator('#f-email').getAttribute('aria-describedby')).toContain('f-email-error');
         expect(page.url()).toContain('/ask/access');

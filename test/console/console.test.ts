@@ -261,6 +261,38 @@ describe.runIf(run)('the staff console', () => {
     await page.context().close();
   });
 
+  it('records a rectification done by hand, then the recipients told (Art. 19) with the decision buttons', { timeout: 60_000 }, async () => {
+    const res = await server.app.inject({
+      method: 'POST',
+      url: `${API}/desk/requests`,
+      headers: server.admin,
+      payload: { channel: 'email', received_at: daysAgo(3), identities: [{ type: 'email', value: 'alice.martin@example.com' }], details: { type: 'rectification', corrections: [{ what: 'postal address', corrected: '12 rue des Lilas, 69003 Lyon' }] } },
+    });
+    const rectification = res.json() as { id: string; reference: string };
+    await server.app.inject({ method: 'POST', url: `${API}/desk/requests/${rectification.id}/confirm-identity`, headers: server.admin, payload: { identity: 1, method: 'staff', note: 'wrote from the address we know' } });
+    const { page, errors } = await signedInPage();
+    await page.goto(`${server.url}/console/requests/${rectification.id}`);
+    await page.getByRole('heading', { level: 1, name: `Request ${rectification.reference}` }).waitFor();
+    await page.getByRole('button', { name: 'Approve', exact: true }).click();
+    await page.getByText('Saved. The request is now: Approved.').waitFor();
+    await page.getByLabel('What was done (the completion letter tells the person)').fill('The postal address was corrected in the shop and the accounts.');
+    await page.getByRole('button', { name: 'Record as done' }).click();
+    await page.getByText('Saved. The request is now: Completed.').waitFor();
+    const notices = page.getByRole('region', { name: 'Recipients told (Art. 19)' });
+    const row = notices.getByRole('row', { name: /Cabinet Comptable Rhône Conseil/ });
+    await row.waitFor();
+    await row.getByLabel('Outcome').selectOption('told');
+    await row.getByLabel('How it was told, or why not').fill('Phoned the accountant on 3 December');
+    await row.getByRole('button', { name: 'Record' }).click();
+    await row.getByText('Told by hand').waitFor();
+    const stored = await server.app.inject({ url: `${API}/desk/requests/${rectification.id}/recipient-notices`, headers: server.admin });
+    expect((stored.json() as { notices: { recipient_id: string; state: string; note: string | null }[] }).notices.find((n) => n.recipient_id === 'cabinet-comptable')).toMatchObject({ state: 'told_by_hand', note: 'Phoned the accountant on 3 December' });
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'console-18-recipients-told');
+    expect(unexpected(errors)).toEqual([]);
+    await page.context().close();
+  });
+
   it('enters a request received by post with the original attached', async () => {
     const { page, errors } = await signedInPage();
     await page.goto(`${server.url}/console/requests`);

@@ -183,6 +183,8 @@ export const en = {
     postMortem: { record_directives: 'Record directives', notify_death: 'Notify a death' } as Record<string, string>,
   },
   request: {
+    noticeActions: { rectification: 'Rectification', erasure: 'Erasure', restriction: 'Restriction', restriction_lifted: 'Restriction lifted' } as Record<string, string>,
+    noticeChannels: { webhook: 'Webhook', email: 'Email', nats: 'NATS message', by_hand: 'By a person' } as Record<string, string>,
     changed: (state: string) => `Saved. The request is now: ${state}.`,
     planShow: 'Show what the engine will do (dry run, recorded in the audit log)',
     planKind: 'Run as',

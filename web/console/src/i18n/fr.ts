@@ -187,6 +187,8 @@ export const fr: Messages = {
     postMortem: { record_directives: 'Enregistrer des directives', notify_death: 'Signaler un décès' },
   },
   request: {
+    noticeActions: { rectification: 'Rectification', erasure: 'Effacement', restriction: 'Limitation', restriction_lifted: 'Limitation levée' },
+    noticeChannels: { webhook: 'Webhook', email: 'Courriel', nats: 'Message NATS', by_hand: 'Par une personne' },
     changed: (state: string) => `Enregistré. La demande est maintenant : ${state}.`,
     planShow: 'Afficher ce que le moteur fera (simulation, inscrite au journal d’audit)',
     planKind: 'Exécutée comme',

@@ -17,6 +17,36 @@ import { PageTitle } from '../components/page-title.js';
 
 type Notice = { id: string; recipient_id: string; action: string; channel: string; state: string; note: string | null; categories: string[]; deliveries: number; told_at: string | null };
 
+interface RegisterFacts {
+  /** The supervisory authority the refusal letter names (Art. 12(4)). */
+  authority: string | undefined;
+  /** Recipients' names by id (Art. 19 notices). */
+  recipients: ReadonlyMap<string, string>;
+}
+
+function registerFacts(register: Record<string, unknown> | undefined, lang: string): RegisterFacts {
+  const named = (v: unknown): string | undefined => {
+    if (typeof v === 'string') return v;
+    if (typeof v !== 'object' || v === null) return undefined;
+    const r = v as Record<string, unknown>;
+    const mine = r[lang] ?? r.en;
+    return typeof mine === 'string' ? mine : undefined;
+  };
+  const organisation = register?.organisation;
+  const sa = typeof organisation === 'object' && organisation !== null ? (organisation as Record<string, unknown>).supervisory_authority : undefined;
+  const authority = typeof sa === 'object' && sa !== null ? named((sa as Record<string, unknown>).name) : undefined;
+  const recipients = new Map<string, string>();
+  const list = register?.recipients;
+  if (Array.isArray(list)) {
+    for (const r of list) {
+      if (typeof r !== 'object' || r === null) continue;
+      const { id, name } = r as Record<string, unknown>;
+      if (typeof id === 'string') recipients.set(id, named(name) ?? id);
+    }
+  }
+  return { authority, recipients };
+}
+
 const OPEN_STATES = new Set(['received', 'awaiting_identity', 'verified', 'awaiting_fee', 'approved', 'in_progress', 'failed']);
 const REFUSABLE = new Set(['received', 'awaiting_identity', 'verified', 'awaiting_fee']);
 const ENGINE_TYPES = new Set(['access', 'portability', 'erasure', 'restriction']);
@@ -32,14 +62,12 @@ export function RequestPage() {
   const [request, setRequest] = useState<RequestView | undefined>(undefined);
   useEffect(() => setRequest(loaded.data), [loaded.data]);
 
-  const authority = useLoad(async () => {
-    if (!can(session, 'register.read')) return undefined;
+  const { lang } = useI18n();
+  const facts = useLoad(async (): Promise<RegisterFacts> => {
+    if (!can(session, 'register.read')) return { authority: undefined, recipients: new Map() };
     const { data } = await api.GET('/api/v1/organisations/{org}/register', { params: { path: { org: session.organisation } } });
-    const organisation = data?.register.organisation;
-    if (typeof organisation !== 'object' || organisation === null || !('supervisory_authority' in organisation)) return undefined;
-    const sa = (organisation as { supervisory_authority: unknown }).supervisory_authority;
-    return typeof sa === 'object' && sa !== null && 'name' in sa && typeof sa.name === 'string' ? sa.name : undefined;
-  }, [session.organisation]);
+    return registerFacts(data?.register, lang);
+  }, [session.organisation, lang]);
 
   if (loaded.error) {
     return (
@@ -50,10 +78,10 @@ export function RequestPage() {
     );
   }
   if (!request) return <Loading />;
-  return <RequestView request={request} onChange={setRequest} authority={authority.data} />;
+  return <RequestView request={request} onChange={setRequest} facts={facts.data ?? { authority: undefined, recipients: new Map() }} />;
 }
 
-function RequestView({ request, onChange, authority }: { request: RequestView; onChange: (r: RequestView) => void; authority: string | undefined }) {
+function RequestView({ request, onChange, facts }: { request: RequestView; onChange: (r: RequestView) => void; facts: RegisterFacts }) {
   const { t, lang } = useI18n();
   const { session } = useSession();
   const path = { org: session.organisation, id: request.id };
@@ -111,7 +139,7 @@ function RequestView({ request, onChange, authority }: { request: RequestView; o
         </section>
         <Identities request={request} onChange={change} />
       </div>
-      <Decisions request={request} onChange={change} authority={authority} />
+      <Decisions request={request} onChange={change} authority={facts.authority} />
       {can(session, 'requests.read_personal') && PLANNED_TYPES.has(request.type) && OPEN_STATES.has(request.state) ? <PlanPanel request={request} /> : null}
       <div class="panels">
         <Timeline request={request} />
@@ -119,7 +147,7 @@ function RequestView({ request, onChange, authority }: { request: RequestView; o
       </div>
       <section class="panel" aria-labelledby="r-notices">
         <h2 id="r-notices">{t.request.notices}</h2>
-        <Show loaded={notices}>{(list) => <Notices request={request} notices={list} reload={notices.reload} />}</Show>
+        <Show loaded={notices}>{(list) => <Notices request={request} notices={list} reload={notices.reload} recipients={facts.recipients} />}</Show>
       </section>
       <section class="panel" aria-labelledby="r-package">
         <h2 id="r-package">{t.request.package}</h2>
@@ -574,7 +602,7 @@ function Evidence({ request }: { request: RequestView }) {
   );
 }
 
-function Notices({ request, notices, reload }: { request: RequestView; notices: readonly Notice[]; reload: () => void }) {
+function Notices({ request, notices, reload, recipients }: { request: RequestView; notices: readonly Notice[]; reload: () => void; recipients: ReadonlyMap<string, string> }) {
   const { t } = useI18n();
   const { session } = useSession();
   if (notices.length === 0) return <p>{t.request.noticesNone}</p>;
@@ -593,9 +621,9 @@ function Notices({ request, notices, reload }: { request: RequestView; notices: 
         <tbody>
           {notices.map((n) => (
             <tr key={n.id}>
-              <th scope="row">{n.recipient_id}</th>
-              <td>{n.action}</td>
-              <td>{n.channel}</td>
+              <th scope="row">{recipients.get(n.recipient_id) ?? n.recipient_id}</th>
+              <td>{t.request.noticeActions[n.action] ?? n.action}</td>
+              <td>{t.request.noticeChannels[n.channel] ?? n.channel}</td>
               <td>
                 {t.request.noticeStates[n.state] ?? n.state}
                 {n.note ? <div class="hint">{n.note}</div> : null}

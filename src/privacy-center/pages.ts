@@ -172,8 +172,8 @@ export function homePage(base: PageBase, form: RequestFormData): string {
   const notice = `/privacy-notice?org=${encodeURIComponent(base.org.id)}&lang=${base.lang}`;
   const activities = form.activities.map((a, i) =>
     [
-      `<section class="activity" aria-labelledby="activity-${i}">`,
-      `<h3 id="activity-${i}">${esc(a.name)}</h3>`,
+      // Disclosed one at a time (no script needed): the list of activities stays short to read.
+      `<details class="activity" id="activity-${i}"><summary>${esc(a.name)}</summary>`,
       '<dl>',
       `<dt>${esc(s.why)}</dt><dd>${list(a.purposes)}</dd>`,
       `<dt>${esc(s.what)}</dt><dd>${list(a.data)}</dd>`,
@@ -181,7 +181,7 @@ export function homePage(base: PageBase, form: RequestFormData): string {
       `<dt>${esc(s.who)}</dt><dd>${list(a.recipients)}</dd>`,
       '</dl>',
       `<p><a href="${esc(`${notice}#${a.anchor}`)}">${fillEscaped(s.more_about, { activity: a.name })}</a></p>`,
-      '</section>',
+      '</details>',
     ].join(''),
   );
   const body = [
@@ -463,7 +463,8 @@ export function statusPage(base: PageBase, input: { request: PublicRequest; reci
     needsCode ? `<p><a href="${esc(withLang(`${reqBase}/code`, base.lang))}">${esc(s.status_confirm_link)}</a></p>` : '',
     recipients,
     '</div>',
-    running ? `<p class="hint">${esc(s.status_refreshing)}</p>` : '',
+    // Said only where it is true: the script shows it when it starts refreshing.
+    running ? `<p class="hint" id="refresh-note" hidden>${esc(s.status_refreshing)}</p>` : '',
   ].join('\n');
   return page(base, s.status_title, body, reqBase, running ? ' data-refresh="30"' : '');
 }

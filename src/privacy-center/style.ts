@@ -28,7 +28,9 @@ h3 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
 .rights a { font-weight: 600; font-size: 1.1rem; }
 .rights p { margin: .25rem 0 0; }
 .article { color: var(--muted); font-size: .95rem; }
-.activity { border-top: 1px solid #d0d0d0; }
+.activity { border: 1px solid var(--line); border-radius: .4rem; margin: .5rem 0; padding: 0 1rem; }
+.activity summary { cursor: pointer; font-weight: 600; padding: .6rem 0; color: var(--primary); }
+.activity[open] summary { border-bottom: 1px solid #d0d0d0; margin-bottom: .5rem; }
 dl { margin: .5rem 0; }
 dt { font-weight: 600; margin-top: .6rem; }
 dd { margin: .15rem 0 0; }
@@ -46,7 +48,8 @@ label { display: block; font-weight: 600; }
 input[type=text], input[type=email], input[type=url], input[type=tel], textarea { display: block; width: 100%; font: inherit; padding: .5rem .6rem; border: 2px solid #595959; border-radius: .25rem; background: #fff; color: var(--text); }
 input.code { max-width: 10rem; font-size: 1.4rem; letter-spacing: .2em; font-variant-numeric: tabular-nums; }
 textarea { min-height: 6rem; }
-[aria-invalid=true] { border-color: var(--error); }
+input[aria-invalid=true], textarea[aria-invalid=true] { border-color: var(--error); border-width: 3px; }
+input[type=radio][aria-invalid=true], input[type=checkbox][aria-invalid=true] { outline: 2px solid var(--error); outline-offset: 1px; }
 .error-message { color: var(--error); font-weight: 600; margin: .25rem 0; }
 .error-summary { border: 3px solid var(--error); border-radius: .4rem; padding: .5rem 1rem 1rem; margin: 0 0 1.5rem; }
 .error-summary h2 { margin-top: .5rem; font-size: 1.25rem; }

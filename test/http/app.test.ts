@@ -309,6 +309,7 @@ describe('GET /openapi.json', () => {
       '/api/v1/organisations/{org}/register/findings',
       '/api/v1/organisations/{org}/register/versions',
       '/api/v1/organisations/{org}/register/versions/{version}',
+      '/api/v1/organisations/{org}/request-form',
       '/api/v1/organisations/{org}/requests',
       '/api/v1/organisations/{org}/requests/{id}',
       '/api/v1/organisations/{org}/requests/{id}/codes',

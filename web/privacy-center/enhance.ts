@@ -139,6 +139,8 @@ function enhanceCode(input: HTMLInputElement): void {
 /** The status page while the request is handled: its facts fetched again, the live region updated when they change. */
 function refreshStatus(main: HTMLElement): void {
   const seconds = Math.max(10, Number(main.dataset.refresh) || 30);
+  const note = document.getElementById('refresh-note');
+  if (note) note.hidden = false;
   const timer = window.setInterval(async () => {
     if (document.hidden) return;
     try {

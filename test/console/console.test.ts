@@ -281,6 +281,7 @@ describe.runIf(run)('the staff console', () => {
     const notices = page.getByRole('region', { name: 'Recipients told (Art. 19)' });
     const row = notices.getByRole('row', { name: /Cabinet Comptable Rhône Conseil/ });
     await row.waitFor();
+    await row.getByText('Record how Cabinet Comptable Rhône Conseil was told').click();
     await row.getByLabel('Outcome').selectOption('told');
     await row.getByLabel('How it was told, or why not').fill('Phoned the accountant on 3 December');
     await row.getByRole('button', { name: 'Record' }).click();

@@ -116,6 +116,7 @@ export const en = {
     noAnswer: 'none answered',
   },
   queue: {
+    mine: 'Assigned to me',
     title: 'Requests',
     filters: 'Filters',
     type: 'Type',
@@ -183,6 +184,7 @@ export const en = {
     postMortem: { record_directives: 'Record directives', notify_death: 'Notify a death' } as Record<string, string>,
   },
   request: {
+    noticeDecideFor: (recipient: string) => `Record how ${recipient} was told`,
     noticeActions: { rectification: 'Rectification', erasure: 'Erasure', restriction: 'Restriction', restriction_lifted: 'Restriction lifted' } as Record<string, string>,
     noticeChannels: { webhook: 'Webhook', email: 'Email', nats: 'NATS message', by_hand: 'By a person' } as Record<string, string>,
     changed: (state: string) => `Saved. The request is now: ${state}.`,

@@ -120,6 +120,7 @@ export const fr: Messages = {
     noAnswer: 'aucune réponse',
   },
   queue: {
+    mine: 'Qui me sont attribuées',
     title: 'Demandes',
     filters: 'Filtres',
     type: 'Type',
@@ -187,6 +188,7 @@ export const fr: Messages = {
     postMortem: { record_directives: 'Enregistrer des directives', notify_death: 'Signaler un décès' },
   },
   request: {
+    noticeDecideFor: (recipient: string) => `Indiquer comment ${recipient} a été informé`,
     noticeActions: { rectification: 'Rectification', erasure: 'Effacement', restriction: 'Limitation', restriction_lifted: 'Limitation levée' },
     noticeChannels: { webhook: 'Webhook', email: 'Courriel', nats: 'Message NATS', by_hand: 'Par une personne' },
     changed: (state: string) => `Enregistré. La demande est maintenant : ${state}.`,

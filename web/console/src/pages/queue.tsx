@@ -59,13 +59,14 @@ export function QueuePage() {
   return (
     <>
       <PageTitle>{t.queue.title}</PageTitle>
-      {can(session, 'requests.create') ? (
-        <p>
+      <p class="row">
+        {can(session, 'requests.create') ? (
           <a class="button-link" href="/console/requests/new">
             {t.queue.newRequest}
           </a>
-        </p>
-      ) : null}
+        ) : null}
+        {session.user ? <a href={queueUrl({ assignee: session.user.id })}>{t.queue.mine}</a> : null}
+      </p>
       <form
         class="filters"
         aria-label={t.queue.filters}

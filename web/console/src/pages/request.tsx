@@ -628,7 +628,14 @@ function Notices({ request, notices, reload, recipients }: { request: RequestVie
                 {t.request.noticeStates[n.state] ?? n.state}
                 {n.note ? <div class="hint">{n.note}</div> : null}
               </td>
-              <td>{can(session, 'requests.decide') && (n.state === 'failed' || n.state === 'by_hand') ? <NoticeDecision request={request} notice={n} reload={reload} /> : null}</td>
+              <td>
+                {can(session, 'requests.decide') && (n.state === 'failed' || n.state === 'by_hand') ? (
+                  <details>
+                    <summary>{t.request.noticeDecideFor(recipients.get(n.recipient_id) ?? n.recipient_id)}</summary>
+                    <NoticeDecision request={request} notice={n} reload={reload} />
+                  </details>
+                ) : null}
+              </td>
             </tr>
           ))}
         </tbody>

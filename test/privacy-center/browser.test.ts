@@ -161,8 +161,18 @@ describe.runIf(run)('the privacy center in Chromium', () => {
       await screenshot(page, `privacy-center-fr-${mode}-flow-4-status`);
 
       // The same browser comes back to the status page without typing the key.
-      await page.goto(`${page.url().split('?')[0]!.replace(/\/code$/, '')}?lang=en`);
+      const statusUrl = `${page.url().split('?')[0]!.replace(/\/code$/, '')}?lang=en`;
+      if (javaScript) await page.clock.install();
+      await page.goto(statusUrl);
       await page.getByRole('heading', { level: 1, name: 'Your request' }).waitFor();
+      if (javaScript) {
+        // Staff approve it: the page shows it at its next refresh, without a reload (a live region).
+        const id = /requests\/([0-9a-f-]{36})/.exec(statusUrl)![1]!;
+        await c.desk.act(ORG, id, 'dpo@acme', { action: 'approve' });
+        expect(await page.locator('#refresh-note').isVisible()).toBe(true);
+        await page.clock.fastForward(31_000);
+        await page.locator('#status', { hasText: 'Accepted; about to be handled' }).waitFor();
+      }
       await expectAccessible(page, 'status in English');
       await screenshot(page, `privacy-center-en-${mode}-flow-5-status`);
       expect(unexpected(errors)).toEqual([]);

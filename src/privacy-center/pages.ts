@@ -483,7 +483,8 @@ export function downloadPage(base: PageBase, input: { requestId: string; downloa
     `<div class="actions"><button type="submit">${esc(s.download_submit)}</button></div>`,
     '</form>',
   ].join('\n');
-  return page(base, errors.length > 0 || input.error ? `${s.error_summary}${s.colon}${s.download_title}` : s.download_title, body, `${reqBase}/download`);
+  // The other language's link keeps the letter's download token (never the key).
+  return page(base, errors.length > 0 || input.error ? `${s.error_summary}${s.colon}${s.download_title}` : s.download_title, body, `${reqBase}/download?download=${encodeURIComponent(input.download)}`);
 }
 
 /** A page that says what went wrong in plain words, never a stack trace. */

@@ -352,6 +352,7 @@ describe('the privacy center, given bad input', () => {
     expect(page.statusCode).toBe(200);
     expectPage(page.body, page.headers, 'fr');
     expect(page.body).toContain('name="key"');
+    expect(page.body).toContain(`href="${BASE}/requests/${id}/download?download=${token}&amp;lang=en" lang="en"`);
     const missing = await post(`${BASE}/requests/${id}/download?lang=fr`, { download: token });
     expect(missing.statusCode).toBe(400);
     expect(missing.body).toContain('Remplissez ce champ.');

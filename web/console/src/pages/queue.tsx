@@ -155,8 +155,8 @@ export function QueuePage() {
                         <td>
                           <span class={`state state-${r.state}`}>{t.states[r.state]}</span>
                         </td>
-                        <td>{formatDate(lang, r.received_on)}</td>
-                        <td>{formatDate(lang, r.due_on)}</td>
+                        <td class="nowrap">{formatDate(lang, r.received_on)}</td>
+                        <td class="nowrap">{formatDate(lang, r.due_on)}</td>
                         <td class={r.days_left !== null && r.days_left < 0 ? 'late' : undefined}>{t.queue.days(r.days_left)}</td>
                         <td>{assigneeLabel(session, r.assignee, t.app)}</td>
                         <td>{t.channels[r.channel] ?? r.channel}</td>

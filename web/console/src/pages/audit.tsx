@@ -122,7 +122,7 @@ export function AuditPage() {
           ) : (
             <>
               <div class="table-wrap" tabIndex={0}>
-                <table>
+                <table class="audit">
                   <caption>{t.audit.caption}</caption>
                   <thead>
                     <tr>
@@ -139,7 +139,7 @@ export function AuditPage() {
                       <tr key={e.seq}>
                         <td class="num">{e.seq}</td>
                         <td>{formatDateTime(lang, e.at)}</td>
-                        <td class="mono">{e.actor}</td>
+                        <td class="mono">{session.user && e.actor === `staff:${session.user.id}` ? t.app.you(session.user.display_name) : e.actor}</td>
                         <td class="mono">{e.action}</td>
                         <td class="mono">
                           {e.subject.kind === 'request' ? <a href={`/console/requests/${e.subject.id}`}>{`${e.subject.kind}:${e.subject.id}`}</a> : `${e.subject.kind}:${e.subject.id}`}

@@ -106,6 +106,21 @@ describe.runIf(run)('the privacy center in Chromium', () => {
         await screenshot(page, `privacy-center-${lang}-${mode}-download`);
         await page.goto(`${url}${BASE}/nowhere?lang=${lang}`);
         await expectAccessible(page, 'not found');
+        // A request of this browser's: the key and code page, the status with the recipients told, the code page again.
+        await page.goto(`${url}${BASE}/ask/rectification?lang=${lang}`);
+        await page.locator('#f-email').fill(`sweep.${lang}.${mode}@example.org`);
+        await page.locator('#f-what_1').fill(lang === 'en' ? 'My name' : 'Mon nom');
+        await page.locator('#f-corrected_1').fill('Zoé Durand');
+        await page.locator('form[data-validate] button[type=submit]').click();
+        await page.locator('#status-key').waitFor();
+        await expectAccessible(page, 'submitted');
+        await page.getByRole('link', { name: lang === 'en' ? 'See the status of your request' : 'Voir où en est votre demande' }).click();
+        await page.locator('#status').waitFor();
+        await expectAccessible(page, 'status with recipients');
+        await screenshot(page, `privacy-center-${lang}-${mode}-status-rectification`);
+        await page.getByRole('link', { name: lang === 'en' ? 'Confirm your email address' : 'Confirmer votre adresse électronique' }).click();
+        await page.locator('input.code').waitFor();
+        await expectAccessible(page, 'code page');
         expect(unexpected(errors)).toEqual([]);
       }, 120_000);
     }

@@ -444,7 +444,8 @@ export function statusPage(base: PageBase, input: { request: PublicRequest; reci
     ? [
         `<h2>${esc(s.recipients_heading)}</h2>`,
         `<p>${esc(s.recipients_intro)}</p>`,
-        input.recipients.length === 0 ? `<p>${esc(s.recipients_none)}</p>` : `<ul>${input.recipients.map((x) => `<li>${esc(x.name)} — ${esc(toldText(x))}</li>`).join('')}</ul>`,
+        // Art. 19 applies once the change is made: before, there is no one to list yet.
+        input.recipients.length === 0 ? `<p>${esc(r.state === 'completed' ? s.recipients_none : s.recipients_pending)}</p>` : `<ul>${input.recipients.map((x) => `<li>${esc(x.name)} — ${esc(toldText(x))}</li>`).join('')}</ul>`,
       ].join('\n')
     : '';
   const running = !FINAL.has(r.state);

@@ -213,6 +213,7 @@ describe('the privacy center without JavaScript', () => {
     const status = await get(`${BASE}/requests/${id}?lang=en`, { cookie: `opendpo_request_key=${key}` });
     expect(status.body).toContain('Organisations told of the change');
     expect(status.body).toContain('Waiting for you to confirm your identity');
+    expect(status.body).toContain('Once the change is made, the organisations we tell are listed here.');
   });
 
   it('marks the cookie Secure when the request came over https', async () => {

@@ -175,6 +175,7 @@ export const en = {
   recipients_heading: 'Organisations told of the change',
   recipients_intro: 'When we correct, erase or restrict data, we tell those who received it (Art. 19).',
   recipients_none: 'No organisation has to be told.',
+  recipients_pending: 'Once the change is made, the organisations we tell are listed here.',
   recipient_told: 'told on {date}',
   recipient_being_told: 'being told',
   recipient_not_told: 'could not be told',

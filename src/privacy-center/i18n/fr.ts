@@ -165,6 +165,7 @@ export const fr: CenterStrings = {
   recipients_heading: 'Organismes informés du changement',
   recipients_intro: 'Quand nous corrigeons, effaçons ou limitons des données, nous en informons ceux qui les ont reçues (art. 19).',
   recipients_none: 'Aucun organisme n\u2019est à informer.',
+  recipients_pending: 'Une fois le changement effectué, les organismes que nous informons sont indiqués ici.',
   recipient_told: 'informé le {date}',
   recipient_being_told: 'en cours d\u2019information',
   recipient_not_told: 'n\u2019a pas pu être informé',

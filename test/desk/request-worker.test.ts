@@ -124,6 +124,15 @@ describe.each(cases)('the worker with a $store.name store', ({ store: dialect, t
     expect((await post({ download: token! })).statusCode).toBe(400);
     expect((await post({ download: `AAAAA${token!.slice(5)}`, key: statusToken })).statusCode).toBe(404);
     expect((await app.inject({ url: `${BASE}/requests/${id}/package?download=${token}` })).statusCode).toBe(400);
+    // The browser that made the request sends its key in the cookie the privacy center set: nothing to type.
+    const withCookie = await app.inject({
+      method: 'POST',
+      url: `/privacy-center/${ORG}/requests/${id}/download`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `opendpo_request_key=${statusToken}` },
+      payload: `download=${token}`,
+    });
+    expect(withCookie.statusCode).toBe(200);
+    expect(withCookie.headers['content-disposition']).toMatch(/^attachment; filename="/);
     const download = await post({ download: token!, key: statusToken });
     expect(download.statusCode).toBe(200);
     expect(download.headers['content-type']).toBe('application/zip');

@@ -409,6 +409,12 @@ export function codePage(base: PageBase, input: CodeFormsInput & { message?: str
   return page(base, errors.length > 0 || input.alert ? `${s.error_summary}${s.colon}${s.code_page_title}` : s.code_page_title, body, `${reqBase}/code`);
 }
 
+/** The code field of the key page (the code page opened in a browser without the key). */
+export function codeField(lang: CenterLanguage): string {
+  const s = CENTER_STRINGS[lang];
+  return field(s, { name: 'code', label: s.code_label, hint: s.code_hint, required: true, max: 12, autocomplete: 'one-time-code', inputmode: 'numeric', className: 'code' }, {}, []);
+}
+
 /** The key asked for in a form (no cookie in this browser): posted, never put in a URL. */
 export function keyPage(base: PageBase, input: { action: string; path: string; title: string; intro?: string; error?: string | undefined; hiddenFields?: Record<string, string>; extra?: string }): string {
   const s = CENTER_STRINGS[base.lang];

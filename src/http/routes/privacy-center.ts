@@ -19,7 +19,7 @@ import { createApiClient, apiError, type ApiClient } from '../../../web/client/a
 import { REQUEST_TYPES, type RequestType } from '../../desk/request-types.js';
 import { OpendpoError } from '../../errors/opendpo-error.js';
 import { CENTER_STRINGS, centerBase, fill, type CenterAssets, type CenterLanguage, type CenterOrganisation } from '../../privacy-center/layout.js';
-import { codePage, downloadPage, errorPage, formPage, homePage, keyPage, statusPage, submittedPage, requestBase, type PageBase, type PublicRequest, type RecipientLine, type RequestFormData } from '../../privacy-center/pages.js';
+import { codeField, codePage, downloadPage, errorPage, formPage, homePage, keyPage, statusPage, submittedPage, requestBase, type PageBase, type PublicRequest, type RecipientLine, type RequestFormData } from '../../privacy-center/pages.js';
 import { normaliseCode, normaliseKey, one, parseRequestForm, type FieldError, type FormValues } from '../../privacy-center/request-forms.js';
 import { BASE_CSS, themeCss } from '../../privacy-center/style.js';
 import { inProcessFetch } from '../in-process-fetch.js';
@@ -355,7 +355,7 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
       title: s.code_page_title,
       ...(error ? { error } : {}),
       hiddenFields: { identity: '1' },
-      extra: `<div class="field"><label for="f-code">${escapeText(s.code_label)} <span class="req">(${escapeText(s.required)})</span></label><p class="hint" id="f-code-hint">${escapeText(s.code_hint)}</p><input type="text" id="f-code" name="code" class="code" aria-required="true" maxlength="12" autocomplete="one-time-code" inputmode="numeric" aria-describedby="f-code-hint"></div>`,
+      extra: codeField(base.lang),
     });
   }
 
@@ -374,10 +374,6 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
     const recipients: RecipientLine[] = (told.data?.recipients ?? []).map((r) => ({ name: r.name, told: r.told, told_on: r.told_on }));
     return statusPage(base, { request: found, recipients, message });
   }
-}
-
-function escapeText(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** en or fr from Accept-Language, or undefined when the visitor accepts neither (the organisation's language then). */

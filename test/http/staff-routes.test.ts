@@ -122,7 +122,9 @@ describe.each([sqliteCase(), postgresCase()])('the staff routes on $name', (dial
 
     const disabled = await app.inject({ method: 'PATCH', url: `/api/v1/staff/accounts/${id}`, headers: admin(), payload: { disabled: true } });
     expect(disabled.json()).toMatchObject({ id, active: false, disabled_at: expect.any(String) });
-    expect((await app.inject({ url: '/api/v1/session', headers: session.headers })).statusCode).toBe(401);
+    // Its session has ended: signed out is an answer to GET /session, and the other routes refuse it.
+    expect((await app.inject({ url: '/api/v1/session', headers: session.headers })).json()).toEqual({ signed_in: false });
+    expect((await app.inject({ url: `/api/v1/organisations/${ORG}/desk/requests`, headers: session.headers })).statusCode).toBe(401);
     expect((await signIn('sam@acme-boutique.example')).status).toBe(401);
     // Disabling again changes nothing, and writes nothing.
     const before = (await audit()).length;

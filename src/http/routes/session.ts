@@ -2,19 +2,21 @@
  * Staff sign in and out. A session is a cookie (HttpOnly, Secure, SameSite=Strict) plus a CSRF token
  * the console sends back with every change; it ends 12 hours after sign-in or 30 minutes after its
  * last use, and when the password changes. A wrong login and a wrong password get the same answer
- * in the same time (no account enumeration).
+ * in the same time (no account enumeration). Asking who is signed in without being so is an answer
+ * (`signed_in: false`), not an error; a bad API token is an error.
  */
 import { z } from 'zod';
 import { OpendpoError } from '../../errors/opendpo-error.js';
 import { formatSessionCookie, randomId, randomSecret, secretHash, verifyPassword } from '../../desk/staff/credentials.js';
 import { PERMISSIONS, allows, isRole, type Permission } from '../../desk/staff/roles.js';
 import { Id } from '../../register/schema.js';
-import { clearSessionCookie, principalOf, SESSION_IDLE_MS, SESSION_LIFETIME_MS, setSessionCookie } from '../auth.js';
+import { clearSessionCookie, principalOf, SESSION_COOKIE, SESSION_IDLE_MS, SESSION_LIFETIME_MS, setSessionCookie } from '../auth.js';
 import { BadRequestView, ForbiddenView, RateLimitedView, UnauthenticatedView } from '../presenters/error-presenter.js';
 import type { RouteContext, ZodApp } from '../route-context.js';
 
 const SessionView = z
   .object({
+    signed_in: z.literal(true),
     organisation: z.string(),
     user: z.object({ id: z.string(), display_name: z.string(), role: z.string() }).nullable().describe('null for an API token'),
     role: z.string(),
@@ -35,7 +37,18 @@ const SignInSchema = {
   response: { 200: SessionView.describe('Signed in: the session cookie is set; keep the CSRF token'), 400: BadRequestView, 401: UnauthenticatedView.describe('Wrong login or password'), 429: RateLimitedView },
 };
 
-const WhoAmISchema = { summary: 'The current session or token: who, which role, what it allows', tags: ['session'], response: { 200: SessionView.describe('Who is signed in'), 401: UnauthenticatedView } };
+const SignedOutView = z.object({ signed_in: z.literal(false) }).meta({ id: 'SignedOut' });
+
+const WhoAmISchema = {
+  summary: 'The current session or token: who, which role, what it allows; or that nobody is signed in',
+  description:
+    'Without a credential, or with a session cookie that has ended (expired, signed out, unknown), the answer is `{ "signed_in": false }`: being signed out is an answer here, not an error (the console asks it before its sign-in form). An API token in the Authorization header that is unknown, revoked or expired is refused (401): a program must learn its token is bad.',
+  tags: ['session'],
+  response: {
+    200: z.discriminatedUnion('signed_in', [SessionView, SignedOutView]).describe('Who is signed in, or signed_in false'),
+    401: UnauthenticatedView.describe('The API token given is unknown, revoked or expired'),
+  },
+};
 const SignOutSchema = { summary: 'Sign out: ends the session', tags: ['session'], response: { 204: z.null().describe('Signed out'), 401: UnauthenticatedView, 403: ForbiddenView } };
 
 const permissionsOf = (role: string): Permission[] => (isRole(role) ? (Object.keys(PERMISSIONS) as Permission[]).filter((p) => allows(role, p)) : []);
@@ -70,6 +83,7 @@ export function addSessionRoutes(app: ZodApp, { store, defaultOrganisation, now 
     request.log.info({ outcome: 'signed-in', staffId: user.id }, 'sign-in');
     setSessionCookie(reply, formatSessionCookie(id, secret), expiresAt, secure);
     return {
+      signed_in: true as const,
       organisation: user.organisationId,
       user: { id: user.id, display_name: user.displayName, role: user.role },
       role: user.role,
@@ -79,14 +93,24 @@ export function addSessionRoutes(app: ZodApp, { store, defaultOrganisation, now 
     };
   });
 
-  app.get('/api/v1/session', { schema: WhoAmISchema, config: { access: 'session.self' } }, async (request) => {
-    const p = principalOf(request);
+  // Public: a visitor not signed in is told so (200), not refused; a bad token is still refused by
+  // authenticate (src/http/auth.ts) before this runs.
+  app.get('/api/v1/session', { schema: WhoAmISchema, config: { access: 'public' } }, async (request, reply) => {
+    // The answer carries the CSRF token: never kept by a cache.
+    reply.header('cache-control', 'no-store');
+    const p = request.principal;
+    if (p === null) {
+      // A cookie was sent but names no live session (ended, signed out, unknown): the browser may drop it.
+      if (typeof request.cookies?.[SESSION_COOKIE] === 'string') clearSessionCookie(reply, true);
+      return { signed_in: false as const };
+    }
     if (p.kind === 'token') {
       const token = await store.staff.token(p.id);
-      return { organisation: p.organisationId, user: null, role: p.role, permissions: permissionsOf(p.role), csrf_token: null, expires_at: token?.expiresAt ?? null };
+      return { signed_in: true as const, organisation: p.organisationId, user: null, role: p.role, permissions: permissionsOf(p.role), csrf_token: null, expires_at: token?.expiresAt ?? null };
     }
     const [user, session] = await Promise.all([store.staff.user(p.organisationId, p.id), store.staff.session(p.sessionId!)]);
     return {
+      signed_in: true as const,
       organisation: p.organisationId,
       user: user ? { id: user.id, display_name: user.displayName, role: user.role } : null,
       role: p.role,

@@ -32,6 +32,7 @@ export const api = createApiClient({
 });
 api.use({
   onResponse({ response, request }) {
+    // GET /api/v1/session answers signed_in: false rather than 401; a wrong password at sign-in (POST) is the form's to show.
     if (response.status === 401 && !request.url.endsWith('/api/v1/session')) onSignedOut();
     return response;
   },

@@ -15,7 +15,7 @@ import { SignIn } from './pages/sign-in.js';
 import { StaffPage } from './pages/staff.js';
 import { SystemsPage } from './pages/systems.js';
 import { TodayPage } from './pages/today.js';
-import { can, SessionContext, type SessionState } from './session.js';
+import { can, consoleSession, SessionContext, type SessionState } from './session.js';
 
 type Phase = { kind: 'checking' } | { kind: 'signed-out'; expired: boolean } | { kind: 'signed-in'; session: Session };
 
@@ -34,11 +34,13 @@ export function App() {
       setCsrfToken(undefined);
       setPhase({ kind: 'signed-out', expired: true });
     });
+    // Signed out is an answer (signed_in: false), not a 401: the sign-in page loads without an error.
     api.GET('/api/v1/session').then(
       ({ data }) => {
-        if (data && data.user !== null) {
-          setCsrfToken(data.csrf_token);
-          setPhase({ kind: 'signed-in', session: data });
+        const session = consoleSession(data);
+        if (session) {
+          setCsrfToken(session.csrf_token);
+          setPhase({ kind: 'signed-in', session });
         } else setPhase({ kind: 'signed-out', expired: false });
       },
       () => setPhase({ kind: 'signed-out', expired: false }),

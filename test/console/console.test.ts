@@ -111,7 +111,8 @@ describe.runIf(run)('the staff console', () => {
     expect(await overdueSection.getByText('Unassigned: 1 request').isVisible()).toBe(true);
     const week = page.getByRole('region', { name: /^Due within 7 days/ });
     await week.getByRole('link', { name: dueSoon[0]!.reference }).waitFor();
-    expect(await week.getByText(`${server.agentId}: 1 request`).isVisible()).toBe(true);
+    // The agent by name (the staff directory), not by staff id, for a DPO who cannot manage accounts.
+    expect(await week.getByText(`${AGENT.login}: 1 request`).isVisible()).toBe(true);
     const identity = page.getByRole('region', { name: /^New requests waiting for identity/ });
     expect(await identity.getByRole('link').count()).toBe(11); // ten, and the link to the whole list
     await page.getByRole('region', { name: 'Register findings' }).getByText('Errors').waitFor();
@@ -121,6 +122,29 @@ describe.runIf(run)('the staff console', () => {
     await page.getByRole('row', { name: /Total/ }).first().waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'console-02-today');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the queue names each assignee for a DPO (not an admin), and filters by a colleague chosen by name', async () => {
+    const { page, errors } = await signedInPage();
+    await page.goto(`${server.url}/console/requests`);
+    await page.getByRole('heading', { level: 1, name: 'Requests' }).waitFor();
+    const row = (reference: string) => page.locator('table.queue tbody tr').filter({ has: page.getByRole('link', { name: reference, exact: true }) });
+    await row(dueSoon[0]!.reference).getByRole('cell', { name: AGENT.login, exact: true }).waitFor();
+    expect(await row(dueSoon[0]!.reference).textContent()).not.toContain(server.agentId);
+    await row(overdue[0]!.reference).getByRole('cell', { name: `You (${DPO.login})`, exact: true }).waitFor();
+    await row(overdue[1]!.reference).getByRole('cell', { name: 'Unassigned', exact: true }).waitFor();
+
+    // The filter lists colleagues by name (the staff ids stay in the URL).
+    await page.getByLabel('Assignee').selectOption({ label: AGENT.login });
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL((url) => url.searchParams.get('assignee') === server.agentId);
+    await row(dueSoon[0]!.reference).waitFor();
+    const rows = page.locator('table.queue tbody tr');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.getByLabel('Assignee').locator('option:checked').textContent()).toBe(AGENT.login);
+    expect(await accessibilityViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
   });

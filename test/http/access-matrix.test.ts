@@ -91,7 +91,10 @@ describe('the access matrix', () => {
 
   it('keeps accounts and tokens to admins, publishing to the DPO and admins, the systems from agents, and a request\'s plan to those allowed a person\'s data', () => {
     const routes = documentedRoutes(app.routeAccess);
-    const staff = routes.filter((r) => r.url.startsWith('/api/v1/staff/'));
+    // The directory names colleagues (no login) for every role that reads requests; the rest is the admin's.
+    expect(routes.filter((r) => r.url === '/api/v1/staff/directory').map((r) => `${r.method} ${r.access}`)).toEqual(['GET requests.read']);
+    expect(ROLES.filter((role) => allows(role, 'requests.read'))).toEqual(['admin', 'dpo', 'agent', 'engineer', 'auditor']);
+    const staff = routes.filter((r) => r.url.startsWith('/api/v1/staff/') && r.url !== '/api/v1/staff/directory');
     expect(staff.map((r) => `${r.method} ${r.url}`)).toEqual([
       'GET /api/v1/staff/accounts',
       'POST /api/v1/staff/accounts',

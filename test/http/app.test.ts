@@ -321,6 +321,7 @@ describe('GET /openapi.json', () => {
       '/api/v1/session',
       '/api/v1/staff/accounts',
       '/api/v1/staff/accounts/{id}',
+      '/api/v1/staff/directory',
       '/api/v1/staff/tokens',
       '/api/v1/staff/tokens/{token}',
       '/healthz',

@@ -20,6 +20,19 @@ export const StaffAccountView = z
   })
   .meta({ id: 'StaffAccount' });
 
+/**
+ * A colleague as every staff role sees them (assignees shown and chosen by name): never the login,
+ * which is a work email (Art. 5(1)(c): only what naming a colleague needs).
+ */
+export const StaffDirectoryEntryView = z
+  .object({
+    id: z.string(),
+    display_name: z.string().describe('the name shown in the console; an account made without a name shows the part of its login before the @'),
+    role: z.string(),
+    active: z.boolean().describe('false once disabled (a past assignee still has a name)'),
+  })
+  .meta({ id: 'StaffDirectoryEntry' });
+
 export const ApiTokenView = z
   .object({
     id: z.string().describe('the token\'s id (the part after odp_, not the secret)'),
@@ -46,6 +59,13 @@ export function presentStaffAccount(u: StaffUser): z.infer<typeof StaffAccountVi
     password_changed_at: u.passwordChangedAt,
     disabled_at: u.disabledAt,
   };
+}
+
+export function presentDirectoryEntry(u: StaffUser): z.infer<typeof StaffDirectoryEntryView> {
+  // An account made without a name has its login as its name (staff-accounts.ts): the email is not
+  // what colleagues need, the part before the @ names the person well enough.
+  const named = u.displayName.trim().toLowerCase() !== u.login.trim().toLowerCase();
+  return { id: u.id, display_name: named ? u.displayName : u.login.split('@')[0]!, role: u.role, active: u.disabledAt === null };
 }
 
 export function presentApiToken(t: ApiToken, now: Date): z.infer<typeof ApiTokenView> {

@@ -1,5 +1,6 @@
 /**
- * Staff accounts and API tokens for admins (`staff.manage`), as `opendpo user` manages them and
+ * The staff directory for every staff role that reads requests (`requests.read`): who an assignee
+ * is, by name, never a login. Staff accounts and API tokens for admins (`staff.manage`), as `opendpo user` manages them and
  * through the same functions (src/desk/staff/staff-accounts.ts): of the organisation of the
  * session or token that calls, like /api/v1/session. Each change is in the organisation's audit
  * log (Art. 5(2), 32(4): who can reach people's data, and who gave them that access). Password
@@ -14,7 +15,7 @@ import { OpendpoError } from '../../errors/opendpo-error.js';
 import { Id } from '../../register/schema.js';
 import { principalOf } from '../auth.js';
 import { BadRequestView, ConflictView, ErrorView, ForbiddenView, UnauthenticatedView } from '../presenters/error-presenter.js';
-import { ApiTokenView, StaffAccountView, presentApiToken, presentStaffAccount } from '../presenters/staff-presenter.js';
+import { ApiTokenView, StaffAccountView, StaffDirectoryEntryView, presentApiToken, presentDirectoryEntry, presentStaffAccount } from '../presenters/staff-presenter.js';
 import type { RouteContext, ZodApp } from '../route-context.js';
 
 const NotFound = ErrorView.describe('No staff account or API token of this id in the organisation (or the token is already revoked)');
@@ -22,6 +23,13 @@ const Errors = { 400: BadRequestView, 401: UnauthenticatedView, 403: ForbiddenVi
 const AccountParams = z.object({ id: z.uuid({ message: 'must be a staff account id (a UUID)' }) });
 const TokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{22}$/, { message: 'must be an API token id (22 letters, digits, - or _), not the secret' }) });
 const Name = z.string().trim().min(1).max(MAX_NAME_LENGTH);
+
+const DirectorySchema = {
+  summary: 'The organisation\'s staff by name: id, display name, role, active (no login, no email)',
+  description: 'For every staff role that reads requests, to show and choose assignees by name. Disabled accounts are listed (active false): a request may still name one.',
+  tags: ['staff'],
+  response: { 200: z.object({ staff: z.array(StaffDirectoryEntryView) }).describe('Every staff account of the organisation, active ones first, by name'), ...Errors },
+};
 
 const ListAccountsSchema = {
   summary: 'The staff accounts of the organisation (never a password hash)',
@@ -104,6 +112,13 @@ const RevokeTokenSchema = {
 };
 
 export function addStaffRoutes(app: ZodApp, { store, now }: RouteContext): void {
+  app.get('/api/v1/staff/directory', { schema: DirectorySchema, config: { access: 'requests.read' } }, async (request) => {
+    const p = principalOf(request);
+    const staff = (await store.staff.users(p.organisationId)).map(presentDirectoryEntry);
+    staff.sort((a, b) => Number(b.active) - Number(a.active) || a.display_name.localeCompare(b.display_name) || a.id.localeCompare(b.id));
+    return { staff };
+  });
+
   app.get('/api/v1/staff/accounts', { schema: ListAccountsSchema, config: { access: 'staff.manage' } }, async (request) => {
     const users = await store.staff.users(principalOf(request).organisationId);
     return { accounts: users.map(presentStaffAccount) };

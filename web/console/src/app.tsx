@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { api, setCsrfToken, whenSignedOut, type Session } from './api.js';
 import { navigated } from './components/page-title.js';
+import { staffDirectory } from './components/staff-name.js';
 import { Loading } from './components/status.js';
 import { I18nContext, initialLang, keepLang, MESSAGES, useI18n, type I18n, type Lang } from './i18n/index.js';
 import { AuditPage } from './pages/audit.js';
@@ -111,6 +112,8 @@ function Frame({ children }: { children: ComponentChildren }) {
 function SignedIn({ session, signOut }: SessionState) {
   const { t } = useI18n();
   const state = useMemo(() => ({ session, signOut }), [session, signOut]);
+  // Asked once per session, before the pages need it: assignees show by name from their first paint.
+  useEffect(() => void staffDirectory(session).catch(() => undefined), [session]);
   const user = session.user;
   return (
     <SessionContext.Provider value={state}>

@@ -1,7 +1,7 @@
 /** Requests as a list of links, grouped by assignee (Today's lists). */
 import type { QueueEntry } from '../api.js';
 import { formatDate, useI18n } from '../i18n/index.js';
-import { assigneeLabel, useSession } from '../session.js';
+import { useStaffLabel } from './staff-name.js';
 
 export function RequestLink({ entry }: { entry: QueueEntry }) {
   const { t, lang } = useI18n();
@@ -15,7 +15,7 @@ export function RequestLink({ entry }: { entry: QueueEntry }) {
 
 export function ByAssignee({ entries, empty, headingLevel = 3, max = 10, more }: { entries: readonly QueueEntry[]; empty: string; headingLevel?: 3 | 4; max?: number; more?: { href: string; text: string } }) {
   const { t } = useI18n();
-  const { session } = useSession();
+  const staffLabel = useStaffLabel();
   if (entries.length === 0) return <p>{empty}</p>;
   const groups = new Map<string, QueueEntry[]>();
   for (const e of entries) {
@@ -27,7 +27,7 @@ export function ByAssignee({ entries, empty, headingLevel = 3, max = 10, more }:
     <>
       {[...groups.entries()].map(([who, list]) => (
         <div class="group" key={who}>
-          <Heading>{t.today.byAssignee(assigneeLabel(session, who, t.app), list.length)}</Heading>
+          <Heading>{t.today.byAssignee(staffLabel(who), list.length)}</Heading>
           <ul class="requests">
             {list.slice(0, max).map((e) => (
               <li key={e.id}>

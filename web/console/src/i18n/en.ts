@@ -28,6 +28,7 @@ export const en = {
     yes: 'Yes',
     no: 'No',
     unassigned: 'Unassigned',
+    formerStaff: (name: string) => `${name} (account disabled)`,
   },
   signIn: {
     title: 'Sign in',

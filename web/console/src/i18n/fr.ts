@@ -32,6 +32,7 @@ export const fr: Messages = {
     yes: 'Oui',
     no: 'Non',
     unassigned: 'Non attribuée',
+    formerStaff: (name: string) => `${name} (compte désactivé)`,
   },
   signIn: {
     title: 'Connexion',

@@ -5,7 +5,8 @@ import { api, CHANNELS, must, REQUEST_STATES, REQUEST_TYPES } from '../api.js';
 import { Show } from '../components/status.js';
 import { useLoad } from '../components/use-load.js';
 import { formatDate, useI18n } from '../i18n/index.js';
-import { assigneeLabel, can, useSession } from '../session.js';
+import { can, useSession } from '../session.js';
+import { StaffSelect, useStaffLabel } from '../components/staff-name.js';
 import { PageTitle } from '../components/page-title.js';
 
 const FILTERS = ['type', 'state', 'assignee', 'channel', 'overdue'] as const;
@@ -21,6 +22,7 @@ function queueUrl(values: Partial<Record<Filter | 'after', string>>): string {
 export function QueuePage() {
   const { t, lang } = useI18n();
   const { session } = useSession();
+  const staffLabel = useStaffLabel();
   const { query, route } = useLocation();
   const current: Partial<Record<Filter, string>> = {};
   for (const f of FILTERS) if (query[f]) current[f] = query[f];
@@ -99,10 +101,7 @@ export function QueuePage() {
         </div>
         <div class="field">
           <label for="f-assignee">{t.queue.assignee}</label>
-          <input id="f-assignee" value={draft.assignee ?? ''} aria-describedby="f-assignee-hint" onInput={(e) => set('assignee', e.currentTarget.value)} />
-          <span id="f-assignee-hint" class="hint">
-            {t.queue.assigneeHint}
-          </span>
+          <StaffSelect id="f-assignee" hintId="f-assignee-hint" value={draft.assignee ?? ''} onChange={(v) => set('assignee', v)} empty={t.queue.any} />
         </div>
         <div class="field">
           <label for="f-channel">{t.queue.channel}</label>
@@ -158,7 +157,7 @@ export function QueuePage() {
                         <td class="nowrap">{formatDate(lang, r.received_on)}</td>
                         <td class="nowrap">{formatDate(lang, r.due_on)}</td>
                         <td class={r.days_left !== null && r.days_left < 0 ? 'late' : undefined}>{t.queue.days(r.days_left)}</td>
-                        <td>{assigneeLabel(session, r.assignee, t.app)}</td>
+                        <td>{staffLabel(r.assignee)}</td>
                         <td>{t.channels[r.channel] ?? r.channel}</td>
                       </tr>
                     ))}

@@ -307,6 +307,8 @@ export const fr: Messages = {
     package: 'Le paquet',
     packageNone: 'Le paquet est remis à la personne avec la lettre de clôture ; le personnel n’a pas de route pour y accéder.',
     plan: 'Ce que le moteur fera (simulation)',
+    // The request page's forms (split of request.tsx): why a form is not ready.
+    feeBlocked: 'Indiquez un montant (par exemple 25 ou 25,50), une devise en trois lettres et les motifs pour demander des frais.',
   },
   register: {
     sourceKinds: { data_subject: 'Auprès de la personne', third_party: 'Auprès d’un tiers', public: 'Sources publiques', public_source: 'Sources publiques' },

@@ -1,0 +1,38 @@
+/** A request's summary: type, state, days, channel, assignee, extension, who entered it. */
+import type { RequestView } from '../../api.js';
+import { formatDate, formatDateTime, useI18n } from '../../i18n/index.js';
+import { assigneeLabel, useSession } from '../../session.js';
+
+export function Summary({ request }: { request: RequestView }) {
+  const { t, lang } = useI18n();
+  const { session } = useSession();
+  return (
+    <section class="panel" aria-labelledby="r-summary">
+      <h2 id="r-summary">{t.request.summary}</h2>
+      <dl class="facts">
+        <dt>{t.request.type}</dt>
+        <dd>{t.types[request.type]}</dd>
+        <dt>{t.request.state}</dt>
+        <dd>
+          <span class={`state state-${request.state}`}>{t.states[request.state]}</span>
+        </dd>
+        <dt>{t.request.received}</dt>
+        <dd>{formatDateTime(lang, request.received_at)}</dd>
+        <dt>{t.request.due}</dt>
+        <dd>{formatDate(lang, request.due_on)}</dd>
+        <dt>{t.request.channel}</dt>
+        <dd>{t.channels[request.channel] ?? request.channel}</dd>
+        <dt>{t.request.assignee}</dt>
+        <dd>{assigneeLabel(session, request.assignee, t.app)}</dd>
+        {request.extension_months > 0 ? (
+          <>
+            <dt>{t.request.extended}</dt>
+            <dd>{t.request.months(request.extension_months)}</dd>
+          </>
+        ) : null}
+        <dt>{t.request.createdBy}</dt>
+        <dd class="mono">{request.created_by}</dd>
+      </dl>
+    </section>
+  );
+}

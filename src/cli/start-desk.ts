@@ -55,6 +55,7 @@ export async function startDesk(config: Config, store: Store, mailer: Mailer | u
     mailer,
     vault,
     timeZone: config.timeZone,
+    publicUrl: config.publicUrl,
     noticeSources: new Map(sources.map((s, i) => [s.organisationId, { datasets: s.loaded.datasets, routes: noticeSources[i]!.routes }])),
   });
   const owner = `${hostname()}:${process.pid}`;

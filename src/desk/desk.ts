@@ -12,6 +12,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { Mailer } from '../mail/mailer.js';
+import { followLink, type FollowPage } from './follow-link.js';
 import { tokenMatches } from './package-vault/download-token.js';
 import type { OpenedPackage, PackageVault } from './package-vault/package-vault.js';
 import type { Register } from '../register/schema.js';
@@ -108,6 +109,8 @@ export interface DeskOptions {
    * recipients of a completed rectification, erasure or restriction are worked out.
    */
   noticeSources?: ReadonlyMap<string, { datasets: readonly Dataset[]; routes?: NotificationRoutes | undefined }>;
+  /** How people reach the privacy center (OPENDPO_PUBLIC_URL): the links in the code emails of requests staff entered. */
+  publicUrl?: string | undefined;
   /** Where the keys of subject references are read (notifications.yaml subject_ref.key_env); default process.env. */
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
@@ -121,6 +124,8 @@ export type NoticeDecision = { outcome: 'told' | 'impossible' | 'disproportionat
 
 /** At most this many codes per identity of a request, and one a minute. */
 export const MAX_CODES_PER_IDENTITY = 5;
+/** OPENDPO_PUBLIC_URL's default (src/config/config.ts), for a desk made without one (tests, the CLI's one-off commands). */
+const DEFAULT_PUBLIC_URL = 'http://localhost:4750';
 const CODE_RESEND_MS = 60_000;
 
 export class Desk {
@@ -208,9 +213,11 @@ export class Desk {
     const codes: CodeSent[] = [];
     // A request from the public form is confirmed by a code to each email it names; one entered by staff
     // is confirmed as staff decide (they may have the original letter, or send codes from the console).
+    // A request received by email gets its codes at once, each with the link that opens the request
+    // (the key in it): the person made it from that mailbox, never on a page (follow-link.ts).
     if (input.channel === 'web' || input.channel === 'email') {
       for (let seq = 1; seq <= identities.length; seq++) {
-        codes.push(await this.sendCodeUnchecked(input.organisationId, id, seq, input.actor).catch((err: unknown) => ({ identity: seq, sent: false, reason: reasonOf(err) })));
+        codes.push(await this.sendCodeUnchecked(input.organisationId, id, seq, input.actor, statusSecret).catch((err: unknown) => ({ identity: seq, sent: false, reason: reasonOf(err) })));
       }
     }
     const kept = attachments.rows.map(({ sealed: _sealed, ...r }): AttachmentRow => ({ ...r, organisation_id: input.organisationId, request_id: id }));
@@ -284,15 +291,27 @@ export class Desk {
   /** A new code for one identity, asked by the person (with the status secret). */
   async sendCode(organisationId: string, requestId: string, statusSecret: string, seq: number): Promise<CodeSent> {
     await this.forPerson(organisationId, requestId, statusSecret);
-    return this.sendCodeUnchecked(organisationId, requestId, seq, 'person');
+    return this.sendCodeUnchecked(organisationId, requestId, seq, 'person', statusSecret);
   }
 
-  /** Staff send the codes of a request they entered. */
+  /**
+   * Staff send the codes of a request they entered. The desk keeps only the status key's hash: the
+   * email sends the person to the link they were given first (the entry's code email, or staff's letter).
+   */
   async sendCodeAsStaff(organisationId: string, requestId: string, seq: number, actor: string): Promise<CodeSent> {
     return this.sendCodeUnchecked(organisationId, requestId, seq, actor);
   }
 
-  private async sendCodeUnchecked(organisationId: string, requestId: string, seq: number, actor: string): Promise<CodeSent> {
+  /**
+   * The link that hands a request's status key to the person's browser, for a request staff entered
+   * (follow-link.ts); given once, with the key, in the entry's answer and code emails.
+   */
+  followLink(organisationId: string, requestId: string, statusSecret: string, page: FollowPage): string {
+    return followLink(this.options.publicUrl ?? DEFAULT_PUBLIC_URL, organisationId, requestId, statusSecret, page);
+  }
+
+  /** `statusSecret`: the key, when the caller holds it (at entry, or the person asking again): the email of a staff-entered request carries its link. */
+  private async sendCodeUnchecked(organisationId: string, requestId: string, seq: number, actor: string, statusSecret?: string): Promise<CodeSent> {
     const stored = await this.get(organisationId, requestId);
     const identity = identityOf(stored, seq);
     const state = stored.request.state as RequestState;
@@ -315,7 +334,12 @@ export class Desk {
     const { code, challenge } = issueCode({ id: challengeId, secret: await this.codeSecret(), now });
     const register = await this.register(organisationId);
     // The code letter is not kept with the request (the code is kept only as its keyed hash); the audit log records that it was sent.
-    const letter = renderLetter('identity_code', stored.request.language as Language, { ...commonLetterFacts(register, stored.request), code });
+    // A web-form request's key is never emailed (its browser holds it); a staff-entered one's code email leads to its page.
+    const enteredByStaff =
+      stored.request.channel === 'email' || stored.request.channel === 'post'
+        ? { ...(statusSecret !== undefined ? { followUrl: this.followLink(organisationId, requestId, statusSecret, 'code') } : {}) }
+        : undefined;
+    const letter = renderLetter('identity_code', stored.request.language as Language, { ...commonLetterFacts(register, stored.request), code, ...(enteredByStaff ? { enteredByStaff } : {}) });
     await mailer.send({ to: identity.value, ...letter, headers: { 'Auto-Submitted': 'auto-generated' } });
     const change: DeskChange = {
       requestId,

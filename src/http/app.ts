@@ -46,7 +46,7 @@ import { addRegisterPublishRoutes } from './routes/register-publish.js';
 import type { WorkerSource } from '../desk/worker/request-worker.js';
 
 export interface BuildAppOptions {
-  config: Pick<Config, 'logLevel'> & Partial<Pick<Config, 'publicRateLimit' | 'timeZone' | 'trustProxy' | 'targetTimeoutMs'>>;
+  config: Pick<Config, 'logLevel'> & Partial<Pick<Config, 'publicRateLimit' | 'timeZone' | 'trustProxy' | 'targetTimeoutMs' | 'publicUrl'>>;
   store: Store;
   /** The organisation /privacy-notice serves without ?org= (default: the first one published). */
   defaultOrganisation?: string | undefined;
@@ -155,7 +155,7 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
     transformObject: jsonSchemaTransformObject,
   });
 
-  const desk = given ?? new Desk({ store, mailer, vault, timeZone: config.timeZone, now });
+  const desk = given ?? new Desk({ store, mailer, vault, timeZone: config.timeZone, publicUrl: config.publicUrl, now });
   const context: RouteContext = {
     store,
     defaultOrganisation,

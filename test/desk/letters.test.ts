@@ -143,6 +143,24 @@ describe('what each letter must say', () => {
     expect(f).toContain('Si vous n’êtes pas à l’origine de cette demande, ignorez ce message');
   });
 
+  it('identity code of a request staff entered: the link that opens it where the desk holds its key, else back to the first link', () => {
+    const url = 'https://privacy.acme.example/privacy-center/acme/requests/0b0b0b0b-0000-4000-8000-000000000000/code?key=abc_DEF-123';
+    const e = render('identity_code', 'en', { ...FACTS.identity_code, enteredByStaff: { followUrl: url } });
+    expect(plain(e.text).replace(/\s+/g, ' ')).toContain(`It is valid for 10 minutes. Open this link, which leads to your request on our privacy center, and enter the code there: ${url}`);
+    expect(e.text).toContain('Keep this link to yourself');
+    expect(e.text).not.toContain('the page where you made your request');
+    expect(e.html).toContain(`href="${url}"`);
+    expect(e.subject).not.toContain('key=');
+    const f = plain(render('identity_code', 'fr', { ...FACTS.identity_code, enteredByStaff: { followUrl: url } }).text).replace(/\s+/g, ' ');
+    expect(f).toContain(`Ouvrez ce lien, qui mène à votre demande sur notre espace vie privée, et saisissez-y le code : ${url}`);
+    expect(f).toContain('Gardez ce lien pour vous');
+    const later = plain(render('identity_code', 'en', { ...FACTS.identity_code, enteredByStaff: {} }).text).replace(/\s+/g, ' ');
+    expect(later).toContain('open it from the link in our first email about this request, or in our letter.');
+    expect(later).not.toContain('key=');
+    expect(plain(render('identity_code', 'fr', { ...FACTS.identity_code, enteredByStaff: {} }).text).replace(/\s+/g, ' ')).toContain('ouvrez-la depuis le lien de notre premier message à ce sujet, ou de notre courrier.');
+    expect(() => render('identity_code', 'en', { ...FACTS.identity_code, enteredByStaff: { followUrl: 'javascript:alert(1)' } })).toThrow(/followUrl/);
+  });
+
   it('identity request: the doubt, each piece of information, and the clock that waits (Art. 12(6))', () => {
     const e = plain(render('identity_request', 'en').text);
     expect(e).toContain('(Art. 12(6) GDPR)');

@@ -7,11 +7,13 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import type { Browser, BrowserContext, Page, Response as PlaywrightResponse } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_TYPES } from '../../src/desk/request-types.js';
 import { builtWebFolder } from '../../src/http/routes/console.js';
 import { accessibilityViolations, browserAvailable, launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
+import { bearer, tokenFor } from '../helpers/staff.js';
 import { centerApp, ORG, type CenterApp } from './center-app.js';
 
 const run = browserAvailable();
@@ -25,10 +27,19 @@ describe.runIf(run)('the privacy center in Chromium', () => {
   let url: string;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
+  /** The server's log output: no key, code or address may reach it. */
+  const logs: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(path.join(builtWebFolder('privacy-center'), 'enhance.js'))) throw new Error('the privacy center script is not built: run npm run build:web first');
-    c = await centerApp();
+    c = await centerApp({
+      logStream: new Writable({
+        write(chunk: Buffer, _enc, done) {
+          logs.push(chunk.toString('utf8'));
+          done();
+        },
+      }),
+    });
     url = await c.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchBrowser();
   });
@@ -191,6 +202,50 @@ describe.runIf(run)('the privacy center in Chromium', () => {
       await expectAccessible(page, 'status in English');
       await screenshot(page, `privacy-center-en-${mode}-flow-5-status`);
       expect(unexpected(errors)).toEqual([]);
+    }, 60_000);
+  }
+  for (const javaScript of [false, true]) {
+    const mode = javaScript ? 'js' : 'nojs';
+    it(`lets a person follow a request staff entered from their email ${javaScript ? 'with' : 'without'} JavaScript: the link and the code from the same mail`, async () => {
+      const email = `staff.entered.${mode}@example.org`;
+      const staff = bearer(await tokenFor(c.store, ORG, 'agent'));
+      const before = c.mail.sink.messages.length;
+      const entered = await c.app.inject({
+        method: 'POST',
+        url: `/api/v1/organisations/${ORG}/desk/requests`,
+        headers: staff,
+        payload: { channel: 'email', received_at: new Date(c.clock.now - 3_600_000).toISOString(), language: 'fr', identities: [{ type: 'email', value: email }], details: { type: 'access' } },
+      });
+      expect(entered.statusCode, entered.body).toBe(201);
+      const { id, status_token: key } = entered.json() as { id: string; status_token: string };
+      const mail = await c.mail.sink.waitFor((m) => m.to.includes(email) && c.mail.sink.messages.indexOf(m) >= before);
+      // The desk writes OPENDPO_PUBLIC_URL's origin (its default here): the person's browser opens it on this server.
+      const link = /https?:\/\/\S+\?key=\S+/.exec(mail.text)![0]!.replace(/^https?:\/\/[^/]+/, url);
+      const code = /\b(\d{6})\b/.exec(mail.text)![1]!;
+
+      const { page, errors } = await open({ lang: 'fr', javaScript });
+      await page.goto(link);
+      // The key left the address at once (303), kept in this browser's cookie for this request's pages.
+      expect(page.url()).toBe(`${url}${BASE}/requests/${id}/code`);
+      const cookie = (await page.context().cookies()).find((k) => k.name === 'opendpo_request_key')!;
+      expect(cookie).toMatchObject({ value: key, httpOnly: true, sameSite: 'Strict', path: `${BASE}/requests/${id}` });
+      await page.getByRole('heading', { level: 1, name: 'Confirmez votre adresse électronique' }).waitFor();
+      expect(await page.locator('main').textContent()).not.toContain(key);
+      await expectAccessible(page, 'code page opened from the link');
+      await page.getByLabel(/^Code reçu par courriel/).fill(code);
+      await page.getByRole('button', { name: 'Confirmer' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Votre demande' }).waitFor();
+      expect(await page.locator('#status').textContent()).toContain('Identité confirmée ; en attente de notre décision');
+      expect(page.url()).not.toContain(key);
+      await expectAccessible(page, 'status of a request entered by staff');
+      await screenshot(page, `privacy-center-fr-${mode}-staff-entered-status`);
+      expect(unexpected(errors)).toEqual([]);
+      // Nothing the person holds reached the server's log output.
+      const logged = logs.join('');
+      expect(logged).toContain(id);
+      expect(logged).not.toContain(key);
+      expect(logged).not.toContain(code);
+      expect(logged).not.toContain(email);
     }, 60_000);
   }
 });

@@ -54,17 +54,25 @@ export function buildLetter(letter: Letter, lang: Language): LetterDocument {
         contact,
       ];
       break;
-    case 'identity_code':
+    case 'identity_code': {
+      // Where the code is entered: the page of the web form; for a request staff entered, the link.
+      const codeWhere = (staff: { followUrl?: string | undefined } | undefined, minutes: string): Block[] =>
+        staff === undefined
+          ? [p('code_validity', { minutes })]
+          : staff.followUrl === undefined
+            ? [p('code_validity_earlier_link', { minutes })]
+            : [p('code_validity_link', { minutes, link: { text: staff.followUrl, href: staff.followUrl } }), p('code_link_private')];
       subject = w.fill('subject_identity_code', { reference: r.reference });
       body = [
         p('code_intro', { reference }),
         { type: 'code', code: letter.facts.code },
         // The lifetime is the one the code is checked against (one-time-code.ts), never a second figure.
-        p('code_validity', { minutes: String(CODE_LIFETIME_MS / 60_000) }),
+        ...codeWhere(letter.facts.enteredByStaff, String(CODE_LIFETIME_MS / 60_000)),
         p('code_never_share'),
         p('code_not_you'),
       ];
       break;
+    }
     case 'identity_request':
       subject = w.fill('subject_identity_request', { reference: r.reference });
       body = [

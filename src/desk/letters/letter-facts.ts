@@ -69,7 +69,16 @@ export const LETTER_FACTS = {
   acknowledgement: z.strictObject({ ...common }),
 
   /** Art. 12(6): the emailed code (one-time-code.ts). */
-  identity_code: z.strictObject({ ...common, code: z.string().regex(new RegExp(`^\\d{${CODE_DIGITS}}$`), { message: `must be ${CODE_DIGITS} digits` }) }),
+  identity_code: z.strictObject({
+    ...common,
+    code: z.string().regex(new RegExp(`^\\d{${CODE_DIGITS}}$`), { message: `must be ${CODE_DIGITS} digits` }),
+    /**
+     * A request staff entered (channel email or post): the person made it without a page. With the link
+     * that hands the status key to their browser (follow-link.ts) when the desk holds the key; without
+     * it, the person is sent back to the link they were given first.
+     */
+    enteredByStaff: z.strictObject({ followUrl: WebUrl.optional() }).optional(),
+  }),
 
   /** Art. 12(6): the controller has reasonable doubts and asks for what it needs; the clock waits meanwhile. */
   identity_request: z.strictObject({

@@ -27,7 +27,7 @@ import { AttachmentView, presentAttachment, RequestWithAttachmentsView } from '.
 import { BadRequestView, ConflictView, ErrorView, ForbiddenView, RequestNotFoundView, UnauthenticatedView } from '../presenters/error-presenter.js';
 import { presentStaffRequest } from '../presenters/request-presenter.js';
 import type { RouteContext, ZodApp } from '../route-context.js';
-import { EntryBody } from './desk-requests.js';
+import { EntryBody, EntryKeyFields, presentEntryKey } from './desk-requests.js';
 
 /** The `request` part: as large as the JSON entry's body may be. */
 const REQUEST_PART_BYTES = 256 * 1024;
@@ -72,7 +72,7 @@ const EntryWithAttachmentsSchema = {
   consumes: ['multipart/form-data'],
   body: EntryForm,
   response: {
-    201: RequestWithAttachmentsView.describe('The request entered, and its attachments as kept'),
+    201: RequestWithAttachmentsView.extend(EntryKeyFields).meta({ id: 'EnteredRequestWithAttachments' }).describe('The request entered, its attachments as kept, and the person\'s key and its link (shown once)'),
     ...Errors,
     409: ConflictView,
     413: ErrorView.describe('A file is over the size limit, or there are more files than a request keeps: nothing was stored'),
@@ -135,7 +135,7 @@ export function addDeskAttachmentRoutes(app: ZodApp, { desk }: RouteContext): vo
       });
       const kept = submitted.attachments ?? [];
       request.log.info({ requestId: submitted.request.request.id, attachments: kept.length, bytes: kept.reduce((n, a) => n + a.size_bytes, 0) }, 'request entered with attachments');
-      return reply.code(201).send({ ...presentStaffRequest(submitted.request), attachments: kept.map(presentAttachment) });
+      return reply.code(201).send({ ...presentStaffRequest(submitted.request), attachments: kept.map(presentAttachment), ...presentEntryKey(desk, submitted) });
     },
   );
 

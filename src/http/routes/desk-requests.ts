@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { addDays } from '../../desk/reminders/calendar-days.js';
 import { REQUEST_STATES } from '../../desk/request-states.js';
 import { REQUEST_TYPES, RequestDetails } from '../../desk/request-types.js';
-import type { StaffAction } from '../../desk/desk.js';
+import type { Desk, StaffAction, Submitted } from '../../desk/desk.js';
 import type { Permission } from '../../desk/staff/roles.js';
 import { Id } from '../../register/schema.js';
 import { principalOf } from '../auth.js';
@@ -76,12 +76,36 @@ export const EntryBody = z.strictObject({
   message: z.string().trim().min(1).max(20_000).optional(),
 });
 
+/**
+ * What staff are given once when they enter a request: the person's key to it, as the public form
+ * gives it to the person's browser (docs/privacy-center.md, "A request entered by staff"). Only its
+ * hash is kept: like an API token's secret, it is never shown again. For a request received by email
+ * the code email already carries the link; for one received by post, staff put the link in their
+ * postal answer, so the person can follow the request (Art. 12(3)) and download its answer (Art. 15(3)).
+ */
+export const EntryKeyFields = {
+  status_token: z
+    .string()
+    .describe('shown once: the person\'s key to the request (the x-status-token of the public request routes); only its hash is kept'),
+  follow_url: z
+    .string()
+    .describe(
+      'shown once: the privacy center\'s link that hands the key to the person\'s browser and opens the request\'s status page; for a postal answer. A request received by email gets it in its code email',
+    ),
+};
+
+/** The key and its link, for the answer that enters a request (here, and with attachments in desk-attachments.ts). */
+export function presentEntryKey(desk: Desk, submitted: Submitted): { status_token: string; follow_url: string } {
+  const { id, organisation_id: org } = submitted.request.request;
+  return { status_token: submitted.statusSecret, follow_url: desk.followLink(org, id, submitted.statusSecret, 'status') };
+}
+
 const EntrySchema = {
   summary: 'Enter a request received by email or post (its clock runs from the day it was received)',
   tags: ['desk'],
   params: OrgParams,
   body: EntryBody,
-  response: { 201: StaffRequestView.describe('The request entered'), ...Errors },
+  response: { 201: StaffRequestView.extend(EntryKeyFields).meta({ id: 'EnteredRequest' }).describe('The request entered, with the person\'s key and its link (shown once)'), ...Errors },
 };
 
 const GetSchema = { summary: 'One request: state, deadline, identities confirmed or not, history', tags: ['desk'], params: RequestParams, response: { 200: StaffRequestView.describe('The request, without identities or content'), ...Errors } };
@@ -223,7 +247,9 @@ export function addDeskRequestRoutes(app: ZodApp, { desk }: RouteContext): void 
       receivedAt: new Date(b.received_at),
       ...(b.message !== undefined ? { message: b.message } : {}),
     });
-    return reply.code(201).send(presentStaffRequest(submitted.request));
+    // The key is never logged: ids and counts only.
+    request.log.info({ requestId: submitted.request.request.id, channel: b.channel, identities: b.identities.length, codesSent: submitted.codes.filter((c) => c.sent).length }, 'request entered');
+    return reply.code(201).send({ ...presentStaffRequest(submitted.request), ...presentEntryKey(desk, submitted) });
   });
 
   app.get('/api/v1/organisations/:org/desk/requests/:id', { schema: GetSchema, config: { access: 'requests.read' } }, async (request) => {

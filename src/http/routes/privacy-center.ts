@@ -8,7 +8,9 @@
  *
  * The status key the API gives once at submission is shown once and kept in a cookie limited to
  * that request's pages (HttpOnly, SameSite=Strict, Secure over https); without it, the pages ask for
- * it in a posted form. It is never put in a URL, and no log line carries a body.
+ * it in a posted form. The privacy center never puts it in a URL, and no log line carries a body.
+ * One link does carry it: the one a request entered by staff is followed by (src/desk/follow-link.ts),
+ * whose key is moved into the cookie at once and dropped from the address (keyFromLink).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,7 +20,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createApiClient, apiError, type ApiClient } from '../../../web/client/api-client.js';
 import { REQUEST_TYPES, type RequestType } from '../../desk/request-types.js';
 import { OpendpoError } from '../../errors/opendpo-error.js';
-import { CENTER_STRINGS, centerBase, fill, type CenterAssets, type CenterLanguage, type CenterOrganisation } from '../../privacy-center/layout.js';
+import { CENTER_STRINGS, centerBase, fill, withLang, type CenterAssets, type CenterLanguage, type CenterOrganisation } from '../../privacy-center/layout.js';
 import { codeField, codePage, downloadPage, errorPage, formPage, homePage, keyPage, statusPage, submittedPage, requestBase, type PageBase, type PublicRequest, type RecipientLine, type RequestFormData } from '../../privacy-center/pages.js';
 import { normaliseCode, normaliseKey, one, parseRequestForm, type FieldError, type FormValues } from '../../privacy-center/request-forms.js';
 import { BASE_CSS, themeCss } from '../../privacy-center/style.js';
@@ -51,7 +53,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOWNLOAD = /^[A-Za-z0-9_-]{43}$/;
 
 type Params = { org?: string; id?: string; type?: string };
-type Query = { lang?: string; download?: string };
+type Query = { lang?: string; download?: string; key?: string };
 
 /** What a page cannot go on with: shown as a page of its own, with its status. */
 class PageStop extends Error {
@@ -206,8 +208,9 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
       // The status page (Art. 12(3): the due day; Art. 19: the recipients told).
       scope.get('/:org/requests/:id', { schema: hide, config: read }, async (request, reply) => {
         const v = visit(request);
-        const { base } = await load(request, v);
         const id = requestId(request);
+        if ((request.query as Query).key !== undefined) return keyFromLink(request, reply, v, id, requestBase(v.org, id));
+        const { base } = await load(request, v);
         const key = cookieKey(request);
         const s = CENTER_STRINGS[base.lang];
         if (!key) return html(reply, keyPage(base, { action: requestBase(v.org, id), path: requestBase(v.org, id), title: s.key_form_title }));
@@ -236,8 +239,9 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
       // Art. 12(6): the code emailed to each address the request names.
       scope.get('/:org/requests/:id/code', { schema: hide, config: read }, async (request, reply) => {
         const v = visit(request);
-        const { base } = await load(request, v);
         const id = requestId(request);
+        if ((request.query as Query).key !== undefined) return keyFromLink(request, reply, v, id, `${requestBase(v.org, id)}/code`);
+        const { base } = await load(request, v);
         const key = cookieKey(request);
         const s = CENTER_STRINGS[base.lang];
         const found = key ? await publicRequest(v, id, key) : undefined;
@@ -346,6 +350,20 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
     },
     { prefix: '/privacy-center' },
   );
+
+  /**
+   * The link of a request staff entered (src/desk/follow-link.ts) hands its key to this browser: the
+   * key goes into the request's cookie at once and the page is asked again without it (303 See
+   * Other), so it leaves the address bar and the history and never goes out in a Referer
+   * (Referrer-Policy: no-referrer). The access log records the route, never the URL. A key that does
+   * not open the request is dropped (the page then asks for it): a cookie already here is kept.
+   */
+  async function keyFromLink(request: FastifyRequest, reply: FastifyReply, v: Visit, id: string, path: string): Promise<FastifyReply> {
+    const key = normaliseKey((request.query as Query).key ?? '');
+    if (key && (await publicRequest(v, id, key))) setKeyCookie(request, reply, v.org, id, key);
+    const lang = (request.query as Query).lang;
+    return reply.header('referrer-policy', 'no-referrer').redirect(lang === 'en' || lang === 'fr' ? withLang(path, lang) : path, 303);
+  }
 
   function codeKeyPage(base: PageBase, org: string, id: string, error: string | undefined): string {
     const s = CENTER_STRINGS[base.lang];

@@ -50,6 +50,11 @@ export const en = {
   subject_identity_code: 'Your confirmation code for request {reference}',
   code_intro: 'Here is the code that confirms this email address is yours, for request {reference}:',
   code_validity: 'It is valid for {minutes} minutes. Enter it on the page where you made your request.',
+  /** A request staff entered from the person's email or letter: the person never used a page, the link opens one. */
+  code_validity_link: 'It is valid for {minutes} minutes. Open this link, which leads to your request on our privacy center, and enter the code there: {link}',
+  code_link_private: 'Keep this link to yourself: it opens your request, and it lets you follow it until we answer.',
+  /** A code staff send again: the desk keeps no copy of the link's key, the person uses the link they were given. */
+  code_validity_earlier_link: 'It is valid for {minutes} minutes. Enter it on your request\'s page: open it from the link in our first email about this request, or in our letter.',
   code_never_share: 'Do not share this code with anyone: we will never ask you for it by telephone or in another email.',
   code_not_you: 'If you did not make this request, ignore this email: without the code, the request goes no further.',
 

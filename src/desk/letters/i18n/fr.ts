@@ -49,6 +49,9 @@ export const fr: LetterStrings = {
   subject_identity_code: 'Votre code de confirmation pour la demande {reference}',
   code_intro: 'Voici le code qui confirme que cette adresse électronique est bien la vôtre, pour la demande {reference} :',
   code_validity: 'Il est valable {minutes} minutes. Saisissez-le sur la page où vous avez fait votre demande.',
+  code_validity_link: 'Il est valable {minutes} minutes. Ouvrez ce lien, qui mène à votre demande sur notre espace vie privée, et saisissez-y le code : {link}',
+  code_link_private: 'Gardez ce lien pour vous : il ouvre votre demande et vous permet de la suivre jusqu’à notre réponse.',
+  code_validity_earlier_link: 'Il est valable {minutes} minutes. Saisissez-le sur la page de votre demande : ouvrez-la depuis le lien de notre premier message à ce sujet, ou de notre courrier.',
   code_never_share: 'Ne communiquez ce code à personne : nous ne vous le demanderons jamais par téléphone ni dans un autre message.',
   code_not_you: 'Si vous n’êtes pas à l’origine de cette demande, ignorez ce message : sans le code, la demande n’ira pas plus loin.',
 

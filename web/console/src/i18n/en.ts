@@ -400,6 +400,8 @@ export const en = {
     addTokenSubmit: 'Make the token',
     secret: 'The token, shown once (Authorization: Bearer …):',
     never: 'never',
+    // The column of each row's buttons (the staff page's shared table).
+    actions: 'Actions',
   },
   audit: {
     title: 'Audit log',

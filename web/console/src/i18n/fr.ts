@@ -404,6 +404,8 @@ export const fr: Messages = {
     addTokenSubmit: 'Créer le jeton',
     secret: 'Le jeton, affiché une seule fois (Authorization: Bearer …) :',
     never: 'jamais',
+    // The column of each row's buttons (the staff page's shared table).
+    actions: 'Actions',
   },
   audit: {
     title: 'Journal d’audit',

@@ -1,7 +1,8 @@
 /** Staff accounts and API tokens (admin): add, change a role, disable or enable; make a token (its secret shown once), revoke one. */
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, must, type Schemas } from '../api.js';
-import { Field, Outcome, useAction } from '../components/forms.js';
+import { Field, Outcome, useAction, type Action } from '../components/forms.js';
 import { PageTitle } from '../components/page-title.js';
 import { Show } from '../components/status.js';
 import { useLoad } from '../components/use-load.js';
@@ -29,11 +30,7 @@ function AccountRow({ account, reload }: { account: Schemas['StaffAccount']; rel
           {t.staff.changeRole(account.login)}
         </label>
         <select id={`role-${account.id}`} value={account.role} disabled={action.working} onChange={(e) => void patch({ role: e.currentTarget.value as StaffRole })}>
-          {STAFF_ROLES.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
+          <RoleOptions roles={STAFF_ROLES} />
         </select>
       </td>
       <td>{account.active ? t.staff.active : `${t.staff.disabled} (${account.disabled_at ? formatDate(lang, account.disabled_at) : ''})`}</td>
@@ -79,6 +76,63 @@ function TokenRow({ token, reload }: { token: Schemas['ApiToken']; reload: () =>
   );
 }
 
+/** A list of accounts or tokens: its columns named, the last one holding each row's buttons. */
+function ListTable({ columns, children }: { columns: readonly string[]; children: ComponentChildren }) {
+  const { t } = useI18n();
+  return (
+    <div class="table-wrap" tabIndex={0}>
+      <table>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th scope="col" key={c}>
+                {c}
+              </th>
+            ))}
+            <th scope="col">
+              <span class="visually-hidden">{t.staff.actions}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The form that makes an account or a token; what it made that is shown only once (an initial password, a secret) stays under it. */
+function MakeForm({ title, action, run, submit, shownOnce, children }: { title: string; action: Action; run: () => Promise<void>; submit: string; shownOnce: ComponentChildren; children: ComponentChildren }) {
+  return (
+    <form
+      class="stack panel"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void action.run(run);
+      }}
+    >
+      <h3>{title}</h3>
+      {children}
+      <button type="submit" disabled={action.working}>
+        {submit}
+      </button>
+      <Outcome action={action} />
+      {shownOnce}
+    </form>
+  );
+}
+
+function RoleOptions({ roles }: { roles: readonly string[] }) {
+  return (
+    <>
+      {roles.map((r) => (
+        <option key={r} value={r}>
+          {r}
+        </option>
+      ))}
+    </>
+  );
+}
+
 export function StaffPage() {
   const { t } = useI18n();
   const accounts = useLoad(() => must(api.GET('/api/v1/staff/accounts')), []);
@@ -103,43 +157,27 @@ export function StaffPage() {
         <h2 id="accounts-heading">{t.staff.accounts}</h2>
         <Show loaded={accounts}>
           {(r) => (
-            <div class="table-wrap" tabIndex={0}>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t.staff.login}</th>
-                    <th scope="col">{t.staff.name}</th>
-                    <th scope="col">{t.staff.role}</th>
-                    <th scope="col">{t.staff.state}</th>
-                    <th scope="col">
-                      <span class="visually-hidden">{t.staff.state}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {r.accounts.map((a) => (
-                    <AccountRow key={a.id} account={a} reload={accounts.reload} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <ListTable columns={[t.staff.login, t.staff.name, t.staff.role, t.staff.state]}>
+              {r.accounts.map((a) => (
+                <AccountRow key={a.id} account={a} reload={accounts.reload} />
+              ))}
+            </ListTable>
           )}
         </Show>
-        <form
-          class="stack panel"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void add.run(async () => {
-              const made = await must(api.POST('/api/v1/staff/accounts', { body: { login: login.trim(), role, ...(name.trim() === '' ? {} : { name: name.trim() }), ...(password === '' ? {} : { password }) } }));
-              setInitial(made.initial_password ?? undefined);
-              setLogin('');
-              setName('');
-              setPassword('');
-              accounts.reload();
-            });
+        <MakeForm
+          title={t.staff.add}
+          action={add}
+          submit={t.staff.addSubmit}
+          shownOnce={initial ? <p class="notice mono wrap">{t.staff.initialPassword(initial)}</p> : null}
+          run={async () => {
+            const made = await must(api.POST('/api/v1/staff/accounts', { body: { login: login.trim(), role, ...(name.trim() === '' ? {} : { name: name.trim() }), ...(password === '' ? {} : { password }) } }));
+            setInitial(made.initial_password ?? undefined);
+            setLogin('');
+            setName('');
+            setPassword('');
+            accounts.reload();
           }}
         >
-          <h3>{t.staff.add}</h3>
           <div class="row">
             <Field id="acc-login" label={t.staff.login}>
               <input id="acc-login" type="email" required value={login} onInput={(e) => setLogin(e.currentTarget.value)} />
@@ -149,77 +187,52 @@ export function StaffPage() {
             </Field>
             <Field id="acc-role" label={t.staff.role}>
               <select id="acc-role" value={role} onChange={(e) => setRole(e.currentTarget.value as StaffRole)}>
-                {STAFF_ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {r}
-                  </option>
-                ))}
+                <RoleOptions roles={STAFF_ROLES} />
               </select>
             </Field>
           </div>
           <Field id="acc-password" label={t.staff.password}>
             <input id="acc-password" type="password" autocomplete="new-password" minLength={12} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
           </Field>
-          <button type="submit" disabled={add.working}>
-            {t.staff.addSubmit}
-          </button>
-          <Outcome action={add} />
-          {initial ? <p class="notice mono wrap">{t.staff.initialPassword(initial)}</p> : null}
-        </form>
+        </MakeForm>
       </section>
       <section aria-labelledby="tokens-heading">
         <h2 id="tokens-heading">{t.staff.tokens}</h2>
         <Show loaded={tokens}>
           {(r) => (
-            <div class="table-wrap" tabIndex={0}>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t.staff.tokenName}</th>
-                    <th scope="col">{t.staff.role}</th>
-                    <th scope="col">{t.staff.state}</th>
-                    <th scope="col">{t.staff.expires}</th>
-                    <th scope="col">{t.staff.lastUsed}</th>
-                    <th scope="col">
-                      <span class="visually-hidden">{t.staff.state}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {r.tokens.map((tok) => (
-                    <TokenRow key={tok.id} token={tok} reload={tokens.reload} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <ListTable columns={[t.staff.tokenName, t.staff.role, t.staff.state, t.staff.expires, t.staff.lastUsed]}>
+              {r.tokens.map((tok) => (
+                <TokenRow key={tok.id} token={tok} reload={tokens.reload} />
+              ))}
+            </ListTable>
           )}
         </Show>
-        <form
-          class="stack panel"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void make.run(async () => {
-              const made = await must(
-                api.POST('/api/v1/staff/tokens', { body: { name: tokenName.trim(), role: tokenRole, expires_in_days: Number(days), ...(tokenRole === 'controller' ? { controller: controller.trim() } : {}) } }),
-              );
-              setSecret(made.secret);
-              setTokenName('');
-              tokens.reload();
-            });
+        <MakeForm
+          title={t.staff.addToken}
+          action={make}
+          submit={t.staff.addTokenSubmit}
+          shownOnce={
+            secret ? (
+              <div class="notice">
+                <p>{t.staff.secret}</p>
+                <p class="mono wrap">{secret}</p>
+              </div>
+            ) : null
+          }
+          run={async () => {
+            const made = await must(api.POST('/api/v1/staff/tokens', { body: { name: tokenName.trim(), role: tokenRole, expires_in_days: Number(days), ...(tokenRole === 'controller' ? { controller: controller.trim() } : {}) } }));
+            setSecret(made.secret);
+            setTokenName('');
+            tokens.reload();
           }}
         >
-          <h3>{t.staff.addToken}</h3>
           <div class="row">
             <Field id="tok-name" label={t.staff.tokenName}>
               <input id="tok-name" required value={tokenName} onInput={(e) => setTokenName(e.currentTarget.value)} />
             </Field>
             <Field id="tok-role" label={t.staff.role}>
               <select id="tok-role" value={tokenRole} onChange={(e) => setTokenRole(e.currentTarget.value as TokenRole)}>
-                {TOKEN_ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {r}
-                  </option>
-                ))}
+                <RoleOptions roles={TOKEN_ROLES} />
               </select>
             </Field>
             {tokenRole === 'controller' ? (
@@ -231,17 +244,7 @@ export function StaffPage() {
               <input id="tok-days" type="number" min={1} max={730} required value={days} onInput={(e) => setDays(e.currentTarget.value)} />
             </Field>
           </div>
-          <button type="submit" disabled={make.working}>
-            {t.staff.addTokenSubmit}
-          </button>
-          <Outcome action={make} />
-          {secret ? (
-            <div class="notice">
-              <p>{t.staff.secret}</p>
-              <p class="mono wrap">{secret}</p>
-            </div>
-          ) : null}
-        </form>
+        </MakeForm>
       </section>
     </>
   );

@@ -305,6 +305,7 @@ export const en = {
     plan: 'What the engine will do (dry run)',
     // The request page's forms (split of request.tsx): why a form is not ready.
     feeBlocked: 'Give an amount (such as 25 or 25.50), a three-letter currency and the grounds to charge a fee.',
+    assignWho: 'Assign to',
   },
   register: {
     sourceKinds: { data_subject: 'From the person', third_party: 'From a third party', public: 'Public sources', public_source: 'Public sources' } as Record<string, string>,

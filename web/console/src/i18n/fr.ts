@@ -309,6 +309,7 @@ export const fr: Messages = {
     plan: 'Ce que le moteur fera (simulation)',
     // The request page's forms (split of request.tsx): why a form is not ready.
     feeBlocked: 'Indiquez un montant (par exemple 25 ou 25,50), une devise en trois lettres et les motifs pour demander des frais.',
+    assignWho: 'Attribuer à',
   },
   register: {
     sourceKinds: { data_subject: 'Auprès de la personne', third_party: 'Auprès d’un tiers', public: 'Sources publiques', public_source: 'Sources publiques' },

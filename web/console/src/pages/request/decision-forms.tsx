@@ -7,6 +7,7 @@
 import { useState } from 'preact/hooks';
 import { api, must, type RequestView } from '../../api.js';
 import { ActionButton, ActionForm, Field, lines, useAction } from '../../components/forms.js';
+import { StaffSelect } from '../../components/staff-name.js';
 import { useI18n } from '../../i18n/index.js';
 import { useSession } from '../../session.js';
 import type { RequestPart } from './states.js';
@@ -165,6 +166,7 @@ export function Extend(part: RequestPart) {
   );
 }
 
+/** A colleague chosen by name from the staff directory (a staff id typed until it has answered), or nobody. */
 export function Assign(part: RequestPart) {
   const { t } = useI18n();
   const { action, path, version, post } = useDecision(part);
@@ -178,8 +180,8 @@ export function Assign(part: RequestPart) {
       submitClass="secondary"
       run={() => post(api.POST('/api/v1/organisations/{org}/desk/requests/{id}/assign', { params: { path }, body: { assignee: who === '' ? null : who, version } }))}
     >
-      <Field id="assign-to" label={t.request.assignTo}>
-        <input id="assign-to" value={assignee} onInput={(e) => setAssignee(e.currentTarget.value)} />
+      <Field id="assign-to" label={t.request.assignWho}>
+        <StaffSelect id="assign-to" hintId="assign-to-hint" value={assignee} onChange={setAssignee} empty={t.app.unassigned} />
       </Field>
     </ActionForm>
   );

@@ -1,11 +1,10 @@
-/** A request's summary: type, state, days, channel, assignee, extension, who entered it. */
+/** A request's summary: type, state, days, channel, assignee (by name, from the staff directory), extension, who entered it. */
 import type { RequestView } from '../../api.js';
+import { StaffName } from '../../components/staff-name.js';
 import { formatDate, formatDateTime, useI18n } from '../../i18n/index.js';
-import { assigneeLabel, useSession } from '../../session.js';
 
 export function Summary({ request }: { request: RequestView }) {
   const { t, lang } = useI18n();
-  const { session } = useSession();
   return (
     <section class="panel" aria-labelledby="r-summary">
       <h2 id="r-summary">{t.request.summary}</h2>
@@ -23,7 +22,9 @@ export function Summary({ request }: { request: RequestView }) {
         <dt>{t.request.channel}</dt>
         <dd>{t.channels[request.channel] ?? request.channel}</dd>
         <dt>{t.request.assignee}</dt>
-        <dd>{assigneeLabel(session, request.assignee, t.app)}</dd>
+        <dd>
+          <StaffName id={request.assignee} />
+        </dd>
         {request.extension_months > 0 ? (
           <>
             <dt>{t.request.extended}</dt>

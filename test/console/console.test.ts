@@ -118,6 +118,18 @@ describe.runIf(run)('the staff console', () => {
     await page.getByRole('region', { name: 'Register findings' }).getByText('Errors').waitFor();
     await page.getByRole('img', { name: 'Requests per week, by type' }).waitFor();
     await page.getByRole('img', { name: 'Days to answer, against the one-month line' }).waitFor();
+    // The eight weeks come from one call to the report, grouped by week.
+    const reports: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/desk/report')) reports.push(request.url());
+    });
+    await page.reload();
+    await page.getByRole('img', { name: 'Requests per week, by type' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(reports).toHaveLength(1);
+    expect(new URL(reports[0]!).searchParams.get('group')).toBe('week');
+    // Every request entered above, the oldest received 45 days ago, is in these eight weeks.
+    expect(await page.locator('#chart-weeks-svg-desc').textContent()).toBe('Requests received over the last 8 weeks: 31 in all.');
     await page.getByText('Requests per week, by type: the figures as a table').click();
     await page.getByRole('row', { name: /Total/ }).first().waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);

@@ -137,6 +137,37 @@ describe.each([sqliteCase(), postgresCase()])('the desk report on $name', (diale
       for (const secret of [a.id, c.id, e.request.id, 'C-1', 'report.e@example.org']) expect(body).not.toContain(secret);
     }
 
+    // By ISO week, in the organisation's calendar: Sunday 1 February ends 2026-W05; A and D in W06, C in
+    // W07, E (from the form, 20 February) in W08, nothing in W09 (cut at 28 February).
+    const weekly = await report('from=2026-02-01&to=2026-02-28&group=week');
+    expect(weekly.statusCode, weekly.body).toBe(200);
+    const { weeks, ...whole } = weekly.json();
+    expect(whole).toEqual(res.json());
+    const types = { access: 0, erasure: 0, rectification: 0 };
+    const outcomes = { open: 0, refused: 0, withdrawn: 0 };
+    const nothing = { received: 0, by_type: types, by_outcome: outcomes, answered: 0, days_to_answer: { median: null, p90: null }, answered_late: 0, open_overdue: 0 };
+    expect(weeks).toEqual([
+      { week: '2026-W05', from: '2026-02-01', to: '2026-02-01', ...nothing },
+      { week: '2026-W06', from: '2026-02-02', to: '2026-02-08', received: 2, by_type: { ...types, erasure: 1, rectification: 1 }, by_outcome: { ...outcomes, refused: 1, withdrawn: 1 }, answered: 2, days_to_answer: { median: 28, p90: 29 }, answered_late: 1, open_overdue: 0 },
+      { week: '2026-W07', from: '2026-02-09', to: '2026-02-15', received: 1, by_type: { ...types, access: 1 }, by_outcome: { ...outcomes, open: 1 }, answered: 0, days_to_answer: { median: null, p90: null }, answered_late: 0, open_overdue: 1 },
+      { week: '2026-W08', from: '2026-02-16', to: '2026-02-22', received: 1, by_type: { ...types, access: 1 }, by_outcome: { ...outcomes, refused: 1 }, answered: 1, days_to_answer: { median: 17, p90: 17 }, answered_late: 0, open_overdue: 0 },
+      { week: '2026-W09', from: '2026-02-23', to: '2026-02-28', ...nothing },
+    ]);
+    const weeklyCsv = await report('from=2026-02-01&to=2026-02-28&group=week&format=csv');
+    expect(weeklyCsv.headers['content-disposition']).toBe(`attachment; filename="opendpo-report-${ORG}-2026-02-01-2026-02-28-weeks.csv"`);
+    expect(weeklyCsv.body.trimEnd().split('\r\n')).toEqual([
+      'week,from,to,received,by type: access,by type: erasure,by type: rectification,by outcome: open,by outcome: refused,by outcome: withdrawn,answered,median days to answer,90th percentile days to answer,answered after the due day,open past the due day on 2026-03-20',
+      '2026-W05,2026-02-01,2026-02-01,0,0,0,0,0,0,0,0,,,0,0',
+      '2026-W06,2026-02-02,2026-02-08,2,0,1,1,0,1,1,2,28,29,1,0',
+      '2026-W07,2026-02-09,2026-02-15,1,1,0,0,1,0,0,0,,,0,1',
+      '2026-W08,2026-02-16,2026-02-22,1,1,0,0,0,1,0,1,17,17,0,0',
+      '2026-W09,2026-02-23,2026-02-28,0,0,0,0,0,0,0,0,,,0,0',
+      'all,2026-02-01,2026-02-28,4,2,1,1,1,2,1,3,28,29,1,1',
+    ]);
+    for (const body of [weekly.body, weeklyCsv.body]) {
+      for (const secret of [a.id, c.id, e.request.id, 'C-1', 'report.e@example.org']) expect(body).not.toContain(secret);
+    }
+
     // The request received on 30 January belongs to January's report; an empty period says so.
     expect((await report('from=2026-01-01&to=2026-01-31')).json()).toMatchObject({ received: 1, by_outcome: { open: 1 }, answered: 0, days_to_answer: { median: null, p90: null } });
     expect((await report('from=2025-01-01&to=2025-12-31')).json()).toMatchObject({ received: 0, by_type: {}, answered: 0 });
@@ -151,6 +182,8 @@ describe.each([sqliteCase(), postgresCase()])('the desk report on $name', (diale
       ['from=2026-02-30&to=2026-03-01', 'query parameter "from" must be a date written YYYY-MM-DD'],
       ['from=2026-03-01&to=2026-02-01', 'to (2026-02-01) is before from (2026-03-01)'],
       ['from=2026-02-01&to=2026-02-28&format=xml', 'must be json or csv'],
+      ['from=2026-02-01&to=2026-02-28&group=month', 'must be period or week'],
+      ['from=2020-01-01&to=2025-12-31&group=week', 'group=week covers at most 261 weeks'],
       ['from=2026-02-01&to=2026-02-28&org=other', 'org'],
     ];
     for (const [query, message] of cases) {

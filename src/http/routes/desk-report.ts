@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { calendarDay, countryTimeZone } from '../../desk/deadline.js';
-import { reportCsv, requestReport, type ReportedRequest } from '../../desk/report.js';
+import { MAX_WEEKS, reportCsv, requestReport, weeklyReport, weeklyReportCsv, type ReportedRequest } from '../../desk/report.js';
 import { FINAL_STATES, type RequestState } from '../../desk/request-states.js';
 import { Id } from '../../register/schema.js';
 import type { ReportedRequestRow } from '../../store/desk-repository.js';
@@ -22,13 +22,17 @@ const Day = z.iso.date({ message: 'must be a date written YYYY-MM-DD' });
 const ReportSchema = {
   summary: 'The desk\'s report for a period: requests received by type and outcome, days to answer, late answers, open requests past due',
   description:
-    'Over the requests received from `from` to `to` (both included, in the organisation\'s calendar). A request is answered on the day it was completed, refused or withdrawn (the calendar day of the transition that closed it); days to answer are counted from the day of receipt (median and 90th percentile, nearest rank). `format=csv` gives the same figures as a sheet, one row each.',
+    'Over the requests received from `from` to `to` (both included, in the organisation\'s calendar). A request is answered on the day it was completed, refused or withdrawn (the calendar day of the transition that closed it); days to answer are counted from the day of receipt (median and 90th percentile, nearest rank). `format=csv` gives the same figures as a sheet, one row each. `group=week` adds `weeks`, the figures of each ISO week of the period (the first and last cut at its ends), a week without a request included with zeros; with `format=csv`, a sheet of one row per week and one for the whole period.',
   tags: ['desk'],
   params: z.object({ org: Id.describe('organisation id') }),
   querystring: z.strictObject({
     from: Day.describe('the first day of receipt counted (YYYY-MM-DD)'),
     to: Day.describe('the last day of receipt counted (YYYY-MM-DD)'),
     format: z.enum(['json', 'csv'], { message: 'must be json or csv' }).default('json'),
+    group: z
+      .enum(['period', 'week'], { message: 'must be period or week' })
+      .default('period')
+      .describe(`week: the same figures for each ISO 8601 week (Monday to Sunday, in the organisation's calendar) of the period too, at most ${MAX_WEEKS} weeks; as CSV, one row per week`),
   }),
   response: {
     200: {
@@ -47,7 +51,7 @@ const ReportSchema = {
 export function addDeskReportRoutes(app: ZodApp, { store, now, timeZone }: RouteContext): void {
   app.get('/api/v1/organisations/:org/desk/report', { schema: ReportSchema, config: { access: 'requests.read' } }, async (request, reply) => {
     const { org } = request.params;
-    const { from, to, format } = request.query;
+    const { from, to, format, group } = request.query;
     const rows = await store.desk.requestsReceivedBetween(org, from, to);
     // Each request's calendar is its organisation's: OPENDPO_TIMEZONE, else the country's zone.
     const zones = new Map<string, string>();
@@ -58,10 +62,18 @@ export function addDeskReportRoutes(app: ZodApp, { store, now, timeZone }: Route
     };
     const country = rows[0]?.country ?? (await organisationCountry(store, org));
     const asOf = calendarDay(now(), country === undefined ? (timeZone ?? 'UTC') : zoneOf(country));
-    const report = requestReport(
-      rows.map((r) => reported(r, zoneOf(r.country))),
-      { from, to, asOf },
-    );
+    const requests = rows.map((r) => reported(r, zoneOf(r.country)));
+    if (group === 'week') {
+      const weekly = weeklyReport(requests, { from, to, asOf });
+      if (format === 'csv') {
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="opendpo-report-${org}-${from}-${to}-weeks.csv"`)
+          .send(weeklyReportCsv(weekly));
+      }
+      return reply.header('content-type', 'application/json; charset=utf-8').send(presentReport(org, weekly.report, weekly.weeks));
+    }
+    const report = requestReport(requests, { from, to, asOf });
     if (format === 'csv') {
       return reply
         .header('content-type', 'text/csv; charset=utf-8')

@@ -12,7 +12,7 @@ const WEEKS = 8;
 
 const isoDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
-/** The Mondays of the last `n` weeks, this one last, with their Sundays. */
+/** The Mondays of the last `n` weeks, this one last, with their Sundays (the report's period: from the first Monday to the last Sunday). */
 export function lastWeeks(n: number, today = new Date()): { from: string; to: string }[] {
   const monday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - ((today.getDay() + 6) % 7));
   return Array.from({ length: n }, (_, i) => {
@@ -44,17 +44,16 @@ export function TodayPage() {
     return data.summary;
   }, [org]);
 
+  // One call: the report grouped by ISO week (the server's weeks, in the organisation's calendar).
   const report = useLoad(async () => {
     const weeks = lastWeeks(WEEKS);
-    return Promise.all(
-      weeks.map(async ({ from, to }): Promise<WeekFigures> => {
-        const r = await must(api.GET('/api/v1/organisations/{org}/desk/report', { params: { path, query: { from, to, format: 'json' } } }));
-        if (typeof r === 'string') throw new ApiFailure(200, 'the report came as CSV');
-        const byType: Partial<Record<RequestType, number>> = {};
-        for (const type of REQUEST_TYPES) if (r.by_type[type] !== undefined) byType[type] = r.by_type[type];
-        return { from, byType, received: r.received, median: r.days_to_answer.median, p90: r.days_to_answer.p90 };
-      }),
-    );
+    const r = await must(api.GET('/api/v1/organisations/{org}/desk/report', { params: { path, query: { from: weeks[0]!.from, to: weeks.at(-1)!.to, format: 'json', group: 'week' } } }));
+    if (typeof r === 'string') throw new ApiFailure(200, 'the report came as CSV');
+    return (r.weeks ?? []).map((w): WeekFigures => {
+      const byType: Partial<Record<RequestType, number>> = {};
+      for (const type of REQUEST_TYPES) if (w.by_type[type] !== undefined) byType[type] = w.by_type[type];
+      return { from: w.from, byType, received: w.received, median: w.days_to_answer.median, p90: w.days_to_answer.p90 };
+    });
   }, [org]);
 
   return (

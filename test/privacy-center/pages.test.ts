@@ -163,14 +163,18 @@ describe('the privacy center without JavaScript', () => {
     expect(codePage.body).toContain('autocomplete="one-time-code"');
     expect(codePage.body).toContain('z•••@example.org');
 
-    const wrong = await post(`${BASE}/requests/${id}/code?lang=fr`, { identity: '1', code: '000000' }, jar);
-    expect(wrong.statusCode).toBe(400);
+    // This browser keeps cookies: each try is answered with a page asked with GET.
+    const tried = await post(`${BASE}/requests/${id}/code?lang=fr`, { identity: '1', code: '000000' }, jar);
+    expect(tried.statusCode).toBe(303);
+    const wrong = await get(tried.headers.location!, jar);
     expect(wrong.body).toContain('Il vous reste 4 essais.');
     expect(wrong.body).toContain('aria-describedby="f-code-hint f-code-error"');
     expect(wrong.body).toContain('<a href="#f-code">Code reçu par courriel\u00a0: Ce code n’est pas le bon.');
 
     const code = await c.mail.lastCode(email);
-    const done = await post(`${BASE}/requests/${id}/code?lang=fr`, { identity: '1', code: `${code.slice(0, 3)} ${code.slice(3)}` }, jar);
+    const confirmed = await post(`${BASE}/requests/${id}/code?lang=fr`, { identity: '1', code: `${code.slice(0, 3)} ${code.slice(3)}` }, jar);
+    expect(confirmed.statusCode).toBe(303);
+    const done = await get(confirmed.headers.location!, jar);
     expect(done.statusCode).toBe(200);
     expect(done.body).toContain('Merci : votre adresse électronique est confirmée.');
     // The phone number is checked by staff (no code goes to it): the request waits for them.
@@ -203,6 +207,85 @@ describe('the privacy center without JavaScript', () => {
     expect(logged).not.toContain(key);
     expect(logged).not.toContain('durand');
     expect(logged).not.toContain(code);
+  });
+
+  it('answers each form of a browser that keeps cookies with a redirect (303) to a page asked with GET: a refresh never sends a second request or a second try', async () => {
+    const email = 'post.redirect.get@example.org';
+    const form = await get(`${BASE}/ask/access?lang=fr`);
+    const probe = /opendpo_cookies=1[^,]*/.exec(String(form.headers['set-cookie']))?.[0];
+    expect(probe).toContain('Path=/privacy-center');
+    expect(probe).toContain('HttpOnly');
+    expect(probe).toContain('SameSite=Strict');
+    const cookies: Record<string, string> = { opendpo_cookies: '1' };
+    const jar = () => ({ cookie: Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join('; ') });
+    const keep = (res: { headers: Record<string, unknown> }) => {
+      const set = res.headers['set-cookie'];
+      for (const line of Array.isArray(set) ? set : set === undefined ? [] : [String(set)]) {
+        const [pair] = String(line).split(';');
+        const [name, value] = pair!.split('=') as [string, string];
+        if (value === '' || /Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(String(line))) delete cookies[name];
+        else cookies[name] = value;
+      }
+    };
+    const count = async () => (await c.desk.queue(ORG, { limit: 100_000 })).length;
+    const before = await count();
+
+    const sent = await post(`${BASE}/ask/access?lang=fr`, { email }, jar());
+    expect(sent.statusCode).toBe(303);
+    const id = /\/requests\/([0-9a-f-]{36})\/submitted\?lang=fr$/.exec(String(sent.headers.location))![1]!;
+    expect(sent.body).toBe('');
+    keep(sent);
+    expect(cookies.opendpo_request_key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(cookies.opendpo_submitted).toBeDefined();
+    expect(String(sent.headers['set-cookie'])).toMatch(new RegExp(`opendpo_submitted=[^;]+; Max-Age=600; Path=${BASE}/requests/${id}; HttpOnly; SameSite=Strict`));
+    const key = cookies.opendpo_request_key!;
+    // The one-shot cookie says which codes went out, never the key or the address.
+    expect(Buffer.from(cookies.opendpo_submitted!, 'base64url').toString('utf8')).toBe('[{"identity":1,"sent":true}]');
+
+    const shown = await get(sent.headers.location!, jar());
+    expect(shown.statusCode).toBe(200);
+    expectPage(shown.body, shown.headers, 'fr');
+    expect(shown.body).toContain(`<code class="key" id="status-key">${key}</code>`);
+    expect(shown.headers['cache-control']).toBe('no-store');
+    keep(shown);
+    expect(cookies.opendpo_submitted).toBeUndefined();
+    // A refresh: the key is not shown again, the browser is sent to the status page, no second request.
+    const refreshed = await get(sent.headers.location!, jar());
+    expect(refreshed.statusCode).toBe(303);
+    expect(refreshed.headers.location).toBe(`${BASE}/requests/${id}?lang=fr`);
+    expect(refreshed.body).not.toContain(key);
+    expect(await count()).toBe(before + 1);
+    // A one-shot cookie altered by hand is no cookie.
+    expect((await get(sent.headers.location!, { cookie: `${jar().cookie}; opendpo_submitted=bm90IGpzb24` })).statusCode).toBe(303);
+
+    // A wrong code: the page that says so is asked with GET (a refresh is not another try).
+    const wrong = await post(`${BASE}/requests/${id}/code?lang=fr`, { identity: '1', code: '000000' }, jar());
+    expect(wrong.statusCode).toBe(303);
+    expect(wrong.headers.location).toBe(`${BASE}/requests/${id}/code?outcome=wrong&left=4&identity=1&lang=fr`);
+    const wrongPage = await get(wrong.headers.location!, jar());
+    expect(wrongPage.body).toContain('<a href="#f-code">Code reçu par courriel\u00a0: Ce code n’est pas le bon. Il vous reste 4 essais.');
+    expect(wrongPage.body).toContain('aria-invalid="true"');
+    expect((await get(`${BASE}/requests/${id}/code?outcome=wrong&left=99&identity=1&lang=fr`, jar())).body).not.toContain('Il vous reste');
+
+    // A new code (a minute later), then the right one: each answered with a page asked with GET.
+    c.clock.now += 61_000;
+    const resent = await post(`${BASE}/requests/${id}/code/new?lang=fr`, { identity: '1' }, jar());
+    expect(resent.statusCode).toBe(303);
+    expect(resent.headers.location).toBe(`${BASE}/requests/${id}/code?outcome=sent&lang=fr`);
+    expect((await get(resent.headers.location!, jar())).body).toContain('Nous avons envoyé un nouveau code.');
+    const done = await post(`${BASE}/requests/${id}/code?lang=fr`, { identity: '1', code: await c.mail.lastCode(email) }, jar());
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe(`${BASE}/requests/${id}?outcome=confirmed&lang=fr`);
+    const status = await get(done.headers.location!, jar());
+    expect(status.body).toContain('Merci : votre adresse électronique est confirmée.');
+    expect(status.body).toContain('p•••@example.org — confirmée');
+
+    // The key typed in another browser that keeps cookies: kept, then the status page asked with GET.
+    const typed = await post(`${BASE}/requests/${id}?lang=en`, { key }, { cookie: 'opendpo_cookies=1' });
+    expect(typed.statusCode).toBe(303);
+    expect(typed.headers.location).toBe(`${BASE}/requests/${id}?lang=en`);
+    expect(String(typed.headers['set-cookie'])).toContain(`opendpo_request_key=${key}`);
+    expect(await count()).toBe(before + 1);
   });
 
   it('shows the recipients told on a status page in English', async () => {

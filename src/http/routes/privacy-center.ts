@@ -1,8 +1,9 @@
 /**
  * The public privacy center (docs/privacy-center.md): pages the server renders from the desk's API,
  * in English and French, that work without JavaScript — plain forms posted here and answered with
- * the next page (Art. 12(1)-(2): easily accessible, facilitate the exercise of the rights; people
- * use old phones, strict browsers, screen readers). Every handler calls only the API, through the
+ * a redirect to the next page, asked with GET, so a refresh never posts twice (Art. 12(1)-(2): easily
+ * accessible, facilitate the exercise of the rights; people use old phones, strict browsers, screen
+ * readers). Every handler calls only the API, through the
  * generated client with a fetch the app answers in-process (decision 0035): the same schemas,
  * limits, rate limits (the visitor's address passed on) and audit as any client.
  *
@@ -45,6 +46,19 @@ export const PRIVACY_CENTER_CSP = [
 export const KEY_COOKIE = 'opendpo_request_key';
 /** Long enough to follow a request through an extension (Art. 12(3): up to three months) and its download. */
 const KEY_COOKIE_SECONDS = 120 * 24 * 3600;
+/**
+ * A session cookie that says this browser keeps cookies, set with each page. A form's answer is then a
+ * redirect (303 See Other) to a page the browser asks for again with GET, so a refresh never posts the
+ * form twice (a second request, a second code); a browser that keeps no cookie is answered with the
+ * page itself, as the key would otherwise be lost with the redirect. It holds nothing but "1".
+ */
+export const COOKIES_COOKIE = 'opendpo_cookies';
+/**
+ * The one-shot cookie between a form's post and the page that shows its key (…/submitted): whether
+ * each code was sent, and why not, never the key (in its own cookie). Read once, cleared there.
+ */
+export const SUBMITTED_COOKIE = 'opendpo_submitted';
+const SUBMITTED_COOKIE_SECONDS = 10 * 60;
 /** A form's text is bounded by the API (10,000 characters of directives at most): percent-encoded, up to 9 bytes each. */
 export const FORM_BODY_LIMIT = 128 * 1024;
 
@@ -53,7 +67,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOWNLOAD = /^[A-Za-z0-9_-]{43}$/;
 
 type Params = { org?: string; id?: string; type?: string };
-type Query = { lang?: string; download?: string; key?: string };
+type Query = { lang?: string; download?: string; key?: string; outcome?: string; left?: string; identity?: string };
 
 /** What a page cannot go on with: shown as a page of its own, with its status. */
 class PageStop extends Error {
@@ -115,6 +129,11 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
     async (scope) => {
       // Form bodies are read only here (application/x-www-form-urlencoded), within a bound.
       await scope.register(fastifyFormbody, { bodyLimit: FORM_BODY_LIMIT });
+      scope.addHook('preHandler', async (request, reply) => {
+        if (request.method === 'GET' && request.cookies[COOKIES_COOKIE] === undefined && !request.url.includes('/assets/')) {
+          reply.setCookie(COOKIES_COOKIE, '1', { path: '/privacy-center', httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https' });
+        }
+      });
       scope.addHook('onSend', async (_request, reply, payload) => {
         reply.header('content-security-policy', PRIVACY_CENTER_CSP);
         // A page may show a status key or a person's masked address: never kept by a cache.
@@ -194,7 +213,10 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
         if (answer.data) {
           const { request: submitted, status_token: key, codes } = answer.data;
           setKeyCookie(request, reply, v.org, submitted.id, key);
-          return html(reply, submittedPage(base, { request: submitted as PublicRequest, key, codes }));
+          if (!keepsCookies(request)) return html(reply, submittedPage(base, { request: submitted as PublicRequest, key, codes }));
+          // The key is shown by the page the browser asks for next, from its cookie: a refresh asks for that page again, never a second request.
+          reply.setCookie(SUBMITTED_COOKIE, encodeCodes(codes), { path: requestBase(v.org, submitted.id), httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https', maxAge: SUBMITTED_COOKIE_SECONDS });
+          return seeOther(reply, `${requestBase(v.org, submitted.id)}/submitted`, base.lang);
         }
         const status = answer.response.status;
         if (status === 400 || status === 409) {
@@ -203,6 +225,19 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
         }
         if (status === 429) return html(reply, formPage(base, { type, form, values, errors: [], formError: s.error_rate_limited }), 429);
         throw stopFor(status);
+      });
+
+      // The key, shown once after the form's redirect: from the key's cookie, while the one-shot cookie lasts; after, the status page.
+      scope.get('/:org/requests/:id/submitted', { schema: hide, config: read }, async (request, reply) => {
+        const v = visit(request);
+        const id = requestId(request);
+        const { base } = await load(request, v);
+        const key = cookieKey(request);
+        const codes = decodeCodes(request.cookies[SUBMITTED_COOKIE]);
+        const found = key && codes ? await publicRequest(v, id, key) : undefined;
+        if (!key || !codes || !found) return seeOther(reply, requestBase(v.org, id), base.lang);
+        reply.clearCookie(SUBMITTED_COOKIE, { path: requestBase(v.org, id), httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https' });
+        return html(reply, submittedPage(base, { request: found, key, codes }));
       });
 
       // The status page (Art. 12(3): the due day; Art. 19: the recipients told).
@@ -214,7 +249,7 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
         const key = cookieKey(request);
         const s = CENTER_STRINGS[base.lang];
         if (!key) return html(reply, keyPage(base, { action: requestBase(v.org, id), path: requestBase(v.org, id), title: s.key_form_title }));
-        const shown = await statusOf(v, base, id, key);
+        const shown = await statusOf(v, base, id, key, (request.query as Query).outcome === 'confirmed' ? s.code_verified : undefined);
         if (!shown) {
           clearKeyCookie(request, reply, v.org, id);
           return html(reply, keyPage(base, { action: requestBase(v.org, id), path: requestBase(v.org, id), title: s.key_form_title, error: s.key_wrong }), 400);
@@ -233,7 +268,7 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
         const shown = await statusOf(v, base, id, typed);
         if (!shown) return again(s.key_wrong);
         setKeyCookie(request, reply, v.org, id, typed);
-        return html(reply, shown);
+        return keepsCookies(request) ? seeOther(reply, requestBase(v.org, id), base.lang) : html(reply, shown);
       });
 
       // Art. 12(6): the code emailed to each address the request names.
@@ -246,7 +281,7 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
         const s = CENTER_STRINGS[base.lang];
         const found = key ? await publicRequest(v, id, key) : undefined;
         if (!found) return html(reply, codeKeyPage(base, v.org, id, key ? s.key_wrong : undefined), key ? 400 : 200);
-        return html(reply, codePage(base, { request: found }));
+        return html(reply, codePage(base, { request: found, ...codeOutcome(request.query as Query, s) }));
       });
 
       scope.post('/:org/requests/:id/code', { schema: hide, config: post }, async (request, reply) => {
@@ -273,9 +308,14 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
         });
         if (answer.data) {
           const outcome = answer.data.outcome;
-          if (outcome === 'verified' || outcome === 'already-verified') {
-            return html(reply, (await statusOf(v, base, id, key, s.code_verified)) ?? '');
+          const verified = outcome === 'verified' || outcome === 'already-verified';
+          // Every try is counted (five lock the code): its answer is a page asked for with GET, so a refresh is not another try.
+          if (keepsCookies(request)) {
+            if (verified) return seeOther(reply, `${requestBase(v.org, id)}?outcome=confirmed`, base.lang);
+            const left = outcome === 'wrong' ? `&left=${answer.data.attempts_left}&identity=${seq}` : '';
+            return seeOther(reply, `${requestBase(v.org, id)}/code?outcome=${outcome}${left}`, base.lang);
           }
+          if (verified) return html(reply, (await statusOf(v, base, id, key, s.code_verified)) ?? '');
           if (outcome === 'wrong') return codeError(fill(s.code_wrong, { left: answer.data.attempts_left }));
           return html(reply, codePage(base, { request: found, key: pageKey, alert: outcome === 'expired' ? s.code_expired : s.code_locked }), 400);
         }
@@ -296,6 +336,7 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
         const seq = Number.isInteger(identity) && identity >= 1 && identity <= 5 ? identity : firstPending(found);
         const answer = await v.api.POST('/api/v1/organisations/{org}/requests/{id}/codes', { params: { path: { org: v.org, id }, header: { 'x-status-token': key } }, body: { identity: seq } });
         if (answer.data) {
+          if (answer.data.sent && keepsCookies(request)) return seeOther(reply, `${requestBase(v.org, id)}/code?outcome=sent`, base.lang);
           return answer.data.sent
             ? html(reply, codePage(base, { request: found, key: typed, message: s.code_resent }))
             : html(reply, codePage(base, { request: found, key: typed, alert: fill(s.error_rejected, { message: answer.data.reason ?? '' }) }), 409);
@@ -433,6 +474,60 @@ function formValues(body: unknown): FormValues {
 
 function firstPending(found: PublicRequest): number {
   return found.identities.find((i) => !i.confirmed && (i.type === 'email' || i.type.endsWith('_email')))?.identity ?? 1;
+}
+
+/** This browser keeps cookies: it sent one of ours (the probe of every page, or a request's key). */
+function keepsCookies(request: FastifyRequest): boolean {
+  return request.cookies[COOKIES_COOKIE] !== undefined || request.cookies[KEY_COOKIE] !== undefined;
+}
+
+/** The answer to a form: the page to ask for with GET (303 See Other), in the language of the page. */
+function seeOther(reply: FastifyReply, path: string, lang: CenterLanguage): FastifyReply {
+  return reply.redirect(withLang(path, lang), 303);
+}
+
+type CodeSentLine = { identity: number; sent: boolean; reason?: string | undefined };
+
+/** Whether each code was sent, for the one-shot cookie: the desk's reasons only, never an address or the key. */
+function encodeCodes(codes: readonly CodeSentLine[]): string {
+  return Buffer.from(JSON.stringify(codes.map((c) => ({ identity: c.identity, sent: c.sent, ...(c.reason !== undefined ? { reason: c.reason.slice(0, 300) } : {}) }))), 'utf8').toString('base64url');
+}
+
+/** The one-shot cookie read back; anything else (absent, altered) as absent. */
+function decodeCodes(value: string | undefined): CodeSentLine[] | undefined {
+  if (value === undefined || value.length > 3000) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length > 5) return undefined;
+    const lines = parsed.map((c: unknown): CodeSentLine | undefined => {
+      const x = c as Record<string, unknown>;
+      if (typeof x !== 'object' || x === null || !Number.isInteger(x.identity) || typeof x.sent !== 'boolean' || (x.reason !== undefined && typeof x.reason !== 'string')) return undefined;
+      return { identity: x.identity as number, sent: x.sent, ...(typeof x.reason === 'string' ? { reason: x.reason.slice(0, 300) } : {}) };
+    });
+    return lines.every((l) => l !== undefined) ? (lines as CodeSentLine[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the code page says after a try or a new code (the redirect's query): fixed messages, the tries left a number. */
+function codeOutcome(query: Query, s: (typeof CENTER_STRINGS)['en']): { message?: string; alert?: string; errors?: FieldError[]; values?: FormValues } {
+  switch (query.outcome) {
+    case 'sent':
+      return { message: s.code_resent };
+    case 'expired':
+      return { alert: s.code_expired };
+    case 'locked':
+      return { alert: s.code_locked };
+    case 'wrong': {
+      const left = Number.parseInt(query.left ?? '', 10);
+      const identity = Number.parseInt(query.identity ?? '', 10);
+      if (!(left >= 0 && left <= 5) || !(identity >= 1 && identity <= 5)) return {};
+      return { errors: [{ field: 'code', message: fill(s.code_wrong, { left }) }], values: { identity: String(identity) } };
+    }
+    default:
+      return {};
+  }
 }
 
 function cookieKey(request: FastifyRequest): string | undefined {

@@ -4,19 +4,22 @@
  * a person asks for a copy of their data in French on the privacy center and confirms their email
  * with the code read from the mail; a DPO signs in to the console and approves it; the worker runs
  * it; the completion letter's link opens the privacy center's download page in the person's browser,
- * which hands over the package holding their data. No console errors on either side, and the
- * server's logs carry none of the person's values.
+ * which hands over the package holding their data. Then another person asks in English for an
+ * erasure, which the DPO refuses with its reasons: the refusal letter gives the person the reasons
+ * and the supervisory authority (Art. 12(4)), their status page says it was refused, and the shop
+ * still holds their rows. No console errors on either side, and the server's logs carry none of the
+ * people's values.
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../../src/config/config.js';
 import { openStore } from '../../src/store/open-store.js';
 import { EXAMPLE, TARGETS, type Target } from '../dsr/shop-targets.js';
-import { browserAvailable, launchBrowser, newPage, screenshot, watchConsole } from '../helpers/browser.js';
+import { accessibilityViolations, browserAvailable, launchBrowser, newPage, screenshot, watchConsole } from '../helpers/browser.js';
 import { ROOT } from '../helpers/cli.js';
 import { startServe, type ServeProcess } from '../helpers/serve-process.js';
 import { staffAccount } from '../helpers/staff.js';
@@ -24,6 +27,7 @@ import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 
 const ORG = 'acme-boutique';
 const PERSON = 'alice.martin@example.com';
+const SECOND = 'chloe.durand@example.com';
 const DPO = { login: 'dana.dpo@acme-boutique.example', password: 'a long passphrase for the test' };
 
 describe.runIf(browserAvailable())('a person and a DPO, each in their own front end', () => {
@@ -69,35 +73,47 @@ describe.runIf(browserAvailable())('a person and a DPO, each in their own front 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('asks in French, confirms by the emailed code, is approved in the console and downloads the package', async () => {
-    // The person, in French.
-    const person = await newPage(browser, { locale: 'fr-FR' });
-    const personErrors = watchConsole(person);
+  /** A person asks on the privacy center and confirms by the code the SMTP server received; the request's id. */
+  async function askAndConfirm(person: Page, strings: { right: string; email: RegExp; send: string; received: string; code: RegExp; confirm: string; request: string }, email: string): Promise<string> {
     await person.goto(`${server.url}/privacy-center`);
-    await person.getByRole('link', { name: 'Obtenir une copie de vos données' }).click();
-    await person.getByLabel(/^Adresse électronique/).fill(PERSON);
-    await person.getByRole('button', { name: 'Envoyer ma demande' }).click();
-    await person.getByRole('heading', { level: 1, name: 'Nous avons reçu votre demande' }).waitFor();
-    const codeMail = await sink.waitFor((m) => m.to.includes(PERSON), 15_000);
+    await person.getByRole('link', { name: strings.right }).click();
+    await person.getByLabel(strings.email).fill(email);
+    await person.getByRole('button', { name: strings.send }).click();
+    await person.getByRole('heading', { level: 1, name: strings.received }).waitFor();
+    const codeMail = await sink.waitFor((m) => m.to.includes(email), 15_000);
     const code = /\b(\d{6})\b/.exec(codeMail.text)?.[1];
     expect(code).toMatch(/^\d{6}$/);
-    await person.getByLabel(/^Code reçu par courriel/).fill(code!);
-    await person.getByRole('button', { name: 'Confirmer' }).click();
-    await person.getByRole('heading', { level: 1, name: 'Votre demande' }).waitFor();
+    codes.push(code!);
+    await person.getByLabel(strings.code).fill(code!);
+    await person.getByRole('button', { name: strings.confirm }).click();
+    await person.getByRole('heading', { level: 1, name: strings.request }).waitFor();
     const id = /requests\/([0-9a-f-]{36})/.exec(person.url())?.[1];
     expect(id).toBeDefined();
-    await screenshot(person, 'web-e2e-1-person-confirmed');
+    return id!;
+  }
+  const codes: string[] = [];
 
-    // The DPO, in the console: the request is there, confirmed, and is approved.
+  /** The DPO's console page, signed in; console errors watched from the first page. */
+  async function dpoPage(): Promise<{ dpo: Page; dpoErrors: string[] }> {
     const dpo = await newPage(browser, { locale: 'en-GB' });
+    const dpoErrors = watchConsole(dpo);
     await dpo.goto(`${server.url}/console/`);
     await dpo.getByLabel('Login').fill(DPO.login);
     await dpo.getByLabel('Password').fill(DPO.password);
     await dpo.getByRole('button', { name: 'Sign in' }).click();
     await dpo.getByRole('heading', { level: 1, name: 'Today' }).waitFor();
-    // Watched from here: before sign-in, the console's session check answers 401 and Chromium prints it
-    // (a known gap: GET /api/v1/session has no signed-out answer yet).
-    const dpoErrors = watchConsole(dpo);
+    return { dpo, dpoErrors };
+  }
+
+  it('asks in French, confirms by the emailed code, is approved in the console and downloads the package', async () => {
+    // The person, in French.
+    const person = await newPage(browser, { locale: 'fr-FR' });
+    const personErrors = watchConsole(person);
+    const id = await askAndConfirm(person, FRENCH_ACCESS, PERSON);
+    await screenshot(person, 'web-e2e-1-person-confirmed');
+
+    // The DPO, in the console: the request is there, confirmed, and is approved.
+    const { dpo, dpoErrors } = await dpoPage();
     await dpo.goto(`${server.url}/console/requests/${id}`);
     await dpo.getByRole('heading', { level: 1, name: /^Request / }).waitFor();
     await dpo.getByRole('button', { name: 'Approve', exact: true }).click();
@@ -127,6 +143,67 @@ describe.runIf(browserAvailable())('a person and a DPO, each in their own front 
     expect(dpoErrors).toEqual([]);
     // Logs carry ids and counts, never the person's values.
     expect(server.output()).not.toContain(PERSON);
-    expect(server.output()).not.toContain(code!);
+    // A code is six digits: looked for as a whole number, not inside a log line's timestamp.
+    for (const code of codes) expect(server.output()).not.toMatch(new RegExp(`(?<!\\d)${code}(?!\\d)`));
   }, 150_000);
+
+  it('asks for an erasure in English, which the DPO refuses with reasons: the letter and the status page say so, the data stay', async () => {
+    const before = (await shop.rows('customer')).filter((r) => r.email === SECOND);
+    expect(before).toHaveLength(1);
+    const person = await newPage(browser, { locale: 'en-GB' });
+    const personErrors = watchConsole(person);
+    const id = await askAndConfirm(person, ENGLISH_ERASURE, SECOND);
+    const statusUrl = person.url();
+
+    const { dpo, dpoErrors } = await dpoPage();
+    await dpo.goto(`${server.url}/console/requests/${id}`);
+    await dpo.getByRole('heading', { level: 1, name: /^Request / }).waitFor();
+    const refuse = dpo.getByRole('button', { name: 'Refuse the request' });
+    const reason = 'Your invoices are kept for 10 years to meet our legal obligation (Art. 17(3)(b) GDPR; French Commercial Code, L123-22).';
+    await dpo.getByLabel(/^Reasons, one per line \(the letter/).fill(reason);
+    expect(await refuse.isDisabled(), 'no refusal without the complaint information ticked').toBe(true);
+    await dpo.getByLabel(/I have checked the reasons/).check();
+    await refuse.click();
+    await dpo.getByRole('region', { name: 'Summary' }).getByText('Refused').waitFor();
+    await screenshot(dpo, 'web-e2e-4-dpo-refused');
+
+    // The refusal letter: the reasons, the complaint to the supervisory authority and the judicial remedy (Art. 12(4)).
+    const letter = await sink.waitFor((m) => m.to.includes(SECOND) && /cannot act on your request/.test(m.subject), 30_000);
+    expect(letter.text).toContain(reason);
+    expect(letter.text).toMatch(/lodge a complaint with a supervisory authority \(Art\. 77 GDPR\)/);
+    expect(letter.text).toMatch(/CNIL/);
+
+    // The person's status page, in the same browser (the key is in its cookie).
+    await person.goto(statusUrl);
+    await person.getByRole('heading', { level: 1, name: 'Your request' }).waitFor();
+    await person.getByText('Refused (the letter we sent explains why)').waitFor();
+    expect(await accessibilityViolations(person)).toEqual([]);
+    await screenshot(person, 'web-e2e-5-person-refused');
+
+    // Nothing was erased: the refusal stopped the request before the engine.
+    expect((await shop.rows('customer')).filter((r) => r.email === SECOND)).toEqual(before);
+    expect(personErrors).toEqual([]);
+    expect(dpoErrors).toEqual([]);
+    expect(server.output()).not.toContain(SECOND);
+    expect(server.output()).not.toContain('Durand');
+  }, 120_000);
 });
+
+const FRENCH_ACCESS = {
+  right: 'Obtenir une copie de vos données',
+  email: /^Adresse électronique/,
+  send: 'Envoyer ma demande',
+  received: 'Nous avons reçu votre demande',
+  code: /^Code reçu par courriel/,
+  confirm: 'Confirmer',
+  request: 'Votre demande',
+};
+const ENGLISH_ERASURE = {
+  right: 'Erase your data',
+  email: /^Email address/,
+  send: 'Send my request',
+  received: 'We received your request',
+  code: /^Code from the email/,
+  confirm: 'Confirm',
+  request: 'Your request',
+};

@@ -86,6 +86,26 @@ interface Visit {
   api: ApiClient;
 }
 
+/** One request's page, as every handler of its pages starts (requestPage). */
+interface RequestPage {
+  v: Visit;
+  base: PageBase;
+  s: (typeof CENTER_STRINGS)['en'];
+  id: string;
+  /** The request's pages' path: /privacy-center/:org/requests/:id. */
+  path: string;
+  /** The posted form (none for a GET). */
+  values: FormValues;
+  /** Whether the form had a key field filled in (well formed or not). */
+  keyGiven: boolean;
+  /** The key typed in the form, when well formed. */
+  typed: string | undefined;
+  /** The key in this browser's cookie. */
+  cookie: string | undefined;
+  /** The key to use: the one typed, else the cookie's. */
+  key: string | undefined;
+}
+
 interface Loaded {
   base: PageBase;
   form: RequestFormData;
@@ -229,81 +249,59 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
 
       // The key, shown once after the form's redirect: from the key's cookie, while the one-shot cookie lasts; after, the status page.
       scope.get('/:org/requests/:id/submitted', { schema: hide, config: read }, async (request, reply) => {
-        const v = visit(request);
-        const id = requestId(request);
-        const { base } = await load(request, v);
-        const key = cookieKey(request);
+        const p = await requestPage(request);
         const codes = decodeCodes(request.cookies[SUBMITTED_COOKIE]);
-        const found = key && codes ? await publicRequest(v, id, key) : undefined;
-        if (!key || !codes || !found) return seeOther(reply, requestBase(v.org, id), base.lang);
-        reply.clearCookie(SUBMITTED_COOKIE, { path: requestBase(v.org, id), httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https' });
-        return html(reply, submittedPage(base, { request: found, key, codes }));
+        const found = p.cookie && codes ? await publicRequest(p.v, p.id, p.cookie) : undefined;
+        if (!p.cookie || !codes || !found) return seeOther(reply, p.path, p.base.lang);
+        reply.clearCookie(SUBMITTED_COOKIE, { path: p.path, httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https' });
+        return html(reply, submittedPage(p.base, { request: found, key: p.cookie, codes }));
       });
 
       // The status page (Art. 12(3): the due day; Art. 19: the recipients told).
       scope.get('/:org/requests/:id', { schema: hide, config: read }, async (request, reply) => {
-        const v = visit(request);
-        const id = requestId(request);
-        if ((request.query as Query).key !== undefined) return keyFromLink(request, reply, v, id, requestBase(v.org, id));
-        const { base } = await load(request, v);
-        const key = cookieKey(request);
-        const s = CENTER_STRINGS[base.lang];
-        if (!key) return html(reply, keyPage(base, { action: requestBase(v.org, id), path: requestBase(v.org, id), title: s.key_form_title }));
-        const shown = await statusOf(v, base, id, key, (request.query as Query).outcome === 'confirmed' ? s.code_verified : undefined);
+        const p = await requestPage(request);
+        if ((request.query as Query).key !== undefined) return keyFromLink(request, reply, p, p.path);
+        if (!p.cookie) return html(reply, statusKeyPage(p));
+        const shown = await statusOf(p.v, p.base, p.id, p.cookie, (request.query as Query).outcome === 'confirmed' ? p.s.code_verified : undefined);
         if (!shown) {
-          clearKeyCookie(request, reply, v.org, id);
-          return html(reply, keyPage(base, { action: requestBase(v.org, id), path: requestBase(v.org, id), title: s.key_form_title, error: s.key_wrong }), 400);
+          clearKeyCookie(request, reply, p.v.org, p.id);
+          return html(reply, statusKeyPage(p, p.s.key_wrong), 400);
         }
         return html(reply, shown);
       });
 
       scope.post('/:org/requests/:id', { schema: hide, config: post }, async (request, reply) => {
-        const v = visit(request);
-        const { base } = await load(request, v);
-        const id = requestId(request);
-        const s = CENTER_STRINGS[base.lang];
-        const typed = normaliseKey(one(formValues(request.body), 'key'));
-        const again = (error: string) => html(reply, keyPage(base, { action: requestBase(v.org, id), path: requestBase(v.org, id), title: s.key_form_title, error }), 400);
-        if (!typed) return again(s.key_format);
-        const shown = await statusOf(v, base, id, typed);
-        if (!shown) return again(s.key_wrong);
-        setKeyCookie(request, reply, v.org, id, typed);
-        return keepsCookies(request) ? seeOther(reply, requestBase(v.org, id), base.lang) : html(reply, shown);
+        const p = await requestPage(request);
+        if (!p.typed) return html(reply, statusKeyPage(p, p.s.key_format), 400);
+        const shown = await statusOf(p.v, p.base, p.id, p.typed);
+        if (!shown) return html(reply, statusKeyPage(p, p.s.key_wrong), 400);
+        setKeyCookie(request, reply, p.v.org, p.id, p.typed);
+        return keepsCookies(request) ? seeOther(reply, p.path, p.base.lang) : html(reply, shown);
       });
 
       // Art. 12(6): the code emailed to each address the request names.
       scope.get('/:org/requests/:id/code', { schema: hide, config: read }, async (request, reply) => {
-        const v = visit(request);
-        const id = requestId(request);
-        if ((request.query as Query).key !== undefined) return keyFromLink(request, reply, v, id, `${requestBase(v.org, id)}/code`);
-        const { base } = await load(request, v);
-        const key = cookieKey(request);
-        const s = CENTER_STRINGS[base.lang];
-        const found = key ? await publicRequest(v, id, key) : undefined;
-        if (!found) return html(reply, codeKeyPage(base, v.org, id, key ? s.key_wrong : undefined), key ? 400 : 200);
-        return html(reply, codePage(base, { request: found, ...codeOutcome(request.query as Query, s) }));
+        const p = await requestPage(request);
+        if ((request.query as Query).key !== undefined) return keyFromLink(request, reply, p, `${p.path}/code`);
+        const found = p.cookie ? await publicRequest(p.v, p.id, p.cookie) : undefined;
+        if (!found) return html(reply, codeKeyPage(p, p.cookie ? p.s.key_wrong : undefined), p.cookie ? 400 : 200);
+        return html(reply, codePage(p.base, { request: found, ...codeOutcome(request.query as Query, p.s) }));
       });
 
       scope.post('/:org/requests/:id/code', { schema: hide, config: post }, async (request, reply) => {
-        const v = visit(request);
-        const { base } = await load(request, v);
-        const id = requestId(request);
-        const s = CENTER_STRINGS[base.lang];
-        const values = formValues(request.body);
-        const typed = one(values, 'key') === '' ? undefined : normaliseKey(one(values, 'key'));
-        const key = typed ?? cookieKey(request);
-        const found = key ? await publicRequest(v, id, key) : undefined;
-        if (!key || !found) return html(reply, codeKeyPage(base, v.org, id, one(values, 'key') === '' && !key ? s.key_format : s.key_wrong), 400);
-        if (typed) setKeyCookie(request, reply, v.org, id, typed);
-        const identity = Number.parseInt(one(values, 'identity'), 10);
-        const seq = Number.isInteger(identity) && identity >= 1 && identity <= 5 ? identity : firstPending(found);
-        const pageKey = typed;
+        const p = await requestPage(request);
+        const { base, s, key } = p;
+        const found = key ? await publicRequest(p.v, p.id, key) : undefined;
+        if (!key || !found) return html(reply, codeKeyPage(p, !p.keyGiven && !key ? s.key_format : s.key_wrong), 400);
+        if (p.typed) setKeyCookie(request, reply, p.v.org, p.id, p.typed);
+        const seq = identityOf(p.values, found);
+        const pageKey = p.typed;
         const codeError = (message: string, status = 400) =>
           html(reply, codePage(base, { request: found, key: pageKey, errors: [{ field: 'code', message }], values: { identity: String(seq) } }), status);
-        const code = normaliseCode(one(values, 'code'));
-        if (!code) return codeError(one(values, 'code') === '' ? s.error_required : s.code_format);
-        const answer = await v.api.POST('/api/v1/organisations/{org}/requests/{id}/verification', {
-          params: { path: { org: v.org, id }, header: { 'x-status-token': key } },
+        const code = normaliseCode(one(p.values, 'code'));
+        if (!code) return codeError(one(p.values, 'code') === '' ? s.error_required : s.code_format);
+        const answer = await p.v.api.POST('/api/v1/organisations/{org}/requests/{id}/verification', {
+          params: { path: { org: p.v.org, id: p.id }, header: { 'x-status-token': key } },
           body: { identity: seq, code },
         });
         if (answer.data) {
@@ -311,11 +309,11 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
           const verified = outcome === 'verified' || outcome === 'already-verified';
           // Every try is counted (five lock the code): its answer is a page asked for with GET, so a refresh is not another try.
           if (keepsCookies(request)) {
-            if (verified) return seeOther(reply, `${requestBase(v.org, id)}?outcome=confirmed`, base.lang);
+            if (verified) return seeOther(reply, `${p.path}?outcome=confirmed`, base.lang);
             const left = outcome === 'wrong' ? `&left=${answer.data.attempts_left}&identity=${seq}` : '';
-            return seeOther(reply, `${requestBase(v.org, id)}/code?outcome=${outcome}${left}`, base.lang);
+            return seeOther(reply, `${p.path}/code?outcome=${outcome}${left}`, base.lang);
           }
-          if (verified) return html(reply, (await statusOf(v, base, id, key, s.code_verified)) ?? '');
+          if (verified) return html(reply, (await statusOf(p.v, base, p.id, key, s.code_verified)) ?? '');
           if (outcome === 'wrong') return codeError(fill(s.code_wrong, { left: answer.data.attempts_left }));
           return html(reply, codePage(base, { request: found, key: pageKey, alert: outcome === 'expired' ? s.code_expired : s.code_locked }), 400);
         }
@@ -323,57 +321,42 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
       });
 
       scope.post('/:org/requests/:id/code/new', { schema: hide, config: post }, async (request, reply) => {
-        const v = visit(request);
-        const { base } = await load(request, v);
-        const id = requestId(request);
-        const s = CENTER_STRINGS[base.lang];
-        const values = formValues(request.body);
-        const typed = one(values, 'key') === '' ? undefined : normaliseKey(one(values, 'key'));
-        const key = typed ?? cookieKey(request);
-        const found = key ? await publicRequest(v, id, key) : undefined;
-        if (!key || !found) return html(reply, codeKeyPage(base, v.org, id, s.key_wrong), 400);
-        const identity = Number.parseInt(one(values, 'identity'), 10);
-        const seq = Number.isInteger(identity) && identity >= 1 && identity <= 5 ? identity : firstPending(found);
-        const answer = await v.api.POST('/api/v1/organisations/{org}/requests/{id}/codes', { params: { path: { org: v.org, id }, header: { 'x-status-token': key } }, body: { identity: seq } });
+        const p = await requestPage(request);
+        const { base, s, key } = p;
+        const found = key ? await publicRequest(p.v, p.id, key) : undefined;
+        if (!key || !found) return html(reply, codeKeyPage(p, s.key_wrong), 400);
+        const seq = identityOf(p.values, found);
+        const answer = await p.v.api.POST('/api/v1/organisations/{org}/requests/{id}/codes', { params: { path: { org: p.v.org, id: p.id }, header: { 'x-status-token': key } }, body: { identity: seq } });
         if (answer.data) {
-          if (answer.data.sent && keepsCookies(request)) return seeOther(reply, `${requestBase(v.org, id)}/code?outcome=sent`, base.lang);
+          if (answer.data.sent && keepsCookies(request)) return seeOther(reply, `${p.path}/code?outcome=sent`, base.lang);
           return answer.data.sent
-            ? html(reply, codePage(base, { request: found, key: typed, message: s.code_resent }))
-            : html(reply, codePage(base, { request: found, key: typed, alert: fill(s.error_rejected, { message: answer.data.reason ?? '' }) }), 409);
+            ? html(reply, codePage(base, { request: found, key: p.typed, message: s.code_resent }))
+            : html(reply, codePage(base, { request: found, key: p.typed, alert: fill(s.error_rejected, { message: answer.data.reason ?? '' }) }), 409);
         }
-        return apiRefused(reply, answer.response.status, answer.error, (alert) => codePage(base, { request: found, key: typed, alert }), s);
+        return apiRefused(reply, answer.response.status, answer.error, (alert) => codePage(base, { request: found, key: p.typed, alert }), s);
       });
 
       // The link of the completion letter (Art. 15(3), 20(1)): the download token in the link, the key from this browser or typed.
       scope.get('/:org/requests/:id/download', { schema: hide, config: read }, async (request, reply) => {
-        const v = visit(request);
-        const { base } = await load(request, v);
-        const id = requestId(request);
-        const s = CENTER_STRINGS[base.lang];
+        const p = await requestPage(request);
         const download = (request.query as Query).download ?? '';
-        if (!DOWNLOAD.test(download)) return html(reply, errorPage(base, { title: s.download_title, message: s.download_bad_link, path: `${requestBase(v.org, id)}/download` }), 400);
-        return html(reply, downloadPage(base, { requestId: id, download, needKey: !cookieKey(request) }));
+        if (!DOWNLOAD.test(download)) return html(reply, badDownloadPage(p), 400);
+        return html(reply, downloadPage(p.base, { requestId: p.id, download, needKey: !p.cookie }));
       });
 
       scope.post('/:org/requests/:id/download', { schema: hide, config: post }, async (request, reply) => {
-        const v = visit(request);
-        const { base } = await load(request, v);
-        const id = requestId(request);
-        const s = CENTER_STRINGS[base.lang];
-        const values = formValues(request.body);
-        const download = one(values, 'download');
-        if (!DOWNLOAD.test(download)) return html(reply, errorPage(base, { title: s.download_title, message: s.download_bad_link, path: `${requestBase(v.org, id)}/download` }), 400);
-        const typed = one(values, 'key') === '' ? undefined : normaliseKey(one(values, 'key'));
-        const cookie = cookieKey(request);
-        const key = typed ?? cookie;
-        const again = (error: string, status: number) => html(reply, downloadPage(base, { requestId: id, download, needKey: !cookie || typed !== undefined, error }), status);
-        if (!key) return again(one(values, 'key') === '' ? s.error_required : s.key_format, 400);
-        const answer = await v.api.GET('/api/v1/organisations/{org}/requests/{id}/package', {
-          params: { path: { org: v.org, id }, header: { 'x-status-token': key }, query: { download } },
+        const p = await requestPage(request);
+        const { s, key } = p;
+        const download = one(p.values, 'download');
+        if (!DOWNLOAD.test(download)) return html(reply, badDownloadPage(p), 400);
+        const again = (error: string, status: number) => html(reply, downloadPage(p.base, { requestId: p.id, download, needKey: !p.cookie || p.typed !== undefined, error }), status);
+        if (!key) return again(!p.keyGiven ? s.error_required : s.key_format, 400);
+        const answer = await p.v.api.GET('/api/v1/organisations/{org}/requests/{id}/package', {
+          params: { path: { org: p.v.org, id: p.id }, header: { 'x-status-token': key }, query: { download } },
           parseAs: 'arrayBuffer',
         });
         if (answer.response.ok && answer.data) {
-          if (typed) setKeyCookie(request, reply, v.org, id, typed);
+          if (p.typed) setKeyCookie(request, reply, p.v.org, p.id, p.typed);
           const headers = answer.response.headers;
           return reply
             .code(200)
@@ -399,23 +382,50 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
    * (Referrer-Policy: no-referrer). The access log records the route, never the URL. A key that does
    * not open the request is dropped (the page then asks for it): a cookie already here is kept.
    */
-  async function keyFromLink(request: FastifyRequest, reply: FastifyReply, v: Visit, id: string, path: string): Promise<FastifyReply> {
+  async function keyFromLink(request: FastifyRequest, reply: FastifyReply, { v, id }: RequestPage, path: string): Promise<FastifyReply> {
     const key = normaliseKey((request.query as Query).key ?? '');
     if (key && (await publicRequest(v, id, key))) setKeyCookie(request, reply, v.org, id, key);
     const lang = (request.query as Query).lang;
     return reply.header('referrer-policy', 'no-referrer').redirect(lang === 'en' || lang === 'fr' ? withLang(path, lang) : path, 303);
   }
 
-  function codeKeyPage(base: PageBase, org: string, id: string, error: string | undefined): string {
-    const s = CENTER_STRINGS[base.lang];
-    return keyPage(base, {
-      action: `${requestBase(org, id)}/code`,
-      path: `${requestBase(org, id)}/code`,
-      title: s.code_page_title,
+  /**
+   * What every page of one request starts from: the organisation and the request's id from the path
+   * (anything else is not found), the organisation's page frame, the posted form, and the status key —
+   * this browser's cookie, or one typed in the form (which wins: it is what the person just gave).
+   */
+  async function requestPage(request: FastifyRequest): Promise<RequestPage> {
+    const v = visit(request);
+    // The organisation's frame first: a page not found for a bad id is still the organisation's.
+    const { base } = await load(request, v);
+    const id = requestId(request);
+    const values = formValues(request.body);
+    const keyGiven = one(values, 'key') !== '';
+    const typed = keyGiven ? normaliseKey(one(values, 'key')) : undefined;
+    const cookie = cookieKey(request);
+    return { v, base, s: CENTER_STRINGS[base.lang], id, path: requestBase(v.org, id), values, keyGiven, typed, cookie, key: typed ?? cookie };
+  }
+
+  /** The status page without a key that opens it: the key asked for in a form. */
+  function statusKeyPage(p: RequestPage, error?: string): string {
+    return keyPage(p.base, { action: p.path, path: p.path, title: p.s.key_form_title, ...(error ? { error } : {}) });
+  }
+
+  /** The code page without a key that opens it: the key and the code asked for in one form. */
+  function codeKeyPage(p: RequestPage, error: string | undefined): string {
+    return keyPage(p.base, {
+      action: `${p.path}/code`,
+      path: `${p.path}/code`,
+      title: p.s.code_page_title,
       ...(error ? { error } : {}),
       hiddenFields: { identity: '1' },
-      extra: codeField(base.lang),
+      extra: codeField(p.base.lang),
     });
+  }
+
+  /** A download link cut short (the letter's token is not whole): a page that says so. */
+  function badDownloadPage(p: RequestPage): string {
+    return errorPage(p.base, { title: p.s.download_title, message: p.s.download_bad_link, path: `${p.path}/download` });
   }
 
   async function publicRequest(v: Visit, id: string, key: string): Promise<PublicRequest | undefined> {
@@ -470,6 +480,12 @@ function formValues(body: unknown): FormValues {
     else if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === 'string');
   }
   return out;
+}
+
+/** The identity a code form names (1-5), else the first email still to confirm. */
+function identityOf(values: FormValues, found: PublicRequest): number {
+  const identity = Number.parseInt(one(values, 'identity'), 10);
+  return Number.isInteger(identity) && identity >= 1 && identity <= 5 ? identity : firstPending(found);
 }
 
 function firstPending(found: PublicRequest): number {

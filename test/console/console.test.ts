@@ -176,6 +176,15 @@ describe.runIf(run)('the staff console', () => {
     await page.waitForURL(/after=/);
     await page.getByRole('link', { name: 'First page' }).waitFor();
     await expect.poll(() => rows.count()).toBe(31 - 25);
+    expect(await page.getByRole('navigation', { name: 'Pages' }).getByText('Page 2').isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: 'Next page' }).count()).toBe(0);
+
+    // Back the way it came: the first page again, the most overdue first.
+    await page.getByRole('link', { name: 'Previous page' }).click();
+    await page.waitForURL((url) => url.pathname === '/console/requests' && !url.searchParams.has('after') && !url.searchParams.has('back'));
+    await expect.poll(() => rows.count()).toBe(25);
+    expect(await rows.first().getByRole('link').textContent()).toBe(overdue[0]!.reference);
+    expect(await page.getByRole('link', { name: 'Previous page' }).count()).toBe(0);
 
     await page.getByLabel('Type').selectOption('erasure');
     await page.getByRole('button', { name: 'Apply filters' }).click();
@@ -467,6 +476,42 @@ describe.runIf(run)('the staff console', () => {
       expect(await page.title()).toBe(`${title} — opendpo`);
       await screenshot(page, `console-fr-dark-${name}`);
     }
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the queue pages forward and back over three pages, and from its URL alone', { timeout: 60_000 }, async () => {
+    // More requests, received three days ago: three pages of 25 at least.
+    for (let i = 0; i < 25; i++) await enterRequest(server, { receivedAt: daysAgo(3) });
+    const { page, errors } = await signedInPage();
+    await page.goto(`${server.url}/console/requests`);
+    const rows = page.locator('table.queue tbody tr');
+    const pager = page.getByRole('navigation', { name: 'Pages' });
+    const firstOfPage = async (n: number) => {
+      await pager.getByText(`Page ${n}`, { exact: true }).waitFor();
+      await expect.poll(() => rows.count()).toBeGreaterThan(0);
+      return (await rows.first().getByRole('link').textContent())!;
+    };
+    const seen = [await firstOfPage(1)];
+    for (const n of [2, 3]) {
+      await pager.getByRole('link', { name: 'Next page' }).click();
+      seen.push(await firstOfPage(n));
+    }
+    expect(new Set(seen).size).toBe(3);
+    const third = page.url();
+    expect(new URL(third).searchParams.get('back')?.split(',')).toHaveLength(1);
+
+    await pager.getByRole('link', { name: 'Previous page' }).click();
+    expect(await firstOfPage(2)).toBe(seen[1]);
+    await pager.getByRole('link', { name: 'Previous page' }).click();
+    expect(await firstOfPage(1)).toBe(seen[0]);
+
+    // The third page's URL, opened afresh, still leads back through the second.
+    await page.goto(third);
+    expect(await firstOfPage(3)).toBe(seen[2]);
+    await pager.getByRole('link', { name: 'Previous page' }).click();
+    expect(await firstOfPage(2)).toBe(seen[1]);
+    expect(await accessibilityViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
   });

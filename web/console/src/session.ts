@@ -25,13 +25,3 @@ export function consoleSession(answer: SessionAnswer | undefined): Session | und
 }
 
 export const can = (session: Session, permission: string): boolean => session.permissions.includes(permission);
-
-/**
- * Who an assignee is without the staff directory: the signed-in user by name, anyone else by staff
- * id. Pages name everyone with components/staff-name.tsx (useStaffLabel, StaffName, StaffSelect).
- */
-export function assigneeLabel(session: Session, assignee: string | null, words: { unassigned: string; you: (name: string) => string }): string {
-  if (assignee === null || assignee === '') return words.unassigned;
-  if (session.user && assignee === session.user.id) return words.you(session.user.display_name);
-  return assignee;
-}

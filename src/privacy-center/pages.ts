@@ -9,7 +9,7 @@
 import type { RequestType } from '../desk/request-types.js';
 import type { CenterStrings } from './i18n/en.js';
 import { CENTER_STRINGS, centerBase, esc, fill, fillEscaped, layout, withLang, type CenterAssets, type CenterLanguage, type CenterOrganisation } from './layout.js';
-import { CORRECTION_ROWS, ERASURE_GROUNDS, identityField, LIMITS, one, RESTRICTION_GROUNDS, type FieldError, type FormValues } from './request-forms.js';
+import { correctionRows, ERASURE_GROUNDS, identityField, LIMITS, MAX_CORRECTION_ROWS, one, RESTRICTION_GROUNDS, type FieldError, type FormValues } from './request-forms.js';
 import type { ActivitySummary } from './rights-summary.js';
 
 export interface PageBase {
@@ -216,7 +216,7 @@ export interface FormPageInput {
 function fieldLabels(s: CenterStrings, input: FormPageInput): Record<string, string> {
   const labels: Record<string, string> = { message: s.message_label, transmit_controller: s.transmit_controller, transmit_url: s.transmit_url, grounds: input.type === 'objection' ? s.grounds_label : input.type === 'restriction' ? s.restriction_legend : s.erasure_legend };
   for (const t of input.form.identityTypes) labels[identityField(t.type)] = identityLabel(s, t.type);
-  for (let n = 1; n <= CORRECTION_ROWS; n++) {
+  for (let n = 1; n <= MAX_CORRECTION_ROWS; n++) {
     labels[`what_${n}`] = fill(s.correction_what, { n });
     labels[`corrected_${n}`] = fill(s.correction_value, { n });
   }
@@ -244,6 +244,8 @@ export function formPage(base: PageBase, input: FormPageInput): string {
   const action = withLang(`${centerBase(base.org.id)}/ask/${input.type}`, base.lang);
   const f = (spec: FieldSpec) => field(s, spec, values, errors);
   const parts: string[] = [];
+  /** The rectification's "add another correction" button, after the one that sends the form. */
+  let addRow = '';
   // Art. 12(6): the identity the systems know the person by; email confirmed by a code.
   const identities = input.form.identityTypes.map((t, i) =>
     f({
@@ -268,14 +270,26 @@ export function formPage(base: PageBase, input: FormPageInput): string {
       );
       break;
     case 'rectification': {
-      parts.push(`<fieldset><legend>${esc(s.corrections_legend)}</legend>`);
-      for (let n = 1; n <= CORRECTION_ROWS; n++) {
+      // Art. 16: as many corrections as the person needs, within a bound: one more row at a time, by a
+      // button the server answers with the form again (values kept), or the script adds it in place.
+      const rows = correctionRows(values);
+      parts.push(`<fieldset id="corrections"><legend>${esc(s.corrections_legend)}</legend>`, hidden('rows', String(rows)));
+      for (let n = 1; n <= rows; n++) {
         parts.push(
+          `<div class="correction" data-row="${n}">`,
           f({ name: `what_${n}`, label: fill(s.correction_what, { n }), ...(n === 1 ? { hint: s.correction_what_hint } : {}), required: n === 1, max: LIMITS.short }),
           f({ name: `corrected_${n}`, label: fill(s.correction_value, { n }), required: n === 1, max: LIMITS.text }),
+          '</div>',
         );
       }
-      parts.push('</fieldset>');
+      if (rows < MAX_CORRECTION_ROWS) {
+        // After "Send" (below): the first submit button is the one Enter in a field presses. Without a
+        // script the page comes back at the new row (the fragment); the script moves the button here and
+        // reads the labels from it.
+        const addAction = `${withLang(`${centerBase(base.org.id)}/ask/rectification`, base.lang)}#f-what_${rows + 1}`;
+        addRow = `<button type="submit" class="secondary" name="add_row" value="1" formaction="${esc(addAction)}" data-add-row data-max="${MAX_CORRECTION_ROWS}" data-label-what="${esc(s.correction_what)}" data-label-value="${esc(s.correction_value)}" data-max-text="${esc(fill(s.correction_max, { max: MAX_CORRECTION_ROWS }))}">${esc(s.correction_add)}</button>`;
+      }
+      parts.push(rows < MAX_CORRECTION_ROWS ? '' : `<p class="hint">${esc(fill(s.correction_max, { max: MAX_CORRECTION_ROWS }))}</p>`, '</fieldset>');
       break;
     }
     case 'erasure':
@@ -323,7 +337,7 @@ export function formPage(base: PageBase, input: FormPageInput): string {
     `<p>${esc(s.form_intro)}</p>`,
     `<form method="post" action="${esc(action)}" novalidate data-validate ${validationMessages(s)}>`,
     ...parts,
-    `<div class="actions"><button type="submit">${esc(s.submit)}</button></div>`,
+    `<div class="actions"><button type="submit">${esc(s.submit)}</button>${addRow}</div>`,
     '</form>',
   ].join('\n');
   const title = errors.length > 0 || input.formError ? `${s.error_summary}${s.colon}${r.title}` : r.title;

@@ -28,8 +28,24 @@ export interface SubmitBody {
 export type Parsed = { ok: true; body: SubmitBody } | { ok: false; errors: FieldError[] };
 
 export const LIMITS = { identity: 320, short: 200, text: 2000, long: 5000, directives: 10_000 } as const;
-/** Rectification: the form offers this many pairs without a script (Art. 16). */
+/** Rectification: the form offers this many pairs at first (Art. 16). */
 export const CORRECTION_ROWS = 3;
+/**
+ * …and up to this many, one more at a time ("add another correction"): a bound on what one form
+ * re-renders and one request carries; more is another request.
+ */
+export const MAX_CORRECTION_ROWS = 20;
+
+/**
+ * How many correction rows a form shows: the count it was rendered with (its hidden `rows` field),
+ * never fewer than the first three or than the last row filled in, never more than the bound.
+ */
+export function correctionRows(values: FormValues): number {
+  const asked = Number.parseInt(one(values, 'rows'), 10);
+  let rows = Number.isInteger(asked) ? Math.min(Math.max(asked, CORRECTION_ROWS), MAX_CORRECTION_ROWS) : CORRECTION_ROWS;
+  for (let n = rows + 1; n <= MAX_CORRECTION_ROWS; n++) if (one(values, `what_${n}`) !== '' || one(values, `corrected_${n}`) !== '') rows = n;
+  return rows;
+}
 export const ERASURE_GROUNDS = ['no_longer_necessary', 'consent_withdrawn', 'objection', 'unlawful', 'legal_obligation', 'child_information_society'] as const;
 export const RESTRICTION_GROUNDS = ['accuracy_contested', 'unlawful_processing', 'needed_for_legal_claims', 'objection_pending'] as const;
 
@@ -117,7 +133,7 @@ export function parseRequestForm(values: FormValues, options: FormOptions, s: Ce
     }
     case 'rectification': {
       const corrections: { what: string; corrected: string }[] = [];
-      for (let n = 1; n <= CORRECTION_ROWS; n++) {
+      for (let n = 1; n <= correctionRows(values); n++) {
         const what = text(`what_${n}`, LIMITS.short, n === 1);
         const corrected = text(`corrected_${n}`, LIMITS.text, n === 1 || what !== undefined);
         if (n > 1 && what === undefined && corrected !== undefined) errors.push({ field: `what_${n}`, message: s.error_required });

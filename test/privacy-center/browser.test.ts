@@ -122,8 +122,24 @@ describe.runIf(run)('the privacy center in Chromium', () => {
         await page.locator('#f-email').fill(`sweep.${lang}.${mode}@example.org`);
         await page.locator('#f-what_1').fill(lang === 'en' ? 'My name' : 'Mon nom');
         await page.locator('#f-corrected_1').fill('Zoé Durand');
-        await page.locator('form[data-validate] button[type=submit]').click();
+        // One more correction: added in place by the script, or by the server's answer without it (what was typed kept).
+        await page.getByRole('button', { name: lang === 'en' ? 'Add another correction' : 'Ajouter une autre correction' }).click();
+        await page.locator('#f-what_4').waitFor();
+        if (javaScript) {
+          expect(await page.evaluate('document.activeElement?.id')).toBe('f-what_4');
+          // The script's button sits with the rows and is never the one Enter presses.
+          expect(await page.locator('#corrections button[data-add-row]').getAttribute('type')).toBe('button');
+        }
+        expect(await page.locator('#f-corrected_1').inputValue()).toBe('Zoé Durand');
+        expect(await page.getByLabel(lang === 'en' ? /^Correct value \(4\)/ : /^Valeur exacte \(4\)/).count()).toBe(1);
+        await expectAccessible(page, 'rectification with a row added');
+        await screenshot(page, `privacy-center-${lang}-${mode}-form-rectification-row-added`);
+        await page.locator('#f-what_4').fill(lang === 'en' ? 'My city' : 'Ma ville');
+        await page.locator('#f-corrected_4').fill('Lyon');
+        await page.getByRole('button', { name: lang === 'en' ? 'Send my request' : 'Envoyer ma demande' }).click();
         await page.locator('#status-key').waitFor();
+        const made = /requests\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+        expect(JSON.parse((await c.desk.get(ORG, made)).request.details_json).corrections).toHaveLength(2);
         await expectAccessible(page, 'submitted');
         expect(await page.getByRole('link', { name: lang === 'en' ? 'See the status of your request' : 'Voir où en est votre demande' }).count()).toBe(1);
         // The form's answer was a redirect: a refresh asks for the page again with GET, no second request,

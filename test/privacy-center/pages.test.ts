@@ -373,6 +373,54 @@ describe('the privacy center, given bad input', () => {
     expect(twice.statusCode).toBe(200);
   });
 
+  it('adds a correction row without a script: the form again with what was typed and one more row, bounded, nothing sent', async () => {
+    const count = async () => (await c.desk.queue(ORG, { limit: 100_000 })).length;
+    const before = await count();
+    const form = await get(`${BASE}/ask/rectification?lang=fr`);
+    expect(form.body).toContain('<input type="hidden" name="rows" value="3">');
+    expect(form.body).toContain(`formaction="${BASE}/ask/rectification?lang=fr#f-what_4"`);
+    expect(form.body).toContain('>Ajouter une autre correction</button>');
+    // After "Send": Enter in a field presses the first submit button, which must send the form.
+    expect(form.body.indexOf('data-add-row')).toBeGreaterThan(form.body.indexOf('>Envoyer ma demande</button>'));
+    expect(form.body).not.toContain('id="f-what_4"');
+
+    const hostile = '<b>"x"</b>';
+    const added = await post(`${BASE}/ask/rectification?lang=fr`, { email: 'rows@example.org', rows: '3', what_1: 'Nom', corrected_1: hostile, what_3: 'Ville', add_row: '1' });
+    expect(added.statusCode).toBe(200);
+    expectPage(added.body, added.headers, 'fr');
+    expect(added.body).toContain('<input type="hidden" name="rows" value="4">');
+    expect(added.body).toContain('<label for="f-what_4">Donnée à corriger (4)');
+    expect(added.body).toContain('<label for="f-corrected_4">Valeur exacte (4)');
+    expect(added.body).toContain('value="rows@example.org"');
+    expect(added.body).toContain('value="&lt;b&gt;&quot;x&quot;&lt;/b&gt;"');
+    expect(added.body).toContain('id="f-what_3" name="what_3" maxlength="200" value="Ville"');
+    // Adding a row is not sending: no error shown, no request made.
+    expect(added.body).not.toContain('error-summary');
+    expect(await count()).toBe(before);
+
+    // Bounded: at twenty rows the button gives way to a note; a count made up is brought back within bounds.
+    const full = await post(`${BASE}/ask/rectification?lang=en`, { email: 'rows@example.org', rows: '20', add_row: '1' });
+    expect(full.body).toContain('<input type="hidden" name="rows" value="20">');
+    expect(full.body).toContain('id="f-what_20"');
+    expect(full.body).not.toContain('id="f-what_21"');
+    expect(full.body).not.toContain('data-add-row');
+    expect(full.body).toContain('At most 20 corrections in one request: for more, send another request.');
+    expect((await post(`${BASE}/ask/rectification?lang=en`, { email: 'rows@example.org', rows: '99999', add_row: '1' })).body).toContain('name="rows" value="20"');
+    expect((await post(`${BASE}/ask/rectification?lang=en`, { email: 'rows@example.org', rows: '-4', add_row: '1' })).body).toContain('name="rows" value="4"');
+    expect(await count()).toBe(before);
+
+    // Sent: every row read, a half-filled one refused on its field; the corrections of rows 1 and 5 in the request.
+    const half = await post(`${BASE}/ask/rectification?lang=en`, { email: 'rows@example.org', rows: '5', what_1: 'Name', corrected_1: 'Zoé', what_5: 'City' });
+    expect(half.statusCode).toBe(400);
+    expect(half.body).toContain('<a href="#f-corrected_5">Correct value (5): ');
+    const sent = await post(`${BASE}/ask/rectification?lang=en`, { email: 'rows@example.org', rows: '5', what_1: 'Name', corrected_1: 'Zoé', what_5: 'City', corrected_5: 'Lyon' });
+    expect(sent.statusCode).toBe(200);
+    const id = /\/requests\/([0-9a-f-]{36})\?lang=en/.exec(sent.body)![1]!;
+    const stored = await c.desk.get(ORG, id);
+    expect(JSON.parse(stored.request.details_json)).toMatchObject({ type: 'rectification', corrections: [{ what: 'Name', corrected: 'Zoé' }, { what: 'City', corrected: 'Lyon' }] });
+    expect(await count()).toBe(before + 1);
+  });
+
   it('answers an oversized body, a body of another type and a hostile path with a page, never a stack trace', async () => {
     const big = await c.app.inject({ method: 'POST', url: `${BASE}/ask/access?lang=fr`, headers: FORM, payload: `email=a%40example.org&message=${'x'.repeat(200 * 1024)}` });
     expect(big.statusCode).toBe(413);

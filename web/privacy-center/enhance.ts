@@ -1,8 +1,10 @@
 // The privacy center's enhancements. The pages work without them (plain forms the server answers,
 // with the same messages); with a script they add: checking a form before it is sent, with the
 // server's own messages tied to each field and a summary at the top (WCAG 3.3.1, 3.3.3); a code
-// field that takes a pasted code whatever its spaces; and a status page that refreshes itself while
-// the request is being handled (Art. 12(3): the person sees where it is without reloading).
+// field that takes a pasted code whatever its spaces; a rectification form that adds a correction row
+// in place (Art. 16), where without a script the server sends the form back with one more; and a status
+// page that refreshes itself while the request is being handled (Art. 12(3): the person sees where it
+// is without reloading).
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -157,9 +159,68 @@ function refreshStatus(main: HTMLElement): void {
   }, seconds * 1000);
 }
 
+/**
+ * "Add another correction" in place: the last row copied, numbered one more, emptied, and focused (its
+ * label says which it is). The button becomes a plain button beside the rows (the server puts it after
+ * "Send", so that Enter in a field sends the form; a plain button is never the one Enter presses).
+ */
+function enhanceAddRow(button: HTMLButtonElement): void {
+  const form = button.form;
+  const count = form?.querySelector<HTMLInputElement>('input[name=rows]');
+  const fieldset = count?.closest('fieldset');
+  if (!form || !count || !fieldset) return;
+  button.type = 'button';
+  const holder = document.createElement('div');
+  holder.className = 'actions';
+  holder.append(button);
+  fieldset.append(holder);
+  const max = Number(button.dataset.max) || 20;
+  button.addEventListener('click', () => {
+    const rows = form.querySelectorAll<HTMLElement>('.correction');
+    const last = rows[rows.length - 1];
+    if (!last) return;
+    const n = rows.length + 1;
+    const row = last.cloneNode(true) as HTMLElement;
+    row.dataset.row = String(n);
+    const renumber = (value: string) => value.replace(/_\d+\b/g, `_${n}`);
+    row.querySelectorAll('[id], [for], [name], [aria-describedby]').forEach((el) => {
+      for (const attr of ['id', 'for', 'name', 'aria-describedby']) {
+        const value = el.getAttribute(attr);
+        if (value !== null) el.setAttribute(attr, renumber(value));
+      }
+    });
+    row.querySelectorAll('label').forEach((label, i) => {
+      const template = (i === 0 ? button.dataset.labelWhat : button.dataset.labelValue) ?? '';
+      const text = Array.from(label.childNodes).find((c) => c.nodeType === Node.TEXT_NODE);
+      if (text) text.textContent = `${template.replace('{n}', String(n))} `;
+    });
+    row.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea').forEach((field) => {
+      field.value = '';
+      field.removeAttribute('aria-invalid');
+      const ids = (field.getAttribute('aria-describedby') ?? '').split(' ').filter((id) => id !== '' && !id.endsWith('-error'));
+      if (ids.length > 0) field.setAttribute('aria-describedby', ids.join(' '));
+      else field.removeAttribute('aria-describedby');
+    });
+    row.querySelectorAll<HTMLElement>('.error-message').forEach((slot) => {
+      slot.textContent = '';
+      slot.hidden = true;
+    });
+    last.after(row);
+    count.value = String(n);
+    if (n >= max) {
+      const note = document.createElement('p');
+      note.className = 'hint';
+      note.textContent = button.dataset.maxText ?? '';
+      holder.replaceWith(note);
+    }
+    row.querySelector<HTMLInputElement>('input')?.focus();
+  });
+}
+
 function start(): void {
   document.querySelectorAll<HTMLFormElement>('form[data-validate]').forEach(enhanceForm);
   document.querySelectorAll<HTMLInputElement>('input.code').forEach(enhanceCode);
+  document.querySelectorAll<HTMLButtonElement>('button[data-add-row]').forEach(enhanceAddRow);
   const main = document.querySelector<HTMLElement>('main[data-refresh]');
   if (main) refreshStatus(main);
   // A page answered with errors: the summary is where the keyboard and the screen reader start.

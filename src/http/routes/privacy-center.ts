@@ -23,7 +23,7 @@ import { REQUEST_TYPES, type RequestType } from '../../desk/request-types.js';
 import { OpendpoError } from '../../errors/opendpo-error.js';
 import { CENTER_STRINGS, centerBase, fill, withLang, type CenterAssets, type CenterLanguage, type CenterOrganisation } from '../../privacy-center/layout.js';
 import { codeField, codePage, downloadPage, errorPage, formPage, homePage, keyPage, statusPage, submittedPage, requestBase, type PageBase, type PublicRequest, type RecipientLine, type RequestFormData } from '../../privacy-center/pages.js';
-import { normaliseCode, normaliseKey, one, parseRequestForm, type FieldError, type FormValues } from '../../privacy-center/request-forms.js';
+import { correctionRows, MAX_CORRECTION_ROWS, normaliseCode, normaliseKey, one, parseRequestForm, type FieldError, type FormValues } from '../../privacy-center/request-forms.js';
 import { BASE_CSS, themeCss } from '../../privacy-center/style.js';
 import { inProcessFetch } from '../in-process-fetch.js';
 import { negotiateLanguage } from '../negotiate-language.js';
@@ -227,6 +227,10 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
         const type = offered(request, form);
         const values = formValues(request.body);
         const s = CENTER_STRINGS[base.lang];
+        // "Add another correction" without a script: the form again, what was typed kept, one more row; nothing is sent.
+        if (type === 'rectification' && one(values, 'add_row') !== '') {
+          return html(reply, formPage(base, { type, form, values: { ...values, rows: String(Math.min(correctionRows(values) + 1, MAX_CORRECTION_ROWS)) }, errors: [] }));
+        }
         const parsed = parseRequestForm(values, { type, language: base.lang, identityTypes: form.identityTypes.map((t) => t.type), activityIds: form.activities.map((a) => a.id) }, s);
         if (!parsed.ok) return html(reply, formPage(base, { type, form, values, errors: parsed.errors }), 400);
         const answer = await v.api.POST('/api/v1/organisations/{org}/requests', { params: { path: { org: v.org } }, body: parsed.body });

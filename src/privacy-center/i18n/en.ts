@@ -74,6 +74,8 @@ export const en = {
   correction_what: 'Data to correct ({n})',
   correction_what_hint: 'For example: my postal address.',
   correction_value: 'Correct value ({n})',
+  correction_add: 'Add another correction',
+  correction_max: 'At most {max} corrections in one request: for more, send another request.',
   erasure_legend: 'Why (if you want to say)',
   erasure_grounds: {
     unstated: 'I do not give a reason',

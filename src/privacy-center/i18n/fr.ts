@@ -64,6 +64,8 @@ export const fr: CenterStrings = {
   correction_what: 'Donnée à corriger ({n})',
   correction_what_hint: 'Par exemple : mon adresse postale.',
   correction_value: 'Valeur exacte ({n})',
+  correction_add: 'Ajouter une autre correction',
+  correction_max: 'Au plus {max} corrections par demande : pour en ajouter, envoyez une autre demande.',
   erasure_legend: 'Pourquoi (si vous souhaitez le dire)',
   erasure_grounds: {
     unstated: 'Je ne donne pas de motif',

@@ -12,8 +12,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { OpendpoError } from '../errors/opendpo-error.js';
 import type { Mailer } from '../mail/mailer.js';
-import { followLink, type FollowPage } from './follow-link.js';
-import { tokenMatches } from './package-vault/download-token.js';
+import { downloadLink, followLink, type FollowPage } from './follow-link.js';
+import { issueDownloadToken, tokenMatches } from './package-vault/download-token.js';
 import type { OpenedPackage, PackageVault } from './package-vault/package-vault.js';
 import type { Register } from '../register/schema.js';
 import type { AuditEntryInput } from '../store/audit-log.js';
@@ -418,6 +418,37 @@ export class Desk {
       throw new OpendpoError('NOT_FOUND', 'no package for this request and download link');
     }
     return this.download(r, 'person', 'write to the data protection officer for a new copy', {});
+  }
+
+  /**
+   * A new link to a completed request's copy, sent to the person (Art. 15(3), 12(2): the controller
+   * facilitates the exercise of the right): the completion letter was lost, filtered as spam or sent
+   * before the mailbox was fixed. A new download token replaces the old one in the same write, so the
+   * earlier link stops working (a link sent astray is revoked by this too). The copy and its last
+   * day are those of the vault: once it has expired, the person's way to a new copy is a new request.
+   */
+  async renewDownloadLink(organisationId: string, requestId: string, actor: string, expectedVersion?: number): Promise<StoredDeskRequest> {
+    const stored = await this.get(organisationId, requestId);
+    const r = stored.request;
+    if (expectedVersion !== undefined && expectedVersion !== r.version) throw new OpendpoError('REQUEST_CHANGED', `the request changed (version ${r.version}, not ${expectedVersion}): read it again`);
+    if (r.state !== 'completed' || r.package_id === null || r.package_expires_at === null) {
+      throw new OpendpoError('REQUEST_REFUSED', 'only a completed access or portability request has a copy to link to');
+    }
+    if (r.channel === 'controller') throw new OpendpoError('REQUEST_REFUSED', 'a forwarded request\'s copy is fetched by the controller that forwarded it (Art. 28(3)(e)), not sent to the person');
+    const now = this.now();
+    if (r.package_expires_at <= now.toISOString()) {
+      throw new OpendpoError('REQUEST_REFUSED', `the copy expired on ${r.package_expires_at.slice(0, 10)} and was deleted: a new copy answers a new request (enter one for the person)`);
+    }
+    const download = issueDownloadToken();
+    await this.store.desk.apply(organisationId, {
+      requestId,
+      expectedVersion: r.version,
+      set: { download_secret_hash: download.hash, updated_at: now.toISOString() },
+      audit: [audit(actor, 'request.download_link_renewed', requestId, { expires_at: r.package_expires_at })],
+    });
+    const expiresOn = calendarDay(new Date(r.package_expires_at), this.timeZone(r.country));
+    await this.sendLetter(organisationId, requestId, 'download_link', { download: { url: downloadLink(this.options.publicUrl ?? DEFAULT_PUBLIC_URL, organisationId, requestId, download.token), expiresOn } }, actor);
+    return this.get(organisationId, requestId);
   }
 
   /** What the person may see of their request (with its status secret). */

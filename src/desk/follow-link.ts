@@ -17,3 +17,12 @@ export function followLink(publicUrl: string, organisationId: string, requestId:
   const base = `${publicUrl.replace(/\/+$/, '')}/privacy-center/${encodeURIComponent(organisationId)}/requests/${encodeURIComponent(requestId)}`;
   return `${page === 'code' ? `${base}/code` : base}?key=${encodeURIComponent(key)}`;
 }
+
+/**
+ * The link of a completion letter (Art. 15(3)): the privacy center's download page, with the download
+ * token. The page asks for the status key too (from the browser's cookie or typed), so the letter
+ * alone opens nothing.
+ */
+export function downloadLink(publicUrl: string, organisationId: string, requestId: string, downloadToken: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/privacy-center/${encodeURIComponent(organisationId)}/requests/${encodeURIComponent(requestId)}/download?download=${downloadToken}`;
+}

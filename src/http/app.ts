@@ -42,6 +42,7 @@ import { addSessionRoutes } from './routes/session.js';
 import { addStaffRoutes } from './routes/staff.js';
 import { addSystemsRoutes } from './routes/systems.js';
 import { addDeskPlanRoutes } from './routes/desk-plan.js';
+import { addDeskDownloadLinkRoutes } from './routes/desk-download-link.js';
 import { addRegisterPublishRoutes } from './routes/register-publish.js';
 import type { WorkerSource } from '../desk/worker/request-worker.js';
 
@@ -189,6 +190,7 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
   addStaffRoutes(app, context);
   addSystemsRoutes(app, context);
   addDeskPlanRoutes(app, context);
+  addDeskDownloadLinkRoutes(app, context);
   addRegisterPublishRoutes(app, context);
   addOpenApiRoute(app);
   await addConsoleRoutes(app);

@@ -40,6 +40,7 @@ const FACTS: { [K in LetterKind]: LetterFacts<K> } = {
     actions: ['Searched the shop database and the newsletter', 'Prepared a copy of your data'],
     download: { url: 'https://privacy.acme.example/packages/9f2c', expiresOn: '2026-12-16' },
   },
+  download_link: { ...common, download: { url: 'https://privacy.acme.example/privacy-center/acme/requests/9f2c/download?download=abc', expiresOn: '2026-12-16' } },
   refusal: { ...common, reasons: ['The request is manifestly unfounded', 'The same request was answered last week'] },
   fee: {
     ...common,

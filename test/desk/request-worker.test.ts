@@ -146,6 +146,44 @@ describe.each(cases)('the worker with a $store.name store', ({ store: dialect, t
     for (const f of readdirSync(vaultDir)) expect(readFileSync(path.join(vaultDir, f)).includes(Buffer.from('alice.martin'))).toBe(false);
   });
 
+  it.runIf(available)('sends a new link to the copy on staff\'s demand: the old link stops working, the new one opens the same copy until the same day', async () => {
+    const { id, statusToken } = await approvedRequest('chloe.durand@example.com', { type: 'access' });
+    expect(await worker('w-link').runAvailable()).toBe(1);
+    const linkIn = (text: string) => /\/download\?download=([A-Za-z0-9_-]{43})/.exec(text)![1]!;
+    const first = await sink.waitFor((m) => m.to.includes('chloe.durand@example.com') && /\/download\?download=/.test(m.text));
+    const oldToken = linkIn(first.text);
+    const fetchCopy = (token: string) => app.inject({ url: `${BASE}/requests/${id}/package?download=${token}`, headers: { 'x-status-token': statusToken } });
+    expect((await fetchCopy(oldToken)).statusCode).toBe(200);
+    const completed = (await app.inject({ url: `${BASE}/desk/requests/${id}`, headers: dpo })).json();
+    expect(completed.package_expires_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+    const renew = (payload: Record<string, unknown>, headers = dpo) => app.inject({ method: 'POST', url: `${BASE}/desk/requests/${id}/download-link`, headers, payload });
+    // On the version read, like every decision; and an agent, who decides nothing, may not.
+    expect((await renew({ version: completed.version - 1 })).json()).toMatchObject({ error: { code: 'REQUEST_CHANGED' } });
+    expect((await renew({}, bearer(await tokenFor(store, ORG, 'agent')))).statusCode).toBe(403);
+    const before = sink.messages.length;
+    const renewed = await renew({ version: completed.version });
+    expect(renewed.statusCode, renewed.body).toBe(200);
+    expect(renewed.json().state).toBe('completed');
+    expect(renewed.json().package_expires_at).toBe(completed.package_expires_at);
+    expect(renewed.json().letters.at(-1)).toMatchObject({ kind: 'download_link', status: 'sent' });
+    const letter = await sink.waitFor((m) => m.to.includes('chloe.durand@example.com') && sink.messages.indexOf(m) >= before);
+    expect(letter.subject).toMatch(/a new link to your copy/);
+    const newToken = linkIn(letter.text);
+    expect(newToken).not.toBe(oldToken);
+    expect((await fetchCopy(oldToken)).statusCode).toBe(404);
+    const copy = await fetchCopy(newToken);
+    expect(copy.statusCode).toBe(200);
+    expect(Object.values(unzipSync(new Uint8Array(copy.rawPayload))).map((f) => strFromU8(f)).join('\n')).toContain('chloe.durand@example.com');
+    const trail = await store.audit.page(ORG, { limit: 100, action: 'request.download_link_renewed', subjectId: id });
+    expect(trail.map((e) => e.detail)).toEqual([{ expires_at: completed.package_expires_at }]);
+
+    // Once the copy has expired, a new link would open nothing: refused, nothing written.
+    const later = new Desk({ store, mailer, vault, now: () => new Date(Date.parse(completed.package_expires_at) + 1000) });
+    await expect(later.renewDownloadLink(ORG, id, 'staff:test')).rejects.toThrow(/expired on .* a new copy answers a new request/);
+    expect((await fetchCopy(newToken)).statusCode).toBe(200);
+  });
+
   it.runIf(available)('erases, and takes over a request whose worker died holding it', async () => {
     const { id } = await approvedRequest('bruno.petit@example.com', { type: 'erasure' });
     // A worker takes it and dies before running it (its hold is never renewed).

@@ -111,6 +111,18 @@ export function buildLetter(letter: Letter, lang: Language): LetterDocument {
       ];
       break;
     }
+    case 'download_link': {
+      const download = letter.facts.download;
+      subject = w.fill('subject_download_link', { reference: r.reference });
+      body = [
+        summary(),
+        p('download_link_intro'),
+        p('completion_download', { link: { text: download.url, href: download.url } }),
+        p('completion_download_expiry', { expires_on: date(download.expiresOn) }),
+        contact,
+      ];
+      break;
+    }
     case 'refusal': {
       const a = f.supervisoryAuthority;
       subject = w.fill('subject_refusal', { reference: r.reference });

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { CODE_DIGITS } from '../one-time-code.js';
 import { REQUEST_TYPES } from '../request-types.js';
 
-export const LETTER_KINDS = ['acknowledgement', 'identity_code', 'identity_request', 'extension', 'completion', 'refusal', 'fee'] as const;
+export const LETTER_KINDS = ['acknowledgement', 'identity_code', 'identity_request', 'extension', 'completion', 'refusal', 'fee', 'download_link'] as const;
 export type LetterKind = (typeof LETTER_KINDS)[number];
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
@@ -104,6 +104,15 @@ export const LETTER_FACTS = {
     })
     .refine((f) => f.request.type !== 'access' || f.download !== undefined, { message: 'an access request is answered with its copy: download is required', path: ['download'] })
     .refine((f) => f.download === undefined || f.download.expiresOn >= f.request.receivedOn, { message: 'download.expiresOn is before the request was received', path: ['download', 'expiresOn'] }),
+
+  /**
+   * Art. 15(3): a new link to the copy a completion letter gave, when the person lost or never got
+   * that letter (staff send it; the earlier link stops working). The copy is the same, and so is the
+   * last day it can be fetched.
+   */
+  download_link: z
+    .strictObject({ ...common, download: z.strictObject({ url: WebUrl, expiresOn: CalendarDate }) })
+    .refine((f) => f.request.type === 'access' || f.request.type === 'portability', { message: 'only an access or portability request is answered with a copy', path: ['request', 'type'] }),
 
   /** Art. 12(4): every reason, the complaint to the authority, the judicial remedy. */
   refusal: z.strictObject({ ...common, reasons: Items }),

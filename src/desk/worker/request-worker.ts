@@ -24,6 +24,7 @@ import type { Register } from '../../register/schema.js';
 import type { DsrKind } from '../../store/dsr-repository.js';
 import type { Store } from '../../store/open-store.js';
 import { calendarDay, countryTimeZone } from '../deadline.js';
+import { downloadLink } from '../follow-link.js';
 import { datasetsForRequest } from '../controller-scope.js';
 import type { ChangedCollections, Desk } from '../desk.js';
 import type { StoredDeskRequest } from '../../store/desk-repository.js';
@@ -265,7 +266,7 @@ export class RequestWorker {
       await desk.sendLetter(organisationId, requestId, 'completion', {
         actions: [...completionActions(kind, lang, summary), ...(transmitted ? [transmissionLine(lang, transmitted)] : []), ...recipientsLine(lang, (await store.notices.forRequest(organisationId, requestId)).length)],
         ...(sealed && download
-          ? { download: { url: `${this.options.publicUrl.replace(/\/$/, '')}/privacy-center/${organisationId}/requests/${requestId}/download?download=${download.token}`, expiresOn: calendarDay(new Date(sealed.expiresAt), zone) } }
+          ? { download: { url: downloadLink(this.options.publicUrl, organisationId, requestId, download.token), expiresOn: calendarDay(new Date(sealed.expiresAt), zone) } }
           : {}),
       }, `worker:${owner}`);
     } catch (err) {

@@ -77,6 +77,10 @@ export const StaffRequestView = QueueItemView.extend({
   controller_id: z.string().nullable(),
   identities: z.array(z.object({ identity: z.number().int(), type: z.string(), confirmed_by: z.string().nullable(), confirmed_at: z.string().nullable(), codes_sent: z.number().int() })),
   history: z.array(TransitionView),
+  package_expires_at: z
+    .string()
+    .nullable()
+    .describe('a completed access or portability request: the last instant its copy can be downloaded (the vault deletes it then); null when the request has no copy'),
   letters: z
     .array(z.object({ seq: z.number().int(), kind: z.string(), language: z.string(), status: z.enum(['sent', 'failed', 'not_sent']), at: z.string(), error: z.string().nullable() }))
     .describe('the letters sent about the request, or that could not be sent (to send by post); not_sent: kept, for a request answered to the controller that forwarded it'),
@@ -143,6 +147,7 @@ export function presentStaffRequest(stored: StoredDeskRequest): z.infer<typeof S
       actor: t.actor,
       input: JSON.parse(t.input_json) as Record<string, unknown>,
     })),
+    package_expires_at: r.package_id !== null ? r.package_expires_at : null,
     letters: stored.letters.map((l) => ({ seq: l.seq, kind: l.kind, language: l.language, status: l.status as 'sent' | 'failed' | 'not_sent', at: l.at, error: l.error })),
   };
 }

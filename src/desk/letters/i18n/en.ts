@@ -80,6 +80,9 @@ export const en = {
   completion_download_expiry: 'The link works until {expires_on} inclusive. It is personal: do not share it, as anyone holding it can open the copy.',
 
   // Refusal (Art. 12(4))
+  subject_download_link: 'Request {reference}: a new link to your copy',
+  download_link_intro: 'Here is a new link to the copy of your personal data that answers your request. The link we sent before no longer works.',
+
   subject_refusal: 'Request {reference}: we cannot act on your request',
   refusal_intro: 'We have examined your request and we will not act on it, for the following reasons:',
   refusal_complaint:

@@ -75,6 +75,9 @@ export const fr: LetterStrings = {
   completion_download_expiry:
     'Ce lien fonctionne jusqu’au {expires_on} inclus. Il vous est personnel : ne le communiquez à personne, car quiconque le détient peut ouvrir la copie.',
 
+  subject_download_link: 'Demande {reference} : un nouveau lien vers votre copie',
+  download_link_intro: 'Voici un nouveau lien vers la copie de vos données personnelles qui répond à votre demande. Le lien envoyé précédemment ne fonctionne plus.',
+
   subject_refusal: 'Demande {reference} : nous ne pouvons pas donner suite à votre demande',
   refusal_intro: 'Nous avons examiné votre demande et nous ne pouvons pas y donner suite, pour les raisons suivantes :',
   refusal_complaint:

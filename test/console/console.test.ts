@@ -356,8 +356,16 @@ describe.runIf(run)('the staff console', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'console-10-entry');
     await page.getByRole('button', { name: 'Enter the request' }).click();
+    // The person's link to follow it, shown this once, for the postal answer; its key opens the request's status.
+    await page.getByRole('heading', { level: 2, name: /^Request R-.* entered\.$/ }).waitFor();
+    const follow = await page.getByLabel('The person\'s link to follow the request').inputValue();
+    const [, id, key] = /\/privacy-center\/[a-z0-9-]+\/requests\/([0-9a-f-]{36})\?key=([A-Za-z0-9_-]+)$/.exec(follow) ?? [];
+    expect(id, follow).toBeDefined();
+    expect((await server.app.inject({ url: `${API}/requests/${id}`, headers: { 'x-status-token': key! } })).statusCode).toBe(200);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Open the request' }).click();
     await page.getByRole('heading', { level: 1, name: /^Request R-/ }).waitFor();
-    const id = page.url().split('/').at(-1)!;
+    expect(page.url().split('/').at(-1)).toBe(id);
     const stored = await server.app.inject({ url: `${API}/desk/requests/${id}/attachments`, headers: server.admin });
     expect(stored.json().attachments).toMatchObject([{ seq: 1, filename: 'lettre.pdf', content_type: 'application/pdf' }]);
     // The original listed on the request's page, on demand (the view is logged).

@@ -11,6 +11,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Desk } from '../../src/desk/desk.js';
+import { issueDownloadToken } from '../../src/desk/package-vault/download-token.js';
 import { accessibilityViolations, browserAvailable, launchBrowser, newPage, screenshot, watchConsole } from '../helpers/browser.js';
 import { AGENT, API, consoleBuilt, DPO, enterRequest, ORG, startConsoleServer, type ConsoleServer } from './console-server.js';
 
@@ -364,6 +365,45 @@ describe.runIf(run)('the request page\'s decision forms', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'console-request-extension-refused');
     expect(errors).toEqual([refusedLoad('409 (Conflict)')]);
+    await page.context().close();
+  });
+
+  it('sends a person who lost the completion letter a new link to the copy (Art. 15(3)); an agent is not offered it', { timeout: 60_000 }, async () => {
+    const email = 'lost.letter@example.com';
+    const request = await enterRequest(server, { email, confirm: true });
+    expect((await server.app.inject({ method: 'POST', url: `${API}/desk/requests/${request.id}/approve`, headers: server.admin, payload: {} })).statusCode).toBe(200);
+    // The worker's steps on the server's store: it takes the request and completes it with a sealed copy.
+    const desk = new Desk({ store: server.store });
+    await desk.take(ORG, request.id, 'test-worker', 60_000);
+    const expiresAt = new Date(Date.now() + 7 * DAY).toISOString();
+    await desk.finishRun(ORG, request.id, 'test-worker', { outcome: 'completed', runId: 'run-1', summary: { rows: 4, collections: 2 }, package: { id: 'p'.repeat(22), expiresAt, downloadHash: issueDownloadToken().hash } });
+    const before = await stored(request.id);
+    expect(before.state).toBe('completed');
+
+    // An agent reads where the copy is, and is offered nothing to send.
+    const agent = await signedInPage(AGENT);
+    await openRequest(agent.page, request);
+    const agentPanel = agent.page.getByRole('region', { name: 'The package' });
+    await agentPanel.getByText(/^The copy can be downloaded until /).waitFor();
+    expect(await agentPanel.getByRole('button').count()).toBe(0);
+    await agent.page.context().close();
+
+    const { page, errors } = await signedInPage();
+    await openRequest(page, request);
+    const panel = page.getByRole('region', { name: 'The package' });
+    await panel.getByText(/^The copy can be downloaded until /).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await panel.getByRole('button', { name: 'Send a new link' }).click();
+    await page.getByRole('region', { name: 'Timeline' }).getByText(/Letter: new link to the copy/).waitFor();
+    const after = await stored(request.id);
+    expect(after.version).toBe(before.version + 1);
+    expect(after.state).toBe('completed');
+    expect(after.letters.at(-1)).toEqual(expect.objectContaining({ kind: 'download_link', status: 'sent' }));
+    const letter = mailsTo(email).at(-1)!;
+    expect(letter.subject).toMatch(/a new link to your copy|un nouveau lien vers votre copie/);
+    expect(letter.text).toMatch(new RegExp(`/privacy-center/${ORG}/requests/${request.id}/download\\?download=[A-Za-z0-9_-]{43}`));
+    await screenshot(page, 'console-request-new-link');
+    expect(errors).toEqual([]);
     await page.context().close();
   });
 });

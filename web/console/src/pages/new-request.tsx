@@ -1,8 +1,10 @@
 /**
  * Manual entry of a request received by email or post, with its original attached: the multipart
- * route (…/desk/requests/with-attachments) when files are given, the JSON route otherwise.
+ * route (…/desk/requests/with-attachments) when files are given, the JSON route otherwise. Once
+ * entered, the person's link to follow it is shown, this once (only its key's hash is kept): an
+ * email request's code email carries it already; a postal answer must (Art. 12(3)).
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api, must, REQUEST_TYPES, type RequestType } from '../api.js';
 import type { paths } from '../../../client/generated/api.js';
@@ -51,6 +53,7 @@ export function NewRequestPage() {
   const [message, setMessage] = useState('');
   const [files, setFiles] = useState<File[]>([]);
   const action = useAction();
+  const [entered, setEntered] = useState<{ id: string; reference: string; followUrl: string } | undefined>(undefined);
 
   const details = (): Details => {
     switch (type) {
@@ -101,12 +104,13 @@ export function NewRequestPage() {
                 },
               }),
             );
-      route(`/console/requests/${created.id}`);
+      setEntered({ id: created.id, reference: created.reference, followUrl: created.follow_url });
     });
   };
 
   const setIdentity = (i: number, change: Partial<{ type: string; value: string }>) => setIdentities((list) => list.map((x, j) => (j === i ? { ...x, ...change } : x)));
 
+  if (entered) return <Entered {...entered} channel={channel} onOpen={() => route(`/console/requests/${entered.id}`)} />;
   return (
     <>
       <p>
@@ -236,6 +240,31 @@ export function NewRequestPage() {
           <ErrorMessage error={action.error} />
         </div>
       </form>
+    </>
+  );
+}
+
+/** The request entered: its reference, and the person's link to follow it, shown this once. */
+function Entered({ reference, followUrl, channel, onOpen }: { reference: string; followUrl: string; channel: 'email' | 'post'; onOpen: () => void }) {
+  const { t } = useI18n();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <>
+      <PageTitle>{t.entry.title}</PageTitle>
+      <section class="panel" aria-labelledby="entered">
+        <h2 id="entered" ref={heading} tabIndex={-1}>
+          {t.entry.done(reference)}
+        </h2>
+        <p>{channel === 'email' ? t.entry.followEmail : t.entry.followPost}</p>
+        <Field id="e-follow" label={t.entry.followLink}>
+          <input id="e-follow" readOnly value={followUrl} onFocus={(e) => e.currentTarget.select()} />
+        </Field>
+        <p class="hint">{t.entry.followOnce}</p>
+        <button type="button" onClick={onOpen}>
+          {t.entry.open}
+        </button>
+      </section>
     </>
   );
 }

@@ -92,7 +92,7 @@ function RequestParts({ request, onRead, facts }: { request: RequestView; onRead
         <Evidence request={request} />
       </div>
       <NoticesPanel request={request} recipients={facts.recipients} />
-      <PackagePanel />
+      <PackagePanel request={request} onChange={change} />
       {personal ? (
         <div class="panels">
           <Attachments request={request} />

@@ -8,7 +8,9 @@
  * erasure, which the DPO refuses with its reasons: the refusal letter gives the person the reasons
  * and the supervisory authority (Art. 12(4)), their status page says it was refused, and the shop
  * still holds their rows. No console errors on either side, and the server's logs carry none of the
- * people's values.
+ * people's values. Last, a request that came by email: the DPO enters it in the console with the
+ * email attached as the original; the person opens the link of the code email, which hands their
+ * browser the request's key, types the code; the DPO approves, and the same browser downloads the copy.
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +30,7 @@ import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 const ORG = 'acme-boutique';
 const PERSON = 'alice.martin@example.com';
 const SECOND = 'chloe.durand@example.com';
+const THIRD = 'bruno.petit@example.com';
 const DPO = { login: 'dana.dpo@acme-boutique.example', password: 'a long passphrase for the test' };
 
 describe.runIf(browserAvailable())('a person and a DPO, each in their own front end', () => {
@@ -187,6 +190,65 @@ describe.runIf(browserAvailable())('a person and a DPO, each in their own front 
     expect(server.output()).not.toContain(SECOND);
     expect(server.output()).not.toContain('Durand');
   }, 120_000);
+
+  it('enters a request received by email with the email attached; the person follows it from the code email\'s link and downloads the copy', async () => {
+    const { dpo, dpoErrors } = await dpoPage();
+    await dpo.goto(`${server.url}/console/requests/new`);
+    await dpo.getByRole('heading', { level: 1, name: 'Enter a request received by email or post' }).waitFor();
+    await dpo.getByLabel('Received by').selectOption('email');
+    await dpo.getByLabel('Language of the answer').selectOption('en');
+    await dpo.getByLabel('What the person asks', { exact: true }).selectOption('access');
+    await dpo.getByLabel('Identity 1: kind').selectOption('email');
+    await dpo.getByLabel('Identity 1: value').fill(THIRD);
+    const original = `From: Bruno <${THIRD}>\r\nTo: dpo@acme-boutique.example\r\nSubject: My data\r\nDate: Thu, 3 Dec 2026 08:00:00 +0100\r\n\r\nPlease send me a copy of my personal data.\r\n`;
+    await dpo.getByLabel(/^The original/).setInputFiles({ name: 'request.eml', mimeType: 'message/rfc822', buffer: Buffer.from(original) });
+    const before = sink.messages.length;
+    await dpo.getByRole('button', { name: 'Enter the request' }).click();
+    await dpo.getByRole('heading', { level: 2, name: /^Request R-.* entered\.$/ }).waitFor();
+    await screenshot(dpo, 'web-e2e-6-dpo-entered');
+    await dpo.getByRole('button', { name: 'Open the request' }).click();
+    await dpo.getByRole('heading', { level: 1, name: /^Request R-/ }).waitFor();
+    const id = dpo.url().split('/').at(-1)!;
+    await dpo.getByRole('button', { name: 'List the originals (recorded in the audit log)' }).click();
+    await dpo.getByRole('button', { name: 'Download request.eml' }).waitFor();
+
+    // The person: the code email links to the request; the link hands the key to the browser.
+    const mail = await sink.waitFor((m) => m.to.includes(THIRD) && sink.messages.indexOf(m) >= before, 15_000);
+    const link = /https:\/\/privacy\.acme-boutique\.example(\/privacy-center\/\S+\?key=\S+)/.exec(mail.text)?.[1];
+    expect(link, 'the code email of a request entered by staff carries the link').toBeDefined();
+    const code = /\b(\d{6})\b/.exec(mail.text)?.[1];
+    codes.push(code!);
+    const person = await newPage(browser, { locale: 'en-GB' });
+    const personErrors = watchConsole(person);
+    await person.goto(`${server.url}${link!}`);
+    expect(person.url(), 'the key leaves the address bar').not.toContain('key=');
+    await person.getByLabel(/^Code from the email/).fill(code!);
+    await person.getByRole('button', { name: 'Confirm' }).click();
+    await person.getByRole('heading', { level: 1, name: 'Your request' }).waitFor();
+    expect(await accessibilityViolations(person)).toEqual([]);
+    await screenshot(person, 'web-e2e-7-person-followed');
+
+    // The DPO sees the identity confirmed by the code and approves; the worker answers.
+    await dpo.reload();
+    await dpo.getByRole('region', { name: 'Identity' }).getByText(/^Confirmed \(code\)/).waitFor();
+    await dpo.getByRole('button', { name: 'Approve', exact: true }).click();
+    await dpo.getByRole('region', { name: 'Summary' }).getByText('Approved').waitFor();
+    const letter = await sink.waitFor((m) => m.to.includes(THIRD) && /download=/.test(m.text), 60_000);
+    const download = /https:\/\/privacy\.acme-boutique\.example(\/privacy-center\/\S+download=[A-Za-z0-9_-]{43})/.exec(letter.text)?.[1];
+    expect(download).toBeDefined();
+    await person.goto(`${server.url}${download!}`);
+    await person.getByRole('heading', { level: 1, name: 'Download your data' }).waitFor();
+    const [file] = await Promise.all([person.waitForEvent('download'), person.getByRole('button', { name: 'Download my data' }).click()]);
+    const saved = path.join(dir, 'package-3');
+    await file.saveAs(saved);
+    expect((await readFile(saved)).subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+
+    expect(personErrors).toEqual([]);
+    expect(dpoErrors).toEqual([]);
+    expect(server.output()).not.toContain(THIRD);
+    expect(server.output()).not.toMatch(/key=[A-Za-z0-9_-]{20,}/);
+  }, 150_000);
 });
 
 const FRENCH_ACCESS = {

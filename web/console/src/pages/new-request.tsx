@@ -257,9 +257,10 @@ function Entered({ reference, followUrl, channel, onOpen }: { reference: string;
           {t.entry.done(reference)}
         </h2>
         <p>{channel === 'email' ? t.entry.followEmail : t.entry.followPost}</p>
-        <Field id="e-follow" label={t.entry.followLink}>
+        <div class="field shown-once">
+          <label for="e-follow">{t.entry.followLink}</label>
           <input id="e-follow" readOnly value={followUrl} onFocus={(e) => e.currentTarget.select()} />
-        </Field>
+        </div>
         <p class="hint">{t.entry.followOnce}</p>
         <button type="button" onClick={onOpen}>
           {t.entry.open}

@@ -149,6 +149,7 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
     async (scope) => {
       // Form bodies are read only here (application/x-www-form-urlencoded), within a bound.
       await scope.register(fastifyFormbody, { bodyLimit: FORM_BODY_LIMIT });
+      // The probe that tells a browser that keeps cookies (COOKIES_COOKIE): its forms are answered with a redirect.
       scope.addHook('preHandler', async (request, reply) => {
         if (request.method === 'GET' && request.cookies[COOKIES_COOKIE] === undefined && !request.url.includes('/assets/')) {
           reply.setCookie(COOKIES_COOKIE, '1', { path: '/privacy-center', httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https' });

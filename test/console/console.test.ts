@@ -248,6 +248,9 @@ describe.runIf(run)('the staff console', () => {
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
     await page.getByRole('region', { name: 'Summary' }).getByText('Approved').waitFor();
     await timeline.getByText('Transition: approved').waitFor();
+    // Who did what, in words: the DPO signed in is "You", the token that confirmed the identity is said to be one.
+    await timeline.locator('li', { hasText: 'Transition: approved' }).getByText(/^by You \(/).waitFor();
+    await timeline.locator('li', { hasText: 'Transition: identity confirmed' }).getByText(/^by API token [A-Za-z0-9_-]+$/).waitFor();
     // The button pressed is gone with the state it belonged to: the outcome is said at the top, and has the focus.
     expect(await page.evaluate<string>("document.activeElement?.textContent ?? ''")).toBe('Saved. The request is now: Approved.');
     const stored = await server.app.inject({ url: `${API}/desk/requests/${toApprove.id}`, headers: server.admin });

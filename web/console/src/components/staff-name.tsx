@@ -66,6 +66,42 @@ export function useStaffLabel(): (assignee: string | null) => string {
   return (assignee) => staffLabel(session, directory, assignee, t);
 }
 
+/**
+ * Who did something, as the history and the audit log record it (`staff:<id>`, `token:<id>`,
+ * `worker:<process>`, `person`, `controller:<id>`): a colleague by name, the others said in words
+ * with their id kept for the audit trail.
+ */
+export function actorLabel(session: Session, directory: StaffDirectory | undefined, actor: string, t: I18n['t']): string {
+  const [kind, ...rest] = actor.split(':');
+  const id = rest.join(':');
+  switch (kind) {
+    case 'staff':
+      return staffLabel(session, directory, id, t);
+    case 'person':
+      return t.app.actorPerson;
+    case 'worker':
+      return t.app.actorWorker(id);
+    case 'token':
+      return t.app.actorToken(id);
+    case 'controller':
+      return t.app.actorController(id);
+    default:
+      return actor;
+  }
+}
+
+export function useActorLabel(): (actor: string) => string {
+  const { session } = useSession();
+  const { t } = useI18n();
+  const directory = useStaffDirectory();
+  return (actor) => actorLabel(session, directory, actor, t);
+}
+
+/** An actor of the history or the audit log, as text. */
+export function ActorName({ actor }: { actor: string }) {
+  return <>{useActorLabel()(actor)}</>;
+}
+
 /** An assignee's name, as text. */
 export function StaffName({ id }: { id: string | null }) {
   return <>{useStaffLabel()(id)}</>;

@@ -29,6 +29,10 @@ export const en = {
     no: 'No',
     unassigned: 'Unassigned',
     formerStaff: (name: string) => `${name} (account disabled)`,
+    actorPerson: 'the person',
+    actorWorker: (id: string) => `the worker (${id})`,
+    actorToken: (id: string) => `API token ${id}`,
+    actorController: (id: string) => `controller ${id}`,
   },
   signIn: {
     title: 'Sign in',

@@ -33,6 +33,10 @@ export const fr: Messages = {
     no: 'Non',
     unassigned: 'Non attribuée',
     formerStaff: (name: string) => `${name} (compte désactivé)`,
+    actorPerson: 'la personne',
+    actorWorker: (id: string) => `le traitement automatique (${id})`,
+    actorToken: (id: string) => `jeton d’API ${id}`,
+    actorController: (id: string) => `responsable du traitement ${id}`,
   },
   signIn: {
     title: 'Connexion',

@@ -7,6 +7,7 @@ import { useLoad } from '../components/use-load.js';
 import { formatDateTime, useI18n } from '../i18n/index.js';
 import { useSession } from '../session.js';
 import { PageTitle } from '../components/page-title.js';
+import { useActorLabel } from '../components/staff-name.js';
 
 const FILTERS = ['action', 'subject_kind', 'subject_id'] as const;
 type Filter = (typeof FILTERS)[number];
@@ -37,6 +38,7 @@ function Detail({ entry }: { entry: Schemas['AuditEntry'] }) {
 export function AuditPage() {
   const { t, lang } = useI18n();
   const { session } = useSession();
+  const actorLabel = useActorLabel();
   const { query, route } = useLocation();
   const current: Partial<Record<Filter, string>> = {};
   for (const f of FILTERS) if (query[f]) current[f] = query[f];
@@ -139,7 +141,7 @@ export function AuditPage() {
                       <tr key={e.seq}>
                         <td class="num">{e.seq}</td>
                         <td>{formatDateTime(lang, e.at)}</td>
-                        <td class="mono">{session.user && e.actor === `staff:${session.user.id}` ? t.app.you(session.user.display_name) : e.actor}</td>
+                        <td>{actorLabel(e.actor)}</td>
                         <td class="mono">{e.action}</td>
                         <td class="mono">
                           {e.subject.kind === 'request' ? <a href={`/console/requests/${e.subject.id}`}>{`${e.subject.kind}:${e.subject.id}`}</a> : `${e.subject.kind}:${e.subject.id}`}

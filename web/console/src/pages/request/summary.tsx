@@ -1,6 +1,6 @@
 /** A request's summary: type, state, days, channel, assignee (by name, from the staff directory), extension, who entered it. */
 import type { RequestView } from '../../api.js';
-import { StaffName } from '../../components/staff-name.js';
+import { ActorName, StaffName } from '../../components/staff-name.js';
 import { formatDate, formatDateTime, useI18n } from '../../i18n/index.js';
 
 export function Summary({ request }: { request: RequestView }) {
@@ -32,7 +32,9 @@ export function Summary({ request }: { request: RequestView }) {
           </>
         ) : null}
         <dt>{t.request.createdBy}</dt>
-        <dd class="mono">{request.created_by}</dd>
+        <dd>
+          <ActorName actor={request.created_by} />
+        </dd>
       </dl>
     </section>
   );

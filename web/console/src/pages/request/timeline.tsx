@@ -1,5 +1,6 @@
 /** A request's timeline: its transitions and the letters it sent, in the order they happened. */
 import type { RequestView } from '../../api.js';
+import { useActorLabel } from '../../components/staff-name.js';
 import { formatDateTime, useI18n } from '../../i18n/index.js';
 import { InputFacts } from './input-facts.js';
 
@@ -23,11 +24,12 @@ export function Timeline({ request }: { request: RequestView }) {
 
 function TransitionItem({ h }: { h: Transition }) {
   const { t, lang } = useI18n();
+  const actorLabel = useActorLabel();
   return (
     <li>
       <span class="when">{formatDateTime(lang, h.at)}</span>
       <div>
-        <strong>{t.request.transition(t.transitions[h.name] ?? h.name.replace(/_/g, ' '))}</strong>: {t.states[h.from]} → {t.states[h.to]} <span class="hint">{t.request.by(h.actor)}</span>
+        <strong>{t.request.transition(t.transitions[h.name] ?? h.name.replace(/_/g, ' '))}</strong>: {t.states[h.from]} → {t.states[h.to]} <span class="hint">{t.request.by(actorLabel(h.actor))}</span>
       </div>
       <InputFacts input={h.input} />
     </li>

@@ -31,6 +31,12 @@ export function staffDirectory(session: Session): Promise<StaffDirectory> {
   return pending;
 }
 
+/** The directory is asked again by the next page that needs it (an account was added, renamed or disabled). */
+export function forgetStaffDirectory(session: Session): void {
+  asked.delete(session);
+  answered.delete(session);
+}
+
 /** The directory once it has answered (undefined before, or if it cannot be read). */
 export function useStaffDirectory(): StaffDirectory | undefined {
   const { session } = useSession();

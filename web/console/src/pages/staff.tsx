@@ -7,6 +7,8 @@ import { PageTitle } from '../components/page-title.js';
 import { Show } from '../components/status.js';
 import { useLoad } from '../components/use-load.js';
 import { formatDate, formatDateTime, useI18n } from '../i18n/index.js';
+import { forgetStaffDirectory } from '../components/staff-name.js';
+import { useSession } from '../session.js';
 
 const STAFF_ROLES = ['admin', 'dpo', 'agent', 'engineer', 'auditor'] as const;
 type StaffRole = (typeof STAFF_ROLES)[number];
@@ -135,7 +137,16 @@ function RoleOptions({ roles }: { roles: readonly string[] }) {
 
 export function StaffPage() {
   const { t } = useI18n();
-  const accounts = useLoad(() => must(api.GET('/api/v1/staff/accounts')), []);
+  const { session } = useSession();
+  const loaded = useLoad(() => must(api.GET('/api/v1/staff/accounts')), []);
+  // An account added, renamed or disabled: the names the other pages show are asked again.
+  const accounts = {
+    ...loaded,
+    reload: () => {
+      forgetStaffDirectory(session);
+      loaded.reload();
+    },
+  };
   const tokens = useLoad(() => must(api.GET('/api/v1/staff/tokens')), []);
   const [login, setLogin] = useState('');
   const [name, setName] = useState('');

@@ -124,7 +124,7 @@ describe.runIf(run)('the request page\'s decision forms', () => {
     await form.getByLabel('Grounds').fill(grounds);
     await form.getByLabel('Amount').fill('1000000');
     await form.getByLabel('Amount').press('Enter');
-    await form.getByRole('alert').filter({ hasText: /^The server refused: / }).waitFor();
+    await form.getByRole('alert').filter({ hasText: /^The server refused: .*must be at most 100,000\.00 in the currency/ }).waitFor();
     const refused = await stored(request.id);
     expect(refused.version).toBe(before.version);
     expect(refused.history).toEqual(before.history);

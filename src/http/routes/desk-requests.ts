@@ -148,7 +148,7 @@ const ACTIONS = {
   'charge-fee': {
     permission: 'requests.decide',
     summary: 'Ask a reasonable fee for a manifestly unfounded or excessive request, with the grounds (Art. 12(5)(a))',
-    body: z.strictObject({ grounds: z.string().trim().min(1).max(5000), amount_cents: z.number().int().positive().max(100_000_00), currency: z.string().regex(/^[A-Z]{3}$/), version: Version }),
+    body: z.strictObject({ grounds: z.string().trim().min(1).max(5000), amount_cents: z.number().int({ message: 'must be a whole number of cents' }).positive({ message: 'must be more than 0' }).max(100_000_00, { message: 'must be at most 100,000.00 in the currency (10,000,000 cents)' }), currency: z.string().regex(/^[A-Z]{3}$/), version: Version }),
   },
   'receive-fee': { permission: 'requests.decide', summary: 'Record that the fee was paid', body: z.strictObject({ version: Version }) },
   extend: {

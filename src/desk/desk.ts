@@ -850,6 +850,21 @@ export class Desk {
   }
 
   /** Each time the desk waited for identity information: from a request_identity to the next verify_identity (or today). */
+  /**
+   * Whether the period can still be extended (Art. 12(3)): by how many months, and the last day the
+   * extension can be told (one month from receipt, the identity waits not counted, as deadline.ts
+   * counts them). Null once it cannot: closed, two months already granted, the first month over, or
+   * a request forwarded by a controller, whose contract sets its day (Art. 28(3)(e)). Staff pages
+   * offer the extension from this; the state machine decides again when it is asked.
+   */
+  extensionWindow(stored: StoredDeskRequest): { monthsLeft: number; tellBy: string } | null {
+    const r = stored.request;
+    if (FINAL_STATES.has(r.state as RequestState) || r.channel === 'controller' || r.extension_months >= 2) return null;
+    const now = this.now();
+    const tellBy = answerDeadline({ receivedOn: r.received_on, country: r.country, identityWaits: this.identityWaits(stored.transitions, r.country, now) }).dueOn;
+    return calendarDay(now, this.timeZone(r.country)) > tellBy ? null : { monthsLeft: 2 - r.extension_months, tellBy };
+  }
+
   private identityWaits(history: readonly { name: string; at: string }[], country: string, now: Date): IdentityWait[] {
     const zone = this.timeZone(country);
     const waits: IdentityWait[] = [];

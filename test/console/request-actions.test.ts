@@ -346,25 +346,36 @@ describe.runIf(run)('the request page\'s decision forms', () => {
     await page.context().close();
   });
 
-  it('refuses an extension after the first month (Art. 12(3)) with the server\'s reason, and writes nothing', async () => {
-    const request = await enterRequest(server, { confirm: true, receivedAt: daysAgo(40) });
+  it('offers an extension only within the first month (Art. 12(3)), by the months left, and says why once it cannot', { timeout: 60_000 }, async () => {
+    // Received 40 days ago: the first month is over. The server says so, the page offers no form, and the API refuses one.
+    const late = await enterRequest(server, { confirm: true, receivedAt: daysAgo(40) });
+    expect((await server.app.inject({ url: `${API}/desk/requests/${late.id}`, headers: server.admin })).json().extension).toBeNull();
     const { page, errors } = await signedInPage();
-    await openRequest(page, request);
-    const form = page.getByRole('group', { name: 'Extend the deadline' });
-    const submit = form.getByRole('button', { name: 'Extend', exact: true });
-    expect(await submit.isDisabled()).toBe(true);
-    await form.getByLabel('By', { exact: true }).selectOption('1');
-    await form.getByLabel('Reasons, one per line', { exact: true }).fill('Many systems to search');
-    const before = await stored(request.id);
-    await submit.click();
-    await form.getByRole('alert').filter({ hasText: /^The server refused: an extension is told within the first month \(Art\. 12\(3\)\); that month ended on \d{4}-\d{2}-\d{2}/ }).waitFor();
-    const after = await stored(request.id);
-    expect(after.version).toBe(before.version);
-    expect(after.extension_months).toBe(0);
-    expect(await page.getByRole('region', { name: 'Summary' }).getByText('Extended').count()).toBe(0);
+    await openRequest(page, late);
+    await page.getByText(/^The period can no longer be extended: an extension is told within the first month/).waitFor();
+    expect(await page.getByRole('group', { name: 'Extend the deadline' }).count()).toBe(0);
+    const refused = await server.app.inject({ method: 'POST', url: `${API}/desk/requests/${late.id}/extend`, headers: server.admin, payload: { months: 1, reasons: ['Many systems to search'] } });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toMatch(/^an extension is told within the first month \(Art\. 12\(3\)\); that month ended on \d{4}-\d{2}-\d{2}/);
     expect(await accessibilityViolations(page)).toEqual([]);
-    await screenshot(page, 'console-request-extension-refused');
-    expect(errors).toEqual([refusedLoad('409 (Conflict)')]);
+    await screenshot(page, 'console-request-extension-closed');
+
+    // Received 10 days ago: two months can be added, told by the first month's last day; after one, one is left.
+    const recent = await enterRequest(server, { confirm: true, receivedAt: daysAgo(10) });
+    const before = (await server.app.inject({ url: `${API}/desk/requests/${recent.id}`, headers: server.admin })).json();
+    expect(before.extension).toEqual({ months_left: 2, tell_by: before.due_on });
+    await openRequest(page, recent);
+    const form = page.getByRole('group', { name: 'Extend the deadline' });
+    await form.getByText(/^Told to the person by .* at the latest, with the reasons \(Art\. 12\(3\)\)\.$/).waitFor();
+    expect(await form.getByLabel('By', { exact: true }).locator('option').count()).toBe(2);
+    await form.getByLabel('Reasons, one per line', { exact: true }).fill('Twelve years of orders to search');
+    await form.getByRole('button', { name: 'Extend', exact: true }).click();
+    await page.getByRole('region', { name: 'Summary' }).getByText('Extended').waitFor();
+    const after = (await server.app.inject({ url: `${API}/desk/requests/${recent.id}`, headers: server.admin })).json();
+    expect(after.extension_months).toBe(1);
+    expect(after.extension).toEqual({ months_left: 1, tell_by: before.due_on });
+    expect(await form.getByLabel('By', { exact: true }).locator('option').count()).toBe(1);
+    expect(errors).toEqual([]);
     await page.context().close();
   });
 

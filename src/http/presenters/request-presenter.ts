@@ -10,6 +10,7 @@ import { daysBetween } from '../../desk/reminders/calendar-days.js';
 import { FINAL_STATES, REQUEST_STATES, type RequestState } from '../../desk/request-states.js';
 import { REQUEST_TYPES } from '../../desk/request-types.js';
 import type { DeskRequestRow, StoredDeskRequest } from '../../store/desk-repository.js';
+import type { Desk } from '../../desk/desk.js';
 
 const State = z.enum(REQUEST_STATES);
 const Type = z.enum(REQUEST_TYPES);
@@ -77,6 +78,10 @@ export const StaffRequestView = QueueItemView.extend({
   controller_id: z.string().nullable(),
   identities: z.array(z.object({ identity: z.number().int(), type: z.string(), confirmed_by: z.string().nullable(), confirmed_at: z.string().nullable(), codes_sent: z.number().int() })),
   history: z.array(TransitionView),
+  extension: z
+    .object({ months_left: z.number().int().min(1).max(2), tell_by: z.string().describe('YYYY-MM-DD, the last day the extension can be told (Art. 12(3))') })
+    .nullable()
+    .describe('whether the period can still be extended, by how much and until when; null once it cannot (closed, two months granted, the first month over, or forwarded by a controller)'),
   package_expires_at: z
     .string()
     .nullable()
@@ -130,10 +135,13 @@ export function presentQueueEntry(r: DeskRequestRow, today: string): z.infer<typ
   return { ...presentQueueItem(r), days_left: counting ? daysBetween(today, r.due_on) : null };
 }
 
-export function presentStaffRequest(stored: StoredDeskRequest): z.infer<typeof StaffRequestView> {
+/** `desk` says what the request still allows that its row does not (the extension's window). */
+export function presentStaffRequest(stored: StoredDeskRequest, desk: Pick<Desk, 'extensionWindow'>): z.infer<typeof StaffRequestView> {
   const r = stored.request;
+  const extension = desk.extensionWindow(stored);
   return {
     ...presentQueueItem(r),
+    extension: extension ? { months_left: extension.monthsLeft, tell_by: extension.tellBy } : null,
     received_at: r.received_at,
     created_by: r.created_by,
     controller_id: r.controller_id,

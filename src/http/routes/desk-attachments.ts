@@ -135,7 +135,7 @@ export function addDeskAttachmentRoutes(app: ZodApp, { desk }: RouteContext): vo
       });
       const kept = submitted.attachments ?? [];
       request.log.info({ requestId: submitted.request.request.id, attachments: kept.length, bytes: kept.reduce((n, a) => n + a.size_bytes, 0) }, 'request entered with attachments');
-      return reply.code(201).send({ ...presentStaffRequest(submitted.request), attachments: kept.map(presentAttachment), ...presentEntryKey(desk, submitted) });
+      return reply.code(201).send({ ...presentStaffRequest(submitted.request, desk), attachments: kept.map(presentAttachment), ...presentEntryKey(desk, submitted) });
     },
   );
 

@@ -29,6 +29,6 @@ const RenewSchema = {
 export function addDeskDownloadLinkRoutes(app: ZodApp, { desk }: RouteContext): void {
   app.post('/api/v1/organisations/:org/desk/requests/:id/download-link', { schema: RenewSchema, config: { access: 'requests.decide' } }, async (request) => {
     const { org, id } = request.params;
-    return presentStaffRequest(await desk.renewDownloadLink(org, id, principalOf(request).actor, request.body.version));
+    return presentStaffRequest(await desk.renewDownloadLink(org, id, principalOf(request).actor, request.body.version), desk);
   });
 }

@@ -249,11 +249,11 @@ export function addDeskRequestRoutes(app: ZodApp, { desk }: RouteContext): void 
     });
     // The key is never logged: ids and counts only.
     request.log.info({ requestId: submitted.request.request.id, channel: b.channel, identities: b.identities.length, codesSent: submitted.codes.filter((c) => c.sent).length }, 'request entered');
-    return reply.code(201).send({ ...presentStaffRequest(submitted.request), ...presentEntryKey(desk, submitted) });
+    return reply.code(201).send({ ...presentStaffRequest(submitted.request, desk), ...presentEntryKey(desk, submitted) });
   });
 
   app.get('/api/v1/organisations/:org/desk/requests/:id', { schema: GetSchema, config: { access: 'requests.read' } }, async (request) => {
-    return presentStaffRequest(await desk.get(request.params.org, request.params.id));
+    return presentStaffRequest(await desk.get(request.params.org, request.params.id), desk);
   });
 
   app.get('/api/v1/organisations/:org/desk/requests/:id/personal-data', { schema: PersonalSchema, config: { access: 'requests.read_personal' } }, async (request) => {
@@ -270,7 +270,7 @@ export function addDeskRequestRoutes(app: ZodApp, { desk }: RouteContext): void 
     app.post(`/api/v1/organisations/:org/desk/requests/:id/${path}`, { schema, config: { access: action.permission } }, async (request) => {
       const body = request.body as Record<string, unknown> & { version?: number };
       const stored = await desk.act(request.params.org, request.params.id, principalOf(request).actor, toAction(path, body), body.version);
-      return presentStaffRequest(stored);
+      return presentStaffRequest(stored, desk);
     });
   }
 }

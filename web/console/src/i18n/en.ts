@@ -262,6 +262,8 @@ export const en = {
     extendMonths: 'By',
     extendReasons: 'Reasons, one per line',
     extendSubmit: 'Extend',
+    extendTellBy: (date: string) => `Told to the person by ${date} at the latest, with the reasons (Art. 12(3)).`,
+    extendClosed: 'The period can no longer be extended: an extension is told within the first month, and two months at most are added (Art. 12(3)).',
     fee: 'Charge a fee (manifestly unfounded or excessive)',
     feeAmount: 'Amount',
     feeCurrency: 'Currency',

@@ -266,6 +266,8 @@ export const fr: Messages = {
     extendMonths: 'De',
     extendReasons: 'Motifs, un par ligne',
     extendSubmit: 'Prolonger',
+    extendTellBy: (date: string) => `À annoncer à la personne au plus tard le ${date}, avec les motifs (art. 12.3).`,
+    extendClosed: 'Le délai ne peut plus être prolongé : une prolongation est annoncée dans le premier mois, et de deux mois au plus (art. 12.3).',
     fee: 'Exiger des frais (demande manifestement infondée ou excessive)',
     feeAmount: 'Montant',
     feeCurrency: 'Devise',

@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import { api, must, type RequestView } from '../../api.js';
 import { ActionButton, ActionForm, Field, lines, useAction } from '../../components/forms.js';
 import { StaffSelect } from '../../components/staff-name.js';
-import { useI18n } from '../../i18n/index.js';
+import { formatDate, useI18n } from '../../i18n/index.js';
 import { useSession } from '../../session.js';
 import type { RequestPart } from './states.js';
 
@@ -139,8 +139,9 @@ export function RecordDone(part: RequestPart) {
 }
 
 /** Art. 12(3): one or two further months, with reasons, told within the first month (the server refuses a late one). */
-export function Extend(part: RequestPart) {
-  const { t } = useI18n();
+/** Art. 12(3): offered while the server says the period can still be extended, by the months left, told by its last day. */
+export function Extend({ window, ...part }: RequestPart & { window: { months_left: number; tell_by: string } }) {
+  const { t, lang } = useI18n();
   const { action, path, version, post } = useDecision(part);
   const [months, setMonths] = useState('1');
   const [reasons, setReasons] = useState('');
@@ -153,10 +154,14 @@ export function Extend(part: RequestPart) {
       submitClass="secondary"
       run={() => post(api.POST('/api/v1/organisations/{org}/desk/requests/{id}/extend', { params: { path }, body: { months: Number(months), reasons: lines(reasons), version } }))}
     >
+      <p class="hint">{t.request.extendTellBy(formatDate(lang, window.tell_by))}</p>
       <Field id="extend-months" label={t.request.extendMonths}>
         <select id="extend-months" value={months} onChange={(e) => setMonths(e.currentTarget.value)}>
-          <option value="1">{t.request.months(1)}</option>
-          <option value="2">{t.request.months(2)}</option>
+          {[1, 2].filter((n) => n <= window.months_left).map((n) => (
+            <option key={n} value={String(n)}>
+              {t.request.months(n)}
+            </option>
+          ))}
         </select>
       </Field>
       <Field id="extend-reasons" label={t.request.extendReasons}>

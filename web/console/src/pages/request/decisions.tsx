@@ -21,7 +21,8 @@ export function Decisions({ request, onChange, authority }: RequestPart & { auth
   // The engine's types are answered by its run; the others are carried out by staff and recorded.
   if (decide && request.state === 'approved' && !ENGINE_TYPES.has(request.type)) forms.push(<RecordDone key="done" {...part} />);
   // A forwarded request is due on its contract's day: the extension is the controller's to tell (Art. 28(3)(e)).
-  if (identity && open && request.channel !== 'controller') forms.push(<Extend key="extend" {...part} />);
+  // The server says whether the first month (Art. 12(3)) still allows it, and by how much.
+  if (identity && request.extension !== null) forms.push(<Extend key="extend" {...part} window={request.extension} />);
   if (identity && open) forms.push(<Assign key="assign" {...part} />);
   // Not while the engine writes: its run ends first.
   if (identity && open && request.state !== 'in_progress') forms.push(<Withdraw key="withdraw" {...part} />);
@@ -30,6 +31,7 @@ export function Decisions({ request, onChange, authority }: RequestPart & { auth
     <section class="panel" aria-labelledby="r-decide">
       <h2 id="r-decide">{t.request.decide}</h2>
       {forms.length === 0 ? <p>{t.request.nothingToDecide}</p> : <div class="panels">{forms}</div>}
+      {identity && open && request.channel !== 'controller' && request.extension === null ? <p class="hint">{t.request.extendClosed}</p> : null}
     </section>
   );
 }

@@ -459,7 +459,8 @@ export function statusPage(base: PageBase, input: { request: PublicRequest; reci
   const needsCode = !FINAL.has(r.state) && r.identities.some((i) => !i.confirmed && (i.type === 'email' || i.type.endsWith('_email')));
   const toldText = (x: RecipientLine) =>
     x.told === 'told' ? fill(s.recipient_told, { date: x.told_on ? formatDate(x.told_on.slice(0, 10), base.lang) : '' }) : x.told === 'being_told' ? s.recipient_being_told : s.recipient_not_told;
-  const changes = r.type === 'rectification' || r.type === 'erasure' || r.type === 'restriction' || r.type === 'lift_restriction';
+  // Art. 19 tells recipients of a change made: a request refused or withdrawn makes none, so there is nothing to say of them.
+  const changes = (r.type === 'rectification' || r.type === 'erasure' || r.type === 'restriction' || r.type === 'lift_restriction') && r.state !== 'refused' && r.state !== 'withdrawn';
   const recipients = changes || input.recipients.length > 0
     ? [
         `<h2>${esc(s.recipients_heading)}</h2>`,

@@ -180,6 +180,8 @@ describe.runIf(browserAvailable())('a person and a DPO, each in their own front 
     await person.goto(statusUrl);
     await person.getByRole('heading', { level: 1, name: 'Your request' }).waitFor();
     await person.getByText('Refused (the letter we sent explains why)').waitFor();
+    // Nothing was changed, so there are no recipients to tell of a change (Art. 19).
+    expect(await person.getByRole('heading', { name: 'Organisations told of the change' }).count()).toBe(0);
     expect(await accessibilityViolations(person)).toEqual([]);
     await screenshot(person, 'web-e2e-5-person-refused');
 

@@ -81,6 +81,15 @@ export interface CodeSent {
   reason?: string;
 }
 
+/**
+ * A new status key (Desk.reissueStatusKey): emailed to the confirmed address, or the link given to
+ * staff once (`followUrl`), never kept: the desk keeps only the key's hash.
+ */
+export type StatusKeyReissued = { request: StoredDeskRequest; sent: 'email' } | { request: StoredDeskRequest; sent: 'staff'; followUrl: string };
+
+/** What stands for the key in the kept copy of a status_link letter: the desk never keeps a key. */
+const KEY_NOT_KEPT = '(key not kept)';
+
 /** What staff may do to a request beyond the engine's own steps. */
 export type StaffAction =
   | { action: 'request_identity'; reason: string }
@@ -449,6 +458,74 @@ export class Desk {
     const expiresOn = calendarDay(new Date(r.package_expires_at), this.timeZone(r.country));
     await this.sendLetter(organisationId, requestId, 'download_link', { download: { url: downloadLink(this.options.publicUrl ?? DEFAULT_PUBLIC_URL, organisationId, requestId, download.token), expiresOn } }, actor);
     return this.get(organisationId, requestId);
+  }
+
+  /**
+   * A new status key for the person who lost theirs (another device, cleared cookies, the first email
+   * or staff's letter gone): without it they can neither follow the request nor download its copy,
+   * and the controller must facilitate the exercise of their rights (Art. 12(2)). A new key replaces
+   * the old one's hash in one write with its audit entry, so the earlier key (and a link sent astray)
+   * stops working. Any state, a closed one too: a completed request's copy needs the key, and a person
+   * whose request was refused or withdrawn may still read its outcome.
+   *
+   * Where the link goes: by email to the request's first CONFIRMED address only. An unconfirmed
+   * address could be anyone's, and the link opens the request (Art. 12(6)): it gets nothing. Without a
+   * confirmed address (a letter, or no mail server), staff get the link once, for a postal answer or
+   * to hand on after confirming who asks. The kept copy of the letter names no key: the desk keeps
+   * only the key's hash (Art. 32(1)). A forwarded request is the controller's to answer
+   * (Art. 28(3)(e)): the person never holds its key.
+   */
+  async reissueStatusKey(organisationId: string, requestId: string, actor: string, expectedVersion?: number): Promise<StatusKeyReissued> {
+    const stored = await this.get(organisationId, requestId);
+    const r = stored.request;
+    if (expectedVersion !== undefined && expectedVersion !== r.version) throw new OpendpoError('REQUEST_CHANGED', `the request changed (version ${r.version}, not ${expectedVersion}): read it again`);
+    if (r.channel === 'controller') throw new OpendpoError('REQUEST_REFUSED', 'a forwarded request is followed by the controller that forwarded it (Art. 28(3)(e)): the person holds no key to it');
+    const confirmed = stored.identities.find((i) => isEmailType(i.type) && i.verified_at !== null);
+    const mailer = this.options.mailer;
+    const email = confirmed !== undefined && mailer !== undefined ? { to: confirmed, mailer } : undefined;
+    const sent = email ? 'email' : 'staff';
+    const key = randomSecret();
+    const followUrl = this.followLink(organisationId, requestId, key, 'status');
+    const language = r.language as Language;
+    // Rendered before the write: a letter that cannot be written leaves the old key working.
+    const rendered = email ? renderLetter('status_link', language, { ...commonLetterFacts(await this.register(organisationId), r), followUrl }) : undefined;
+    const now = this.now().toISOString();
+    await this.store.desk.apply(organisationId, {
+      requestId,
+      expectedVersion: r.version,
+      set: { status_secret_hash: secretHash(key), updated_at: now },
+      audit: [audit(actor, 'request.status_key_reissued', requestId, { sent, ...(email ? { identity: email.to.seq } : {}) })],
+    });
+    if (!email || !rendered) return { request: await this.get(organisationId, requestId), sent: 'staff', followUrl };
+    let status: 'sent' | 'failed' = 'failed';
+    let messageId: string | null = null;
+    let error: string | null = null;
+    try {
+      messageId = (await email.mailer.send({ to: email.to.value, ...rendered, headers: { 'Auto-Submitted': 'auto-generated' } })).messageId;
+      status = 'sent';
+    } catch (err) {
+      error = reasonOf(err);
+    }
+    const withoutKey = (text: string) => text.replaceAll(key, KEY_NOT_KEPT);
+    await this.store.desk.addLetter(
+      organisationId,
+      {
+        request_id: requestId,
+        kind: 'status_link',
+        language,
+        identity_seq: email.to.seq,
+        subject: withoutKey(rendered.subject),
+        body_text: withoutKey(rendered.text),
+        body_html: withoutKey(rendered.html),
+        status,
+        message_id: messageId,
+        error,
+        at: this.now().toISOString(),
+        actor,
+      },
+      audit(actor, status === 'sent' ? 'request.letter_sent' : 'request.letter_failed', requestId, { kind: 'status_link', language, identity: email.to.seq }),
+    );
+    return { request: await this.get(organisationId, requestId), sent: 'email' };
   }
 
   /** What the person may see of their request (with its status secret). */

@@ -7,7 +7,9 @@
  *
  * Only for a request that came from the person's mailbox or letter box: the link goes back where the
  * request came from (Art. 12(6): the identity is still confirmed by the code sent there, or by staff).
- * A request made on the web form never has its key emailed: the browser that made it holds it.
+ * A request made on the web form never has its key emailed at submission: the browser that made it
+ * holds it. Only when the person lost it does staff send a new one (Desk.reissueStatusKey, Art. 12(2)),
+ * and then only to a confirmed address (Art. 12(6)), or to staff for a postal answer.
  */
 
 /** The page the link opens: the code page (an email to confirm) or the status page. */

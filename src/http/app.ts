@@ -43,6 +43,7 @@ import { addStaffRoutes } from './routes/staff.js';
 import { addSystemsRoutes } from './routes/systems.js';
 import { addDeskPlanRoutes } from './routes/desk-plan.js';
 import { addDeskDownloadLinkRoutes } from './routes/desk-download-link.js';
+import { addDeskStatusKeyRoutes } from './routes/desk-status-key.js';
 import { addRegisterPublishRoutes } from './routes/register-publish.js';
 import type { WorkerSource } from '../desk/worker/request-worker.js';
 
@@ -191,6 +192,7 @@ export async function buildApp({ config, store, defaultOrganisation, logStream, 
   addSystemsRoutes(app, context);
   addDeskPlanRoutes(app, context);
   addDeskDownloadLinkRoutes(app, context);
+  addDeskStatusKeyRoutes(app, context);
   addRegisterPublishRoutes(app, context);
   addOpenApiRoute(app);
   await addConsoleRoutes(app);

@@ -41,6 +41,7 @@ const FACTS: { [K in LetterKind]: LetterFacts<K> } = {
     download: { url: 'https://privacy.acme.example/packages/9f2c', expiresOn: '2026-12-16' },
   },
   download_link: { ...common, download: { url: 'https://privacy.acme.example/privacy-center/acme/requests/9f2c/download?download=abc', expiresOn: '2026-12-16' } },
+  status_link: { ...common, followUrl: 'https://privacy.acme.example/privacy-center/acme/requests/0b0b0b0b-0000-4000-8000-000000000000?key=abc_DEF-123' },
   refusal: { ...common, reasons: ['The request is manifestly unfounded', 'The same request was answered last week'] },
   fee: {
     ...common,
@@ -160,6 +161,23 @@ describe('what each letter must say', () => {
     expect(later).not.toContain('key=');
     expect(plain(render('identity_code', 'fr', { ...FACTS.identity_code, enteredByStaff: {} }).text).replace(/\s+/g, ' ')).toContain('ouvrez-la depuis le lien de notre premier message à ce sujet, ou de notre courrier.');
     expect(() => render('identity_code', 'en', { ...FACTS.identity_code, enteredByStaff: { followUrl: 'javascript:alert(1)' } })).toThrow(/followUrl/);
+  });
+
+  it('status link: the new link to follow the request, the earlier key gone, kept private, never in the subject (Art. 12(2))', () => {
+    const url = FACTS.status_link.followUrl;
+    const e = render('status_link', 'en');
+    const text = plain(e.text).replace(/\s+/g, ' ');
+    expect(e.subject).toBe('Request R-2026-0042: a new link to follow your request');
+    expect(text).toContain(`Here is a new link to follow your request on our privacy center: ${url}`);
+    expect(text).toContain('The link and the status key you were given before no longer work.');
+    expect(text).toContain('Keep this link to yourself');
+    expect(e.html).toContain(`href="${url}"`);
+    expect(e.subject).not.toContain('key=');
+    const f = render('status_link', 'fr');
+    expect(plain(f.subject)).toBe('Demande R-2026-0042 : un nouveau lien pour suivre votre demande');
+    expect(plain(f.text).replace(/\s+/g, ' ')).toContain(`Voici un nouveau lien pour suivre votre demande sur notre espace vie privée : ${url}`);
+    expect(plain(f.text).replace(/\s+/g, ' ')).toContain('ne fonctionnent plus');
+    expect(() => render('status_link', 'en', { ...FACTS.status_link, followUrl: 'javascript:alert(1)' })).toThrow(/followUrl/);
   });
 
   it('identity request: the doubt, each piece of information, and the clock that waits (Art. 12(6))', () => {

@@ -123,6 +123,12 @@ export function buildLetter(letter: Letter, lang: Language): LetterDocument {
       ];
       break;
     }
+    case 'status_link': {
+      const url = letter.facts.followUrl;
+      subject = w.fill('subject_status_link', { reference: r.reference });
+      body = [summary(), p('status_link_intro', { link: { text: url, href: url } }), p('status_link_replaced'), p('code_link_private'), p('status_link_not_you'), contact];
+      break;
+    }
     case 'refusal': {
       const a = f.supervisoryAuthority;
       subject = w.fill('subject_refusal', { reference: r.reference });

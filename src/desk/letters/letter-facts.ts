@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { CODE_DIGITS } from '../one-time-code.js';
 import { REQUEST_TYPES } from '../request-types.js';
 
-export const LETTER_KINDS = ['acknowledgement', 'identity_code', 'identity_request', 'extension', 'completion', 'refusal', 'fee', 'download_link'] as const;
+export const LETTER_KINDS = ['acknowledgement', 'identity_code', 'identity_request', 'extension', 'completion', 'refusal', 'fee', 'download_link', 'status_link'] as const;
 export type LetterKind = (typeof LETTER_KINDS)[number];
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
@@ -113,6 +113,13 @@ export const LETTER_FACTS = {
   download_link: z
     .strictObject({ ...common, download: z.strictObject({ url: WebUrl, expiresOn: CalendarDate }) })
     .refine((f) => f.request.type === 'access' || f.request.type === 'portability', { message: 'only an access or portability request is answered with a copy', path: ['request', 'type'] }),
+
+  /**
+   * Art. 12(2): a new link to follow the request, for the person who lost its status key (another
+   * device, cleared cookies, the first email or letter gone). It carries the new key (follow-link.ts);
+   * the earlier key stops working in the same write. Sent only to a confirmed address (Art. 12(6)).
+   */
+  status_link: z.strictObject({ ...common, followUrl: WebUrl }),
 
   /** Art. 12(4): every reason, the complaint to the authority, the judicial remedy. */
   refusal: z.strictObject({ ...common, reasons: Items }),

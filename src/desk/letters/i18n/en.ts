@@ -83,6 +83,11 @@ export const en = {
   subject_download_link: 'Request {reference}: a new link to your copy',
   download_link_intro: 'Here is a new link to the copy of your personal data that answers your request. The link we sent before no longer works.',
 
+  subject_status_link: 'Request {reference}: a new link to follow your request',
+  status_link_intro: 'Here is a new link to follow your request on our privacy center: {link}',
+  status_link_replaced: 'The link and the status key you were given before no longer work.',
+  status_link_not_you: 'If you did not ask us for a new link, tell us: your request is unchanged, and no one can follow it without this link.',
+
   subject_refusal: 'Request {reference}: we cannot act on your request',
   refusal_intro: 'We have examined your request and we will not act on it, for the following reasons:',
   refusal_complaint:

@@ -78,6 +78,11 @@ export const fr: LetterStrings = {
   subject_download_link: 'Demande {reference} : un nouveau lien vers votre copie',
   download_link_intro: 'Voici un nouveau lien vers la copie de vos données personnelles qui répond à votre demande. Le lien envoyé précédemment ne fonctionne plus.',
 
+  subject_status_link: 'Demande {reference} : un nouveau lien pour suivre votre demande',
+  status_link_intro: 'Voici un nouveau lien pour suivre votre demande sur notre espace vie privée : {link}',
+  status_link_replaced: 'Le lien et la clé de suivi que vous aviez reçus auparavant ne fonctionnent plus.',
+  status_link_not_you: 'Si vous ne nous avez pas demandé de nouveau lien, dites-le-nous : votre demande reste inchangée, et personne ne peut la suivre sans ce lien.',
+
   subject_refusal: 'Demande {reference} : nous ne pouvons pas donner suite à votre demande',
   refusal_intro: 'Nous avons examiné votre demande et nous ne pouvons pas y donner suite, pour les raisons suivantes :',
   refusal_complaint:

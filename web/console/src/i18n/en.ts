@@ -92,6 +92,7 @@ export const en = {
     refusal: 'refusal',
     fee: 'fee',
     download_link: 'new link to the copy',
+    status_link: 'new link to follow the request',
   } as Record<string, string>,
   languages: { en: 'English', fr: 'French' } as Record<string, string>,
   severities: { error: 'Errors', warning: 'Warnings', info: 'Information' },

@@ -96,6 +96,7 @@ export const fr: Messages = {
     refusal: 'refus',
     fee: 'frais',
     download_link: 'nouveau lien vers la copie',
+    status_link: 'nouveau lien pour suivre la demande',
   },
   languages: { en: 'anglais', fr: 'français' },
   severities: { error: 'Erreurs', warning: 'Avertissements', info: 'Informations' },

@@ -327,6 +327,17 @@ export const en = {
     feeBlocked: 'Give an amount (such as 25 or 25.50), a three-letter currency and the grounds to charge a fee.',
     assignWho: 'Assign to',
   },
+  statusKey: {
+    legend: 'The person\'s key',
+    send: 'Send the person a new key',
+    hintEmail: (identity: number) =>
+      `For a person who lost their key (another device, cleared cookies, the first email lost): a new link to follow the request goes to their confirmed email address (identity ${identity}). The earlier key and its links stop working.`,
+    hintPost:
+      'For a person who lost their key: no email address of theirs is confirmed, so nothing is emailed (the link opens the request, and an unconfirmed address could be anyone\'s). The new link is shown here once, for your postal answer: confirm who asks first. The earlier key and its links stop working.',
+    emailed: 'A new link was emailed to the person\'s confirmed address. The earlier key no longer works.',
+    link: 'The person\'s new link to follow the request',
+    once: 'It is shown only now: only a fingerprint of its key is kept. Put it in your postal answer. The earlier key no longer works.',
+  },
   register: {
     sourceKinds: { data_subject: 'From the person', third_party: 'From a third party', public: 'Public sources', public_source: 'Public sources' } as Record<string, string>,
     publish: 'Publish',

@@ -331,6 +331,17 @@ export const fr: Messages = {
     feeBlocked: 'Indiquez un montant (par exemple 25 ou 25,50), une devise en trois lettres et les motifs pour demander des frais.',
     assignWho: 'Attribuer à',
   },
+  statusKey: {
+    legend: 'La clé de la personne',
+    send: 'Envoyer une nouvelle clé à la personne',
+    hintEmail: (identity: number) =>
+      `Pour une personne qui a perdu sa clé (autre appareil, cookies effacés, premier message perdu) : un nouveau lien pour suivre la demande part vers son adresse e-mail confirmée (identité ${identity}). La clé précédente et ses liens cessent de fonctionner.`,
+    hintPost:
+      'Pour une personne qui a perdu sa clé : aucune de ses adresses e-mail n’est confirmée, donc rien n’est envoyé par e-mail (le lien ouvre la demande, et une adresse non confirmée peut être celle de n’importe qui). Le nouveau lien s’affiche ici une seule fois, pour votre réponse postale : vérifiez d’abord qui le demande. La clé précédente et ses liens cessent de fonctionner.',
+    emailed: 'Un nouveau lien a été envoyé à l’adresse e-mail confirmée de la personne. La clé précédente ne fonctionne plus.',
+    link: 'Le nouveau lien de la personne pour suivre la demande',
+    once: 'Il n’est affiché que maintenant : seule une empreinte de sa clé est conservée. Mettez-le dans votre réponse postale. La clé précédente ne fonctionne plus.',
+  },
   register: {
     sourceKinds: { data_subject: 'Auprès de la personne', third_party: 'Auprès d’un tiers', public: 'Sources publiques', public_source: 'Sources publiques' },
     publish: 'Publier',

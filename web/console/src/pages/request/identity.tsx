@@ -11,6 +11,7 @@ import { ErrorMessage } from '../../components/status.js';
 import { formatDateTime, useI18n } from '../../i18n/index.js';
 import { can, useSession } from '../../session.js';
 import type { RequestPart } from './states.js';
+import { StatusKey } from './status-key.js';
 
 type Method = 'document' | 'match' | 'staff';
 const METHODS: readonly Method[] = ['match', 'document', 'staff'];
@@ -28,6 +29,8 @@ export function Identities({ request, onChange, onRefresh }: RequestPart & { onR
       {mayAct ? <SendCodes request={request} onRefresh={onRefresh} /> : null}
       {mayAct && unconfirmed.length > 0 ? <ConfirmIdentity request={request} onChange={onChange} /> : null}
       {can(session, 'requests.identity') && (request.state === 'received' || request.state === 'verified') ? <AskIdentity request={request} onChange={onChange} /> : null}
+      {/* In any state: a completed request's copy needs the key, and a closed one can still be read. */}
+      <StatusKey request={request} onRefresh={onRefresh} />
     </section>
   );
 }

@@ -184,6 +184,33 @@ describe.each(cases)('the worker with a $store.name store', ({ store: dialect, t
     expect((await fetchCopy(newToken)).statusCode).toBe(200);
   });
 
+  it.runIf(available)('gives a person who lost their key a new one by email (Art. 12(2)): the completed request\'s copy downloads with it, no longer with the old one', async () => {
+    const email = 'alice.martin@example.com';
+    const { id, statusToken } = await approvedRequest(email, { type: 'access' });
+    const started = sink.messages.length;
+    expect(await worker('w-key').runAvailable()).toBe(1);
+    const letter = await sink.waitFor((m) => m.to.includes(email) && sink.messages.indexOf(m) >= started && /\/download\?download=/.test(m.text));
+    const downloadToken = /\/download\?download=([A-Za-z0-9_-]{43})/.exec(letter.text)![1]!;
+    const fetchCopy = (key: string) => app.inject({ url: `${BASE}/requests/${id}/package?download=${downloadToken}`, headers: { 'x-status-token': key } });
+    expect((await fetchCopy(statusToken)).statusCode).toBe(200);
+    const completed = (await app.inject({ url: `${BASE}/desk/requests/${id}`, headers: dpo })).json();
+    expect(completed.state).toBe('completed');
+
+    const before = sink.messages.length;
+    const reissued = await app.inject({ method: 'POST', url: `${BASE}/desk/requests/${id}/status-key`, headers: dpo, payload: { version: completed.version } });
+    expect(reissued.statusCode, reissued.body).toBe(200);
+    expect(reissued.json().state).toBe('completed');
+    expect(reissued.json().follow_url).toBeUndefined();
+    const mail = await sink.waitFor((m) => m.to.includes(email) && sink.messages.indexOf(m) >= before);
+    const key = /\?key=([A-Za-z0-9_-]{43})/.exec(mail.text)![1]!;
+    expect((await fetchCopy(statusToken)).statusCode).toBe(404);
+    const copy = await fetchCopy(key);
+    expect(copy.statusCode).toBe(200);
+    expect(Object.values(unzipSync(new Uint8Array(copy.rawPayload))).map((f) => strFromU8(f)).join('\n')).toContain(email);
+    const trail = await store.audit.page(ORG, { limit: 10, action: 'request.status_key_reissued', subjectId: id });
+    expect(trail.map((e) => e.detail)).toEqual([{ sent: 'email', identity: 1 }]);
+  });
+
   it.runIf(available)('erases, and takes over a request whose worker died holding it', async () => {
     const { id } = await approvedRequest('bruno.petit@example.com', { type: 'erasure' });
     // A worker takes it and dies before running it (its hold is never renewed).

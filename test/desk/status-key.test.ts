@@ -3,12 +3,16 @@
  * Art. 12(2)): the earlier key stops working and the new one opens the request; the link is emailed
  * to a confirmed address only (Art. 12(6)), an unconfirmed address gets nothing and staff get the
  * link once; the version read is checked; agents may, engineers may not; a forwarded request is
- * refused; a closed request is not; the key reaches no log line, no audit entry and no kept letter.
+ * refused; a closed request is not; without a mail server staff get the link, and a mail that fails
+ * is kept as failed; the key reaches no log line, no audit entry and no kept letter.
  * Real SQLite store, real SMTP on loopback (test/privacy-center/center-app.ts).
  */
+import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Desk } from '../../src/desk/desk.js';
 import { ROLES, allows } from '../../src/desk/staff/roles.js';
+import { SmtpMailer } from '../../src/mail/smtp/smtp-mailer.js';
 import { bearer, tokenFor } from '../helpers/staff.js';
 import type { SinkMessage } from '../support/smtp-sink.js';
 import { centerApp, ORG, type CenterApp } from '../privacy-center/center-app.js';
@@ -186,6 +190,34 @@ describe('a new status key for the person who lost theirs', () => {
     const status = await c.app.inject({ url: `${API}/requests/${entered.id}`, headers: { 'x-status-token': key } });
     expect(status.statusCode).toBe(200);
     expect(status.json()).toMatchObject({ id: entered.id, state: 'withdrawn' });
+  });
+
+  it('gives staff the link when no mail server is configured, even for a confirmed address; records a failed mail and says so', async () => {
+    const entered = await confirmedRequest('no.mail.server@example.org');
+    const now = () => new Date(c.clock.now);
+    const withoutMail = await new Desk({ store: c.store, now }).reissueStatusKey(ORG, entered.id, 'staff:test', entered.version);
+    expect(withoutMail.sent).toBe('staff');
+    const key = keyOf(withoutMail.sent === 'staff' ? withoutMail.followUrl : '');
+    keys.push(key);
+    expect(await follow(entered.id, key)).toBe(200);
+
+    // A mail server that refuses the connection: the key is replaced (staff send another), the letter is kept as failed.
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const mailer = new SmtpMailer({ url: `smtp://127.0.0.1:${closed}`, from: 'dpo@acme-boutique.example' });
+    try {
+      const failed = await new Desk({ store: c.store, mailer, now }).reissueStatusKey(ORG, entered.id, 'staff:test');
+      expect(failed.sent).toBe('email');
+      expect(failed.request.letters.at(-1)).toMatchObject({ kind: 'status_link', status: 'failed' });
+      expect(failed.request.letters.at(-1)!.body_text).toContain('(key not kept)');
+      expect(await follow(entered.id, key)).toBe(404);
+    } finally {
+      await mailer.close();
+    }
   });
 
   it('answers bad input with a clear problem', async () => {

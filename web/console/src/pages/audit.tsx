@@ -1,11 +1,12 @@
 /** The audit log, oldest first, with its filters and keyset pages, and "verify the chain". */
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { api, must, type Schemas } from '../api.js';
+import { api, must } from '../api.js';
 import { ErrorMessage, Show } from '../components/status.js';
 import { useLoad } from '../components/use-load.js';
 import { formatDateTime, useI18n } from '../i18n/index.js';
 import { useSession } from '../session.js';
+import { Facts } from '../components/facts.js';
 import { PageTitle } from '../components/page-title.js';
 import { useActorLabel } from '../components/staff-name.js';
 
@@ -18,21 +19,6 @@ function auditUrl(values: Partial<Record<Filter | 'after', string>>): string {
   for (const [k, v] of Object.entries(values)) if (v) params.set(k, v);
   const q = params.toString();
   return `/console/audit${q === '' ? '' : `?${q}`}`;
-}
-
-function Detail({ entry }: { entry: Schemas['AuditEntry'] }) {
-  const pairs = Object.entries(entry.detail);
-  if (pairs.length === 0) return null;
-  return (
-    <dl class="inline">
-      {pairs.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{typeof v === 'string' ? v : JSON.stringify(v)}</dd>
-        </div>
-      ))}
-    </dl>
-  );
 }
 
 export function AuditPage() {
@@ -147,7 +133,7 @@ export function AuditPage() {
                           {e.subject.kind === 'request' ? <a href={`/console/requests/${e.subject.id}`}>{`${e.subject.kind}:${e.subject.id}`}</a> : `${e.subject.kind}:${e.subject.id}`}
                         </td>
                         <td>
-                          <Detail entry={e} />
+                          <Facts input={e.detail} />
                         </td>
                       </tr>
                     ))}

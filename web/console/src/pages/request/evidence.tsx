@@ -1,7 +1,7 @@
 /** The evidence of a request's runs: each completion or failure the engine recorded, with what it counted. */
 import type { RequestView } from '../../api.js';
 import { formatDateTime, useI18n } from '../../i18n/index.js';
-import { InputFacts } from './input-facts.js';
+import { Facts } from '../../components/facts.js';
 
 export function Evidence({ request }: { request: RequestView }) {
   const { t, lang } = useI18n();
@@ -17,7 +17,7 @@ export function Evidence({ request }: { request: RequestView }) {
             <h3>
               {t.states[h.to]} — {formatDateTime(lang, h.at)}
             </h3>
-            <InputFacts input={h.input} />
+            <Facts input={h.input} />
           </div>
         ))
       )}

@@ -5,7 +5,7 @@ import { useAction } from '../../components/forms.js';
 import { ErrorMessage } from '../../components/status.js';
 import { formatDate, useI18n } from '../../i18n/index.js';
 import { useSession } from '../../session.js';
-import { InputFacts } from './input-facts.js';
+import { Facts } from '../../components/facts.js';
 
 export function PersonalData({ request }: { request: RequestView }) {
   const { t, lang } = useI18n();
@@ -31,7 +31,7 @@ export function PersonalData({ request }: { request: RequestView }) {
             ))}
           </ul>
           <h3>{t.request.personalDetails}</h3>
-          <InputFacts input={data.details} />
+          <Facts input={data.details} />
           <h3>{t.request.repetitions}</h3>
           {data.repetitions.length === 0 ? (
             <p>{t.request.repetitionsNone}</p>

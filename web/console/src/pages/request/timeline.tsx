@@ -2,7 +2,7 @@
 import type { RequestView } from '../../api.js';
 import { useActorLabel } from '../../components/staff-name.js';
 import { formatDateTime, useI18n } from '../../i18n/index.js';
-import { InputFacts } from './input-facts.js';
+import { Facts } from '../../components/facts.js';
 
 type Transition = RequestView['history'][number];
 type Letter = RequestView['letters'][number];
@@ -31,7 +31,7 @@ function TransitionItem({ h }: { h: Transition }) {
       <div>
         <strong>{t.request.transition(t.transitions[h.name] ?? h.name.replace(/_/g, ' '))}</strong>: {t.states[h.from]} → {t.states[h.to]} <span class="hint">{t.request.by(actorLabel(h.actor))}</span>
       </div>
-      <InputFacts input={h.input} />
+      <Facts input={h.input} />
     </li>
   );
 }

@@ -1,5 +1,8 @@
-/** What a transition or a request carried (reasons, months, a run's counts), as short pairs; never the person's data unless shown on demand. */
-export function InputFacts({ input }: { input: Record<string, unknown> }) {
+/**
+ * Recorded facts as short pairs: what a transition or a request carried (reasons, months, a run's
+ * counts), an audit entry's detail (ids and counts). Never the person's data unless shown on demand.
+ */
+export function Facts({ input }: { input: Record<string, unknown> }) {
   const pairs = Object.entries(input);
   if (pairs.length === 0) return null;
   return (

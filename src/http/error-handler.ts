@@ -3,6 +3,7 @@
  * its status from the catalogue; invalid input names the parameter; anything else is a 500 with
  * a correlation id (the request id, to find the details in the log), never a stack or SQL.
  */
+import { loggableError } from '../errors/loggable-error.js';
 import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -34,7 +35,7 @@ export function handleError(err: FastifyError, request: FastifyRequest, reply: F
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
     return reply.code(err.statusCode).send(presentError('INVALID_INPUT', 'the request is malformed'));
   }
-  request.log.error({ err }, 'unexpected error');
+  request.log.error({ err: loggableError(err) }, 'unexpected error');
   return reply.code(500).send(presentError('INTERNAL', `internal error (correlation id ${request.id})`, String(request.id)));
 }
 

@@ -5,6 +5,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../../src/config/config.js';
+import { loggableError } from '../../src/errors/loggable-error.js';
 import { buildApp } from '../../src/http/app.js';
 import type { ZodApp } from '../../src/http/route-context.js';
 import type { Finding } from '../../src/register/finding.js';
@@ -264,6 +265,34 @@ describe('unexpected errors', () => {
     expect(error.correlation_id).toBe(res.headers['x-request-id']);
     expect(error.message).toBe(`internal error (correlation id ${error.correlation_id})`);
     expect(res.body).not.toMatch(/select|from "|at .*\.js|driver/i);
+    await brokenApp.close();
+  });
+});
+
+describe('unexpected errors in the log', () => {
+  it('carry the error\'s kind, code and frames, never its message (it may quote a row or a request)', async () => {
+    const pii = Object.assign(new Error('duplicate key value violates unique constraint: (email)=(alice.martin@example.com)'), { code: '23505' });
+    const shown = loggableError(pii);
+    expect(shown).toMatchObject({ type: 'Error', code: '23505' });
+    expect(shown.frames.length).toBeGreaterThan(0);
+    expect(JSON.stringify(shown)).not.toContain('alice.martin');
+
+    // A store that went away: the route fails, the log says what kind of error, not the driver's words.
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const broken = await memory();
+    const brokenApp = await buildApp({ config: { logLevel: 'info' }, store: broken, logStream: stream });
+    await broken.close();
+    expect((await brokenApp.inject({ url: '/api/v1/organisations' })).statusCode).toBe(500);
+    const logged = lines.map((l) => JSON.parse(l) as { msg: string; err?: { type: string; frames: string[] } }).find((l) => l.msg === 'unexpected error');
+    expect(logged?.err?.type).toMatch(/Error$/);
+    expect(logged?.err?.frames.length).toBeGreaterThan(0);
+    expect(lines.join('')).not.toMatch(/"message"|database connection is not open/i);
     await brokenApp.close();
   });
 });

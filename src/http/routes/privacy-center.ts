@@ -13,6 +13,7 @@
  * One link does carry it: the one a request entered by staff is followed by (src/desk/follow-link.ts),
  * whose key is moved into the cookie at once and dropped from the address (keyFromLink).
  */
+import { loggableError } from '../../errors/loggable-error.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -165,7 +166,7 @@ export async function addPrivacyCenterRoutes(app: ZodApp, context: RouteContext,
       scope.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
         const stop = error instanceof PageStop ? error : undefined;
         const status = stop?.status ?? (error instanceof OpendpoError ? error.status : error.statusCode) ?? 500;
-        if (status >= 500) request.log.error({ err: { message: error.message, code: error.code } }, 'privacy center page failed');
+        if (status >= 500) request.log.error({ err: loggableError(error) }, 'privacy center page failed');
         const base = pageBaseOf(request, assets);
         const s = CENTER_STRINGS[base.lang];
         const kind = stop?.kind ?? (status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : status === 413 ? 'too_large' : status >= 500 ? 'generic' : 'bad_request');

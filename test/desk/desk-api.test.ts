@@ -5,7 +5,6 @@
  * another identity or request; the deadline, the roles, the CSRF token and the audit log hold; no
  * identity reaches a log line or an audit entry.
  */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import type { ZodApp } from '../../src/http/route-context.js';
@@ -17,6 +16,7 @@ import { ROOT } from '../helpers/cli.js';
 import { bearer, staffAccount, tokenFor } from '../helpers/staff.js';
 import { postgresCase, sqliteCase } from '../store/store-cases.js';
 import { startSmtpSink, type SinkMessage, type SmtpSink } from '../support/smtp-sink.js';
+import { logInto } from '../support/log-lines.js';
 
 const ORG = 'acme-boutique';
 const BASE = `/api/v1/organisations/${ORG}`;
@@ -38,12 +38,7 @@ describe.each([sqliteCase(), postgresCase()])('the request desk on $name', (dial
     await publishRegister(store, await loadRegister(`${ROOT}/examples/acme-shop`), { author: 'test' });
     sink = await startSmtpSink();
     mailer = new SmtpMailer({ url: sink.url, from: 'Acme DPO <dpo@acme-boutique.example>' });
-    const logStream = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        logs.push(chunk.toString('utf8'));
-        done();
-      },
-    });
+    const logStream = logInto(logs);
     app = await buildApp({ config: { logLevel: 'info', publicRateLimit: 10_000 }, store, defaultOrganisation: ORG, logStream, mailer, now: () => new Date(clock) });
     for (const role of ['dpo', 'agent', 'engineer', 'auditor'] as const) staff[role] = bearer(await tokenFor(store, ORG, role));
   });

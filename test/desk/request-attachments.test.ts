@@ -12,7 +12,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import SqliteDatabase from 'better-sqlite3';
 import fc from 'fast-check';
 import pg from 'pg';
@@ -32,6 +31,7 @@ import { openStore, type Store } from '../../src/store/open-store.js';
 import { ROOT } from '../helpers/cli.js';
 import { bearer, tokenFor } from '../helpers/staff.js';
 import { postgresCase, sqliteCase } from '../store/store-cases.js';
+import { logInto } from '../support/log-lines.js';
 
 const ORG = 'acme-boutique';
 const BASE = `/api/v1/organisations/${ORG}/desk/requests`;
@@ -129,12 +129,7 @@ describe.each([sqliteCase(), postgresCase()])('a request entered with its origin
     await publishRegister(store, await loadRegister(`${ROOT}/examples/acme-shop`), { author: 'test' });
     vaultFolder = mkdtempSync(path.join(tmpdir(), 'opendpo-attachments-'));
     const vault = new PackageVault({ folder: vaultFolder, keys: PackageKeyRing.of([{ id: 'k1', key: randomBytes(32) }]) });
-    const logStream = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        logs.push(chunk.toString('utf8'));
-        done();
-      },
-    });
+    const logStream = logInto(logs);
     app = await buildApp({ config: { logLevel: 'info' }, store, defaultOrganisation: ORG, logStream, vault, now: () => new Date(clock) });
     for (const role of ['dpo', 'agent', 'engineer', 'auditor'] as const) staff[role] = bearer(await tokenFor(store, ORG, role));
   });

@@ -8,7 +8,6 @@
  * Real SQLite store, real SMTP on loopback (test/privacy-center/center-app.ts).
  */
 import { createServer } from 'node:net';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Desk } from '../../src/desk/desk.js';
 import { ROLES, allows } from '../../src/desk/staff/roles.js';
@@ -16,6 +15,7 @@ import { SmtpMailer } from '../../src/mail/smtp/smtp-mailer.js';
 import { bearer, tokenFor } from '../helpers/staff.js';
 import type { SinkMessage } from '../support/smtp-sink.js';
 import { centerApp, ORG, type CenterApp } from '../privacy-center/center-app.js';
+import { logInto } from '../support/log-lines.js';
 
 const API = `/api/v1/organisations/${ORG}`;
 
@@ -42,12 +42,7 @@ describe('a new status key for the person who lost theirs', () => {
   const keys: string[] = [];
   beforeAll(async () => {
     c = await centerApp({
-      logStream: new Writable({
-        write(chunk: Buffer, _enc, done) {
-          logs.push(chunk.toString('utf8'));
-          done();
-        },
-      }),
+      logStream: logInto(logs),
     });
     agent = bearer(await tokenFor(c.store, ORG, 'agent'));
   });

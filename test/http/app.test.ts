@@ -2,7 +2,6 @@
  * The HTTP API against a real SQLite store (:memory:), through Fastify's inject: no network,
  * no mocks.
  */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../../src/config/config.js';
 import { loggableError } from '../../src/errors/loggable-error.js';
@@ -16,6 +15,7 @@ import { openStore, type Store } from '../../src/store/open-store.js';
 import { ROOT } from '../helpers/cli.js';
 import { smallRegister } from '../store/registers.js';
 import { bearer, tokenFor } from '../helpers/staff.js';
+import { logInto } from '../support/log-lines.js';
 
 const fixture = (name: string) => `${ROOT}/test/fixtures/registers/${name}`;
 const memory = () => openStore(parseDatabaseUrl(':memory:', ROOT));
@@ -51,12 +51,7 @@ beforeAll(async () => {
     author: 'Grace Hopper',
     diffFrom: () => null,
   });
-  const logStream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
+  const logStream = logInto(logs);
   app = await buildApp({ config: { logLevel: 'info' }, store, defaultOrganisation: 'store-shop', logStream });
   shopStaff = bearer(await tokenFor(store, 'store-shop', 'auditor'));
   otherStaff = bearer(await tokenFor(store, 'other-org', 'engineer'));
@@ -279,12 +274,7 @@ describe('unexpected errors in the log', () => {
 
     // A store that went away: the route fails, the log says what kind of error, not the driver's words.
     const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString('utf8'));
-        done();
-      },
-    });
+    const stream = logInto(lines);
     const broken = await memory();
     const brokenApp = await buildApp({ config: { logLevel: 'info' }, store: broken, logStream: stream });
     await broken.close();

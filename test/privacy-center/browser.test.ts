@@ -7,7 +7,6 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import type { Browser, BrowserContext, Page, Response as PlaywrightResponse } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_TYPES } from '../../src/desk/request-types.js';
@@ -15,6 +14,7 @@ import { builtWebFolder } from '../../src/http/routes/console.js';
 import { accessibilityViolations, browserAvailable, launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
 import { bearer, tokenFor } from '../helpers/staff.js';
 import { centerApp, ORG, type CenterApp } from './center-app.js';
+import { logInto } from '../support/log-lines.js';
 
 const run = browserAvailable();
 const BASE = `/privacy-center/${ORG}`;
@@ -33,12 +33,7 @@ describe.runIf(run)('the privacy center in Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(path.join(builtWebFolder('privacy-center'), 'enhance.js'))) throw new Error('the privacy center script is not built: run npm run build:web first');
     c = await centerApp({
-      logStream: new Writable({
-        write(chunk: Buffer, _enc, done) {
-          logs.push(chunk.toString('utf8'));
-          done();
-        },
-      }),
+      logStream: logInto(logs),
     });
     url = await c.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchBrowser();

@@ -5,11 +5,11 @@
  * SMTP server on loopback received, the status followed; bad input answered with the page again
  * and an accessible message, never a stack trace or a 500; the key never in a URL or a log.
  */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_TYPES, type RequestType } from '../../src/desk/request-types.js';
 import { PRIVACY_CENTER_CSP } from '../../src/http/routes/privacy-center.js';
 import { centerApp, ORG, type CenterApp } from './center-app.js';
+import { logInto } from '../support/log-lines.js';
 
 const BASE = `/privacy-center/${ORG}`;
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -53,12 +53,7 @@ describe('the privacy center without JavaScript', () => {
   const logs: string[] = [];
   beforeAll(async () => {
     c = await centerApp({
-      logStream: new Writable({
-        write(chunk: Buffer, _enc, done) {
-          logs.push(chunk.toString('utf8'));
-          done();
-        },
-      }),
+      logStream: logInto(logs),
     });
   });
   afterAll(async () => c?.close());

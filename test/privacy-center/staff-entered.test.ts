@@ -5,11 +5,11 @@
  * into the request's cookie and redirects (303) to the page without it; the key is never logged. A
  * web-form request's key is never emailed. Real SQLite store, real SMTP on loopback.
  */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, tokenFor } from '../helpers/staff.js';
 import type { SinkMessage } from '../support/smtp-sink.js';
 import { centerApp, ORG, type CenterApp } from './center-app.js';
+import { logInto } from '../support/log-lines.js';
 
 const API = `/api/v1/organisations/${ORG}`;
 const BASE = `/privacy-center/${ORG}`;
@@ -29,12 +29,7 @@ describe('a request entered by staff, followed on the privacy center', () => {
   const logs: string[] = [];
   beforeAll(async () => {
     c = await centerApp({
-      logStream: new Writable({
-        write(chunk: Buffer, _enc, done) {
-          logs.push(chunk.toString('utf8'));
-          done();
-        },
-      }),
+      logStream: logInto(logs),
     });
     staff = bearer(await tokenFor(c.store, ORG, 'agent'));
   });
